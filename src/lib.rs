@@ -1,0 +1,13 @@
+//! upwork-diag: diagnoses failing Upwork API calls.
+//!
+//! A call as the developer made it is captured ([`request`]), checked offline ([`checks`]), replayed
+//! byte for byte ([`replay`]), its answer classified ([`classify`]), explained ([`diagnosis`]) and
+//! written to a support bundle that holds no secret ([`bundle`]). [`mock`] is an Upwork emulator
+//! that reproduces the known failures, for the demo, the tests and CI.
+
+pub mod credentials;
+pub mod diagnosis;
+pub mod oauth;
+pub mod replay;
+pub mod request;
+pub mod mock;

@@ -1,0 +1,1 @@
+//! The corrected replay through reqwest.

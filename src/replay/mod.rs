@@ -1,0 +1,102 @@
+//! Sending a request and reading what comes back.
+//!
+//! Two transports: [`wire`] sends the captured bytes exactly (a missing or wrong Content-Length
+//! must reach the server as the developer sent it, which hyper cannot do), and [`client`] sends a
+//! corrected request through reqwest, the way a well-behaved client would, to confirm a fix.
+
+pub mod client;
+pub mod wire;
+
+use std::time::Duration;
+
+use crate::request::Header;
+
+/// A response as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturedResponse {
+    /// `HTTP/1.1`, `HTTP/2` ...
+    pub version: String,
+    pub status: u16,
+    /// The reason phrase as sent (may be empty).
+    pub reason: String,
+    pub headers: Vec<Header>,
+    /// The body, de-chunked, not decompressed.
+    pub body: Vec<u8>,
+    /// From the first byte sent to the last byte read.
+    pub elapsed: Duration,
+}
+
+impl CapturedResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::request::header_value(&self.headers, name)
+    }
+
+    /// The body as text, lossily: classification only looks for known phrases.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Why no (complete) response came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TransportErrorKind {
+    /// The host name did not resolve.
+    Dns,
+    /// Nothing listens, or the connection was refused.
+    ConnectionRefused,
+    /// Connecting took longer than the timeout.
+    ConnectTimeout,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// The proxy refused the CONNECT tunnel.
+    Proxy,
+    /// The server reset or closed the connection before a complete response.
+    ConnectionReset,
+    /// No complete response within the timeout.
+    Timeout,
+    /// The server sent something that is not HTTP.
+    MalformedResponse,
+    /// The response ended before the length it announced.
+    TruncatedResponse,
+    /// Anything else from the operating system.
+    Io,
+}
+
+/// A failure to get a response, with the OS or library message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("{kind:?}: {message}")]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    pub message: String,
+}
+
+impl TransportError {
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError { kind, message: message.into() }
+    }
+}
+
+/// How a replay is sent.
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    /// The limit for the whole exchange, connect to last byte.
+    pub timeout: Duration,
+    /// Accept any certificate (recorded in the bundle).
+    pub insecure: bool,
+    /// An HTTP proxy to tunnel through with CONNECT (from `HTTPS_PROXY`/`HTTP_PROXY`), if any.
+    pub proxy: Option<crate::request::RawUrl>,
+    /// Responses bigger than this are cut (and the cut recorded); protects memory.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            timeout: Duration::from_secs(30),
+            insecure: false,
+            proxy: None,
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Byte-exact HTTP/1.1 transport.

@@ -1,0 +1,1 @@
+//! The request from command-line flags.
