@@ -1,1 +1,125 @@
-//! The request from command-line flags.
+//! The request from command-line flags: `-X METHOD URL -H 'Name: value' -d BODY`.
+//!
+//! The request is taken exactly as given: nothing is added (no Content-Length, no Content-Type),
+//! because a missing header is often the very fault under diagnosis. Only `Host` is added on the
+//! wire, as every HTTP/1.1 client does.
+
+use super::{CapturedRequest, Header, RawUrl, Source};
+
+/// Why the flags do not make a request.
+#[derive(Debug, thiserror::Error)]
+pub enum FlagsError {
+    #[error("URL: {0}")]
+    Url(#[from] super::UrlError),
+    #[error("-H '{0}': expected 'Name: value'")]
+    Header(String),
+    #[error("-H '{header}': '{name}' is not a valid header name")]
+    HeaderName { header: String, name: String },
+    #[error("-X '{0}': a method is a single word of letters (GET, POST, PUT, DELETE ...)")]
+    Method(String),
+}
+
+/// Builds a request from `-X`, the URL, `-H` and the body (`-d` or `--data-file`).
+/// The method defaults to GET, or POST when there is a body, as curl does.
+pub fn from_flags(
+    method: Option<&str>,
+    url: &str,
+    headers: &[String],
+    body: Option<Vec<u8>>,
+) -> Result<CapturedRequest, FlagsError> {
+    let method = match method {
+        Some(m) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') => {
+            m.to_string()
+        }
+        Some(m) => return Err(FlagsError::Method(m.to_string())),
+        None if body.is_some() => "POST".to_string(),
+        None => "GET".to_string(),
+    };
+    let headers = headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CapturedRequest {
+        method,
+        url: RawUrl::parse(url)?,
+        headers,
+        body: body.unwrap_or_default(),
+        time: None,
+        source: Source::Flags,
+    })
+}
+
+/// `Name: value`; the value is trimmed of the spaces after the colon and at the end.
+fn parse_header(line: &str) -> Result<Header, FlagsError> {
+    let Some((name, value)) = line.split_once(':') else {
+        return Err(FlagsError::Header(line.to_string()));
+    };
+    let valid_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !valid_name {
+        return Err(FlagsError::HeaderName {
+            header: line.to_string(),
+            name: name.to_string(),
+        });
+    }
+    if value.contains(['\r', '\n']) {
+        return Err(FlagsError::Header(line.to_string()));
+    }
+    Ok(Header::new(name, value.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn takes_the_request_exactly_as_given() {
+        let request = from_flags(
+            Some("post"),
+            "https://www.upwork.com/api/auth/v1/oauth/token/request?oauth_consumer_key=k",
+            &[
+                "Accept:application/json".to_string(),
+                "X-Empty:".to_string(),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(request.method, "post");
+        assert_eq!(
+            request.headers,
+            vec![
+                Header::new("Accept", "application/json"),
+                Header::new("X-Empty", "")
+            ]
+        );
+        assert!(request.body.is_empty());
+        assert_eq!(request.header("content-length"), None, "nothing is added");
+    }
+
+    #[test]
+    fn a_body_makes_a_post_by_default() {
+        let request = from_flags(None, "http://h/x", &[], Some(b"a=1".to_vec())).unwrap();
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.body, b"a=1");
+    }
+
+    #[test]
+    fn bad_flags_are_named() {
+        let err = from_flags(None, "http://h/", &["NoColon".to_string()], None).unwrap_err();
+        assert_eq!(err.to_string(), "-H 'NoColon': expected 'Name: value'");
+        let err = from_flags(None, "http://h/", &["Bad Name: v".to_string()], None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'Bad Name' is not a valid header name")
+        );
+        let err = from_flags(Some("GE T"), "http://h/", &[], None).unwrap_err();
+        assert!(err.to_string().starts_with("-X 'GE T'"));
+        let err = from_flags(None, "upwork.com/api", &[], None).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("URL: 'upwork.com/api' is not an absolute")
+        );
+    }
+}

@@ -3,7 +3,11 @@
 //! Nothing here normalises: the method keeps its case, the URL its encoding, the headers their order
 //! and case, the body its bytes. The checks need the mistakes intact to name them.
 
+pub mod curl;
 pub mod flags;
+pub mod har;
+pub mod import_error;
+pub mod raw;
 mod raw_url;
 
 pub use raw_url::{RawUrl, UrlError};
@@ -19,7 +23,10 @@ pub struct Header {
 
 impl Header {
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Header { name: name.into(), value: value.into() }
+        Header {
+            name: name.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -67,7 +74,11 @@ impl CapturedRequest {
     /// (Upwork lets PUT and DELETE travel as POST + `http_method=put`), else the method itself.
     pub fn effective_method(&self) -> String {
         if self.method.eq_ignore_ascii_case("POST") {
-            let from_query = self.url.query_pairs().into_iter().find(|(k, _)| k == "http_method");
+            let from_query = self
+                .url
+                .query_pairs()
+                .into_iter()
+                .find(|(k, _)| k == "http_method");
             let from_body = self
                 .form_pairs()
                 .into_iter()
@@ -82,9 +93,10 @@ impl CapturedRequest {
     /// True when the body is `application/x-www-form-urlencoded`, the only kind OAuth 1.0 signs.
     pub fn is_form_body(&self) -> bool {
         self.header("content-type").is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            ct.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
         })
     }
 

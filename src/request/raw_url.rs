@@ -60,7 +60,10 @@ impl RawUrl {
         if let Some(port) = url.explicit_port_text()
             && port.parse::<u16>().is_err()
         {
-            return Err(UrlError::BadPort { url: input.to_string(), port: port.to_string() });
+            return Err(UrlError::BadPort {
+                url: input.to_string(),
+                port: port.to_string(),
+            });
         }
         Ok(url)
     }
@@ -86,7 +89,9 @@ impl RawUrl {
 
     /// Credentials in the authority (`user:pass@`), if any.
     pub fn userinfo(&self) -> Option<&str> {
-        self.authority().rsplit_once('@').map(|(userinfo, _)| userinfo)
+        self.authority()
+            .rsplit_once('@')
+            .map(|(userinfo, _)| userinfo)
     }
 
     /// `host:port` as written, without userinfo: what the `Host` header carries.
@@ -117,7 +122,8 @@ impl RawUrl {
 
     /// The port to connect to: the written one or the scheme's default.
     pub fn port(&self) -> u16 {
-        self.explicit_port().unwrap_or(if self.is_https() { 443 } else { 80 })
+        self.explicit_port()
+            .unwrap_or(if self.is_https() { 443 } else { 80 })
     }
 
     /// The path as written; empty when the URL has none.
@@ -132,7 +138,11 @@ impl RawUrl {
 
     /// The request target of the request line: path (at least `/`) and query, as written.
     pub fn target(&self) -> String {
-        let path = if self.path().is_empty() { "/" } else { self.path() };
+        let path = if self.path().is_empty() {
+            "/"
+        } else {
+            self.path()
+        };
         match self.query() {
             Some(q) => format!("{path}?{q}"),
             None => path.to_string(),
@@ -159,7 +169,12 @@ impl RawUrl {
     /// captured call to the emulator. A path in the base is put before the captured path.
     pub fn rebased(&self, base: &RawUrl) -> RawUrl {
         let prefix = base.path().trim_end_matches('/');
-        let text = format!("{}://{}{prefix}{}", base.scheme(), base.authority(), self.target());
+        let text = format!(
+            "{}://{}{prefix}{}",
+            base.scheme(),
+            base.authority(),
+            self.target()
+        );
         RawUrl::parse(&text).expect("a valid origin joined to a valid target stays valid")
     }
 
@@ -200,9 +215,18 @@ mod tests {
         assert_eq!(url.explicit_port(), Some(443));
         assert_eq!(url.path(), "/api/profiles/v2/search/jobs.json");
         assert_eq!(url.query(), Some("q=web+design&x=%7e"));
-        assert_eq!(url.raw_query_pairs(), vec![("q", "web+design"), ("x", "%7e")]);
-        assert_eq!(url.query_pairs()[0], ("q".to_string(), "web design".to_string()));
-        assert_eq!(url.as_str(), "HTTPS://User:pw@WWW.Upwork.com:443/api/profiles/v2/search/jobs.json?q=web+design&x=%7e");
+        assert_eq!(
+            url.raw_query_pairs(),
+            vec![("q", "web+design"), ("x", "%7e")]
+        );
+        assert_eq!(
+            url.query_pairs()[0],
+            ("q".to_string(), "web design".to_string())
+        );
+        assert_eq!(
+            url.as_str(),
+            "HTTPS://User:pw@WWW.Upwork.com:443/api/profiles/v2/search/jobs.json?q=web+design&x=%7e"
+        );
     }
 
     #[test]
@@ -210,23 +234,46 @@ mod tests {
         let url = RawUrl::parse("http://example.com?a=1").unwrap();
         assert_eq!(url.target(), "/?a=1");
         assert_eq!(url.port(), 80);
-        assert_eq!(RawUrl::parse("https://[::1]:8443/x").unwrap().host(), "[::1]");
+        assert_eq!(
+            RawUrl::parse("https://[::1]:8443/x").unwrap().host(),
+            "[::1]"
+        );
         assert_eq!(RawUrl::parse("https://[::1]:8443/x").unwrap().port(), 8443);
     }
 
     #[test]
     fn rebased_keeps_path_and_query() {
-        let url = RawUrl::parse("https://www.upwork.com/api/auth/v1/oauth/token/request?oauth_nonce=1").unwrap();
+        let url =
+            RawUrl::parse("https://www.upwork.com/api/auth/v1/oauth/token/request?oauth_nonce=1")
+                .unwrap();
         let base = RawUrl::parse("http://127.0.0.1:9000").unwrap();
-        assert_eq!(url.rebased(&base).as_str(), "http://127.0.0.1:9000/api/auth/v1/oauth/token/request?oauth_nonce=1");
+        assert_eq!(
+            url.rebased(&base).as_str(),
+            "http://127.0.0.1:9000/api/auth/v1/oauth/token/request?oauth_nonce=1"
+        );
     }
 
     #[test]
     fn refuses_what_cannot_be_sent() {
-        assert!(matches!(RawUrl::parse("www.upwork.com/api"), Err(UrlError::NotAbsolute(_))));
-        assert!(matches!(RawUrl::parse("ftp://x/y"), Err(UrlError::NotAbsolute(_))));
-        assert!(matches!(RawUrl::parse("https:///path"), Err(UrlError::NoHost(_))));
-        assert!(matches!(RawUrl::parse("https://h:99999/"), Err(UrlError::BadPort { .. })));
-        assert!(matches!(RawUrl::parse("https://h/a\r\nX: y"), Err(UrlError::ControlCharacter(_))));
+        assert!(matches!(
+            RawUrl::parse("www.upwork.com/api"),
+            Err(UrlError::NotAbsolute(_))
+        ));
+        assert!(matches!(
+            RawUrl::parse("ftp://x/y"),
+            Err(UrlError::NotAbsolute(_))
+        ));
+        assert!(matches!(
+            RawUrl::parse("https:///path"),
+            Err(UrlError::NoHost(_))
+        ));
+        assert!(matches!(
+            RawUrl::parse("https://h:99999/"),
+            Err(UrlError::BadPort { .. })
+        ));
+        assert!(matches!(
+            RawUrl::parse("https://h/a\r\nX: y"),
+            Err(UrlError::ControlCharacter(_))
+        ));
     }
 }

@@ -1,0 +1,1520 @@
+//! A pasted curl command line turned into the request curl would send.
+//!
+//! Quoting is read as the shell would ([`shell_words`]); options as curl would: data joined by `&`,
+//! `-G` moving it into the query, the Content-Type and Content-Length curl adds for a body. The
+//! headers curl adds on every request (User-Agent, Accept, Host) are not recorded: the request
+//! holds what the developer chose. An option this importer does not know is an error, never
+//! silently dropped, since it might have changed the request.
+
+mod shell_words;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use sha2::Digest;
+
+use super::import_error::{ImportError, ImportErrorKind, Location};
+use super::{CapturedRequest, Header, RawUrl, Source};
+use shell_words::{StdinSource, Word};
+
+/// The request a curl command sends, and what else the command says.
+#[derive(Debug, Clone)]
+pub struct CurlImport {
+    pub request: CapturedRequest,
+    /// `-k`/`--insecure` was given: the developer's call skips certificate checks.
+    pub insecure: bool,
+    /// The proxy given with `-x`/`--proxy`, as written.
+    pub proxy: Option<String>,
+    /// Every option as written (names only: values may hold secrets), in order.
+    pub options: Vec<String>,
+    /// What the reader should know: options that do not change the request, values kept as
+    /// written, parts of the command that were ignored.
+    pub notes: Vec<String>,
+}
+
+/// Parses a curl command line. `@file` arguments are read relative to `base_dir`; `@-` fails
+/// with a clear error unless the command itself redirects standard input.
+pub fn parse_curl(text: &str, origin: &str, base_dir: &Path) -> Result<CurlImport, ImportError> {
+    parse_curl_with_stdin(text, origin, base_dir, None)
+}
+
+/// [`parse_curl`] with the bytes that `@-` and `-T -` read, when the caller has them.
+pub fn parse_curl_with_stdin(
+    text: &str,
+    origin: &str,
+    base_dir: &Path,
+    stdin: Option<&[u8]>,
+) -> Result<CurlImport, ImportError> {
+    let command = shell_words::split(text, origin)?;
+    let mut parser = Parser {
+        origin,
+        base_dir,
+        given_stdin: stdin,
+        command_stdin: command.stdin.clone(),
+        state: State::default(),
+        notes: command.notes.clone(),
+        options: Vec::new(),
+    };
+    parser.run(&command.words)?;
+    parser.build(&command.words)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum DataKind {
+    /// `-d`, `--data`, `--data-ascii`: `@file` with CR and LF removed.
+    Ascii,
+    /// `--data-binary`: `@file` as is.
+    Binary,
+    /// `--data-raw`: no `@` at all.
+    Raw,
+    /// `--data-urlencode`.
+    Urlencode,
+    /// `--json`: like `--data-binary`, joined without `&`.
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Action {
+    Request,
+    Header,
+    Data(DataKind),
+    Get,
+    User,
+    Cookie,
+    UserAgent,
+    Referer,
+    Url,
+    Form {
+        literal: bool,
+    },
+    Head,
+    UploadFile,
+    Compressed,
+    Insecure,
+    Proxy,
+    Range,
+    Bearer,
+    UrlQuery,
+    /// `--basic`: the default.
+    AuthBasic,
+    /// `--digest`, `--ntlm`, `--negotiate`, `--anyauth`: the first request carries no credentials.
+    AuthChallenge,
+    Http10,
+    Next,
+    /// `-n`/`--netrc`: credentials may come from a file the importer does not read.
+    Netrc,
+    /// Options that do not change the bytes of the request.
+    NoEffect,
+    /// Options that change the request in a way not reproduced here.
+    Unsupported,
+}
+
+struct Spec {
+    long: &'static str,
+    short: Option<char>,
+    takes_arg: bool,
+    action: Action,
+}
+
+const fn spec(long: &'static str, short: Option<char>, takes_arg: bool, action: Action) -> Spec {
+    Spec {
+        long,
+        short,
+        takes_arg,
+        action,
+    }
+}
+
+use Action::*;
+
+/// The options real commands use. Any other is refused by name.
+const SPECS: &[Spec] = &[
+    spec("request", Some('X'), true, Request),
+    spec("header", Some('H'), true, Header),
+    spec("data", Some('d'), true, Data(DataKind::Ascii)),
+    spec("data-ascii", None, true, Data(DataKind::Ascii)),
+    spec("data-binary", None, true, Data(DataKind::Binary)),
+    spec("data-raw", None, true, Data(DataKind::Raw)),
+    spec("data-urlencode", None, true, Data(DataKind::Urlencode)),
+    spec("json", None, true, Data(DataKind::Json)),
+    spec("get", Some('G'), false, Get),
+    spec("user", Some('u'), true, User),
+    spec("cookie", Some('b'), true, Cookie),
+    spec("user-agent", Some('A'), true, UserAgent),
+    spec("referer", Some('e'), true, Referer),
+    spec("url", None, true, Url),
+    spec("form", Some('F'), true, Form { literal: false }),
+    spec("form-string", None, true, Form { literal: true }),
+    spec("head", Some('I'), false, Head),
+    spec("upload-file", Some('T'), true, UploadFile),
+    spec("compressed", None, false, Compressed),
+    spec("insecure", Some('k'), false, Insecure),
+    spec("proxy", Some('x'), true, Proxy),
+    spec("range", Some('r'), true, Range),
+    spec("oauth2-bearer", None, true, Bearer),
+    spec("url-query", None, true, UrlQuery),
+    spec("basic", None, false, AuthBasic),
+    spec("digest", None, false, AuthChallenge),
+    spec("ntlm", None, false, AuthChallenge),
+    spec("ntlm-wb", None, false, AuthChallenge),
+    spec("negotiate", None, false, AuthChallenge),
+    spec("anyauth", None, false, AuthChallenge),
+    spec("http1.0", Some('0'), false, Http10),
+    spec("next", Some(':'), false, Next),
+    spec("netrc", Some('n'), false, Netrc),
+    spec("netrc-optional", None, false, Netrc),
+    spec("netrc-file", None, true, Netrc),
+    // Options that take a value and do not change the request.
+    spec("output", Some('o'), true, NoEffect),
+    spec("write-out", Some('w'), true, NoEffect),
+    spec("max-time", Some('m'), true, NoEffect),
+    spec("connect-timeout", None, true, NoEffect),
+    spec("proxy-user", Some('U'), true, NoEffect),
+    spec("proxy-header", None, true, NoEffect),
+    spec("socks4", None, true, NoEffect),
+    spec("socks4a", None, true, NoEffect),
+    spec("socks5", None, true, NoEffect),
+    spec("socks5-hostname", None, true, NoEffect),
+    spec("preproxy", None, true, NoEffect),
+    spec("noproxy", None, true, NoEffect),
+    spec("cacert", None, true, NoEffect),
+    spec("capath", None, true, NoEffect),
+    spec("cert", Some('E'), true, NoEffect),
+    spec("cert-type", None, true, NoEffect),
+    spec("key", None, true, NoEffect),
+    spec("key-type", None, true, NoEffect),
+    spec("pass", None, true, NoEffect),
+    spec("ciphers", None, true, NoEffect),
+    spec("tls13-ciphers", None, true, NoEffect),
+    spec("tls-max", None, true, NoEffect),
+    spec("pinnedpubkey", None, true, NoEffect),
+    spec("crlfile", None, true, NoEffect),
+    spec("trace", None, true, NoEffect),
+    spec("trace-ascii", None, true, NoEffect),
+    spec("trace-config", None, true, NoEffect),
+    spec("stderr", None, true, NoEffect),
+    spec("cookie-jar", Some('c'), true, NoEffect),
+    spec("dump-header", Some('D'), true, NoEffect),
+    spec("retry", None, true, NoEffect),
+    spec("retry-delay", None, true, NoEffect),
+    spec("retry-max-time", None, true, NoEffect),
+    spec("limit-rate", None, true, NoEffect),
+    spec("max-redirs", None, true, NoEffect),
+    spec("max-filesize", None, true, NoEffect),
+    spec("resolve", None, true, NoEffect),
+    spec("connect-to", None, true, NoEffect),
+    spec("interface", None, true, NoEffect),
+    spec("dns-servers", None, true, NoEffect),
+    spec("local-port", None, true, NoEffect),
+    spec("speed-time", Some('y'), true, NoEffect),
+    spec("speed-limit", Some('Y'), true, NoEffect),
+    spec("keepalive-time", None, true, NoEffect),
+    spec("expect100-timeout", None, true, NoEffect),
+    spec("happy-eyeballs-timeout-ms", None, true, NoEffect),
+    spec("proto", None, true, NoEffect),
+    spec("proto-redir", None, true, NoEffect),
+    spec("proto-default", None, true, NoEffect),
+    spec("output-dir", None, true, NoEffect),
+    spec("unix-socket", None, true, NoEffect),
+    spec("abstract-unix-socket", None, true, NoEffect),
+    spec("parallel-max", None, true, NoEffect),
+    spec("rate", None, true, NoEffect),
+    spec("alt-svc", None, true, NoEffect),
+    spec("hsts", None, true, NoEffect),
+    spec("doh-url", None, true, NoEffect),
+    spec("etag-save", None, true, NoEffect),
+    spec("config", Some('K'), true, Unsupported),
+    spec("aws-sigv4", None, true, Unsupported),
+    spec("time-cond", Some('z'), true, Unsupported),
+    spec("etag-compare", None, true, Unsupported),
+    spec("request-target", None, true, Unsupported),
+    spec("variable", None, true, Unsupported),
+    spec("login-options", None, true, Unsupported),
+    spec("sasl-authzid", None, true, Unsupported),
+    spec("delegation", None, true, NoEffect),
+    // Flags that do not change the request.
+    spec("silent", Some('s'), false, NoEffect),
+    spec("show-error", Some('S'), false, NoEffect),
+    spec("location", Some('L'), false, NoEffect),
+    spec("location-trusted", None, false, NoEffect),
+    spec("verbose", Some('v'), false, NoEffect),
+    spec("include", Some('i'), false, NoEffect),
+    spec("fail", Some('f'), false, NoEffect),
+    spec("fail-with-body", None, false, NoEffect),
+    spec("fail-early", None, false, NoEffect),
+    spec("progress-bar", Some('#'), false, NoEffect),
+    spec("no-progress-meter", None, false, NoEffect),
+    spec("no-buffer", Some('N'), false, NoEffect),
+    spec("buffer", None, false, NoEffect),
+    spec("http1.1", None, false, NoEffect),
+    spec("http2", None, false, NoEffect),
+    spec("http2-prior-knowledge", None, false, NoEffect),
+    spec("http3", None, false, NoEffect),
+    spec("http3-only", None, false, NoEffect),
+    spec("ipv4", Some('4'), false, NoEffect),
+    spec("ipv6", Some('6'), false, NoEffect),
+    spec("globoff", Some('g'), false, NoEffect),
+    spec("disable", Some('q'), false, NoEffect),
+    spec("post301", None, false, NoEffect),
+    spec("post302", None, false, NoEffect),
+    spec("post303", None, false, NoEffect),
+    spec("raw", None, false, NoEffect),
+    spec("tcp-nodelay", None, false, NoEffect),
+    spec("tcp-fastopen", None, false, NoEffect),
+    spec("keepalive", None, false, NoEffect),
+    spec("path-as-is", None, false, NoEffect),
+    spec("ssl", None, false, NoEffect),
+    spec("ssl-reqd", None, false, NoEffect),
+    spec("ssl-no-revoke", None, false, NoEffect),
+    spec("ssl-revoke-best-effort", None, false, NoEffect),
+    spec("ssl-allow-beast", None, false, NoEffect),
+    spec("cert-status", None, false, NoEffect),
+    spec("sessionid", None, false, NoEffect),
+    spec("alpn", None, false, NoEffect),
+    spec("npn", None, false, NoEffect),
+    spec("false-start", None, false, NoEffect),
+    spec("styled-output", None, false, NoEffect),
+    spec("remote-name", Some('O'), false, NoEffect),
+    spec("remote-name-all", None, false, NoEffect),
+    spec("remote-header-name", Some('J'), false, NoEffect),
+    spec("remote-time", Some('R'), false, NoEffect),
+    spec("create-dirs", None, false, NoEffect),
+    spec("parallel", Some('Z'), false, NoEffect),
+    spec("parallel-immediate", None, false, NoEffect),
+    spec("retry-connrefused", None, false, NoEffect),
+    spec("retry-all-errors", None, false, NoEffect),
+    spec("suppress-connect-headers", None, false, NoEffect),
+    spec("proxytunnel", Some('p'), false, NoEffect),
+    spec("proxy-insecure", None, false, NoEffect),
+    spec("junk-session-cookies", Some('j'), false, NoEffect),
+    spec("tlsv1", Some('1'), false, NoEffect),
+    spec("tlsv1.0", None, false, NoEffect),
+    spec("tlsv1.1", None, false, NoEffect),
+    spec("tlsv1.2", None, false, NoEffect),
+    spec("tlsv1.3", None, false, NoEffect),
+    spec("sslv2", Some('2'), false, NoEffect),
+    spec("sslv3", Some('3'), false, NoEffect),
+    spec("trace-time", None, false, NoEffect),
+    spec("xattr", None, false, NoEffect),
+    spec("clobber", None, false, NoEffect),
+    spec("remove-on-error", None, false, NoEffect),
+    spec("ignore-content-length", None, false, NoEffect),
+    spec("disallow-username-in-url", None, false, NoEffect),
+    spec("haproxy-protocol", None, false, NoEffect),
+    spec("tr-encoding", None, false, Unsupported),
+    spec("crlf", None, false, Unsupported),
+    spec("form-escape", None, false, Unsupported),
+];
+
+fn find_long(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.long == name)
+}
+
+fn find_short(c: char) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.short == Some(c))
+}
+
+/// A `-H` line as curl reads it.
+#[derive(Debug, Clone)]
+enum CustomHeader {
+    Send(Header),
+    /// `-H 'Name:'`: curl drops its own header of that name and sends none.
+    Remove(String),
+}
+
+impl CustomHeader {
+    fn name(&self) -> &str {
+        match self {
+            CustomHeader::Send(h) => &h.name,
+            CustomHeader::Remove(name) => name,
+        }
+    }
+}
+
+struct DataPart {
+    kind: DataKind,
+    value: Vec<u8>,
+    at: (usize, usize),
+}
+
+struct FormPart {
+    value: Vec<u8>,
+    literal: bool,
+    at: (usize, usize),
+}
+
+#[derive(Default)]
+struct State {
+    method: Option<String>,
+    urls: Vec<String>,
+    headers: Vec<(Vec<u8>, (usize, usize))>,
+    data: Vec<DataPart>,
+    forms: Vec<FormPart>,
+    url_queries: Vec<(Vec<u8>, (usize, usize))>,
+    get: bool,
+    head: bool,
+    upload: Option<(String, (usize, usize))>,
+    user: Option<String>,
+    bearer: Option<String>,
+    basic_auth: bool,
+    challenge_auth: Option<String>,
+    cookies: Vec<String>,
+    user_agent: Option<String>,
+    referer: Option<String>,
+    range: Option<String>,
+    compressed: bool,
+    insecure: bool,
+    proxy: Option<String>,
+    /// Options given that do not change the request, for one note.
+    no_effect: Vec<String>,
+}
+
+struct Parser<'a> {
+    origin: &'a str,
+    base_dir: &'a Path,
+    given_stdin: Option<&'a [u8]>,
+    command_stdin: Option<StdinSource>,
+    state: State,
+    notes: Vec<String>,
+    options: Vec<String>,
+}
+
+impl Parser<'_> {
+    fn error_at(&self, at: (usize, usize), kind: ImportErrorKind) -> ImportError {
+        ImportError::at(self.origin, Location::at(at.0, at.1), kind)
+    }
+
+    fn run(&mut self, words: &[Word]) -> Result<(), ImportError> {
+        let Some(first) = words.first() else {
+            return Err(ImportError::new(
+                self.origin,
+                ImportErrorKind::Syntax("no command found (expected 'curl ...')".into()),
+            ));
+        };
+        let program = first.text();
+        let program_name = program.rsplit(['/', '\\']).next().unwrap_or(&program);
+        if !program_name.eq_ignore_ascii_case("curl")
+            && !program_name.eq_ignore_ascii_case("curl.exe")
+        {
+            return Err(self.error_at(
+                (first.line, first.column),
+                ImportErrorKind::Syntax(format!("expected a curl command, found '{program}'")),
+            ));
+        }
+        self.state.basic_auth = true;
+        let mut i = 1;
+        while i < words.len() {
+            let word = &words[i];
+            let at = (word.line, word.column);
+            let text = word.text();
+            i += 1;
+            if let Some(long) = text.strip_prefix("--").filter(|_| text.len() > 2) {
+                let (spec, negated) = match find_long(long) {
+                    Some(spec) => (spec, false),
+                    None => match long.strip_prefix("no-").and_then(find_long) {
+                        Some(spec) if !spec.takes_arg => (spec, true),
+                        _ if long.contains('=') => {
+                            return Err(self.error_at(
+                                at,
+                                ImportErrorKind::Syntax(format!(
+                                    "unknown curl option '{text}': curl takes no \
+                                     '--option=value', write '--option value'"
+                                )),
+                            ));
+                        }
+                        _ => {
+                            return Err(self.error_at(at, ImportErrorKind::UnknownOption(text)));
+                        }
+                    },
+                };
+                self.options.push(text.clone());
+                let arg = if spec.takes_arg {
+                    let Some(arg) = words.get(i) else {
+                        return Err(self.error_at(
+                            at,
+                            ImportErrorKind::Syntax(format!("{text} needs a value")),
+                        ));
+                    };
+                    i += 1;
+                    Some(arg.clone())
+                } else {
+                    None
+                };
+                if self.apply(spec, &text, arg, negated, at)? {
+                    break;
+                }
+            } else if text.len() > 1 && text.starts_with('-') {
+                // Short options may be combined (`-sSL`) and take their value from the rest of
+                // the word (`-XPOST`, `-H'a: b'`).
+                let bytes = &word.bytes;
+                let mut k = 1;
+                while k < bytes.len() {
+                    let c = bytes[k] as char;
+                    let spec = (bytes[k].is_ascii()).then(|| find_short(c)).flatten();
+                    let Some(spec) = spec else {
+                        let shown = String::from_utf8_lossy(&bytes[k..])
+                            .chars()
+                            .next()
+                            .unwrap_or(c);
+                        return Err(
+                            self.error_at(at, ImportErrorKind::UnknownOption(format!("-{shown}")))
+                        );
+                    };
+                    let name = format!("-{c}");
+                    self.options.push(name.clone());
+                    k += 1;
+                    let arg = if !spec.takes_arg {
+                        None
+                    } else if k < bytes.len() {
+                        let arg = Word {
+                            bytes: bytes[k..].to_vec(),
+                            line: word.line,
+                            column: word.column + k,
+                        };
+                        k = bytes.len();
+                        Some(arg)
+                    } else {
+                        let Some(arg) = words.get(i) else {
+                            return Err(self.error_at(
+                                at,
+                                ImportErrorKind::Syntax(format!("{name} needs a value")),
+                            ));
+                        };
+                        i += 1;
+                        Some(arg.clone())
+                    };
+                    if self.apply(spec, &name, arg, false, at)? {
+                        return Ok(());
+                    }
+                }
+            } else {
+                self.state.urls.push(text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies one option; true when the rest of the command is to be ignored (`--next`).
+    fn apply(
+        &mut self,
+        spec: &Spec,
+        name: &str,
+        arg: Option<Word>,
+        negated: bool,
+        at: (usize, usize),
+    ) -> Result<bool, ImportError> {
+        let arg_at = arg.as_ref().map_or(at, |w| (w.line, w.column));
+        let text = arg.as_ref().map(Word::text).unwrap_or_default();
+        let bytes = arg.map(|w| w.bytes).unwrap_or_default();
+        let state = &mut self.state;
+        match spec.action {
+            Request => state.method = Some(text),
+            Header => state.headers.push((bytes, arg_at)),
+            Data(kind) => state.data.push(DataPart {
+                kind,
+                value: bytes,
+                at: arg_at,
+            }),
+            Get => state.get = !negated,
+            User => state.user = Some(text),
+            Cookie => {
+                if text.contains('=') {
+                    state.cookies.push(text);
+                } else {
+                    let exists = resolve(self.base_dir, &text).is_file();
+                    self.notes.push(format!(
+                        "{name} '{text}' names a cookie file; its cookies are not read (curl \
+                         sends only the ones matching the URL){}",
+                        if exists {
+                            ""
+                        } else {
+                            ", and the file does not exist here"
+                        }
+                    ));
+                }
+            }
+            UserAgent => state.user_agent = Some(text),
+            Referer => {
+                let referer = text.strip_suffix(";auto").unwrap_or(&text).to_string();
+                state.referer = (!referer.is_empty()).then_some(referer);
+            }
+            Url => state.urls.push(text),
+            Form { literal } => state.forms.push(FormPart {
+                value: bytes,
+                literal,
+                at: arg_at,
+            }),
+            Head => state.head = !negated,
+            UploadFile => {
+                if state.upload.is_none() {
+                    state.upload = Some((text, arg_at));
+                }
+            }
+            Compressed => state.compressed = !negated,
+            Insecure => {
+                state.insecure = !negated;
+                if !negated {
+                    self.notes
+                        .push(format!("{name}: the command skips TLS certificate checks"));
+                }
+            }
+            Proxy => state.proxy = Some(text),
+            Range => {
+                let range = if text.contains('-') {
+                    text
+                } else {
+                    format!("{text}-")
+                };
+                state.range = Some(range);
+            }
+            Bearer => state.bearer = Some(text),
+            UrlQuery => state.url_queries.push((bytes, arg_at)),
+            AuthBasic => state.basic_auth = !negated,
+            AuthChallenge => {
+                if negated {
+                    state.challenge_auth = None;
+                } else {
+                    state.challenge_auth = Some(name.to_string());
+                }
+            }
+            Http10 => self
+                .notes
+                .push(format!("{name}: curl writes HTTP/1.0 in the request line")),
+            Next => {
+                self.notes.push(format!(
+                    "{name}: only the first request of the command is read; the ones after \
+                     --next are ignored"
+                ));
+                return Ok(true);
+            }
+            Netrc => self.notes.push(format!(
+                "{name}: credentials curl may take from a .netrc file are not included"
+            )),
+            NoEffect => self.state.no_effect.push(name.to_string()),
+            Unsupported => {
+                return Err(self.error_at(
+                    at,
+                    ImportErrorKind::Unsupported(format!(
+                        "{name} changes the request in a way this importer does not \
+                         reproduce; remove it, or capture the request as HAR or raw HTTP"
+                    )),
+                ));
+            }
+        }
+        Ok(false)
+    }
+
+    /// Reads a file the command names; `at` is where the command names it.
+    fn read_file(&self, name: &str, at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
+        std::fs::read(resolve(self.base_dir, name)).map_err(|source| {
+            self.error_at(
+                at,
+                ImportErrorKind::MissingFile {
+                    path: PathBuf::from(name),
+                    source,
+                },
+            )
+        })
+    }
+
+    fn read_stdin(&self, what: &str, at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
+        match &self.command_stdin {
+            Some(StdinSource::File(word)) => self.read_file(&word.text(), (word.line, word.column)),
+            Some(StdinSource::Text(bytes)) => Ok(bytes.clone()),
+            None => self
+                .given_stdin
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| self.error_at(at, ImportErrorKind::NoStdin(what.into()))),
+        }
+    }
+
+    /// A file, or standard input for `-`.
+    fn read_reference(
+        &self,
+        name: &str,
+        what: &str,
+        at: (usize, usize),
+    ) -> Result<Vec<u8>, ImportError> {
+        if name == "-" {
+            self.read_stdin(what, at)
+        } else {
+            self.read_file(name, at)
+        }
+    }
+
+    fn data_part(&self, part: &DataPart) -> Result<Vec<u8>, ImportError> {
+        let value = &part.value;
+        match part.kind {
+            DataKind::Raw => Ok(value.clone()),
+            DataKind::Ascii | DataKind::Binary | DataKind::Json => match value.strip_prefix(b"@") {
+                Some(name) => {
+                    let name = String::from_utf8_lossy(name);
+                    let mut content = self.read_reference(&name, &format!("@{name}"), part.at)?;
+                    if part.kind == DataKind::Ascii {
+                        // curl removes line breaks from a file read by -d (not by --data-binary).
+                        content.retain(|b| *b != b'\r' && *b != b'\n');
+                    }
+                    Ok(content)
+                }
+                None => Ok(value.clone()),
+            },
+            DataKind::Urlencode => self.urlencoded(value, part.at),
+        }
+    }
+
+    /// `--data-urlencode` and `--url-query`: `content`, `=content`, `name=content`, `@file`,
+    /// `name@file`; only the content is encoded.
+    fn urlencoded(&self, value: &[u8], at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
+        let split = value
+            .iter()
+            .position(|b| *b == b'=')
+            .or_else(|| value.iter().position(|b| *b == b'@'));
+        let (name, content) = match split {
+            Some(p) if value[p] == b'@' => {
+                let file = String::from_utf8_lossy(&value[p + 1..]).into_owned();
+                (
+                    &value[..p],
+                    self.read_reference(&file, &format!("@{file}"), at)?,
+                )
+            }
+            Some(p) => (&value[..p], value[p + 1..].to_vec()),
+            None => (&value[..0], value.to_vec()),
+        };
+        let mut out = Vec::new();
+        if !name.is_empty() {
+            out.extend_from_slice(name);
+            out.push(b'=');
+        }
+        out.extend_from_slice(curl_escape(&content).as_bytes());
+        Ok(out)
+    }
+
+    fn build(mut self, words: &[Word]) -> Result<CurlImport, ImportError> {
+        let origin = self.origin;
+        let Some(url_text) = self.state.urls.first().cloned() else {
+            let at = words.first().map_or((1, 1), |w| (w.line, w.column));
+            return Err(self.error_at(at, ImportErrorKind::Syntax("the command has no URL".into())));
+        };
+        if self.state.urls.len() > 1 {
+            self.notes.push(format!(
+                "the command names {} URLs; only the first, {url_text}, is read",
+                self.state.urls.len()
+            ));
+        }
+        let mut url = if has_scheme(&url_text) {
+            url_text.clone()
+        } else {
+            // curl's default when the scheme is left out.
+            format!("http://{url_text}")
+        };
+
+        // Bodies that read files come first so a missing file is named before anything else.
+        let upload = match self.state.upload.clone() {
+            Some((name, at)) => Some((name.clone(), self.read_reference(&name, "-T -", at)?)),
+            None => None,
+        };
+        let mut data: Option<Vec<u8>> = None;
+        for part in &self.state.data {
+            let bytes = self.data_part(part)?;
+            let joined = data.get_or_insert_with(Vec::new);
+            if !joined.is_empty() && part.kind != DataKind::Json {
+                joined.push(b'&');
+            }
+            joined.extend_from_slice(&bytes);
+        }
+        let json = self.state.data.iter().any(|p| p.kind == DataKind::Json);
+        let mut queries = Vec::new();
+        for (value, at) in &self.state.url_queries {
+            queries.push(match value.strip_prefix(b"+") {
+                Some(plain) => plain.to_vec(),
+                None => self.urlencoded(value, *at)?,
+            });
+        }
+        let form = if self.state.forms.is_empty() {
+            None
+        } else {
+            Some(self.multipart()?)
+        };
+
+        let conflict = |a: &str, b: &str, at: (usize, usize)| {
+            ImportError::at(
+                origin,
+                Location::at(at.0, at.1),
+                ImportErrorKind::Syntax(format!(
+                    "{a} and {b} cannot be used together: curl refuses to pick one request method"
+                )),
+            )
+        };
+        if form.is_some() && data.is_some() && !self.state.get {
+            return Err(conflict("-F", "-d", self.state.forms[0].at));
+        }
+        if upload.is_some() && (data.is_some() && !self.state.get || form.is_some()) {
+            return Err(conflict(
+                "-T",
+                "-d/-F",
+                self.state.upload.as_ref().unwrap().1,
+            ));
+        }
+
+        if !queries.is_empty() {
+            append_query(&mut url, &queries.join(&b'&'));
+        }
+        let mut body: Option<Vec<u8>> = None;
+        let mut content_type: Option<String> = None;
+        if self.state.get {
+            if let Some(data) = data.take() {
+                append_query(&mut url, &data);
+            }
+        } else if let Some(data) = data.take() {
+            body = Some(data);
+            if !json {
+                content_type = Some("application/x-www-form-urlencoded".into());
+            }
+        }
+        if let Some((content, boundary)) = form {
+            body = Some(content);
+            content_type = Some(format!("multipart/form-data; boundary={boundary}"));
+        }
+        if let Some((name, content)) = upload {
+            if name != "-" && name != "." {
+                let file_name = name.rsplit(['/', '\\']).next().unwrap_or(&name);
+                let parsed = RawUrl::parse(&url).map_err(|e| ImportError::new(origin, e.into()))?;
+                if parsed.path().is_empty() || parsed.path().ends_with('/') {
+                    // curl names the remote file after the local one when the URL has no file part.
+                    let base = format!(
+                        "{}://{}{}{}",
+                        parsed.scheme(),
+                        parsed.authority(),
+                        if parsed.path().is_empty() {
+                            "/"
+                        } else {
+                            parsed.path()
+                        },
+                        file_name
+                    );
+                    url = match parsed.query() {
+                        Some(q) => format!("{base}?{q}"),
+                        None => base,
+                    };
+                }
+            }
+            body = Some(content);
+        }
+
+        if self.state.head && body.is_some() && self.state.method.is_none() {
+            return Err(conflict("-I", "-d/-F/-T", (1, 1)));
+        }
+        if !self.state.no_effect.is_empty() {
+            self.notes.push(format!(
+                "options that do not change the request, recorded only: {}",
+                self.state.no_effect.join(" ")
+            ));
+        }
+        let method = match &self.state.method {
+            Some(m) if m.is_empty() || m.contains(char::is_whitespace) => {
+                return Err(ImportError::new(
+                    origin,
+                    ImportErrorKind::Syntax(format!(
+                        "-X '{m}': a method is one word (GET, POST, PUT, DELETE ...)"
+                    )),
+                ));
+            }
+            Some(m) => m.clone(),
+            None if self.state.head => "HEAD".into(),
+            None if self.state.upload.is_some() => "PUT".into(),
+            None if body.is_some() => "POST".into(),
+            None => "GET".into(),
+        };
+        if self
+            .state
+            .method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"))
+            && body.is_none()
+            && !self.state.head
+        {
+            self.notes
+                .push("-X HEAD without -I: curl waits for a body that never comes".into());
+        }
+
+        let url = RawUrl::parse(&url).map_err(|e| ImportError::new(origin, e.into()))?;
+
+        let mut custom = Vec::new();
+        for (line, at) in self.state.headers.clone() {
+            custom.extend(self.header_lines(&line, at)?);
+        }
+        if json {
+            // --json adds these after the developer's own headers, unless they set them.
+            for (name, value) in [
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json"),
+            ] {
+                if !custom.iter().any(|h| h.name().eq_ignore_ascii_case(name)) {
+                    custom.push(CustomHeader::Send(Header::new(name, value)));
+                }
+            }
+        }
+        let has_custom = |name: &str| custom.iter().any(|h| h.name().eq_ignore_ascii_case(name));
+
+        let mut headers = Vec::new();
+        // curl's own headers, in the order curl writes them, each yielding to a -H of its name.
+        if !has_custom("Authorization") {
+            if let Some(value) = self.authorization(&url) {
+                headers.push(Header::new("Authorization", value));
+            }
+        }
+        let own = [
+            (
+                "Range",
+                self.state.range.clone().map(|r| format!("bytes={r}")),
+            ),
+            (
+                "User-Agent",
+                self.state.user_agent.clone().filter(|ua| !ua.is_empty()),
+            ),
+            (
+                "Accept-Encoding",
+                self.state.compressed.then(|| "deflate, gzip".to_string()),
+            ),
+            ("Referer", self.state.referer.clone()),
+            (
+                "Cookie",
+                (!self.state.cookies.is_empty()).then(|| self.state.cookies.join("; ")),
+            ),
+        ];
+        for (name, value) in own {
+            if let Some(value) = value
+                && !has_custom(name)
+            {
+                headers.push(Header::new(name, value));
+            }
+        }
+        for header in &custom {
+            match header {
+                CustomHeader::Send(h) => headers.push(h.clone()),
+                CustomHeader::Remove(name) => self.notes.push(format!(
+                    "-H '{name}:' removes the {name} header curl would add; none is sent"
+                )),
+            }
+        }
+        if let Some(body) = &body {
+            if !has_custom("Content-Length") {
+                headers.push(Header::new("Content-Length", body.len().to_string()));
+            }
+            if let Some(ct) = content_type
+                && !has_custom("Content-Type")
+            {
+                headers.push(Header::new("Content-Type", ct));
+            }
+        }
+
+        Ok(CurlImport {
+            request: CapturedRequest {
+                method,
+                url,
+                headers,
+                body: body.unwrap_or_default(),
+                time: None,
+                source: Source::Curl {
+                    file: origin.to_string(),
+                },
+            },
+            insecure: self.state.insecure,
+            proxy: self.state.proxy.clone(),
+            options: self.options,
+            notes: self.notes,
+        })
+    }
+
+    fn authorization(&mut self, url: &RawUrl) -> Option<String> {
+        if let Some(token) = &self.state.bearer {
+            return Some(format!("Bearer {token}"));
+        }
+        let from_url;
+        let user = match &self.state.user {
+            Some(user) => user.clone(),
+            None => {
+                // Credentials in the URL are sent the same way, percent-decoded.
+                let userinfo = url.userinfo()?;
+                from_url = percent_encoding::percent_decode_str(userinfo)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                from_url
+            }
+        };
+        if let Some(method) = &self.state.challenge_auth {
+            self.notes.push(format!(
+                "{method}: curl sends the credentials only after the server's challenge; the \
+                 first request, recorded here, has no Authorization header"
+            ));
+            return None;
+        }
+        if !self.state.basic_auth {
+            return None;
+        }
+        let user = if user.contains(':') {
+            user
+        } else {
+            self.notes.push(
+                "-u without a password: curl would prompt for it; an empty password is assumed"
+                    .into(),
+            );
+            format!("{user}:")
+        };
+        Some(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(user)
+        ))
+    }
+
+    /// A `-H` value: `Name: value`, `Name:` (removal), `Name;` (empty value) or `@file`.
+    fn header_lines(
+        &mut self,
+        line: &[u8],
+        at: (usize, usize),
+    ) -> Result<Vec<CustomHeader>, ImportError> {
+        if let Some(file) = line.strip_prefix(b"@") {
+            let file = String::from_utf8_lossy(file).into_owned();
+            let content = self.read_reference(&file, "-H @-", at)?;
+            let text = String::from_utf8_lossy(&content).into_owned();
+            let mut out = Vec::new();
+            for l in text.lines().filter(|l| !l.trim().is_empty()) {
+                out.extend(self.header_lines(l.as_bytes(), at)?);
+            }
+            return Ok(out);
+        }
+        let text = String::from_utf8(line.to_vec()).map_err(|_| {
+            self.error_at(
+                at,
+                ImportErrorKind::Syntax("the header is not UTF-8 text".into()),
+            )
+        })?;
+        if text.contains(['\r', '\n']) {
+            return Err(self.error_at(
+                at,
+                ImportErrorKind::Syntax(format!(
+                    "the header '{}' holds a line break, which would split it on the wire",
+                    text.escape_debug()
+                )),
+            ));
+        }
+        if let Some((name, value)) = text.split_once(':') {
+            let value = value.trim_start_matches([' ', '\t']);
+            if value.trim().is_empty() {
+                return Ok(vec![CustomHeader::Remove(name.to_string())]);
+            }
+            return Ok(vec![CustomHeader::Send(Header::new(name, value))]);
+        }
+        if let Some(name) = text.trim_end().strip_suffix(';') {
+            return Ok(vec![CustomHeader::Send(Header::new(name, ""))]);
+        }
+        self.notes.push(format!(
+            "-H '{text}' at line {}, column {} is not a header (no ':'); curl ignores it",
+            at.0, at.1
+        ));
+        Ok(Vec::new())
+    }
+
+    /// The multipart body of `-F` parts, as curl lays it out, and its boundary.
+    fn multipart(&mut self) -> Result<(Vec<u8>, String), ImportError> {
+        struct Part {
+            name: String,
+            filename: Option<String>,
+            content_type: Option<String>,
+            headers: Vec<String>,
+            content: Vec<u8>,
+        }
+        let mut parts = Vec::new();
+        for form in &self.state.forms {
+            let text = String::from_utf8_lossy(&form.value).into_owned();
+            let Some((name, value)) = text.split_once('=') else {
+                return Err(self.error_at(
+                    form.at,
+                    ImportErrorKind::Syntax(format!("-F '{text}': expected name=value")),
+                ));
+            };
+            let mut part = Part {
+                name: name.to_string(),
+                filename: None,
+                content_type: None,
+                headers: Vec::new(),
+                content: Vec::new(),
+            };
+            if form.literal {
+                part.content = form.value[name.len() + 1..].to_vec();
+                parts.push(part);
+                continue;
+            }
+            let mut pieces = value.split(';');
+            let main = pieces.next().unwrap_or_default();
+            for param in pieces {
+                match param.trim().split_once('=') {
+                    Some(("type", t)) => part.content_type = Some(t.to_string()),
+                    Some(("filename", f)) => part.filename = Some(f.trim_matches('"').to_string()),
+                    Some(("headers", h)) => part.headers.push(h.to_string()),
+                    _ => self.notes.push(format!("-F parameter ';{param}' ignored")),
+                }
+            }
+            if let Some(file) = main.strip_prefix('@') {
+                part.content = self.read_reference(file, "-F @-", form.at)?;
+                if part.filename.is_none() && file != "-" {
+                    part.filename = file.rsplit(['/', '\\']).next().map(str::to_string);
+                }
+                if part.content_type.is_none() {
+                    part.content_type = Some(guess_content_type(file).to_string());
+                }
+            } else if let Some(file) = main.strip_prefix('<') {
+                part.content = self.read_reference(file, "-F <-", form.at)?;
+            } else {
+                part.content = main.as_bytes().to_vec();
+            }
+            parts.push(part);
+        }
+        // curl picks a random boundary; one derived from the content keeps imports reproducible.
+        let mut hasher = sha2::Sha256::new();
+        for part in &parts {
+            hasher.update(part.name.as_bytes());
+            hasher.update(&part.content);
+        }
+        let digest = hasher.finalize();
+        let random: String = digest.iter().take(11).map(|b| format!("{b:02x}")).collect();
+        let boundary = format!("{}{random}", "-".repeat(24));
+        let mut body = Vec::new();
+        for part in &parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+            if let Some(f) = &part.filename {
+                disposition.push_str(&format!("; filename=\"{f}\""));
+            }
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(b"\r\n");
+            if let Some(t) = &part.content_type {
+                body.extend_from_slice(format!("Content-Type: {t}\r\n").as_bytes());
+            }
+            for h in &part.headers {
+                body.extend_from_slice(format!("{h}\r\n").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
+            body.extend_from_slice(&part.content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Ok((body, boundary))
+    }
+}
+
+/// True when the text starts with a URL scheme (`https://`), which curl would otherwise guess.
+pub(crate) fn has_scheme(text: &str) -> bool {
+    text.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+fn resolve(base_dir: &Path, name: &str) -> PathBuf {
+    let path = Path::new(name);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base_dir.join(path)
+    }
+}
+
+/// Appends to the query the way curl does: `?` when there is none, else `&`.
+fn append_query(url: &mut String, query: &[u8]) {
+    let fragment = url.find('#').map(|i| url.split_off(i));
+    let separator = match url.find('?') {
+        None => "?",
+        Some(i) if i + 1 == url.len() || url.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    url.push_str(separator);
+    url.push_str(&String::from_utf8_lossy(query));
+    if let Some(fragment) = fragment {
+        url.push_str(&fragment);
+    }
+}
+
+/// `curl_easy_escape`: everything but letters, digits and `-._~` as `%XX`.
+fn curl_escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The Content-Type curl gives a file part, from its extension.
+fn guess_content_type(file: &str) -> &'static str {
+    let ext = file
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "gif" => "image/gif",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "txt" => "text/plain",
+        "htm" | "html" => "text/html",
+        "pdf" => "application/pdf",
+        "xml" => "application/xml",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curl(text: &str) -> CurlImport {
+        parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap()
+    }
+
+    fn err(text: &str) -> ImportError {
+        parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap_err()
+    }
+
+    fn headers(import: &CurlImport) -> Vec<(String, String)> {
+        import
+            .request
+            .headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect()
+    }
+
+    fn h(name: &str, value: &str) -> (String, String) {
+        (name.to_string(), value.to_string())
+    }
+
+    #[test]
+    fn get_by_default_and_scheme_added() {
+        let c = curl("curl www.upwork.com/api/auth/v1/info.json");
+        assert_eq!(c.request.method, "GET");
+        assert_eq!(
+            c.request.url.as_str(),
+            "http://www.upwork.com/api/auth/v1/info.json"
+        );
+        assert!(c.request.headers.is_empty());
+        assert_eq!(
+            c.request.source,
+            Source::Curl {
+                file: "t.curl".into()
+            }
+        );
+    }
+
+    #[test]
+    fn data_makes_a_form_post_with_curl_body_headers() {
+        let c = curl("curl https://www.upwork.com/api/x -d 'a=1' -d b=2");
+        assert_eq!(c.request.method, "POST");
+        assert_eq!(c.request.body, b"a=1&b=2");
+        assert_eq!(
+            headers(&c),
+            [
+                h("Content-Length", "7"),
+                h("Content-Type", "application/x-www-form-urlencoded")
+            ]
+        );
+        let c = curl("curl https://h/x -H 'content-type: application/json' --data-binary '{}'");
+        assert_eq!(
+            headers(&c),
+            [
+                h("content-type", "application/json"),
+                h("Content-Length", "2")
+            ]
+        );
+        let c = curl("curl https://h/x --data-raw @notafile");
+        assert_eq!(c.request.body, b"@notafile");
+        let c = curl("curl https://h/x --data-binary ''");
+        assert_eq!(c.request.method, "POST");
+        assert_eq!(headers(&c)[0], h("Content-Length", "0"));
+    }
+
+    #[test]
+    fn data_urlencode_rules() {
+        let c = curl(
+            "curl https://h/x --data-urlencode 'q=web design&more' --data-urlencode '=a b' \
+             --data-urlencode 'plain text' --data-urlencode 'e='",
+        );
+        assert_eq!(
+            c.request.body,
+            b"q=web%20design%26more&a%20b&plain%20text&e="
+        );
+    }
+
+    #[test]
+    fn get_moves_data_into_the_query() {
+        let c = curl("curl -G 'https://h/x?a=1' -d b=2 --data-urlencode 'c=d e'");
+        assert_eq!(c.request.method, "GET");
+        assert_eq!(c.request.url.as_str(), "https://h/x?a=1&b=2&c=d%20e");
+        assert!(c.request.body.is_empty());
+        assert!(c.request.headers.is_empty());
+        let c = curl("curl --url-query 'a=b c' --url-query '+x=%20' https://h/x");
+        assert_eq!(c.request.url.as_str(), "https://h/x?a=b%20c&x=%20");
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(curl("curl -XPOST https://h/").request.method, "POST");
+        assert_eq!(curl("curl -X post https://h/").request.method, "post");
+        assert_eq!(curl("curl -I https://h/").request.method, "HEAD");
+        assert_eq!(curl("curl --head https://h/").request.method, "HEAD");
+        assert_eq!(curl("curl -X PUT -d a=1 https://h/").request.method, "PUT");
+        assert_eq!(curl("curl -G -I -d a=1 https://h/").request.method, "HEAD");
+    }
+
+    #[test]
+    fn headers_as_curl_reads_them() {
+        let c =
+            curl("curl https://h/ -H 'X-A:1' -H 'X-Empty;' -H 'Accept:' -H'X-B:  two ' -H nocolon");
+        assert_eq!(
+            headers(&c),
+            [h("X-A", "1"), h("X-Empty", ""), h("X-B", "two ")]
+        );
+        assert!(
+            c.notes
+                .iter()
+                .any(|n| n.contains("removes the Accept header"))
+        );
+        assert!(c.notes.iter().any(|n| n.contains("nocolon")));
+        let e = err("curl https://h/ -H $'X-A: 1\\r\\nX-B: 2'");
+        assert!(e.to_string().contains("line break"), "{e}");
+    }
+
+    #[test]
+    fn curl_own_headers_in_curl_order_and_overridden_by_h() {
+        let c = curl(
+            "curl https://h/ -H 'X-Custom: 1' -b 'a=1' -b 'b=2' -e 'https://ref/;auto' \
+             -A 'my-agent/1' --compressed -u 'user:p@ss' -r 0-99",
+        );
+        assert_eq!(
+            headers(&c),
+            [
+                h("Authorization", "Basic dXNlcjpwQHNz"),
+                h("Range", "bytes=0-99"),
+                h("User-Agent", "my-agent/1"),
+                h("Accept-Encoding", "deflate, gzip"),
+                h("Referer", "https://ref/"),
+                h("Cookie", "a=1; b=2"),
+                h("X-Custom", "1"),
+            ]
+        );
+        let c = curl("curl https://h/ -A x -H 'User-Agent: y' -u a:b -H 'authorization: Bearer t'");
+        assert_eq!(
+            headers(&c),
+            [h("User-Agent", "y"), h("authorization", "Bearer t")]
+        );
+        let c = curl("curl https://h/ --oauth2-bearer tok");
+        assert_eq!(headers(&c), [h("Authorization", "Bearer tok")]);
+        let c = curl("curl https://h/ -u a:b --digest");
+        assert!(c.request.headers.is_empty());
+        let c = curl("curl 'https://us%40r:pw@h/'");
+        assert_eq!(headers(&c), [h("Authorization", "Basic dXNAcjpwdw==")]);
+    }
+
+    #[test]
+    fn cookie_file_is_noted_not_read() {
+        let c = curl("curl https://h/ -b cookies.txt");
+        assert!(c.request.headers.is_empty());
+        assert!(c.notes.iter().any(|n| n.contains("cookies.txt")));
+    }
+
+    #[test]
+    fn json_option() {
+        let c = curl("curl --json '{\"a\":' --json '1}' https://h/");
+        assert_eq!(c.request.body, b"{\"a\":1}");
+        assert_eq!(
+            headers(&c),
+            [
+                h("Content-Type", "application/json"),
+                h("Accept", "application/json"),
+                h("Content-Length", "7")
+            ]
+        );
+    }
+
+    #[test]
+    fn files_and_stdin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("body.txt"), b"a=1\r\nb=2\n").unwrap();
+        let parse = |text: &str| parse_curl(text, "t.curl", dir.path());
+        assert_eq!(
+            parse("curl -d @body.txt https://h/").unwrap().request.body,
+            b"a=1b=2"
+        );
+        assert_eq!(
+            parse("curl --data-binary @body.txt https://h/")
+                .unwrap()
+                .request
+                .body,
+            b"a=1\r\nb=2\n"
+        );
+        assert_eq!(
+            parse("curl --data-urlencode t@body.txt https://h/")
+                .unwrap()
+                .request
+                .body,
+            b"t=a%3D1%0D%0Ab%3D2%0A"
+        );
+        let put = parse("curl -T body.txt https://h/up/").unwrap();
+        assert_eq!(put.request.method, "PUT");
+        assert_eq!(put.request.url.as_str(), "https://h/up/body.txt");
+        assert_eq!(
+            put.request.headers,
+            vec![Header::new("Content-Length", "9")]
+        );
+        let e = parse("curl -d @missing.json https://h/").unwrap_err();
+        assert_eq!(e.missing_input().as_deref(), Some("missing.json"));
+        assert!(e.to_string().contains("missing.json"), "{e}");
+        let e = parse("curl -d @- https://h/").unwrap_err();
+        assert_eq!(e.missing_input().as_deref(), Some("-"));
+        let with_stdin =
+            parse_curl_with_stdin("curl -d @- https://h/", "t", dir.path(), Some(b"x=\n1"))
+                .unwrap();
+        assert_eq!(with_stdin.request.body, b"x=1");
+        assert_eq!(
+            parse("curl -d @- https://h/ < body.txt")
+                .unwrap()
+                .request
+                .body,
+            b"a=1b=2"
+        );
+    }
+
+    #[test]
+    fn form_parts() {
+        let c = curl("curl -F 'a=1' -F 'b=x;type=text/foo' --form-string 'c=@d' https://h/");
+        let ct = c.request.header("content-type").unwrap().to_string();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert!(boundary.starts_with("------------------------"));
+        let body = String::from_utf8(c.request.body.clone()).unwrap();
+        assert_eq!(
+            body,
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"b\"\r\nContent-Type: text/foo\r\n\r\nx\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n@d\r\n\
+                 --{boundary}--\r\n"
+            )
+        );
+        assert_eq!(
+            c.request.header("content-length"),
+            Some(body.len().to_string().as_str())
+        );
+        assert_eq!(c.request.method, "POST");
+        assert!(
+            err("curl -F a=1 -d b=2 https://h/")
+                .to_string()
+                .contains("cannot be used together")
+        );
+    }
+
+    #[test]
+    fn flags_recorded_and_insecure() {
+        let c = curl(
+            "curl -sSLk --compressed -o /dev/null -w '%{http_code}' --http1.1 https://h/ -x http://proxy:8080",
+        );
+        assert!(c.insecure);
+        assert_eq!(c.proxy.as_deref(), Some("http://proxy:8080"));
+        assert_eq!(
+            c.options,
+            [
+                "-s",
+                "-S",
+                "-L",
+                "-k",
+                "--compressed",
+                "-o",
+                "-w",
+                "--http1.1",
+                "-x"
+            ]
+        );
+        assert!(
+            c.notes
+                .iter()
+                .any(|n| n.contains("recorded only: -s -S -L -o -w --http1.1"))
+        );
+        let c = curl("curl 'localhost/?next=http://x'");
+        assert_eq!(c.request.url.as_str(), "http://localhost/?next=http://x");
+        assert!(
+            err("curl -X '' https://h/")
+                .to_string()
+                .contains("one word")
+        );
+        assert!(
+            err("curl -I -d a https://h/")
+                .to_string()
+                .contains("cannot be used together")
+        );
+    }
+
+    #[test]
+    fn unknown_options_and_malformed_input() {
+        let e = err("curl --frobnicate https://h/");
+        assert!(matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "--frobnicate"));
+        assert_eq!(e.location, Location::at(1, 6));
+        let e = err("curl -sZQ https://h/");
+        assert!(
+            matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "-Q"),
+            "{e}"
+        );
+        assert!(
+            err("curl --data=x https://h/")
+                .to_string()
+                .contains("--option value")
+        );
+        assert!(err("curl -d").to_string().contains("needs a value"));
+        assert!(err("curl -d x").to_string().contains("no URL"));
+        assert!(
+            err("wget https://h/")
+                .to_string()
+                .contains("expected a curl command")
+        );
+        let e = err("curl 'https://h/\n -d x");
+        assert_eq!(
+            e.to_string(),
+            "t.curl:1:6: unterminated single quote (') opened here"
+        );
+        assert!(matches!(
+            err("curl --aws-sigv4 x https://h/").kind,
+            ImportErrorKind::Unsupported(_)
+        ));
+    }
+
+    #[test]
+    fn browser_copies() {
+        // Chrome, "Copy as cURL (bash)".
+        let c = curl(
+            "curl 'https://www.upwork.com/api/x' \\\n  -H 'accept: application/json' \\\n  \
+             --data-raw $'{\"q\":\"it\\'s\"}' \\\n  --compressed",
+        );
+        assert_eq!(c.request.body, b"{\"q\":\"it's\"}");
+        assert_eq!(
+            c.request.headers[0],
+            Header::new("Accept-Encoding", "deflate, gzip")
+        );
+        // Chrome, "Copy as cURL (cmd)".
+        let c = curl(
+            "curl ^\"https://www.upwork.com/api/x?a=1^&b=2^\" ^\r\n  -H ^\"accept: */*^\" ^\r\n  --data-raw ^\"a=1^\"",
+        );
+        assert_eq!(
+            c.request.url.as_str(),
+            "https://www.upwork.com/api/x?a=1&b=2"
+        );
+        assert_eq!(c.request.body, b"a=1");
+        // Postman.
+        let c = curl(
+            "curl --location --request POST 'https://h/x' \\\n--header 'A: b' \\\n--data-urlencode 'k=v w'",
+        );
+        assert_eq!(c.request.body, b"k=v%20w");
+    }
+}

@@ -1,0 +1,782 @@
+//! HAR 1.2 files (browser devtools, Charles, Insomnia ...), read one entry at a time.
+//!
+//! A HAR of a long session can be hundreds of megabytes, so `log.entries` is never built as a
+//! whole: the JSON is streamed and each entry is converted and handed on before the next is read.
+//! Reading is lenient (byte order mark, missing optional fields, base64 bodies, HTTP/2 pseudo
+//! headers), but a value of the wrong type is an error that names its JSON path.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::import_error::{ImportError, ImportErrorKind, Location};
+use super::{CapturedRequest, Header, RawUrl, Source, UrlError};
+
+/// One entry of a HAR file: the request and a summary of its response.
+#[derive(Debug, Clone)]
+pub struct HarEntry {
+    /// The method as recorded.
+    pub method: String,
+    /// The URL as recorded.
+    pub url: String,
+    /// The request, or why its URL cannot be one (`data:`, `ws:`, `blob:` URLs are common in
+    /// browser captures and are not errors of the file).
+    pub request: Result<CapturedRequest, UrlError>,
+    /// The response, when the entry has one.
+    pub response: Option<HarResponseSummary>,
+}
+
+impl HarEntry {
+    /// True for a call to Upwork's API: a host under `upwork.com` and a path under `/api/`,
+    /// `/gds/` or `/graphql`.
+    pub fn is_upwork_api(&self) -> bool {
+        self.request.as_ref().is_ok_and(|r| is_upwork_api(&r.url))
+    }
+
+    /// True when the entry's response failed (see [`HarResponseSummary::failed`]).
+    pub fn failed(&self) -> bool {
+        self.response
+            .as_ref()
+            .is_some_and(HarResponseSummary::failed)
+    }
+}
+
+/// What the HAR says of the response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarResponseSummary {
+    /// The status; 0 when the request got no response (blocked, aborted, network error).
+    pub status: u16,
+    pub status_text: String,
+    pub http_version: String,
+    pub headers: Vec<Header>,
+    /// `content.mimeType`, when given.
+    pub mime_type: Option<String>,
+    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out.
+    pub body: Vec<u8>,
+    /// The `message` of each GraphQL error in a JSON body's `errors[]` (GraphQL reports errors,
+    /// scope errors included, with HTTP 200).
+    pub graphql_errors: Vec<String>,
+}
+
+impl HarResponseSummary {
+    /// A status of 400 or more, no response at all, or a GraphQL answer with errors.
+    pub fn failed(&self) -> bool {
+        self.status >= 400 || self.status == 0 || !self.graphql_errors.is_empty()
+    }
+}
+
+/// True for a URL of Upwork's API: a host under `upwork.com` and a path under `/api/`, `/gds/`
+/// or `/graphql`.
+pub fn is_upwork_api(url: &RawUrl) -> bool {
+    let host = url.host().to_ascii_lowercase();
+    let upwork = host == "upwork.com" || host.ends_with(".upwork.com");
+    let path = url.path();
+    upwork
+        && (path.starts_with("/api/")
+            || path.starts_with("/gds/")
+            || path == "/graphql"
+            || path.starts_with("/graphql/"))
+}
+
+/// Streams `log.entries`, calling `f` with each entry's index and content; `f` stops the reading
+/// early with [`ControlFlow::Break`]. Returns the number of entries read.
+pub fn for_each_entry(
+    reader: impl Read,
+    origin: &str,
+    f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
+) -> Result<usize, ImportError> {
+    let mut reader = BufReader::new(reader);
+    let start = reader
+        .fill_buf()
+        .map_err(|e| ImportError::new(origin, ImportErrorKind::Io(e)))?;
+    // Some tools (Fiddler, Windows editors) start the file with a UTF-8 byte order mark.
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut f = f;
+    let mut ctx = Ctx {
+        origin,
+        callback: &mut f,
+        count: 0,
+        stopped: false,
+        error: None,
+        path: String::new(),
+        seen_log: false,
+    };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = RootSeed(&mut ctx)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    match result {
+        _ if ctx.stopped => Ok(ctx.count),
+        Ok(()) if !ctx.seen_log => Err(ImportError::at(
+            origin,
+            Location::path("log"),
+            ImportErrorKind::Json(
+                "missing: a HAR file is an object {\"log\": {\"entries\": [...]}}".into(),
+            ),
+        )),
+        Ok(()) => Ok(ctx.count),
+        Err(e) => Err(ctx
+            .error
+            .take()
+            .unwrap_or_else(|| json_error(origin, &ctx.path, &e))),
+    }
+}
+
+/// Picks one entry and returns its index, request and response.
+///
+/// With `entry`, that entry (numbered from 0, as in `log.entries[N]`). Without, the first Upwork
+/// API call whose response failed; else the first Upwork API call; else an error that says which
+/// hosts the file does hold.
+pub fn read_har_entry(
+    reader: impl Read,
+    origin: &str,
+    entry: Option<usize>,
+) -> Result<(usize, CapturedRequest, Option<HarResponseSummary>), ImportError> {
+    let mut chosen: Option<(usize, HarEntry)> = None;
+    let mut hosts: Vec<String> = Vec::new();
+    let count = for_each_entry(reader, origin, |index, e| {
+        match entry {
+            Some(wanted) => {
+                if index == wanted {
+                    chosen = Some((index, e));
+                    return ControlFlow::Break(());
+                }
+            }
+            None => {
+                if e.is_upwork_api() {
+                    if e.failed() {
+                        chosen = Some((index, e));
+                        return ControlFlow::Break(());
+                    }
+                    if chosen.is_none() {
+                        chosen = Some((index, e));
+                    }
+                } else if let Ok(r) = &e.request {
+                    let host = r.url.host().to_string();
+                    if hosts.len() < 5 && !hosts.contains(&host) {
+                        hosts.push(host);
+                    }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    })?;
+    let Some((index, e)) = chosen else {
+        let message = match entry {
+            Some(wanted) => {
+                format!("there is no entry {wanted}: the file has {count} entries, numbered from 0")
+            }
+            None if count == 0 => "the file has no entries".to_string(),
+            None => format!(
+                "none of the {count} entries is an Upwork API call (a host under upwork.com, \
+                 a path under /api/, /gds/ or /graphql); hosts seen: {}",
+                hosts.join(", ")
+            ),
+        };
+        return Err(ImportError::new(origin, ImportErrorKind::NoEntry(message)));
+    };
+    match e.request {
+        Ok(request) => Ok((index, request, e.response)),
+        Err(url_error) => Err(ImportError::at(
+            origin,
+            Location::path(format!("log.entries[{index}].request.url")),
+            ImportErrorKind::Url(url_error),
+        )),
+    }
+}
+
+fn json_error(origin: &str, path: &str, e: &serde_json::Error) -> ImportError {
+    let message = e.to_string();
+    // serde_json appends " at line L column C"; the place goes into the location instead.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_string();
+    let location = Location {
+        line_column: (e.line() > 0).then(|| (e.line(), e.column())),
+        json_path: (!path.is_empty()).then(|| path.to_string()),
+    };
+    let kind = if e.is_io() {
+        ImportErrorKind::Syntax(format!("read error: {message}"))
+    } else if e.is_eof() {
+        ImportErrorKind::Syntax(format!(
+            "the file ends too early ({message}): is it complete?"
+        ))
+    } else {
+        ImportErrorKind::Syntax(message)
+    };
+    ImportError::at(origin, location, kind)
+}
+
+/// The state shared by the streaming visitors.
+struct Ctx<'a> {
+    origin: &'a str,
+    callback: &'a mut dyn FnMut(usize, HarEntry) -> ControlFlow<()>,
+    count: usize,
+    /// The callback asked to stop; the error that unwinds the parser is not a failure.
+    stopped: bool,
+    /// An error of ours, carried past serde's error type.
+    error: Option<ImportError>,
+    /// Where the parser is, for syntax errors.
+    path: String,
+    seen_log: bool,
+}
+
+struct RootSeed<'c, 'a>(&'c mut Ctx<'a>);
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a HAR object {\"log\": {\"entries\": [...]}}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "log" {
+                self.0.path = "log".into();
+                self.0.seen_log = true;
+                map.next_value_seed(LogSeed(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct LogSeed<'c, 'a>(&'c mut Ctx<'a>);
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the log object {\"entries\": [...]}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "entries" {
+                self.0.path = "log.entries".into();
+                map.next_value_seed(EntriesSeed(&mut *self.0))?;
+            } else {
+                self.0.path = format!("log.{key}");
+                map.next_value::<IgnoredAny>()?;
+            }
+            self.0.path = "log".into();
+        }
+        Ok(())
+    }
+}
+
+struct EntriesSeed<'c, 'a>(&'c mut Ctx<'a>);
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        // `any`, not `seq`: a tool that captured nothing may write `"entries": null`.
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of entries")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        // `"entries": null` from a tool that captured nothing.
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let ctx = self.0;
+        loop {
+            let index = ctx.count;
+            ctx.path = format!("log.entries[{index}]");
+            // One entry at a time: only this entry's values are held in memory.
+            let Some(value) = seq.next_element::<Value>()? else {
+                break;
+            };
+            ctx.count += 1;
+            let entry = match convert_entry(&value, index, ctx.origin) {
+                Ok(entry) => entry,
+                Err(e) => {
+                    ctx.error = Some(e);
+                    return Err(de::Error::custom("invalid entry"));
+                }
+            };
+            drop(value);
+            if (ctx.callback)(index, entry).is_break() {
+                ctx.stopped = true;
+                // Unwinds the parser without reading the rest of the file.
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+        ctx.path = "log.entries".into();
+        Ok(())
+    }
+}
+
+/// Typed access to a JSON value that knows its path, for errors that name it.
+#[derive(Clone, Copy)]
+struct At<'v, 'p> {
+    value: &'v Value,
+    path: &'p str,
+    origin: &'p str,
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'v> At<'v, '_> {
+    fn error(&self, message: String) -> ImportError {
+        ImportError::at(
+            self.origin,
+            Location::path(self.path),
+            ImportErrorKind::Json(message),
+        )
+    }
+
+    fn wrong(&self, expected: &str) -> ImportError {
+        self.error(format!(
+            "expected {expected}, found {}",
+            kind_of(self.value)
+        ))
+    }
+
+    fn object(&self) -> Result<&'v serde_json::Map<String, Value>, ImportError> {
+        self.value
+            .as_object()
+            .ok_or_else(|| self.wrong("an object"))
+    }
+
+    /// A field, `None` when absent or null (HAR writers disagree on which to use).
+    fn get(&self, name: &str) -> Result<Option<&'v Value>, ImportError> {
+        Ok(self.object()?.get(name).filter(|v| !v.is_null()))
+    }
+
+    fn string(&self) -> Result<&'v str, ImportError> {
+        self.value.as_str().ok_or_else(|| self.wrong("a string"))
+    }
+
+    /// A string, or a number or boolean written as one (some tools write header values so).
+    fn lenient_string(&self) -> Result<String, ImportError> {
+        match self.value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            _ => Err(self.wrong("a string")),
+        }
+    }
+
+    fn array(&self) -> Result<&'v Vec<Value>, ImportError> {
+        self.value.as_array().ok_or_else(|| self.wrong("an array"))
+    }
+}
+
+fn child<'v, 'p>(at: &At<'_, 'p>, value: &'v Value, path: &'p str) -> At<'v, 'p> {
+    At {
+        value,
+        path,
+        origin: at.origin,
+    }
+}
+
+fn required<'v>(at: &At<'v, '_>, name: &str) -> Result<&'v Value, ImportError> {
+    at.get(name)?.ok_or_else(|| {
+        ImportError::at(
+            at.origin,
+            Location::path(format!("{}.{name}", at.path)),
+            ImportErrorKind::Json("missing".into()),
+        )
+    })
+}
+
+fn optional_string(at: &At<'_, '_>, name: &str) -> Result<Option<String>, ImportError> {
+    let Some(v) = at.get(name)? else {
+        return Ok(None);
+    };
+    let path = format!("{}.{name}", at.path);
+    child(at, v, &path).lenient_string().map(Some)
+}
+
+fn headers(at: &At<'_, '_>) -> Result<Vec<Header>, ImportError> {
+    let Some(list) = at.get("headers")? else {
+        return Ok(Vec::new());
+    };
+    let path = format!("{}.headers", at.path);
+    let list = child(at, list, &path).array()?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let item_path = format!("{path}[{i}]");
+        let item = child(at, item, &item_path);
+        let name_path = format!("{item_path}.name");
+        let name = child(&item, required(&item, "name")?, &name_path).string()?;
+        // HTTP/2 pseudo headers (`:authority`, `:path` ...) are not header lines of a request.
+        if name.starts_with(':') {
+            continue;
+        }
+        let value = optional_string(&item, "value")?.unwrap_or_default();
+        out.push(Header::new(name, value));
+    }
+    Ok(out)
+}
+
+fn decoded_text(at: &At<'_, '_>) -> Result<Option<Vec<u8>>, ImportError> {
+    let Some(text) = optional_string(at, "text")? else {
+        return Ok(None);
+    };
+    let encoding = optional_string(at, "encoding")?;
+    if encoding
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("base64"))
+    {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        return base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .map(Some)
+            .map_err(|e| {
+                ImportError::at(
+                    at.origin,
+                    Location::path(format!("{}.text", at.path)),
+                    ImportErrorKind::Json(format!("not valid base64 ({e})")),
+                )
+            });
+    }
+    Ok(Some(text.into_bytes()))
+}
+
+fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, ImportError> {
+    let path = format!("log.entries[{index}]");
+    let entry = At {
+        value,
+        path: &path,
+        origin,
+    };
+    entry.object()?;
+    let time = optional_string(&entry, "startedDateTime")?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+
+    let request_path = format!("{path}.request");
+    let request = child(&entry, required(&entry, "request")?, &request_path);
+    request.object()?;
+    let method_path = format!("{request_path}.method");
+    let method = child(&request, required(&request, "method")?, &method_path).string()?;
+    let url_path = format!("{request_path}.url");
+    let url = child(&request, required(&request, "url")?, &url_path).string()?;
+    let request_headers = headers(&request)?;
+    let mut body = Vec::new();
+    if let Some(post) = request.get("postData")? {
+        let post_path = format!("{request_path}.postData");
+        let post = child(&request, post, &post_path);
+        post.object()?;
+        match decoded_text(&post)? {
+            Some(text) => body = text,
+            None => body = form_from_params(&post)?,
+        }
+    }
+
+    let response = match entry.get("response")? {
+        None => None,
+        Some(v) => {
+            let response_path = format!("{path}.response");
+            Some(convert_response(&child(&entry, v, &response_path))?)
+        }
+    };
+
+    let request = RawUrl::parse(url).map(|url| CapturedRequest {
+        method: method.to_string(),
+        url,
+        headers: request_headers,
+        body,
+        time,
+        source: Source::Har {
+            file: origin.to_string(),
+            entry: index,
+        },
+    });
+    Ok(HarEntry {
+        method: method.to_string(),
+        url: url.to_string(),
+        request,
+        response,
+    })
+}
+
+/// `postData.params` without `postData.text`: the form rebuilt, encoded as browsers encode forms.
+fn form_from_params(post: &At<'_, '_>) -> Result<Vec<u8>, ImportError> {
+    let Some(params) = post.get("params")? else {
+        return Ok(Vec::new());
+    };
+    let path = format!("{}.params", post.path);
+    let params = child(post, params, &path).array()?;
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (i, param) in params.iter().enumerate() {
+        let param_path = format!("{path}[{i}]");
+        let param = child(post, param, &param_path);
+        let name_path = format!("{param_path}.name");
+        let name = child(&param, required(&param, "name")?, &name_path).string()?;
+        let value = optional_string(&param, "value")?.unwrap_or_default();
+        form.append_pair(name, &value);
+    }
+    Ok(form.finish().into_bytes())
+}
+
+fn convert_response(at: &At<'_, '_>) -> Result<HarResponseSummary, ImportError> {
+    at.object()?;
+    let status = match at.get("status")? {
+        None => 0,
+        Some(v) => {
+            let path = format!("{}.status", at.path);
+            let status = child(at, v, &path);
+            let number = match v {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            };
+            match number {
+                // Some tools write -1 for "no response".
+                Some(n) if n <= 0 => 0,
+                Some(n) => u16::try_from(n)
+                    .map_err(|_| status.error(format!("{n} is not an HTTP status")))?,
+                None => return Err(status.wrong("a number")),
+            }
+        }
+    };
+    let mut summary = HarResponseSummary {
+        status,
+        status_text: optional_string(at, "statusText")?.unwrap_or_default(),
+        http_version: optional_string(at, "httpVersion")?.unwrap_or_default(),
+        headers: headers(at)?,
+        mime_type: None,
+        body: Vec::new(),
+        graphql_errors: Vec::new(),
+    };
+    if let Some(content) = at.get("content")? {
+        let path = format!("{}.content", at.path);
+        let content = child(at, content, &path);
+        content.object()?;
+        summary.mime_type = optional_string(&content, "mimeType")?;
+        summary.body = decoded_text(&content)?.unwrap_or_default();
+    }
+    summary.graphql_errors = graphql_errors(&summary.body);
+    Ok(summary)
+}
+
+/// The messages of a JSON body's non-empty top-level `errors` array.
+fn graphql_errors(body: &[u8]) -> Vec<String> {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_none_or(|s| body[s] != b'{') {
+        return Vec::new();
+    }
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let Some(Value::Array(errors)) = object.get("errors") else {
+        return Vec::new();
+    };
+    errors
+        .iter()
+        .map(|e| match e.get("message") {
+            Some(Value::String(m)) => m.clone(),
+            _ => e.to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn har(entries: &str) -> String {
+        format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "t"}}, "entries": [{entries}]}}}}"#
+        )
+    }
+
+    const OTHER: &str = r#"{"request": {"method": "GET", "url": "https://cdn.example.com/a.js"}}"#;
+    const OK_API: &str = r#"{"startedDateTime": "2024-05-01T10:00:00.123+02:00",
+        "request": {"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json",
+          "headers": [{"name": ":authority", "value": "www.upwork.com"}, {"name": "Authorization", "value": "OAuth x"}]},
+        "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{}"}}}"#;
+    const FAILED_API: &str = r#"{"request": {"method": "POST", "url": "https://www.upwork.com/api/auth/v1/oauth/token/request",
+          "headers": [], "postData": {"mimeType": "application/x-www-form-urlencoded", "params": [{"name": "a", "value": "x y"}]}},
+        "response": {"status": 411, "statusText": "Length Required", "headers": [], "content": {}}}"#;
+    const GRAPHQL_ERRORS: &str = r#"{"request": {"method": "POST", "url": "https://api.upwork.com/graphql",
+          "postData": {"text": "eyJxdWVyeSI6IHt9fQ==", "encoding": "base64"}},
+        "response": {"status": 200, "content": {"mimeType": "application/json",
+          "text": "{\"errors\": [{\"message\": \"The client or authentication token doesn't have enough oauth2 permissions/scopes to access: [Contract.id]\"}]}"}}}"#;
+
+    fn read(
+        text: &str,
+        entry: Option<usize>,
+    ) -> Result<(usize, CapturedRequest, Option<HarResponseSummary>), ImportError> {
+        read_har_entry(text.as_bytes(), "t.har", entry)
+    }
+
+    #[test]
+    fn picks_the_first_failed_upwork_call() {
+        let text = har(&[OTHER, OK_API, FAILED_API, GRAPHQL_ERRORS].join(","));
+        let (index, request, response) = read(&text, None).unwrap();
+        assert_eq!(index, 2);
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.body, b"a=x+y");
+        assert_eq!(response.unwrap().status, 411);
+        assert_eq!(
+            request.source,
+            Source::Har {
+                file: "t.har".into(),
+                entry: 2
+            }
+        );
+
+        let text = har(&[OTHER, OK_API, GRAPHQL_ERRORS].join(","));
+        let (index, request, response) = read(&text, None).unwrap();
+        assert_eq!(index, 2);
+        assert_eq!(request.body, b"{\"query\": {}}");
+        assert!(response.unwrap().graphql_errors[0].contains("Contract.id"));
+
+        let text = har(&[OTHER, OK_API].join(","));
+        let (index, request, _) = read(&text, None).unwrap();
+        assert_eq!(index, 1);
+        assert_eq!(
+            request.headers,
+            vec![Header::new("Authorization", "OAuth x")]
+        );
+        assert_eq!(
+            request.time.unwrap().to_rfc3339(),
+            "2024-05-01T08:00:00.123+00:00"
+        );
+    }
+
+    #[test]
+    fn explicit_entry_and_no_upwork_call() {
+        let text = har(&[OTHER, OK_API].join(","));
+        assert_eq!(
+            read(&text, Some(0)).unwrap().1.url.as_str(),
+            "https://cdn.example.com/a.js"
+        );
+        let e = read(&text, Some(5)).unwrap_err();
+        assert!(e.to_string().contains("has 2 entries"), "{e}");
+        let e = read(&har(OTHER), None).unwrap_err();
+        assert!(e.to_string().contains("cdn.example.com"), "{e}");
+        assert!(
+            read(&har(""), None)
+                .unwrap_err()
+                .to_string()
+                .contains("no entries")
+        );
+    }
+
+    #[test]
+    fn streams_and_stops_early() {
+        // The garbage after the second entry is never read.
+        let text = format!(r#"{{"log": {{"entries": [{OTHER}, {FAILED_API}, this is not json"#);
+        let (index, ..) = read(&text, None).unwrap();
+        assert_eq!(index, 1);
+        let mut seen = Vec::new();
+        let count = for_each_entry(
+            har(&[OTHER, OK_API, OTHER].join(",")).as_bytes(),
+            "t",
+            |i, e| {
+                seen.push((i, e.is_upwork_api()));
+                ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+        assert_eq!(count, 3);
+        assert_eq!(seen, [(0, false), (1, true), (2, false)]);
+    }
+
+    #[test]
+    fn lenient_with_bom_missing_fields_and_odd_urls() {
+        let text = format!(
+            "\u{feff}{}",
+            har(
+                r#"{"request": {"method": "GET", "url": "data:image/png;base64,AA"}}, {"request": {"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{"name": "X-N", "value": 5}]}, "response": {"status": "0"}}"#
+            )
+        );
+        let (index, request, response) = read(&text, None).unwrap();
+        assert_eq!(index, 1);
+        assert_eq!(request.headers, vec![Header::new("X-N", "5")]);
+        assert!(response.unwrap().failed());
+        let mut first_ok = None;
+        for_each_entry(text.as_bytes(), "t", |_, e| {
+            first_ok.get_or_insert(e.request.is_ok());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!(first_ok, Some(false));
+    }
+
+    #[test]
+    fn wrong_types_name_the_json_path() {
+        let text = har(&[
+            OTHER,
+            OTHER,
+            OTHER,
+            r#"{"request": {"method": "GET", "url": "https://h/", "headers": "Accept: */*"}}"#,
+        ]
+        .join(","));
+        let e = read(&text, None).unwrap_err();
+        assert_eq!(
+            e.location.json_path.as_deref(),
+            Some("log.entries[3].request.headers")
+        );
+        assert_eq!(
+            e.to_string(),
+            "t.har: at log.entries[3].request.headers: expected an array, found a string"
+        );
+        let e = read(&har(r#"{"request": {"url": "https://h/"}}"#), None).unwrap_err();
+        assert_eq!(
+            e.location.json_path.as_deref(),
+            Some("log.entries[0].request.method")
+        );
+        let e = read(r#"{"log": {"entries": {}}}"#, None).unwrap_err();
+        assert_eq!(e.location.json_path.as_deref(), Some("log.entries"));
+        assert!(e.to_string().contains("an array of entries"), "{e}");
+        assert!(
+            read(r#"{"log": {"entries": null}}"#, None)
+                .unwrap_err()
+                .to_string()
+                .contains("no entries")
+        );
+        let e = read(r#"{"nolog": 1}"#, None).unwrap_err();
+        assert_eq!(e.location.json_path.as_deref(), Some("log"));
+        let e = read(
+            &format!(r#"{{"log": {{"entries": [{OTHER}, {{"request": }}"#),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.location.json_path.as_deref(), Some("log.entries[1]"));
+        assert!(e.location.line_column.is_some());
+        let e = read(&format!(r#"{{"log": {{"entries": [{OTHER}"#), None).unwrap_err();
+        assert!(e.to_string().contains("ends too early"), "{e}");
+    }
+}

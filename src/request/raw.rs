@@ -1,0 +1,242 @@
+//! A raw HTTP/1.1 request as a proxy or a log shows it: request line, headers, blank line, body.
+//!
+//! Lines may end in CRLF or LF. The body is every byte after the blank line, untouched: a body
+//! longer or shorter than its Content-Length is kept so the checks can name the difference.
+
+use super::import_error::{ImportError, ImportErrorKind};
+use super::{CapturedRequest, Header, RawUrl, Source};
+
+/// Parses a raw request. An origin-form target (`/path?query`) is joined to the `Host` header as
+/// an `https` URL; without a `Host` header, to `default_scheme_host` (`https://www.upwork.com`)
+/// when given.
+pub fn parse_raw(
+    bytes: &[u8],
+    origin: &str,
+    default_scheme_host: Option<&str>,
+) -> Result<CapturedRequest, ImportError> {
+    let error = |line: usize, column: usize, message: String| {
+        ImportError::syntax(origin, line, column, message)
+    };
+    let mut pos = 0;
+    let mut line_no = 0;
+    // One line, without its end (LF or CRLF); `None` at the end of the input.
+    let mut next_line = |pos: &mut usize| -> Option<(&[u8], usize)> {
+        if *pos >= bytes.len() {
+            return None;
+        }
+        line_no += 1;
+        let rest = &bytes[*pos..];
+        let (line, advance) = match rest.iter().position(|b| *b == b'\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        *pos += advance;
+        Some((line.strip_suffix(b"\r").unwrap_or(line), line_no))
+    };
+
+    // Blank lines before the request line are tolerated, as servers do (RFC 9112 section 2.2).
+    let (request_line, request_line_no) = loop {
+        match next_line(&mut pos) {
+            Some((line, _)) if line.iter().all(u8::is_ascii_whitespace) => continue,
+            Some(found) => break found,
+            None => {
+                return Err(error(
+                    1,
+                    1,
+                    "no request line: expected 'METHOD /path HTTP/1.1' (the input is empty)".into(),
+                ));
+            }
+        }
+    };
+    let request_line = std::str::from_utf8(request_line).map_err(|_| {
+        error(
+            request_line_no,
+            1,
+            "the request line is not UTF-8 text".into(),
+        )
+    })?;
+    let parts: Vec<&str> = request_line.split(' ').filter(|p| !p.is_empty()).collect();
+    let (method, target) = match parts.as_slice() {
+        [method, target] => (*method, *target),
+        [method, target, version] if version.starts_with("HTTP/") => (*method, *target),
+        [_, _, version] => {
+            let column = request_line.rfind(version).unwrap_or(0) + 1;
+            return Err(error(
+                request_line_no,
+                column,
+                format!("'{version}' is not an HTTP version (expected HTTP/1.1)"),
+            ));
+        }
+        _ => {
+            return Err(error(
+                request_line_no,
+                1,
+                format!(
+                    "'{}' is not a request line: expected 'METHOD /path HTTP/1.1'",
+                    request_line.escape_debug()
+                ),
+            ));
+        }
+    };
+    if !method.bytes().all(|b| b.is_ascii_graphic()) || method.contains(':') {
+        return Err(error(
+            request_line_no,
+            1,
+            format!("'{method}' is not a method: expected a request line 'METHOD /path HTTP/1.1'"),
+        ));
+    }
+    let target_column = request_line.find(target).unwrap_or(0) + 1;
+
+    let mut headers: Vec<Header> = Vec::new();
+    while let Some((line, no)) = next_line(&mut pos) {
+        if line.is_empty() {
+            break;
+        }
+        let line = std::str::from_utf8(line)
+            .map_err(|_| error(no, 1, "the header line is not UTF-8 text".into()))?;
+        if line.starts_with([' ', '\t']) {
+            // An obsolete folded line continues the header before it.
+            let Some(last) = headers.last_mut() else {
+                return Err(error(
+                    no,
+                    1,
+                    "a continuation line with no header before it".into(),
+                ));
+            };
+            last.value.push(' ');
+            last.value.push_str(line.trim());
+            continue;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(error(
+                no,
+                1,
+                format!(
+                    "'{}' is not a header: expected 'Name: value'",
+                    line.escape_debug()
+                ),
+            ));
+        };
+        if name.is_empty() || name.contains([' ', '\t']) {
+            return Err(error(no, 1, format!("'{name}' is not a header name")));
+        }
+        headers.push(Header::new(name, value.trim_matches([' ', '\t'])));
+    }
+    let body = bytes[pos.min(bytes.len())..].to_vec();
+
+    let url_text = if super::curl::has_scheme(target) {
+        target.to_string()
+    } else if target.starts_with('/') || target.starts_with('?') || target == "*" {
+        let target = if target == "*" { "" } else { target };
+        match (super::header_value(&headers, "host"), default_scheme_host) {
+            (Some(host), _) => format!("https://{}{target}", host.trim()),
+            (None, Some(base)) => format!("{}{target}", base.trim_end_matches('/')),
+            (None, None) => {
+                return Err(error(
+                    request_line_no,
+                    target_column,
+                    format!("the target '{target}' needs a Host header to make a URL"),
+                ));
+            }
+        }
+    } else {
+        return Err(error(
+            request_line_no,
+            target_column,
+            format!("'{target}' is not a request target: expected /path or an absolute URL"),
+        ));
+    };
+    let url = RawUrl::parse(&url_text).map_err(|e| {
+        ImportError::at(
+            origin,
+            super::import_error::Location::at(request_line_no, target_column),
+            ImportErrorKind::Url(e),
+        )
+    })?;
+    Ok(CapturedRequest {
+        method: method.to_string(),
+        url,
+        headers,
+        body,
+        time: None,
+        source: Source::Raw {
+            file: origin.to_string(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::import_error::Location;
+
+    #[test]
+    fn origin_form_with_host_and_crlf() {
+        let raw = b"POST /api/auth/v1/oauth/token/request HTTP/1.1\r\nHost: www.upwork.com\r\nContent-Type:  application/x-www-form-urlencoded \r\nX-Empty:\r\n\r\na=1&b=2\r\n";
+        let r = parse_raw(raw, "req.http", None).unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.url.as_str(),
+            "https://www.upwork.com/api/auth/v1/oauth/token/request"
+        );
+        assert_eq!(
+            r.headers,
+            vec![
+                Header::new("Host", "www.upwork.com"),
+                Header::new("Content-Type", "application/x-www-form-urlencoded"),
+                Header::new("X-Empty", ""),
+            ]
+        );
+        assert_eq!(r.body, b"a=1&b=2\r\n");
+        assert_eq!(
+            r.source,
+            Source::Raw {
+                file: "req.http".into()
+            }
+        );
+    }
+
+    #[test]
+    fn absolute_form_lf_and_default_origin() {
+        let r = parse_raw(
+            b"get https://api.upwork.com/graphql?x=a+b HTTP/1.1\nA: 1\n\n{}",
+            "r",
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.method, "get");
+        assert_eq!(r.url.as_str(), "https://api.upwork.com/graphql?x=a+b");
+        assert_eq!(r.body, b"{}");
+        let r = parse_raw(
+            b"GET /api/x.json HTTP/1.1\n",
+            "r",
+            Some("http://127.0.0.1:9/"),
+        )
+        .unwrap();
+        assert_eq!(r.url.as_str(), "http://127.0.0.1:9/api/x.json");
+        let r = parse_raw(b"\r\nGET ?a=1 HTTP/1.1\nHost: h\n", "r", None).unwrap();
+        assert_eq!(r.url.target(), "/?a=1");
+        assert!(r.body.is_empty());
+    }
+
+    #[test]
+    fn body_bytes_kept_exactly() {
+        let r = parse_raw(b"PUT /x HTTP/1.1\nHost: h\n\n\xff\x00\r\n\r\n", "r", None).unwrap();
+        assert_eq!(r.body, b"\xff\x00\r\n\r\n");
+    }
+
+    #[test]
+    fn malformed_input_names_the_line() {
+        let e = parse_raw(b"", "r.txt", None).unwrap_err();
+        assert_eq!(e.location, Location::at(1, 1));
+        let e = parse_raw(b"Host: www.upwork.com\n\n", "r.txt", None).unwrap_err();
+        assert_eq!(e.location, Location::at(1, 1));
+        assert!(e.to_string().starts_with("r.txt:1:1: "), "{e}");
+        let e = parse_raw(b"GET /x HTTP/1.1\nHost h\n", "r.txt", None).unwrap_err();
+        assert_eq!(e.location, Location::at(2, 1));
+        let e = parse_raw(b"GET /x HTTP/1.1\n\n", "r.txt", None).unwrap_err();
+        assert!(e.to_string().contains("Host"), "{e}");
+        let e = parse_raw(b"GET /x FOO/1\n\n", "r.txt", None).unwrap_err();
+        assert_eq!(e.location, Location::at(1, 8));
+    }
+}
