@@ -56,15 +56,31 @@ pub struct Credentials {
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
     #[error("cannot read secrets file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("secrets file {path}, line {line}: expected NAME=value (the line is not shown: it may hold a secret)")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "secrets file {path}, line {line}: expected NAME=value (the line is not shown: it may hold a secret)"
+    )]
     Syntax { path: String, line: usize },
     #[error("secrets file {path}, line {line}: unknown name '{name}' (known: {known})")]
-    UnknownName { path: String, line: usize, name: String, known: String },
+    UnknownName {
+        path: String,
+        line: usize,
+        name: String,
+        known: String,
+    },
 }
 
-const KNOWN_NAMES: [&str; 6] =
-    [CONSUMER_KEY, CONSUMER_SECRET, TOKEN, TOKEN_SECRET, ACCESS_TOKEN, REFRESH_TOKEN];
+const KNOWN_NAMES: [&str; 6] = [
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    TOKEN,
+    TOKEN_SECRET,
+    ACCESS_TOKEN,
+    REFRESH_TOKEN,
+];
 
 impl Credentials {
     /// Reads the `UPWORK_*` variables through `lookup` (the process environment in the binary).
@@ -89,8 +105,10 @@ impl Credentials {
     /// blank lines allowed; `export ` and quotes around the value tolerated, as in a `.env` file).
     pub fn from_file(path: &Path) -> Result<Self, CredentialsError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| CredentialsError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
+            path: shown.clone(),
+            source,
+        })?;
         let mut values = BTreeMap::new();
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -100,7 +118,10 @@ impl Credentials {
             let line = line.strip_prefix("export ").unwrap_or(line);
             // The value is never echoed back in an error: it may be the secret itself.
             let Some((name, value)) = line.split_once('=') else {
-                return Err(CredentialsError::Syntax { path: shown, line: index + 1 });
+                return Err(CredentialsError::Syntax {
+                    path: shown,
+                    line: index + 1,
+                });
             };
             let name = name.trim();
             if !KNOWN_NAMES.contains(&name) {
@@ -147,7 +168,8 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let creds = Credentials::from_lookup(|n| (n == CONSUMER_SECRET).then(|| "canary-cs".to_string()));
+        let creds =
+            Credentials::from_lookup(|n| (n == CONSUMER_SECRET).then(|| "canary-cs".to_string()));
         assert!(!format!("{creds:?}").contains("canary-cs"));
         assert_eq!(creds.consumer_secret.unwrap().expose(), "canary-cs");
     }

@@ -94,7 +94,11 @@ pub struct Escalation {
 
 impl Escalation {
     pub fn tech_support(reason: impl Into<String>) -> Self {
-        Escalation { queue: "Tech Support", r#macro: "API to Tech Support", reason: reason.into() }
+        Escalation {
+            queue: "Tech Support",
+            r#macro: "API to Tech Support",
+            reason: reason.into(),
+        }
     }
 }
 

@@ -1,0 +1,636 @@
+//! The known client mistakes, each as a change to the way a base string and key are built, and the
+//! search for the one (or the pair) that reproduces a captured signature.
+
+use std::collections::HashSet;
+
+use super::base_string::{
+    HexCase, MethodCase, Order, PathMode, Recipe, Scheme, ValueEncoding, Version,
+};
+use super::encode::encode;
+use super::signature::{KeyMode, sign_with_key};
+use super::{Mistake, SignatureMethod, SignedRequest};
+
+/// A mistake a client makes while signing. The names are stable: they appear in findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MistakeKind {
+    SpaceAsPlus,
+    DoubleEncoded,
+    Unencoded,
+    QueryParamsOmitted,
+    BodyParamsOmitted,
+    BodyParamsAdded,
+    DefaultPortKept,
+    WrongScheme,
+    UnsortedParams,
+    LowercaseMethod,
+    SecretNotEncoded,
+    PathReEncoded,
+    VersionAdded,
+    VersionDropped,
+    PlaintextVsHmac,
+    LowercaseHex,
+    TokenSecretOmitted,
+    /// The signature was right but sent unencoded in a query or form, so its `+` arrived as a
+    /// space (or sent encoded twice). Not a way of building the base string: checked apart.
+    SignatureNotEncoded,
+}
+
+/// What a mistake changes; two mistakes of the same dimension cannot be made together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Values,
+    Hex,
+    Query,
+    Form,
+    Body,
+    Port,
+    Scheme,
+    Order,
+    Method,
+    Key,
+    Path,
+    Version,
+    SignatureMethod,
+    Transport,
+}
+
+/// How a client signs: how it builds the base string and the key, and which method it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Client {
+    recipe: Recipe,
+    key: KeyMode,
+    /// Signs with the other method than the one it declares.
+    swaps_method: bool,
+}
+
+impl MistakeKind {
+    /// Every mistake, in the order the search tries them.
+    pub const ALL: [MistakeKind; 18] = [
+        MistakeKind::SpaceAsPlus,
+        MistakeKind::DoubleEncoded,
+        MistakeKind::Unencoded,
+        MistakeKind::QueryParamsOmitted,
+        MistakeKind::BodyParamsOmitted,
+        MistakeKind::BodyParamsAdded,
+        MistakeKind::DefaultPortKept,
+        MistakeKind::WrongScheme,
+        MistakeKind::UnsortedParams,
+        MistakeKind::LowercaseMethod,
+        MistakeKind::SecretNotEncoded,
+        MistakeKind::PathReEncoded,
+        MistakeKind::VersionAdded,
+        MistakeKind::VersionDropped,
+        MistakeKind::PlaintextVsHmac,
+        MistakeKind::LowercaseHex,
+        MistakeKind::TokenSecretOmitted,
+        MistakeKind::SignatureNotEncoded,
+    ];
+
+    /// The stable name, e.g. `space-as-plus`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MistakeKind::SpaceAsPlus => "space-as-plus",
+            MistakeKind::DoubleEncoded => "double-encoded",
+            MistakeKind::Unencoded => "unencoded",
+            MistakeKind::QueryParamsOmitted => "query-params-omitted",
+            MistakeKind::BodyParamsOmitted => "body-params-omitted",
+            MistakeKind::BodyParamsAdded => "body-params-added",
+            MistakeKind::DefaultPortKept => "default-port-kept",
+            MistakeKind::WrongScheme => "wrong-scheme",
+            MistakeKind::UnsortedParams => "unsorted-params",
+            MistakeKind::LowercaseMethod => "lowercase-method",
+            MistakeKind::SecretNotEncoded => "secret-not-encoded",
+            MistakeKind::PathReEncoded => "path-re-encoded",
+            MistakeKind::VersionAdded => "version-added",
+            MistakeKind::VersionDropped => "version-dropped",
+            MistakeKind::PlaintextVsHmac => "plaintext-vs-hmac",
+            MistakeKind::LowercaseHex => "lowercase-hex",
+            MistakeKind::TokenSecretOmitted => "token-secret-omitted",
+            MistakeKind::SignatureNotEncoded => "signature-not-encoded",
+        }
+    }
+
+    /// The mistake of this name.
+    pub fn from_name(name: &str) -> Option<MistakeKind> {
+        MistakeKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// One sentence: what the client did.
+    pub fn description(self) -> &'static str {
+        match self {
+            MistakeKind::SpaceAsPlus => {
+                "The client encoded spaces as '+' (HTML form style) in the signature base string instead of %20."
+            }
+            MistakeKind::DoubleEncoded => {
+                "The client percent-encoded parameter values twice before signing (%20 became %2520)."
+            }
+            MistakeKind::Unencoded => {
+                "The client put parameter names and values into the base string without percent-encoding them first."
+            }
+            MistakeKind::QueryParamsOmitted => {
+                "The client left the query parameters out of the signature base string."
+            }
+            MistakeKind::BodyParamsOmitted => {
+                "The client left the form body parameters out of the signature base string."
+            }
+            MistakeKind::BodyParamsAdded => {
+                "The client signed the parameters of a body that is not application/x-www-form-urlencoded (e.g. JSON), which OAuth 1.0 never signs."
+            }
+            MistakeKind::DefaultPortKept => {
+                "The client kept the default port (:443 or :80) in the base string URI."
+            }
+            MistakeKind::WrongScheme => {
+                "The client signed the URL with the other scheme (http instead of https or the reverse)."
+            }
+            MistakeKind::UnsortedParams => {
+                "The client did not sort the parameters by encoded name and value before joining them."
+            }
+            MistakeKind::LowercaseMethod => {
+                "The client wrote the HTTP method in lowercase in the base string."
+            }
+            MistakeKind::SecretNotEncoded => {
+                "The client built the signing key from the secrets without percent-encoding them."
+            }
+            MistakeKind::PathReEncoded => {
+                "The client changed the encoding of the URL path before signing (e.g. '~' as %7E, or escapes decoded or encoded again)."
+            }
+            MistakeKind::VersionAdded => "The client signed oauth_version=1.0 but did not send it.",
+            MistakeKind::VersionDropped => "The client sent oauth_version but did not sign it.",
+            MistakeKind::PlaintextVsHmac => {
+                "The client signed with one signature method (PLAINTEXT or HMAC-SHA1) but declared the other."
+            }
+            MistakeKind::LowercaseHex => {
+                "The client wrote lowercase hex digits in percent-encodings (%2f instead of %2F)."
+            }
+            MistakeKind::TokenSecretOmitted => {
+                "The client left the token secret out of the signing key."
+            }
+            MistakeKind::SignatureNotEncoded => {
+                "The signature was right but was not percent-encoded where it travels (a '+' in the query or form arrives as a space), or was encoded twice."
+            }
+        }
+    }
+
+    fn dimension(self) -> Dimension {
+        match self {
+            MistakeKind::SpaceAsPlus | MistakeKind::DoubleEncoded | MistakeKind::Unencoded => {
+                Dimension::Values
+            }
+            MistakeKind::LowercaseHex => Dimension::Hex,
+            MistakeKind::QueryParamsOmitted => Dimension::Query,
+            MistakeKind::BodyParamsOmitted => Dimension::Form,
+            MistakeKind::BodyParamsAdded => Dimension::Body,
+            MistakeKind::DefaultPortKept => Dimension::Port,
+            MistakeKind::WrongScheme => Dimension::Scheme,
+            MistakeKind::UnsortedParams => Dimension::Order,
+            MistakeKind::LowercaseMethod => Dimension::Method,
+            MistakeKind::SecretNotEncoded | MistakeKind::TokenSecretOmitted => Dimension::Key,
+            MistakeKind::PathReEncoded => Dimension::Path,
+            MistakeKind::VersionAdded | MistakeKind::VersionDropped => Dimension::Version,
+            MistakeKind::PlaintextVsHmac => Dimension::SignatureMethod,
+            MistakeKind::SignatureNotEncoded => Dimension::Transport,
+        }
+    }
+
+    /// How many ways a client makes this mistake.
+    fn variant_count(self) -> usize {
+        match self {
+            MistakeKind::UnsortedParams | MistakeKind::PathReEncoded => 3,
+            MistakeKind::LowercaseHex | MistakeKind::TokenSecretOmitted => 2,
+            MistakeKind::SignatureNotEncoded => 0,
+            _ => 1,
+        }
+    }
+
+    /// Makes `client` commit the `variant`th way of this mistake.
+    fn apply(self, variant: usize, client: &mut Client) {
+        let recipe = &mut client.recipe;
+        match self {
+            MistakeKind::SpaceAsPlus => recipe.values = ValueEncoding::SpaceAsPlus,
+            MistakeKind::DoubleEncoded => recipe.values = ValueEncoding::Double,
+            MistakeKind::Unencoded => recipe.values = ValueEncoding::Raw,
+            MistakeKind::QueryParamsOmitted => recipe.query = false,
+            MistakeKind::BodyParamsOmitted => recipe.form = false,
+            MistakeKind::BodyParamsAdded => recipe.unsigned_body = true,
+            MistakeKind::DefaultPortKept => recipe.keep_default_port = true,
+            MistakeKind::WrongScheme => recipe.scheme = Scheme::Flipped,
+            MistakeKind::UnsortedParams => {
+                recipe.order = [Order::Wire, Order::OAuthFirst, Order::Decoded][variant];
+            }
+            MistakeKind::LowercaseMethod => recipe.method = MethodCase::Lower,
+            MistakeKind::SecretNotEncoded => client.key = KeyMode::RawSecrets,
+            MistakeKind::PathReEncoded => {
+                recipe.path = [
+                    PathMode::TildeEncoded,
+                    PathMode::ReEncoded,
+                    PathMode::Decoded,
+                ][variant];
+            }
+            MistakeKind::VersionAdded => recipe.version = Version::Added,
+            MistakeKind::VersionDropped => recipe.version = Version::Dropped,
+            MistakeKind::PlaintextVsHmac => client.swaps_method = true,
+            MistakeKind::LowercaseHex => recipe.hex = [HexCase::All, HexCase::Params][variant],
+            MistakeKind::TokenSecretOmitted => {
+                client.key = [KeyMode::NoTokenSecret, KeyMode::ConsumerSecretOnly][variant];
+            }
+            MistakeKind::SignatureNotEncoded => {}
+        }
+    }
+
+    /// The clients that make this mistake whose signature differs from the correct one.
+    fn clients<'r>(self, signing: &'r Signing<'r>) -> impl Iterator<Item = Client> + 'r {
+        let correct = signing.fingerprint(&Client::default());
+        (0..self.variant_count())
+            .map(move |variant| {
+                let mut client = Client::default();
+                self.apply(variant, &mut client);
+                client
+            })
+            .filter(move |client| signing.fingerprint(client) != correct)
+    }
+
+    /// The base string a client making this mistake signs: the first way of making it that changes
+    /// the signature, else the correct base string.
+    pub fn base_string(self, request: &SignedRequest) -> String {
+        let signing = Signing {
+            request,
+            consumer_secret: "",
+            token_secret: "",
+        };
+        let client = self.clients(&signing).next().unwrap_or_default();
+        client.recipe.build(request)
+    }
+
+    /// The signature a client making this mistake sends (unencoded); `None` when the mistake makes
+    /// no difference for this request (`space-as-plus` without a space).
+    pub fn signature(
+        self,
+        request: &SignedRequest,
+        consumer_secret: &str,
+        token_secret: &str,
+    ) -> Option<String> {
+        let signing = Signing {
+            request,
+            consumer_secret,
+            token_secret,
+        };
+        if self == MistakeKind::SignatureNotEncoded {
+            let correct = signing.signature(&Client::default()).1;
+            return correct.contains('+').then(|| correct.replace('+', " "));
+        }
+        let client = self.clients(&signing).next()?;
+        Some(signing.signature(&client).1)
+    }
+}
+
+/// A request and the secrets to sign it with.
+struct Signing<'a> {
+    request: &'a SignedRequest,
+    consumer_secret: &'a str,
+    token_secret: &'a str,
+}
+
+/// What determines a signature: the base string (empty for PLAINTEXT, which ignores it), key, method.
+type Fingerprint = (String, String, SignatureMethod);
+
+impl Signing<'_> {
+    fn method(&self, client: &Client) -> SignatureMethod {
+        if client.swaps_method {
+            self.request.signature_method.other()
+        } else {
+            self.request.signature_method
+        }
+    }
+
+    /// What decides the client's signature; its base string is built at most once.
+    fn fingerprint(&self, client: &Client) -> Fingerprint {
+        let method = self.method(client);
+        let base = match method {
+            SignatureMethod::HmacSha1 => client.recipe.build(self.request),
+            SignatureMethod::Plaintext => String::new(),
+        };
+        (
+            base,
+            client.key.key(self.consumer_secret, self.token_secret),
+            method,
+        )
+    }
+
+    /// The client's base string and signature.
+    fn signature(&self, client: &Client) -> (String, String) {
+        let (base, key, method) = self.fingerprint(client);
+        let base = if base.is_empty() {
+            client.recipe.build(self.request)
+        } else {
+            base
+        };
+        let signature = sign_with_key(method, &key, &base);
+        (base, signature)
+    }
+}
+
+/// Implements [`super::find_mistake`].
+pub(crate) fn find_mistake(
+    request: &SignedRequest,
+    consumer_secret: &str,
+    token_secret: &str,
+) -> Option<Mistake> {
+    let signing = Signing {
+        request,
+        consumer_secret,
+        token_secret,
+    };
+    let captured = request.signature.as_str();
+    let (correct_base, correct_signature) = signing.signature(&Client::default());
+    if captured == correct_signature {
+        return None;
+    }
+    if captured == correct_signature.replace('+', " ") || captured == encode(&correct_signature) {
+        return Some(mistake(
+            &[MistakeKind::SignatureNotEncoded],
+            correct_base,
+            correct_signature,
+        ));
+    }
+
+    let mut seen: HashSet<Fingerprint> = HashSet::new();
+    seen.insert(signing.fingerprint(&Client::default()));
+    let mut try_client = |client: &Client, kinds: &[MistakeKind]| {
+        let fingerprint = signing.fingerprint(client);
+        if seen.contains(&fingerprint) {
+            return None;
+        }
+        let signature = sign_with_key(fingerprint.2, &fingerprint.1, &fingerprint.0);
+        if signature == captured {
+            let base = if fingerprint.0.is_empty() {
+                client.recipe.build(request)
+            } else {
+                fingerprint.0
+            };
+            return Some(mistake(kinds, base, signature));
+        }
+        seen.insert(fingerprint);
+        None
+    };
+
+    let kinds: Vec<MistakeKind> = MistakeKind::ALL
+        .into_iter()
+        .filter(|k| k.variant_count() > 0)
+        .collect();
+    for &kind in &kinds {
+        for variant in 0..kind.variant_count() {
+            let mut client = Client::default();
+            kind.apply(variant, &mut client);
+            if let Some(found) = try_client(&client, &[kind]) {
+                return Some(found);
+            }
+        }
+    }
+    // Pairs: a client that gets one thing wrong often gets a second wrong too.
+    for (i, &first) in kinds.iter().enumerate() {
+        for &second in &kinds[i + 1..] {
+            if first.dimension() == second.dimension() {
+                continue;
+            }
+            for v1 in 0..first.variant_count() {
+                for v2 in 0..second.variant_count() {
+                    let mut client = Client::default();
+                    first.apply(v1, &mut client);
+                    second.apply(v2, &mut client);
+                    if let Some(found) = try_client(&client, &[first, second]) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn mistake(kinds: &[MistakeKind], client_base_string: String, client_signature: String) -> Mistake {
+    Mistake {
+        name: kinds[0].name(),
+        description: kinds
+            .iter()
+            .map(|k| k.description())
+            .collect::<Vec<_>>()
+            .join(" And: "),
+        client_base_string,
+        client_signature,
+        kinds: kinds.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::fixtures::{FORM, request};
+    use crate::oauth::{Keys, SignOptions, sign_request_with, sign_with_mistake};
+    use crate::request::CapturedRequest;
+
+    const KEYS: Keys<'static> = Keys {
+        consumer_key: "upwork-demo-key",
+        consumer_secret: "cs&secret/1",
+        token: Some("tok-1"),
+        token_secret: Some("ts %secret"),
+    };
+
+    /// A form POST with a query, spaces, reserved characters and `~` in the path, signed with
+    /// oauth_version.
+    fn form_post() -> CapturedRequest {
+        request(
+            "POST",
+            "https://www.upwork.com/api/hr/v2/~01abc/messages.json?tags=a%2Cb&q=web%20design",
+            &[FORM],
+            "subject=Hello%20Ladies%20%2B%20Gentlemen&body=see%20https%3A%2F%2Fx.example%2Fa",
+        )
+    }
+
+    /// A JSON POST, signed without oauth_version.
+    fn json_post() -> CapturedRequest {
+        request(
+            "POST",
+            "https://www.upwork.com/api/v3/jobs.json?q=a%20b",
+            &[("Content-Type", "application/json")],
+            r#"{"title":"Rust developer","budget":100}"#,
+        )
+    }
+
+    fn options(version: bool) -> SignOptions {
+        SignOptions {
+            nonce: Some("fixed-nonce".into()),
+            timestamp: Some(1_700_000_000),
+            version,
+            ..SignOptions::default()
+        }
+    }
+
+    fn captured(request: &CapturedRequest) -> SignedRequest {
+        SignedRequest::from_request(request).unwrap().unwrap()
+    }
+
+    #[test]
+    fn each_mistake_is_named_from_the_request_it_breaks() {
+        for kind in MistakeKind::ALL {
+            if kind == MistakeKind::SignatureNotEncoded {
+                continue;
+            }
+            let (request, version) = match kind {
+                MistakeKind::BodyParamsAdded | MistakeKind::VersionAdded => (json_post(), false),
+                _ => (form_post(), true),
+            };
+            let broken = sign_with_mistake(&request, &KEYS, &options(version), kind)
+                .unwrap_or_else(|e| panic!("{}: {e}", kind.name()));
+            let signed = captured(&broken.request);
+            let found = find_mistake(&signed, KEYS.consumer_secret, KEYS.token_secret.unwrap());
+            let found = found.unwrap_or_else(|| panic!("{} not found", kind.name()));
+            assert_eq!(found.name, kind.name());
+            assert_eq!(found.kinds, vec![kind]);
+            assert_eq!(found.client_signature, signed.signature);
+            assert_eq!(
+                found.client_base_string,
+                broken.authorization.base_string,
+                "{}",
+                kind.name()
+            );
+        }
+    }
+
+    #[test]
+    fn the_canonical_space_as_plus_base_string() {
+        let broken = sign_with_mistake(
+            &form_post(),
+            &KEYS,
+            &options(false),
+            MistakeKind::SpaceAsPlus,
+        )
+        .unwrap();
+        assert!(
+            broken
+                .authorization
+                .base_string
+                .contains("q%3Dweb%2Bdesign")
+        );
+        assert!(
+            broken
+                .authorization
+                .base_string
+                .contains("subject%3DHello%2BLadies%2B%252B%2BGentlemen")
+        );
+    }
+
+    #[test]
+    fn a_mistake_that_changes_nothing_is_refused() {
+        let plain = request(
+            "GET",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[],
+            "",
+        );
+        assert!(
+            sign_with_mistake(&plain, &KEYS, &options(false), MistakeKind::SpaceAsPlus).is_err()
+        );
+    }
+
+    #[test]
+    fn a_correct_signature_has_no_mistake() {
+        let good = sign_request_with(&form_post(), &KEYS, &options(true)).request;
+        assert_eq!(
+            find_mistake(
+                &captured(&good),
+                KEYS.consumer_secret,
+                KEYS.token_secret.unwrap()
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn two_mistakes_made_together() {
+        let good = captured(&sign_request_with(&form_post(), &KEYS, &options(false)).request);
+        let mut client = Client::default();
+        MistakeKind::SpaceAsPlus.apply(0, &mut client);
+        MistakeKind::WrongScheme.apply(0, &mut client);
+        let signing = Signing {
+            request: &good,
+            consumer_secret: KEYS.consumer_secret,
+            token_secret: "ts %secret",
+        };
+        let mut broken = good.clone();
+        broken.signature = signing.signature(&client).1;
+        let found = find_mistake(&broken, KEYS.consumer_secret, "ts %secret").unwrap();
+        assert_eq!(
+            found.kinds,
+            vec![MistakeKind::SpaceAsPlus, MistakeKind::WrongScheme]
+        );
+        assert_eq!(found.name, "space-as-plus");
+    }
+
+    #[test]
+    fn a_signature_sent_unencoded_in_the_query() {
+        let keys = Keys {
+            token: None,
+            token_secret: None,
+            ..KEYS
+        };
+        let get = request(
+            "GET",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[],
+            "",
+        );
+        let resigned = (0..200)
+            .map(|i| {
+                sign_request_with(
+                    &get,
+                    &keys,
+                    &SignOptions {
+                        nonce: Some(format!("n{i}")),
+                        ..options(false)
+                    },
+                )
+            })
+            .find(|r| r.authorization.signature.contains('+'))
+            .unwrap();
+        let query: Vec<String> = resigned
+            .authorization
+            .oauth_params
+            .iter()
+            .map(|(k, v)| {
+                if k == "oauth_signature" {
+                    format!("{k}={v}")
+                } else {
+                    format!("{k}={}", crate::oauth::encode(v))
+                }
+            })
+            .collect();
+        let sent = request("GET", &format!("{}?{}", get.url, query.join("&")), &[], "");
+        let signed = captured(&sent);
+        let found = find_mistake(&signed, keys.consumer_secret, "").unwrap();
+        assert_eq!(found.kinds, vec![MistakeKind::SignatureNotEncoded]);
+    }
+
+    #[test]
+    fn an_unknown_signature_is_searched_quickly() {
+        let mut signed = captured(&sign_request_with(&form_post(), &KEYS, &options(true)).request);
+        signed.signature = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=".into();
+        let start = std::time::Instant::now();
+        assert_eq!(
+            find_mistake(&signed, KEYS.consumer_secret, "ts %secret"),
+            None
+        );
+        let elapsed = start.elapsed();
+        eprintln!("find_mistake, nothing found: {elapsed:?}");
+        // Debug builds are several times slower than release; this bounds the search size.
+        assert!(elapsed.as_millis() < 500, "{elapsed:?}");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for kind in MistakeKind::ALL {
+            assert_eq!(MistakeKind::from_name(kind.name()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+    }
+}

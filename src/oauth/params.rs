@@ -1,0 +1,338 @@
+//! Reading the OAuth parameters of a captured request: the `Authorization: OAuth ...` header, the
+//! query and the form body (RFC 5849 sections 3.5 and 3.4.1.3.1).
+
+use super::encode::{decode, form_decode};
+use super::{OAuthError, ParamLocation, SignatureMethod, SignedRequest};
+use crate::request::CapturedRequest;
+
+/// The value of the first `Authorization` header whose scheme is `OAuth`, without the scheme.
+pub fn oauth_authorization(request: &CapturedRequest) -> Option<&str> {
+    request.headers_named("authorization").find_map(|value| {
+        let value = value.trim_start();
+        let (scheme, rest) = value.split_at(value.find(char::is_whitespace).unwrap_or(value.len()));
+        scheme.eq_ignore_ascii_case("OAuth").then_some(rest)
+    })
+}
+
+/// The `name="value"` pairs of an `Authorization: OAuth` header value (scheme already removed),
+/// exactly as written: quotes removed, nothing decoded. Lenient: commas or spaces separate, values
+/// may be unquoted, spaces around `=` are tolerated, `\"` inside quotes is an escaped quote.
+pub fn raw_authorization_params(params: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = params.chars().collect();
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    let is_separator = |c: char| c == ',' || c.is_whitespace();
+    while i < chars.len() {
+        while i < chars.len() && is_separator(chars[i]) {
+            i += 1;
+        }
+        let name_start = i;
+        while i < chars.len() && chars[i] != '=' && !is_separator(chars[i]) {
+            i += 1;
+        }
+        let name: String = chars[name_start..i].iter().collect();
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if i >= chars.len() || chars[i] != '=' {
+            if !name.is_empty() {
+                pairs.push((name, String::new()));
+            }
+            continue;
+        }
+        i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < chars.len() && chars[i] == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' && i + 1 < chars.len() {
+                    i += 1;
+                }
+                value.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+        } else {
+            while i < chars.len() && !is_separator(chars[i]) {
+                value.push(chars[i]);
+                i += 1;
+            }
+        }
+        if !name.is_empty() {
+            pairs.push((name, value));
+        }
+    }
+    pairs
+}
+
+/// The header's parameters percent-decoded (RFC 5849 section 3.5.1), `realm` included.
+pub fn parse_authorization(params: &str) -> Vec<(String, String)> {
+    raw_authorization_params(params)
+        .into_iter()
+        .map(|(k, v)| (decode(&k), decode(&v)))
+        .collect()
+}
+
+/// The query of a request decoded as a form (`+` is a space).
+pub(crate) fn query_params(request: &CapturedRequest) -> Vec<(String, String)> {
+    decode_form_pairs(request.url.query().unwrap_or_default())
+}
+
+/// The body decoded as a form when it is one.
+pub(crate) fn form_params(request: &CapturedRequest) -> Vec<(String, String)> {
+    if request.is_form_body() {
+        decode_form_pairs(&String::from_utf8_lossy(&request.body))
+    } else {
+        Vec::new()
+    }
+}
+
+/// `a=1&b=x+y` split and decoded; empty pieces skipped, a piece without `=` has an empty value.
+/// Written here rather than with `url::form_urlencoded` so that both decoders agree with [`decode`]
+/// on malformed escapes.
+pub(crate) fn decode_form_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect()
+}
+
+/// What a client that signs a non-form body would have added to its parameters: the top-level
+/// fields of a JSON object, else the body read as a form.
+pub(crate) fn unsigned_body_params(request: &CapturedRequest) -> Vec<(String, String)> {
+    if request.body.is_empty() || request.is_form_body() {
+        return Vec::new();
+    }
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&request.body) {
+        return map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (k, v)
+            })
+            .collect();
+    }
+    decode_form_pairs(&String::from_utf8_lossy(&request.body))
+}
+
+fn is_oauth(name: &str) -> bool {
+    name.starts_with("oauth_")
+}
+
+fn carries_oauth(pairs: &[(String, String)]) -> bool {
+    pairs
+        .iter()
+        .any(|(k, _)| k == "oauth_signature" || k == "oauth_consumer_key")
+}
+
+/// Implements [`SignedRequest::from_request`].
+pub(crate) fn signed_request(
+    request: &CapturedRequest,
+) -> Result<Option<SignedRequest>, OAuthError> {
+    let mut query = query_params(request);
+    let mut form = form_params(request);
+    let (location, mut oauth) = if let Some(header) = oauth_authorization(request) {
+        let params: Vec<_> = parse_authorization(header)
+            .into_iter()
+            .filter(|(k, _)| k != "realm")
+            .collect();
+        (ParamLocation::AuthorizationHeader, params)
+    } else if carries_oauth(&query) {
+        let (oauth, rest) = query.into_iter().partition(|(k, _)| is_oauth(k));
+        query = rest;
+        (ParamLocation::Query, oauth)
+    } else if carries_oauth(&form) {
+        let (oauth, rest) = form.into_iter().partition(|(k, _)| is_oauth(k));
+        form = rest;
+        (ParamLocation::FormBody, oauth)
+    } else {
+        return Ok(None);
+    };
+    // RFC 5849 section 3.4.1.3.1: the signature never signs itself, wherever it travels.
+    let signature = take(&mut oauth, "oauth_signature");
+    query.retain(|(k, _)| k != "oauth_signature");
+    form.retain(|(k, _)| k != "oauth_signature");
+    let where_ = location_name(location);
+    let Some(signature) = signature else {
+        return Err(OAuthError(format!(
+            "the OAuth parameters in the {where_} have no oauth_signature"
+        )));
+    };
+    let get = |name: &str| {
+        oauth
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let Some(consumer_key) = get("oauth_consumer_key") else {
+        return Err(OAuthError(format!(
+            "the OAuth parameters in the {where_} have no oauth_consumer_key"
+        )));
+    };
+    let signature_method = match get("oauth_signature_method").as_deref() {
+        Some(m) if m.eq_ignore_ascii_case("HMAC-SHA1") => SignatureMethod::HmacSha1,
+        Some(m) if m.eq_ignore_ascii_case("PLAINTEXT") => SignatureMethod::Plaintext,
+        Some(m) => {
+            return Err(OAuthError(format!(
+                "oauth_signature_method '{m}' is not supported (Upwork accepts HMAC-SHA1 and PLAINTEXT)"
+            )));
+        }
+        None => {
+            return Err(OAuthError(format!(
+                "the OAuth parameters in the {where_} have no oauth_signature_method"
+            )));
+        }
+    };
+    Ok(Some(SignedRequest {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        location,
+        token: get("oauth_token"),
+        timestamp: get("oauth_timestamp"),
+        nonce: get("oauth_nonce"),
+        oauth_params: oauth,
+        query_params: query,
+        form_params: form,
+        unsigned_body_params: unsigned_body_params(request),
+        signature,
+        signature_method,
+        consumer_key,
+    }))
+}
+
+fn take(pairs: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+    let index = pairs.iter().position(|(k, _)| k == name)?;
+    let value = pairs.remove(index).1;
+    pairs.retain(|(k, _)| k != name);
+    Some(value)
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::AuthorizationHeader => "Authorization header",
+        ParamLocation::Query => "query",
+        ParamLocation::FormBody => "form body",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::fixtures::request;
+
+    #[test]
+    fn parses_a_sloppy_header() {
+        let params = parse_authorization(
+            r#" realm="Photos",oauth_consumer_key = "a%20b" , oauth_nonce=xyz oauth_signature="x\"y%3D""#,
+        );
+        assert_eq!(
+            params,
+            vec![
+                ("realm".into(), "Photos".into()),
+                ("oauth_consumer_key".into(), "a b".into()),
+                ("oauth_nonce".into(), "xyz".into()),
+                ("oauth_signature".into(), "x\"y=".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_oauth_in_header_query_or_form() {
+        let r = request(
+            "GET",
+            "https://h/p?a=1+2",
+            &[(
+                "authorization",
+                "oauth oauth_consumer_key=\"k\", oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"s%26\"",
+            )],
+            "",
+        );
+        let s = SignedRequest::from_request(&r).unwrap().unwrap();
+        assert_eq!(s.location, ParamLocation::AuthorizationHeader);
+        assert_eq!(s.signature, "s&");
+        assert_eq!(s.signature_method, SignatureMethod::Plaintext);
+        assert_eq!(s.query_params, vec![("a".into(), "1 2".into())]);
+
+        let r = request(
+            "GET",
+            "https://h/p?oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=ab%2B%3D&x=1",
+            &[],
+            "",
+        );
+        let s = SignedRequest::from_request(&r).unwrap().unwrap();
+        assert_eq!(s.location, ParamLocation::Query);
+        assert_eq!(s.signature, "ab+=");
+        assert_eq!(s.query_params, vec![("x".into(), "1".into())]);
+        assert_eq!(s.oauth_params.len(), 2);
+
+        let r = request(
+            "POST",
+            "https://h/p",
+            &[(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )],
+            "oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=z&b=2",
+        );
+        let s = SignedRequest::from_request(&r).unwrap().unwrap();
+        assert_eq!(s.location, ParamLocation::FormBody);
+        assert_eq!(s.form_params, vec![("b".into(), "2".into())]);
+    }
+
+    #[test]
+    fn no_oauth_is_none_and_broken_oauth_is_an_error() {
+        let r = request("GET", "https://h/p", &[("Authorization", "Bearer abc")], "");
+        assert_eq!(SignedRequest::from_request(&r).unwrap(), None);
+        let r = request(
+            "GET",
+            "https://h/p",
+            &[("Authorization", "OAuth oauth_consumer_key=\"k\"")],
+            "",
+        );
+        assert!(
+            SignedRequest::from_request(&r)
+                .unwrap_err()
+                .0
+                .contains("oauth_signature")
+        );
+        let r = request(
+            "GET",
+            "https://h/p",
+            &[(
+                "Authorization",
+                "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"RSA-SHA1\", oauth_signature=\"x\"",
+            )],
+            "",
+        );
+        assert!(
+            SignedRequest::from_request(&r)
+                .unwrap_err()
+                .0
+                .contains("RSA-SHA1")
+        );
+    }
+
+    #[test]
+    fn a_json_body_is_what_a_client_might_wrongly_sign() {
+        let r = request(
+            "POST",
+            "https://h/p",
+            &[("Content-Type", "application/json")],
+            r#"{"a":"x y","n":2}"#,
+        );
+        assert_eq!(
+            unsigned_body_params(&r),
+            vec![("a".into(), "x y".into()), ("n".into(), "2".into())]
+        );
+    }
+}
