@@ -5,14 +5,18 @@
 //! corrected request through reqwest, the way a well-behaved client would, to confirm a fix.
 
 pub mod client;
+pub mod response_parser;
+mod tls;
 pub mod wire;
+
+pub use tls::install_crypto_provider;
 
 use std::time::Duration;
 
 use crate::request::Header;
 
 /// A response as received.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CapturedResponse {
     /// `HTTP/1.1`, `HTTP/2` ...
     pub version: String,
@@ -22,6 +26,9 @@ pub struct CapturedResponse {
     pub headers: Vec<Header>,
     /// The body, de-chunked, not decompressed.
     pub body: Vec<u8>,
+    /// True when the body was longer than [`ReplayOptions::max_body_bytes`] and `body` holds only
+    /// its first part.
+    pub truncated: bool,
     /// From the first byte sent to the last byte read.
     pub elapsed: Duration,
 }
@@ -59,6 +66,9 @@ pub enum TransportErrorKind {
     MalformedResponse,
     /// The response ended before the length it announced.
     TruncatedResponse,
+    /// The request cannot be expressed by this transport (a header name or value, method or URL
+    /// that the HTTP library refuses); nothing was sent.
+    InvalidRequest,
     /// Anything else from the operating system.
     Io,
 }
@@ -73,7 +83,10 @@ pub struct TransportError {
 
 impl TransportError {
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError { kind, message: message.into() }
+        TransportError {
+            kind,
+            message: message.into(),
+        }
     }
 }
 
