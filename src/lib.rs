@@ -7,7 +7,8 @@
 
 pub mod credentials;
 pub mod diagnosis;
+pub mod mock;
 pub mod oauth;
 pub mod replay;
 pub mod request;
-pub mod mock;
+pub mod upwork;

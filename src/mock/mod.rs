@@ -1,1 +1,227 @@
-//! The Upwork emulator.
+//! The Upwork emulator: a local server that answers like Upwork's front end and legacy API, strictly,
+//! so that a client that passes here is right, and that misbehaves on request to test clients.
+//!
+//! What it checks, in order: a fault mode asked for (see [`fault`]); a POST, PUT or PATCH without
+//! Content-Length and not chunked (411, HTML page); the route, with POST + `http_method=put|delete`
+//! routed as PUT or DELETE (404, 405); the OAuth 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849),
+//! consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
+//! `X-Upwork-Error-Message`); the key's permission for the endpoint (403). Then it answers with
+//! canned data. `GET /__mock/requests` lists what it received (secrets masked), `DELETE` clears it.
+//! A fault mode is asked for with the path prefix `/__fault/<mode>/` or the header
+//! `X-Mock-Fault: <mode>`.
+//!
+//! It prints nothing: lines go to the [`Logger`] the caller gives, if any.
+
+mod app;
+mod canned;
+mod conn;
+pub mod demo;
+pub mod fault;
+mod flow;
+mod head;
+pub mod journal;
+mod keys;
+mod oauth_check;
+mod responses;
+mod state;
+mod store;
+
+pub use app::REQUESTS_PATH;
+pub use fault::Fault;
+pub use keys::{AccessToken, Consumer, Keys, KeysError};
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// Where the emulator's log lines go (one line per request, accept errors). The CLI prints them.
+pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Size and time limits, so that a broken client cannot hold the emulator.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The most bytes of request line and headers (431 past it).
+    pub max_head_bytes: usize,
+    /// The most body bytes (413 past it).
+    pub max_body_bytes: usize,
+    /// How long a client may take to send the whole head; the connection is closed after it.
+    pub head_timeout: Duration,
+    /// How long a client may take to send the whole body (408 after it).
+    pub body_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_head_bytes: 64 * 1024,
+            max_body_bytes: 1024 * 1024,
+            head_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How to run the emulator.
+#[derive(Clone)]
+pub struct MockConfig {
+    pub keys: Keys,
+    /// Where log lines go; `None` keeps it silent.
+    pub logger: Option<Logger>,
+    pub limits: Limits,
+    /// How far `oauth_timestamp` may be from the server clock, either way (Upwork: 300 s).
+    pub timestamp_window: Duration,
+    /// How long shutdown waits for requests in flight before dropping them.
+    pub shutdown_grace: Duration,
+}
+
+impl MockConfig {
+    /// The given keys, default limits, no logger.
+    pub fn new(keys: Keys) -> MockConfig {
+        MockConfig {
+            keys,
+            logger: None,
+            limits: Limits::default(),
+            timestamp_window: Duration::from_secs(300),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+
+    /// The same configuration, logging each line through `logger`.
+    pub fn with_logger(mut self, logger: impl Fn(&str) + Send + Sync + 'static) -> MockConfig {
+        self.logger = Some(Arc::new(logger));
+        self
+    }
+}
+
+impl Default for MockConfig {
+    /// The built-in demo keys ([`Keys::demo`]).
+    fn default() -> Self {
+        MockConfig::new(Keys::demo())
+    }
+}
+
+impl fmt::Debug for MockConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockConfig")
+            .field("keys", &self.keys)
+            .field("logger", &self.logger.is_some())
+            .field("limits", &self.limits)
+            .field("timestamp_window", &self.timestamp_window)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .finish()
+    }
+}
+
+/// An emulator running in the background. Dropping it stops it too, without waiting.
+pub struct RunningMock {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl RunningMock {
+    /// The address it listens on (the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, to put before a path.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish (within the grace period) and waits.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningMock {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Binds `addr` (use port 0 for a free one) and runs the emulator in the background.
+pub async fn start(addr: SocketAddr, config: MockConfig) -> io::Result<RunningMock> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve_until(listener, config, async move {
+        // A dropped sender stops it as well as a sent value.
+        let _ = stopped.await;
+    }));
+    Ok(RunningMock {
+        addr,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+/// Runs the emulator on `listener` until `shutdown` completes (the CLI passes Ctrl-C / SIGTERM),
+/// then stops accepting, lets requests in flight finish within the grace period, and returns.
+pub async fn serve_until<F>(
+    listener: TcpListener,
+    config: MockConfig,
+    shutdown: F,
+) -> io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let local = listener.local_addr()?;
+    let grace = config.shutdown_grace;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (tasks_tx, tasks_rx) = watch::channel(());
+    let shared = Arc::new(state::Shared::new(config, stop_rx.clone(), tasks_rx));
+
+    let (ready_tx, ready_rx) = mpsc::channel(64);
+    let acceptor = tokio::spawn(conn::accept_loop(listener, Arc::clone(&shared), ready_tx));
+
+    let router = app::router(Arc::clone(&shared));
+    let mut server_stop = stop_rx.clone();
+    let server = axum::serve(
+        conn::MockListener {
+            ready: ready_rx,
+            local,
+        },
+        router.into_make_service_with_connect_info::<conn::ConnMeta>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = server_stop.wait_for(|stopped| *stopped).await;
+    });
+    let mut server = tokio::spawn(server.into_future());
+
+    let early_end = tokio::select! {
+        _ = shutdown => None,
+        ended = &mut server => Some(ended),
+    };
+    let _ = stop_tx.send(true);
+    let _ = acceptor.await;
+    drop(shared);
+    if let Some(ended) = early_end {
+        return ended.map_err(io::Error::other).and_then(|r| r);
+    }
+    let drained = async {
+        let _ = (&mut server).await;
+        tasks_tx.closed().await;
+    };
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        server.abort();
+    }
+    Ok(())
+}

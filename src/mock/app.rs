@@ -1,0 +1,201 @@
+//! The HTTP side: one handler that takes every request through the checks in the order Upwork's
+//! front end and API apply them, and records it.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::canned;
+use super::conn::ConnMeta;
+use super::flow;
+use super::head::RawHead;
+use super::journal::Entry;
+use super::oauth_check::authenticate;
+use super::responses::{html_page, json, legacy_error, length_required};
+use super::state::{Shared, lock};
+use crate::request::{CapturedRequest, RawUrl, Source};
+use crate::upwork::{EndpointKind, endpoint_for, endpoints_at, errors};
+
+/// The path of the journal of requests received (GET lists, DELETE clears).
+pub const REQUESTS_PATH: &str = "/__mock/requests";
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(meta): ConnectInfo<ConnMeta>,
+    request: Request,
+) -> Response {
+    let head = Arc::clone(&meta.head);
+    let mut response = if head.path() == REQUESTS_PATH {
+        journal(&shared, request.method())
+    } else {
+        let (response, body) = answer(&shared, &head, request).await;
+        let mut entry = Entry::new(&head.method, &head.target, &head.headers, &body);
+        entry.status = Some(response.status().as_u16());
+        shared.record(entry);
+        response
+    };
+    // One request per connection: the raw stage must see every request head (see `conn`).
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+fn journal(shared: &Shared, method: &Method) -> Response {
+    match *method {
+        Method::GET => json(serde_json::json!({ "requests": lock(&shared.journal).entries() })),
+        Method::DELETE => {
+            lock(&shared.journal).clear();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => {
+            let mut response = html_page(405, "");
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, DELETE"));
+            response
+        }
+    }
+}
+
+/// True when a request of this method must say how long its body is.
+fn needs_length(head: &RawHead) -> bool {
+    let must = ["POST", "PUT", "PATCH"]
+        .iter()
+        .any(|m| head.method.eq_ignore_ascii_case(m));
+    let chunked = head.header("transfer-encoding").is_some_and(|te| {
+        te.rsplit(',')
+            .next()
+            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
+    });
+    must && head.header("content-length").is_none() && !chunked
+}
+
+/// The response, and the body read (for the journal).
+async fn answer(shared: &Shared, head: &RawHead, request: Request) -> (Response, Vec<u8>) {
+    // The front end refuses a body of unknown length before anything else looks at the request.
+    if needs_length(head) {
+        return (length_required(), Vec::new());
+    }
+    let body = match read_body(shared, head, request).await {
+        Ok(body) => body,
+        Err(code) => return (html_page(code, ""), Vec::new()),
+    };
+    let response = match captured(head, &body) {
+        Ok(captured) => route(shared, &captured),
+        Err(code) => html_page(code, ""),
+    };
+    (response, body)
+}
+
+/// The body, or the status of the page that refuses it.
+async fn read_body(shared: &Shared, head: &RawHead, request: Request) -> Result<Vec<u8>, u16> {
+    let limits = &shared.config.limits;
+    let declared = head
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        return Err(413);
+    }
+    let mut stop = shared.stop.clone();
+    let read = tokio::select! {
+        read = tokio::time::timeout(
+            limits.body_timeout,
+            axum::body::to_bytes(request.into_body(), limits.max_body_bytes),
+        ) => read,
+        _ = stop.wait_for(|stopped| *stopped) => return Err(503),
+    };
+    match read {
+        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+        // axum reports the limit only through the error's text.
+        Ok(Err(error)) if error.to_string().contains("length limit") => Err(413),
+        Ok(Err(_)) => Err(400),
+        Err(_) => Err(408),
+    }
+}
+
+/// The request as the client sent it, for the signature check: method and target as written,
+/// the host from the `Host` header, headers in order and case. Else the status refusing it.
+fn captured(head: &RawHead, body: &[u8]) -> Result<CapturedRequest, u16> {
+    let target = head.target.as_str();
+    let url_text = if target.starts_with("http://") || target.starts_with("https://") {
+        target.to_string()
+    } else {
+        let Some(host) = head.header("host").filter(|h| !h.trim().is_empty()) else {
+            return Err(400);
+        };
+        format!("http://{}{target}", host.trim())
+    };
+    let url = RawUrl::parse(&url_text).map_err(|_| 400u16)?;
+    Ok(CapturedRequest {
+        method: head.method.clone(),
+        url,
+        headers: head.headers.clone(),
+        body: body.to_vec(),
+        time: Some(chrono::Utc::now()),
+        source: Source::Raw {
+            file: "mock".to_string(),
+        },
+    })
+}
+
+fn route(shared: &Shared, request: &CapturedRequest) -> Response {
+    let method = request.effective_method();
+    let path = request.url.path();
+    let Some(endpoint) = endpoint_for(&method, path) else {
+        return no_route(path);
+    };
+    match endpoint.kind {
+        EndpointKind::OAuth1Authorize => flow::authorize(shared, request),
+        EndpointKind::OAuth1RequestToken => match authenticate(shared, request, endpoint.kind) {
+            Ok(auth) => flow::request_token(shared, &auth),
+            Err(refusal) => refusal.into_response(),
+        },
+        EndpointKind::OAuth1AccessToken => match authenticate(shared, request, endpoint.kind) {
+            Ok(auth) => flow::access_token(shared, &auth),
+            Err(refusal) => refusal.into_response(),
+        },
+        EndpointKind::Rest | EndpointKind::Report => {
+            let auth = match authenticate(shared, request, endpoint.kind) {
+                Ok(auth) => auth,
+                Err(refusal) => return refusal.into_response(),
+            };
+            if let Some(permission) = endpoint.permission
+                && !auth.consumer.has_permission(permission)
+            {
+                return legacy_error(403, errors::NO_ACCESS);
+            }
+            let username = auth.username.as_deref().unwrap_or_default();
+            canned::answer(endpoint, request, username)
+        }
+        EndpointKind::OAuth2Authorize | EndpointKind::OAuth2Token | EndpointKind::GraphQl => {
+            legacy_error(501, "Not emulated: OAuth 2 and GraphQL calls.")
+        }
+    }
+}
+
+/// 405 when the path exists under other methods, else 404 (JSON under the API, HTML elsewhere).
+fn no_route(path: &str) -> Response {
+    let mut allowed: Vec<&str> = endpoints_at(path).map(|e| e.method).collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    if !allowed.is_empty() {
+        let mut response = legacy_error(405, "Method Not Allowed");
+        if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
+    }
+    if path.starts_with("/api/") || path.starts_with("/gds/") {
+        legacy_error(404, "Not Found: no such resource.")
+    } else {
+        html_page(404, "")
+    }
+}

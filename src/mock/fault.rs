@@ -1,0 +1,277 @@
+//! Fault modes, served on the raw socket so that a client can be tested against a server that
+//! misbehaves below HTTP: a reset, a hang, a trickling or truncated body, bytes that are not HTTP,
+//! and the error statuses a client must survive.
+//!
+//! Selected per request by a path prefix, `/__fault/<mode>/...` (the rest of the path is ignored),
+//! or by the header `X-Mock-Fault: <mode>` on any request. Nothing else (411, OAuth, routing) is
+//! checked for such a request.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::head::RawHead;
+use super::state::Shared;
+use crate::upwork::errors::{self, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER};
+
+/// The path prefix that selects a fault mode.
+pub const PATH_PREFIX: &str = "/__fault/";
+/// The header that selects a fault mode.
+pub const HEADER: &str = "X-Mock-Fault";
+
+/// How long between two bytes of a `slow-body` answer.
+pub const SLOW_BODY_INTERVAL: Duration = Duration::from_millis(200);
+/// The body a `slow-body` answer trickles, one byte per interval.
+pub const SLOW_BODY: &[u8] = b"{\"slow\":true}";
+/// The `Retry-After` of the 429 and 503 answers, in seconds.
+pub const RETRY_AFTER_SECS: u32 = 30;
+
+/// A fault mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// `reset`: a status line, headers and part of the body, then the socket is reset (RST).
+    Reset,
+    /// `hang`: the request is read and never answered; the socket stays open.
+    Hang,
+    /// `slow-body`: headers at once, then the body one byte per 200 ms.
+    SlowBody,
+    /// `truncated`: a Content-Length larger than the body sent, then the socket is closed.
+    Truncated,
+    /// `garbage`: bytes that are not HTTP, then the socket is closed.
+    Garbage,
+    /// `429`: rate limited, with `Retry-After` and Upwork's error headers.
+    TooManyRequests,
+    /// `500`: an internal error in the legacy JSON error shape.
+    InternalError,
+    /// `503`: the front end's unavailable page, with `Retry-After`.
+    Unavailable,
+}
+
+impl Fault {
+    /// Every mode's name, as selected.
+    pub const NAMES: [&'static str; 8] = [
+        "reset",
+        "hang",
+        "slow-body",
+        "truncated",
+        "garbage",
+        "429",
+        "500",
+        "503",
+    ];
+
+    /// The mode of this name.
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "reset" => Fault::Reset,
+            "hang" => Fault::Hang,
+            "slow-body" => Fault::SlowBody,
+            "truncated" => Fault::Truncated,
+            "garbage" => Fault::Garbage,
+            "429" => Fault::TooManyRequests,
+            "500" => Fault::InternalError,
+            "503" => Fault::Unavailable,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Reset => "reset",
+            Fault::Hang => "hang",
+            Fault::SlowBody => "slow-body",
+            Fault::Truncated => "truncated",
+            Fault::Garbage => "garbage",
+            Fault::TooManyRequests => "429",
+            Fault::InternalError => "500",
+            Fault::Unavailable => "503",
+        }
+    }
+
+    /// The status line's code, for the modes that send one the client can read whole.
+    pub fn status(self) -> Option<u16> {
+        match self {
+            Fault::TooManyRequests => Some(429),
+            Fault::InternalError => Some(500),
+            Fault::Unavailable => Some(503),
+            Fault::SlowBody => Some(200),
+            _ => None,
+        }
+    }
+
+    /// The mode a request asks for: `None` when it asks for none, `Err(name)` for an unknown one.
+    pub(crate) fn requested(head: &RawHead) -> Option<Result<Fault, String>> {
+        let name = match head.path().strip_prefix(PATH_PREFIX) {
+            Some(rest) => rest.split('/').next().unwrap_or_default().to_string(),
+            None => head.header(HEADER)?.to_string(),
+        };
+        Some(Fault::from_name(&name).ok_or(name))
+    }
+}
+
+/// A whole HTTP/1.1 response, closing the connection.
+pub(crate) fn response(
+    status: u16,
+    reason: &str,
+    headers: &[(&str, String)],
+    content_type: &str,
+    body: &str,
+) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out.into_bytes()
+}
+
+/// A short plain-text answer, for what the raw stage refuses itself.
+pub(crate) fn plain(status: u16, reason: &str) -> Vec<u8> {
+    response(
+        status,
+        reason,
+        &[],
+        "text/plain; charset=utf-8",
+        &format!("{status} {reason}\n"),
+    )
+}
+
+/// Sends `bytes` and closes gracefully: the unread rest of the request is drained for a moment
+/// so that the close does not turn into a reset that would destroy the answer in flight.
+pub(crate) async fn answer_and_close(mut stream: TcpStream, bytes: &[u8]) {
+    if stream.write_all(bytes).await.is_err() {
+        return;
+    }
+    let _ = stream.shutdown().await;
+    let drain = async {
+        let mut sink = [0u8; 8192];
+        let mut total = 0usize;
+        while let Ok(n) = stream.read(&mut sink).await {
+            total += n;
+            if n == 0 || total > 1 << 20 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+}
+
+fn legacy_error(status: u16, reason: &str, message: &str, extra: &[(&str, String)]) -> Vec<u8> {
+    let body =
+        errors::legacy_error_body(chrono::Utc::now().timestamp(), status, message).to_string();
+    let mut headers = vec![
+        (ERROR_CODE_HEADER, status.to_string()),
+        (ERROR_MESSAGE_HEADER, message.to_string()),
+    ];
+    headers.extend(extra.iter().cloned());
+    response(status, reason, &headers, "application/json", &body)
+}
+
+/// Misbehaves as `fault` says, then drops the connection.
+pub(crate) async fn serve(mut stream: TcpStream, fault: Fault, shared: &Shared) {
+    let mut stop = shared.stop.clone();
+    let stopped = async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    tokio::select! {
+        _ = misbehave(&mut stream, fault) => {}
+        _ = stopped => {}
+    }
+    if fault == Fault::Reset {
+        // A zero linger turns the close into a reset (RST) instead of an orderly FIN.
+        let _ = stream.set_zero_linger();
+    }
+}
+
+async fn misbehave(stream: &mut TcpStream, fault: Fault) {
+    let retry_after = ("Retry-After", RETRY_AFTER_SECS.to_string());
+    match fault {
+        Fault::Reset => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n{\"jobs\":[";
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.flush().await;
+            // Give the client time to take the head before the reset destroys what is in flight.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Fault::Hang => {
+            // Read and discard until the client gives up; never answer.
+            let mut sink = [0u8; 8192];
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+        Fault::SlowBody => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                SLOW_BODY.len()
+            );
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for byte in SLOW_BODY {
+                tokio::time::sleep(SLOW_BODY_INTERVAL).await;
+                if stream.write_all(std::slice::from_ref(byte)).await.is_err() {
+                    return;
+                }
+            }
+            let _ = stream.shutdown().await;
+        }
+        Fault::Truncated => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{\"truncated\":";
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+        Fault::Garbage => {
+            let _ = stream
+                .write_all(b"\x16\x03\x01\x00\xff\x00garbage, not HTTP\x13\x37\r\n\r\n")
+                .await;
+            let _ = stream.shutdown().await;
+        }
+        Fault::TooManyRequests => {
+            let bytes = legacy_error(
+                429,
+                "Too Many Requests",
+                errors::RATE_LIMITED,
+                &[retry_after],
+            );
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Fault::InternalError => {
+            let bytes = legacy_error(500, "Internal Server Error", "Internal Server Error", &[]);
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Fault::Unavailable => {
+            let page = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
+            let bytes = response(
+                503,
+                "Service Temporarily Unavailable",
+                &[retry_after],
+                "text/html",
+                page,
+            );
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+    }
+    if !matches!(fault, Fault::Hang | Fault::Reset) {
+        // Linger briefly so the client reads the answer before the socket goes.
+        let mut sink = [0u8; 8192];
+        let drain = async {
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    }
+}

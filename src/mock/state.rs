@@ -1,0 +1,80 @@
+//! The state every connection shares.
+
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::sync::watch;
+
+use super::MockConfig;
+use super::head::RawHead;
+use super::journal::{Entry, Journal};
+use super::store::{Nonces, Tokens};
+
+pub(crate) struct Shared {
+    pub config: MockConfig,
+    pub nonces: Mutex<Nonces>,
+    pub tokens: Mutex<Tokens>,
+    pub journal: Mutex<Journal>,
+    /// Turns true when the server shuts down; long waits watch it.
+    pub stop: watch::Receiver<bool>,
+    /// One clone per raw-stage task; shutdown waits until all are dropped.
+    tasks: watch::Receiver<()>,
+}
+
+impl Shared {
+    pub fn new(
+        config: MockConfig,
+        stop: watch::Receiver<bool>,
+        tasks: watch::Receiver<()>,
+    ) -> Shared {
+        Shared {
+            config,
+            nonces: Mutex::default(),
+            tokens: Mutex::default(),
+            journal: Mutex::default(),
+            stop,
+            tasks,
+        }
+    }
+
+    /// Held by a task for as long as shutdown should wait for it.
+    pub fn task_guard(&self) -> watch::Receiver<()> {
+        self.tasks.clone()
+    }
+
+    /// A line to the caller's logger, if it gave one.
+    pub fn log(&self, line: &str) {
+        if let Some(logger) = &self.config.logger {
+            logger(line);
+        }
+    }
+
+    pub fn record(&self, entry: Entry) {
+        let line = format!(
+            "{} {} -> {}",
+            entry.method,
+            entry.target,
+            match (entry.status, entry.fault) {
+                (_, Some(fault)) => format!("fault {fault}"),
+                (Some(status), None) => status.to_string(),
+                (None, None) => "no answer".to_string(),
+            }
+        );
+        lock(&self.journal).push(entry);
+        self.log(&line);
+    }
+
+    /// Records a request answered on the raw socket, before its body was read.
+    pub fn record_raw(&self, head: &RawHead, status: Option<u16>, fault: Option<&'static str>) {
+        let mut entry = Entry::new(&head.method, &head.target, &head.headers, &[]);
+        entry.status = status;
+        entry.fault = fault;
+        self.record(entry);
+    }
+}
+
+/// Locks a mutex, going on after a panic elsewhere: the data stays usable for an emulator.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

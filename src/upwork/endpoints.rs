@@ -1,0 +1,354 @@
+//! The Upwork endpoints we know: method, path pattern, host, kind and the key permission each needs.
+//!
+//! A pattern is a path whose `{name}` pieces stand for one path segment, or part of one
+//! (`/api/profiles/v1/providers/{id}.json`). Paths are compared as written, case kept: Upwork's
+//! router is case-sensitive.
+
+use super::hosts;
+use super::permissions as p;
+
+/// What an endpoint is for, which decides how it authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointKind {
+    /// OAuth 1.0 temporary credentials: signed by the consumer alone.
+    OAuth1RequestToken,
+    /// The page where the user authorizes a request token (a browser page, not signed).
+    OAuth1Authorize,
+    /// OAuth 1.0 token credentials: signed with the request token and carries `oauth_verifier`.
+    OAuth1AccessToken,
+    /// The OAuth 2 authorization page (a browser page).
+    OAuth2Authorize,
+    /// The OAuth 2 token endpoint.
+    OAuth2Token,
+    /// A legacy REST call under `/api/`, signed with an access token.
+    Rest,
+    /// A time or financial report under `/gds/`, signed with an access token.
+    Report,
+    /// The GraphQL API: OAuth 2 bearer tokens, scope errors as HTTP 200 with `errors[]`.
+    GraphQl,
+}
+
+impl EndpointKind {
+    /// True for the calls made with an OAuth 1.0 access token (the API proper).
+    pub fn needs_access_token(self) -> bool {
+        matches!(self, EndpointKind::Rest | EndpointKind::Report)
+    }
+}
+
+/// One endpoint of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Endpoint {
+    /// A stable short name, e.g. `hr-teams`.
+    pub name: &'static str,
+    /// The method Upwork routes on (after the `http_method` override of a POST).
+    pub method: &'static str,
+    /// The path pattern, e.g. `/api/profiles/v1/providers/{id}.json`.
+    pub path: &'static str,
+    pub host: &'static str,
+    pub kind: EndpointKind,
+    /// The key permission the API Center grants for it; `None` when no key permission applies.
+    pub permission: Option<&'static str>,
+    /// One line: what it does.
+    pub summary: &'static str,
+}
+
+impl Endpoint {
+    /// True when `path` (query ignored) fits this endpoint's pattern.
+    pub fn matches_path(&self, path: &str) -> bool {
+        path_matches(self.path, strip_query(path))
+    }
+
+    /// The documented URL, pattern pieces left in braces.
+    pub fn url(&self) -> String {
+        format!("https://{}{}", self.host, self.path)
+    }
+}
+
+const fn endpoint(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    kind: EndpointKind,
+    permission: Option<&'static str>,
+    summary: &'static str,
+) -> Endpoint {
+    let host = match kind {
+        EndpointKind::GraphQl => hosts::API,
+        _ => hosts::WWW,
+    };
+    Endpoint {
+        name,
+        method,
+        path,
+        host,
+        kind,
+        permission,
+        summary,
+    }
+}
+
+use EndpointKind::*;
+
+/// Every endpoint we know, one line each.
+pub const ENDPOINTS: &[Endpoint] = &[
+    endpoint(
+        "oauth1-request-token",
+        "POST",
+        "/api/auth/v1/oauth/token/request",
+        OAuth1RequestToken,
+        None,
+        "Get an OAuth 1.0 request token",
+    ),
+    endpoint(
+        "oauth1-authorize",
+        "GET",
+        "/services/api/auth",
+        OAuth1Authorize,
+        None,
+        "The user authorizes a request token",
+    ),
+    endpoint(
+        "oauth1-access-token",
+        "POST",
+        "/api/auth/v1/oauth/token/access",
+        OAuth1AccessToken,
+        None,
+        "Exchange an authorized request token for an access token",
+    ),
+    endpoint(
+        "oauth2-authorize",
+        "GET",
+        "/ab/account-security/oauth2/authorize",
+        OAuth2Authorize,
+        None,
+        "The user authorizes an OAuth 2 client",
+    ),
+    endpoint(
+        "oauth2-token",
+        "POST",
+        "/api/v3/oauth2/token",
+        OAuth2Token,
+        None,
+        "Get or refresh an OAuth 2 access token",
+    ),
+    endpoint(
+        "auth-info",
+        "GET",
+        "/api/auth/v1/info.json",
+        Rest,
+        Some(p::BASIC_INFO),
+        "The authenticated user's basic info",
+    ),
+    endpoint(
+        "hr-companies",
+        "GET",
+        "/api/hr/v2/companies.json",
+        Rest,
+        Some(p::TEAMS),
+        "The companies the user has access to",
+    ),
+    endpoint(
+        "hr-teams",
+        "GET",
+        "/api/hr/v2/teams.json",
+        Rest,
+        Some(p::TEAMS),
+        "The teams the user has access to",
+    ),
+    endpoint(
+        "hr-jobs",
+        "GET",
+        "/api/hr/v2/jobs.json",
+        Rest,
+        Some(p::VIEW_JOB_POSTS),
+        "The client's job posts",
+    ),
+    endpoint(
+        "hr-job-create",
+        "POST",
+        "/api/hr/v2/jobs.json",
+        Rest,
+        Some(p::MANAGE_JOB_POSTS),
+        "Post a job",
+    ),
+    endpoint(
+        "hr-job",
+        "GET",
+        "/api/hr/v2/jobs/{id}.json",
+        Rest,
+        Some(p::VIEW_JOB_POSTS),
+        "One job post",
+    ),
+    endpoint(
+        "hr-job-update",
+        "PUT",
+        "/api/hr/v2/jobs/{id}.json",
+        Rest,
+        Some(p::MANAGE_JOB_POSTS),
+        "Update a job post (PUT, or POST with http_method=put)",
+    ),
+    endpoint(
+        "hr-job-delete",
+        "DELETE",
+        "/api/hr/v2/jobs/{id}.json",
+        Rest,
+        Some(p::MANAGE_JOB_POSTS),
+        "Close a job post (DELETE, or POST with http_method=delete)",
+    ),
+    endpoint(
+        "search-jobs",
+        "GET",
+        "/api/profiles/v2/search/jobs.json",
+        Rest,
+        Some(p::SEARCH),
+        "Search jobs (q, skills, paging ...)",
+    ),
+    endpoint(
+        "search-providers",
+        "GET",
+        "/api/profiles/v2/search/providers.json",
+        Rest,
+        Some(p::SEARCH),
+        "Search freelancers",
+    ),
+    endpoint(
+        "provider-profile",
+        "GET",
+        "/api/profiles/v1/providers/{id}.json",
+        Rest,
+        Some(p::SEARCH),
+        "A freelancer's public profile",
+    ),
+    endpoint(
+        "job-profile",
+        "GET",
+        "/api/profiles/v1/jobs/{id}.json",
+        Rest,
+        Some(p::SEARCH),
+        "A job's public profile",
+    ),
+    endpoint(
+        "gds-company-timereport",
+        "GET",
+        "/gds/timereports/v1/companies/{company}",
+        Report,
+        Some(p::REPORTS),
+        "Time report of a company (GDS query in tq)",
+    ),
+    endpoint(
+        "gds-team-timereport",
+        "GET",
+        "/gds/timereports/v1/companies/{company}/teams/{team}",
+        Report,
+        Some(p::REPORTS),
+        "Time report of a team (GDS query in tq)",
+    ),
+    endpoint(
+        "graphql",
+        "POST",
+        "/graphql",
+        GraphQl,
+        None,
+        "The GraphQL API (OAuth 2 scopes)",
+    ),
+];
+
+/// The endpoint for this method and path (query ignored; method compared without case).
+pub fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS
+        .iter()
+        .find(|e| e.method.eq_ignore_ascii_case(method) && e.matches_path(path))
+}
+
+/// Every endpoint at this path, whatever the method: what a 405 answer lists in `Allow`.
+pub fn endpoints_at(path: &str) -> impl Iterator<Item = &'static Endpoint> + '_ {
+    ENDPOINTS.iter().filter(move |e| e.matches_path(path))
+}
+
+fn strip_query(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(p, _)| p)
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let mut wanted = pattern.split('/');
+    let mut given = path.split('/');
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if segment_matches(w, g) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// A segment with one `{name}` piece matches any non-empty text between its literal prefix and
+/// suffix; a segment without one must be equal.
+fn segment_matches(pattern: &str, segment: &str) -> bool {
+    let Some((prefix, rest)) = pattern.split_once('{') else {
+        return pattern == segment;
+    };
+    let Some((_, suffix)) = rest.split_once('}') else {
+        return pattern == segment;
+    };
+    segment.len() > prefix.len() + suffix.len()
+        && segment.starts_with(prefix)
+        && segment.ends_with(suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_endpoints_by_method_and_pattern() {
+        let teams = endpoint_for("get", "/api/hr/v2/teams.json").unwrap();
+        assert_eq!(teams.permission, Some(p::TEAMS));
+        let provider = endpoint_for("GET", "/api/profiles/v1/providers/~01abc.json").unwrap();
+        assert_eq!(provider.name, "provider-profile");
+        let report = endpoint_for(
+            "GET",
+            "/gds/timereports/v1/companies/acme?tq=SELECT%20hours",
+        )
+        .unwrap();
+        assert_eq!(report.permission, Some(p::REPORTS));
+        assert_eq!(
+            endpoint_for("PUT", "/api/hr/v2/jobs/~123.json")
+                .unwrap()
+                .name,
+            "hr-job-update"
+        );
+    }
+
+    #[test]
+    fn refuses_near_misses() {
+        assert!(endpoint_for("GET", "/api/profiles/v1/providers/.json").is_none());
+        assert!(endpoint_for("GET", "/api/hr/v2/teams.json/").is_none());
+        assert!(endpoint_for("GET", "/API/hr/v2/teams.json").is_none());
+        assert!(endpoint_for("POST", "/api/hr/v2/teams.json").is_none());
+        assert!(endpoint_for("GET", "/gds/timereports/v1/companies/acme/extra").is_none());
+    }
+
+    #[test]
+    fn lists_the_methods_at_a_path() {
+        let mut methods: Vec<_> = endpoints_at("/api/hr/v2/jobs/7.json")
+            .map(|e| e.method)
+            .collect();
+        methods.sort_unstable();
+        assert_eq!(methods, ["DELETE", "GET", "PUT"]);
+    }
+
+    #[test]
+    fn names_are_unique_and_permissions_known() {
+        for (i, e) in ENDPOINTS.iter().enumerate() {
+            assert!(
+                ENDPOINTS[i + 1..].iter().all(|o| o.name != e.name),
+                "{}",
+                e.name
+            );
+            if let Some(perm) = e.permission {
+                assert!(p::ALL.contains(&perm), "{perm}");
+            }
+        }
+    }
+}
