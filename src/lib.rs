@@ -5,10 +5,17 @@
 //! written to a support bundle that holds no secret ([`bundle`]). [`mock`] is an Upwork emulator
 //! that reproduces the known failures, for the demo, the tests and CI.
 
+pub mod bundle;
+pub mod checks;
+pub mod classify;
+pub mod correct;
 pub mod credentials;
 pub mod diagnosis;
+pub mod environment;
+pub mod findings;
 pub mod mock;
 pub mod oauth;
+pub mod pipeline;
 pub mod replay;
 pub mod request;
 pub mod upwork;

@@ -1,0 +1,153 @@
+//! `exchange.har`: the exchange as HAR 1.2, readable by browser devtools and HAR viewers, built
+//! from the (already redacted) bundle. Our diagnosis rides in `_`-prefixed fields, which HAR
+//! readers ignore.
+
+use serde_json::{Value, json};
+
+use super::schema::{BodyRecord, Bundle, ResponseRecord};
+use crate::request::Header;
+
+pub fn render(bundle: &Bundle) -> Value {
+    let r = &bundle.request;
+    let mut entries = vec![entry(
+        &r.time,
+        &r.method,
+        &r.url,
+        &r.headers,
+        &r.body,
+        bundle.response.as_ref(),
+        bundle.transport_error.as_ref().map(|e| e.message.as_str()),
+    )];
+    if let Some(entry) = entries.first_mut() {
+        entry["_findings"] = serde_json::to_value(&bundle.findings).unwrap_or(Value::Null);
+        entry["_verdict"] = serde_json::to_value(&bundle.verdict).unwrap_or(Value::Null);
+    }
+    if let Some(c) = &bundle.corrected {
+        let mut corrected = entry(
+            &c.time,
+            &c.method,
+            &c.url,
+            &c.headers,
+            &c.body,
+            c.response.as_ref(),
+            c.transport_error.as_ref().map(|e| e.message.as_str()),
+        );
+        corrected["_corrected"] = json!({ "changes": c.changes, "succeeded": c.succeeded });
+        entries.push(corrected);
+    }
+    json!({
+        "log": {
+            "version": "1.2",
+            "creator": { "name": bundle.tool.name, "version": bundle.tool.version },
+            "entries": entries,
+            "_schema": bundle.schema,
+        }
+    })
+}
+
+fn entry(
+    time: &str,
+    method: &str,
+    url: &str,
+    headers: &[Header],
+    body: &BodyRecord,
+    response: Option<&ResponseRecord>,
+    error: Option<&str>,
+) -> Value {
+    let query: Vec<Value> = url
+        .split_once('?')
+        .map(|(_, q)| {
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (name, value) = p.split_once('=').unwrap_or((p, ""));
+                    json!({ "name": name, "value": value })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut request = json!({
+        "method": method,
+        "url": url,
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": header_list(headers),
+        "queryString": query,
+        "headersSize": -1,
+        "bodySize": body.size,
+    });
+    if body.size > 0 {
+        let mime = headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .map_or("", |h| h.value.as_str());
+        request["postData"] = content_of(body, mime, "text");
+    }
+    let (response, elapsed) = match response {
+        Some(resp) => {
+            let mime = resp
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+                .map_or("", |h| h.value.as_str());
+            let mut content = content_of(&resp.body, mime, "text");
+            content["size"] = json!(resp.body.size);
+            (
+                json!({
+                    "status": resp.status,
+                    "statusText": resp.reason,
+                    "httpVersion": resp.version,
+                    "cookies": [],
+                    "headers": header_list(&resp.headers),
+                    "content": content,
+                    "redirectURL": "",
+                    "headersSize": -1,
+                    "bodySize": resp.body.size,
+                }),
+                resp.elapsed_ms,
+            )
+        }
+        // HAR's convention for "no response": status 0, as browsers write it.
+        None => (
+            json!({
+                "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [],
+                "content": { "size": 0, "mimeType": "" }, "redirectURL": "", "headersSize": -1,
+                "bodySize": -1, "_error": error,
+            }),
+            0,
+        ),
+    };
+    json!({
+        "startedDateTime": time,
+        "time": elapsed,
+        "request": request,
+        "response": response,
+        "cache": {},
+        "timings": { "send": 0, "wait": elapsed, "receive": 0 },
+    })
+}
+
+fn header_list(headers: &[Header]) -> Vec<Value> {
+    headers
+        .iter()
+        .map(|h| json!({ "name": h.name, "value": h.value }))
+        .collect()
+}
+
+/// HAR's body object: `text` for text, `text` + `encoding: base64` for bytes.
+fn content_of(body: &BodyRecord, mime: &str, field: &str) -> Value {
+    let mut content = json!({ "mimeType": mime });
+    match (&body.text, &body.base64) {
+        (Some(text), _) => content[field] = json!(text),
+        (None, Some(b64)) => {
+            content[field] = json!(b64);
+            content["encoding"] = json!("base64");
+        }
+        (None, None) => {}
+    }
+    if body.truncated {
+        content["_truncated"] = json!(true);
+        content["_sha256"] = json!(body.sha256);
+    }
+    content
+}

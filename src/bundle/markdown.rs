@@ -1,0 +1,206 @@
+//! `report.md`: the bundle as a ticket, ready to paste. Upwork support's checklist comes first, in its
+//! order, then the diagnosis.
+
+use std::fmt::Write;
+
+use super::schema::{BodyRecord, Bundle, ResponseRecord};
+use crate::request::Header;
+
+pub fn render(bundle: &Bundle) -> String {
+    let mut md = String::new();
+    let r = &bundle.request;
+    let _ = writeln!(md, "# Upwork API call report\n");
+    let _ = writeln!(
+        md,
+        "**Verdict: {}** {}\n",
+        outcome_label(bundle),
+        bundle.verdict.summary
+    );
+    if let Some(escalation) = &bundle.verdict.escalation {
+        let _ = writeln!(
+            md,
+            "> Escalation: **{}** queue, macro **\"{}\"**. {}\n",
+            escalation.queue, escalation.r#macro, escalation.reason
+        );
+    }
+
+    let _ = writeln!(md, "## Support checklist\n");
+    let _ = writeln!(md, "1. **Time of the request:** {}", r.time);
+    let method = if r.effective_method != r.method.to_ascii_uppercase() {
+        format!(
+            "`{}` (sent as `{}` with `http_method`)",
+            r.effective_method, r.method
+        )
+    } else {
+        format!("`{}`", r.method)
+    };
+    let _ = writeln!(md, "2. **Method:** {method}");
+    let _ = writeln!(md, "3. **Full URL:** `{}`", r.url);
+    let _ = writeln!(
+        md,
+        "4. **Headers sent:**\n{}",
+        indented_block(&headers_text(&r.headers))
+    );
+    let username = match (&bundle.username.value, bundle.username.origin) {
+        (Some(u), origin) => format!("{u} (from {origin})"),
+        (None, _) => "not given (add `--username`)".to_string(),
+    };
+    let _ = writeln!(md, "5. **Username:** {username}");
+    let env = &bundle.environment;
+    let _ = writeln!(
+        md,
+        "6. **Environment:** OS {}; library {}; language {}",
+        known(&env.os.value),
+        known(&env.library.value),
+        known(&env.language.value)
+    );
+    let _ = writeln!(md, "7. **Platform:** {}", known(&bundle.platform));
+    match &bundle.response {
+        Some(response) => {
+            let _ = writeln!(
+                md,
+                "8. **Response status and headers:** `{} {} {}`\n{}",
+                response.version,
+                response.status,
+                response.reason,
+                indented_block(&headers_text(&response.headers))
+            );
+            let _ = writeln!(
+                md,
+                "9. **Response body:**\n{}",
+                indented_block(&body_text(&response.body))
+            );
+        }
+        None => {
+            let why = match &bundle.transport_error {
+                Some(e) => format!("no response: {}", e.message),
+                None => "not sent (offline check)".to_string(),
+            };
+            let _ = writeln!(md, "8. **Response status and headers:** {why}");
+            let _ = writeln!(md, "9. **Response body:** none");
+        }
+    }
+    let body = body_text(&r.body);
+    if r.body.size > 0 {
+        let _ = writeln!(
+            md,
+            "\nRequest body ({} bytes):\n\n{}",
+            r.body.size,
+            fenced(&body)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Findings\n");
+    if bundle.findings.is_empty() {
+        let _ = writeln!(md, "None.");
+    }
+    for finding in &bundle.findings {
+        let _ = writeln!(md, "### `{}`: {}\n", finding.code, finding.title);
+        if !finding.detail.is_empty() {
+            let _ = writeln!(md, "{}\n", finding.detail);
+        }
+        if !finding.fix.is_empty() {
+            let _ = writeln!(md, "**Fix:** {}\n", finding.fix);
+        }
+        let _ = writeln!(md, "More: `upwork-diag explain {}`\n", finding.code);
+    }
+
+    if let Some(corrected) = &bundle.corrected {
+        let _ = writeln!(md, "## Corrected request\n");
+        for change in &corrected.changes {
+            let _ = writeln!(md, "- {change}");
+        }
+        let outcome = match (&corrected.response, &corrected.transport_error) {
+            (Some(resp), _) => status_line(resp),
+            (None, Some(e)) => format!("no response: {}", e.message),
+            (None, None) => "not sent".to_string(),
+        };
+        let confirmed = if corrected.succeeded {
+            "the fix is confirmed"
+        } else {
+            "not confirmed"
+        };
+        let _ = writeln!(
+            md,
+            "\nSent `{} {}`: {outcome}; {confirmed}.\n",
+            corrected.method, corrected.url
+        );
+    }
+
+    let _ = writeln!(md, "## Routing\n\n{}\n", bundle.routing.note);
+    let _ = writeln!(md, "## Redactions\n");
+    if bundle.redactions.is_empty() {
+        let _ = writeln!(md, "No secret was found in the request or response.");
+    }
+    for redaction in &bundle.redactions {
+        let _ = writeln!(
+            md,
+            "- {} in {} ({})",
+            redaction.what, redaction.location, redaction.fingerprint
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n---\n{} {}, bundle schema `{}`, made {}.",
+        bundle.tool.name, bundle.tool.version, bundle.schema, bundle.created
+    );
+    md
+}
+
+fn outcome_label(bundle: &Bundle) -> &'static str {
+    match bundle.verdict.outcome {
+        crate::diagnosis::Outcome::Ok => "succeeded",
+        crate::diagnosis::Outcome::Explained => "failed, explained",
+        crate::diagnosis::Outcome::Unexplained => "failed, unexplained: escalate",
+        crate::diagnosis::Outcome::NoResponse => "no response",
+    }
+}
+
+fn known(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "unknown".to_string())
+}
+
+fn status_line(response: &ResponseRecord) -> String {
+    format!("{} {}", response.status, response.reason)
+}
+
+fn headers_text(headers: &[Header]) -> String {
+    headers
+        .iter()
+        .map(|h| format!("{}: {}", h.name, h.value))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn body_text(body: &BodyRecord) -> String {
+    let mut text = match (&body.text, &body.base64) {
+        (Some(t), _) => t.clone(),
+        (None, Some(b)) => format!("(binary, base64) {b}"),
+        (None, None) => String::new(),
+    };
+    if body.truncated {
+        text.push_str(&format!(
+            "\n... (cut; {} bytes in all, sha256 {})",
+            body.size, body.sha256
+        ));
+    }
+    text
+}
+
+/// A fenced block inside a list item; a fence longer than any backtick run inside keeps it closed.
+fn indented_block(text: &str) -> String {
+    fenced(text)
+        .lines()
+        .map(|l| format!("   {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fenced(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!(
+        "{fence}\n{}\n{fence}",
+        if text.is_empty() { "(empty)" } else { text }
+    )
+}

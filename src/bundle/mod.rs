@@ -1,0 +1,289 @@
+//! The support bundle: what Upwork support asks for, and never a secret. Built from a
+//! [`Diagnosis`], redacted once as it is built, checked clean again as each file is written.
+
+mod har;
+mod markdown;
+pub mod redact;
+pub mod schema;
+mod write;
+
+pub use redact::{Redaction, Redactor};
+pub use schema::Bundle;
+pub use write::{BundleError, BundleFiles, default_out_dir, write_bundle};
+
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::credentials::Credentials;
+use crate::diagnosis::Outcome;
+use crate::environment::Environment;
+use crate::oauth::SignedRequest;
+use crate::pipeline::{Diagnosis, Exchange, Settings};
+use crate::replay::CapturedResponse;
+use crate::request::{CapturedRequest, header_value};
+use schema::*;
+
+/// Bodies longer than this are cut in the bundle (size and hash of the whole are kept).
+pub const BODY_CAP: usize = 64 * 1024;
+
+/// What the bundle needs besides the diagnosis.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub credentials: &'a Credentials,
+    pub settings: &'a Settings,
+    pub environment: Environment,
+    pub username: Option<String>,
+    pub username_origin: &'static str,
+    /// What the importer noted about the input (ignored options, the HAR entry chosen).
+    pub notes: Vec<String>,
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Builds the bundle, hiding every secret as it goes. The redactor comes back with every secret it
+/// learned, for the last check of the bytes written.
+pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor) {
+    let mut redactor = Redactor::new(context.credentials);
+    // Headers first: they teach the redactor the bearer tokens and cookies to hide elsewhere.
+    let request_headers = redactor.headers("request", &diagnosis.captured.headers);
+    let mut request = request_record(
+        &mut redactor,
+        &diagnosis.captured,
+        request_headers,
+        diagnosis.exchange.as_ref(),
+    );
+    request.notes = context
+        .notes
+        .iter()
+        .map(|n| redactor.text("import notes", n))
+        .collect();
+    let replay = ReplayRecord {
+        sent: diagnosis.exchange.is_some(),
+        sent_to: context
+            .settings
+            .base_url
+            .as_ref()
+            .zip(diagnosis.exchange.as_ref())
+            .map(|(_, e)| redactor.url("replay url", e.request.url.as_str())),
+        headers_on_wire: diagnosis
+            .exchange
+            .as_ref()
+            .map(|e| redactor.headers("request on wire", &e.sent_headers))
+            .unwrap_or_default(),
+        insecure: context.settings.replay.insecure,
+        timeout_ms: context.settings.replay.timeout.as_millis() as u64,
+    };
+    let response = diagnosis
+        .exchange
+        .as_ref()
+        .and_then(Exchange::response)
+        .map(|r| response_record(&mut redactor, "response", r));
+    let transport_error = diagnosis
+        .exchange
+        .as_ref()
+        .and_then(|e| e.transport_error().cloned());
+    let corrected = diagnosis.corrected.as_ref().map(|c| {
+        let request = &c.exchange.request;
+        CorrectedRecord {
+            changes: c
+                .changes
+                .iter()
+                .map(|line| redactor.text("corrected changes", line))
+                .collect(),
+            time: time(c.exchange.started),
+            method: request.method.clone(),
+            url: redactor.url("corrected url", request.url.as_str()),
+            headers: redactor.headers("corrected request", &c.exchange.sent_headers),
+            body: body_record(
+                &mut redactor,
+                "corrected request body",
+                request.header("content-type"),
+                &request.body,
+            ),
+            response: c
+                .exchange
+                .response()
+                .map(|r| response_record(&mut redactor, "corrected response", r)),
+            transport_error: c.exchange.transport_error().cloned(),
+            succeeded: c.succeeded(),
+        }
+    });
+    let findings = diagnosis
+        .findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            let location = format!("finding {}", f.code);
+            f.title = redactor.text(&location, &f.title);
+            f.detail = redactor.text(&location, &f.detail);
+            f.fix = redactor.text(&location, &f.fix);
+            for value in f.evidence.values_mut() {
+                redact_json_strings(&mut redactor, &location, value);
+            }
+            f
+        })
+        .collect();
+    let mut verdict = diagnosis.verdict.clone();
+    verdict.summary = redactor.text("verdict", &verdict.summary);
+    let routing = routing(verdict.outcome);
+    let platform = context.environment.platform.value.clone();
+    let bundle = Bundle {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        created: time(Utc::now()),
+        request,
+        username: Username {
+            value: context.username.clone(),
+            origin: context.username_origin,
+        },
+        environment: context.environment.clone(),
+        platform,
+        replay,
+        response,
+        transport_error,
+        corrected,
+        findings,
+        verdict,
+        routing,
+        redactions: redactor.redactions().to_vec(),
+    };
+    (bundle, redactor)
+}
+
+fn redact_json_strings(redactor: &mut Redactor, location: &str, value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = redactor.text(location, s),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| redact_json_strings(redactor, location, v)),
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| redact_json_strings(redactor, location, v)),
+        _ => {}
+    }
+}
+
+fn request_record(
+    redactor: &mut Redactor,
+    captured: &CapturedRequest,
+    headers: Vec<crate::request::Header>,
+    exchange: Option<&Exchange>,
+) -> RequestRecord {
+    let sent_at = captured
+        .time
+        .or(exchange.map(|e| e.started))
+        .unwrap_or_else(Utc::now);
+    let oauth = SignedRequest::from_request(captured)
+        .ok()
+        .flatten()
+        .map(|s| OAuthRecord {
+            location: s.location,
+            consumer_key: s.consumer_key.clone(),
+            token: s.token.clone(),
+            signature_method: s.signature_method.name(),
+            signature: redactor.text("request oauth_signature", &s.signature),
+            timestamp: s.timestamp.clone(),
+            nonce: s.nonce.clone(),
+        });
+    RequestRecord {
+        time: time(sent_at),
+        method: captured.method.clone(),
+        effective_method: captured.effective_method(),
+        url: redactor.url("request url", captured.url.as_str()),
+        body: body_record(
+            redactor,
+            "request body",
+            header_value(&headers, "content-type"),
+            &captured.body,
+        ),
+        headers,
+        source: captured.source.clone(),
+        oauth,
+        notes: Vec::new(),
+    }
+}
+
+fn response_record(
+    redactor: &mut Redactor,
+    location: &str,
+    response: &CapturedResponse,
+) -> ResponseRecord {
+    let headers = redactor.headers(location, &response.headers);
+    ResponseRecord {
+        version: response.version.clone(),
+        status: response.status,
+        reason: response.reason.clone(),
+        body: body_record(
+            redactor,
+            &format!("{location} body"),
+            response.header("content-type"),
+            &response.body,
+        ),
+        headers,
+        elapsed_ms: response.elapsed.as_millis() as u64,
+    }
+}
+
+/// The body, redacted, then capped; the hash and size are of the body as it was.
+fn body_record(
+    redactor: &mut Redactor,
+    location: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> BodyRecord {
+    let sha256 = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let size = body.len();
+    let redacted = redactor.body(location, content_type, body);
+    let truncated = redacted.len() > BODY_CAP;
+    let kept = &redacted[..redacted.len().min(BODY_CAP)];
+    let (text, base64) = match std::str::from_utf8(kept) {
+        Ok(text) => (Some(text.to_string()), None),
+        // A cut in the middle of a UTF-8 sequence is still text.
+        Err(e) if truncated && e.error_len().is_none() => (
+            Some(String::from_utf8_lossy(&kept[..e.valid_up_to()]).into_owned()),
+            None,
+        ),
+        Err(_) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(kept)),
+        ),
+    };
+    BodyRecord {
+        text,
+        base64,
+        size,
+        truncated,
+        sha256,
+    }
+}
+
+fn routing(outcome: Outcome) -> Routing {
+    match outcome {
+        Outcome::Ok => Routing { route: "none", note: "The call succeeded; nothing to escalate.".into() },
+        Outcome::Explained => Routing {
+            route: "developer",
+            note: "A finding explains the failure: apply its fix. No escalation to Upwork support is needed.".into(),
+        },
+        Outcome::NoResponse => Routing {
+            route: "developer",
+            note: "No response came back: check the network, proxy, DNS and TLS on the developer's side before \
+                   contacting Upwork support."
+                .into(),
+        },
+        Outcome::Unexplained => Routing {
+            route: "tech-support",
+            note: "Nothing explains the failure: escalate to Tech Support with the \"API to Tech Support\" macro \
+                   and attach this bundle. (Questions about API keys go to the Special Projects team instead.)"
+                .into(),
+        },
+    }
+}

@@ -1,0 +1,140 @@
+//! The bundle's schema, `upwork-diag.bundle/1`: the serde types of `bundle.json`. Every string in
+//! it has passed the redactor before it got here.
+
+use serde::Serialize;
+
+use crate::diagnosis::{Finding, Verdict};
+use crate::environment::Environment;
+use crate::replay::TransportError;
+use crate::request::{Header, Source};
+
+use super::redact::Redaction;
+
+pub const SCHEMA: &str = "upwork-diag.bundle/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bundle {
+    pub schema: &'static str,
+    pub tool: Tool,
+    /// When the bundle was made (RFC 3339, UTC).
+    pub created: String,
+    pub request: RequestRecord,
+    pub username: Username,
+    pub environment: Environment,
+    /// mobile, desktop, command-line, web-browser or server; null when unknown.
+    pub platform: Option<String>,
+    pub replay: ReplayRecord,
+    /// Null when nothing came back (see `transport_error`) or nothing was sent (offline).
+    pub response: Option<ResponseRecord>,
+    pub transport_error: Option<TransportError>,
+    /// The corrected request that was sent to confirm a fix, if one was.
+    pub corrected: Option<CorrectedRecord>,
+    pub findings: Vec<Finding>,
+    pub verdict: Verdict,
+    /// Where a support question goes: the developer's own fix, Tech Support, or Special Projects.
+    pub routing: Routing,
+    pub redactions: Vec<Redaction>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    /// When the request was sent (the capture's time when it has one, else the replay's).
+    pub time: String,
+    /// The method on the wire.
+    pub method: String,
+    /// The method Upwork acts on: the `http_method` override of a POST, else the method.
+    pub effective_method: String,
+    /// The full URL with keys, signature, token and parameters, as the developer sent it.
+    pub url: String,
+    /// The headers the developer's request carried, in order and case.
+    pub headers: Vec<Header>,
+    pub body: BodyRecord,
+    pub source: Source,
+    /// The OAuth 1.0 parameters support correlates with its logs, when the request is signed.
+    pub oauth: Option<OAuthRecord>,
+    /// What the importer noted (options that do not change the request, the HAR entry chosen).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OAuthRecord {
+    pub location: crate::oauth::ParamLocation,
+    pub consumer_key: String,
+    pub token: Option<String>,
+    pub signature_method: &'static str,
+    pub signature: String,
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+}
+
+/// A body: text when it is UTF-8, else base64; capped, with the size and hash of the whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base64: Option<String>,
+    /// Bytes of the whole body.
+    pub size: usize,
+    /// True when `text`/`base64` hold only the first part.
+    pub truncated: bool,
+    /// SHA-256 of the whole body as sent or received (before redaction), hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Username {
+    pub value: Option<String>,
+    /// `flag` (given with --username), `api` (asked from /api/auth/v1/info.json), or `unknown`.
+    pub origin: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplayRecord {
+    /// False with --offline: nothing was sent.
+    pub sent: bool,
+    /// The URL the replay went to, when --base-url sent it elsewhere.
+    pub sent_to: Option<String>,
+    /// The header lines exactly as they went on the wire (Host added when absent).
+    pub headers_on_wire: Vec<Header>,
+    pub insecure: bool,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseRecord {
+    pub version: String,
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<Header>,
+    pub body: BodyRecord,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectedRecord {
+    pub changes: Vec<String>,
+    pub time: String,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub body: BodyRecord,
+    pub response: Option<ResponseRecord>,
+    pub transport_error: Option<TransportError>,
+    /// True when the corrected call succeeded: the fix is confirmed.
+    pub succeeded: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Routing {
+    /// `developer` (a finding explains it: apply the fix), `tech-support` (escalate with the
+    /// macro), or `none` (the call succeeded).
+    pub route: &'static str,
+    pub note: String,
+}

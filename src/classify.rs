@@ -1,0 +1,259 @@
+//! What a response says, in Upwork's terms: the status, the `X-Upwork-Error-*` headers, the HTML 411
+//! page, legacy JSON errors, GraphQL `errors[]` (which come with HTTP 200) and the known texts.
+
+use serde::Serialize;
+
+use crate::replay::CapturedResponse;
+
+/// The kind of answer, as far as a diagnosis cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// 2xx without GraphQL errors.
+    Success,
+    /// 411: the body length was not declared.
+    LengthRequired,
+    /// 400: the server could not read the request.
+    BadRequest,
+    /// 401 whose message is the signature check.
+    SignatureRejected,
+    /// 401 for a timestamp outside the server's window or a nonce already used.
+    TimestampOrNonceRejected,
+    /// Any other 401: unknown key, expired or revoked token.
+    Unauthorized,
+    /// 403 "This APP has no access to the requested resource", or a GraphQL scope error.
+    NoAccess,
+    /// Any other 403.
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    /// 429.
+    RateLimited,
+    /// 5xx.
+    ServerError,
+    /// A 3xx: the call was redirected (often http to https, or a moved endpoint).
+    Redirect,
+    /// 200 with GraphQL `errors[]` that are not about scopes.
+    GraphqlError,
+    /// Another 4xx.
+    OtherClientError,
+}
+
+/// A response read for diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub kind: Kind,
+    pub status: u16,
+    /// `X-Upwork-Error-Code`, when sent.
+    pub upwork_error_code: Option<String>,
+    /// `X-Upwork-Error-Message`, or the message of a JSON error body.
+    pub message: Option<String>,
+    /// For GraphQL scope errors: the `Type.field`s named.
+    pub fields: Vec<String>,
+}
+
+/// The phrase of Upwork's permission refusal.
+pub const NO_ACCESS_TEXT: &str = "This APP has no access to the requested resource";
+/// The phrase of Upwork's signature refusal.
+pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
+
+/// Reads a response.
+pub fn classify(response: &CapturedResponse) -> Classification {
+    let body = response.body_text();
+    let upwork_error_code = response.header("x-upwork-error-code").map(str::to_string);
+    let message = response
+        .header("x-upwork-error-message")
+        .map(str::to_string)
+        .or_else(|| json_error_message(&body));
+    let graphql_errors = graphql_error_messages(&body);
+    let mentions = |phrase: &str| {
+        let phrase = phrase.to_ascii_lowercase();
+        message
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains(&phrase))
+            || body.to_ascii_lowercase().contains(&phrase)
+    };
+    let mut fields = Vec::new();
+    let kind = match response.status {
+        200..=299 if !graphql_errors.is_empty() => {
+            fields = graphql_errors
+                .iter()
+                .flat_map(|m| scope_fields(m))
+                .collect();
+            if fields.is_empty() && !graphql_errors.iter().any(|m| is_scope_message(m)) {
+                Kind::GraphqlError
+            } else {
+                Kind::NoAccess
+            }
+        }
+        200..=299 => Kind::Success,
+        300..=399 => Kind::Redirect,
+        400 => Kind::BadRequest,
+        401 if mentions("signature") => Kind::SignatureRejected,
+        401 if mentions("timestamp") || mentions("nonce") => Kind::TimestampOrNonceRejected,
+        401 => Kind::Unauthorized,
+        403 if mentions(NO_ACCESS_TEXT) || mentions("no access") || mentions("scope") => {
+            Kind::NoAccess
+        }
+        403 => Kind::Forbidden,
+        404 => Kind::NotFound,
+        405 => Kind::MethodNotAllowed,
+        411 => Kind::LengthRequired,
+        429 => Kind::RateLimited,
+        500..=599 => Kind::ServerError,
+        _ => Kind::OtherClientError,
+    };
+    let message = message.or_else(|| graphql_errors.first().cloned());
+    Classification {
+        kind,
+        status: response.status,
+        upwork_error_code,
+        message,
+        fields,
+    }
+}
+
+/// The message of a legacy JSON error: `{"error":{"message":..}}` or `{"message":..}`.
+fn json_error_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let message = value
+        .pointer("/error/message")
+        .or_else(|| value.get("message"))
+        .or_else(|| value.get("error_description"))
+        .or_else(|| value.get("error").filter(|e| e.is_string()))?;
+    message.as_str().map(str::to_string)
+}
+
+/// The messages of a GraphQL `errors[]`, if the body is one.
+fn graphql_error_messages(body: &str) -> Vec<String> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    value
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| {
+                    e.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_scope_message(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("scope") || lower.contains("permission")
+}
+
+/// The `Type.field`s of a scope error: "... doesn't have enough oauth2 permissions/scopes to access:
+/// [Freelancer.profile, User.email]".
+fn scope_fields(message: &str) -> Vec<String> {
+    if !is_scope_message(message) {
+        return Vec::new();
+    }
+    let Some(open) = message.rfind('[') else {
+        return Vec::new();
+    };
+    let Some(close) = message[open..].find(']') else {
+        return Vec::new();
+    };
+    message[open + 1..open + close]
+        .split(',')
+        .map(|f| f.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Header;
+    use std::time::Duration;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
+        CapturedResponse {
+            version: "HTTP/1.1".into(),
+            status,
+            reason: String::new(),
+            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn reads_the_signature_refusal_from_upwork_headers() {
+        let c = classify(&response(
+            401,
+            &[
+                ("X-Upwork-Error-Code", "401"),
+                (
+                    "X-Upwork-Error-Message",
+                    "Verification of signature failed.",
+                ),
+            ],
+            "",
+        ));
+        assert_eq!(c.kind, Kind::SignatureRejected);
+        assert_eq!(c.upwork_error_code.as_deref(), Some("401"));
+        assert_eq!(
+            c.message.as_deref(),
+            Some("Verification of signature failed.")
+        );
+    }
+
+    #[test]
+    fn reads_the_no_access_body() {
+        let c = classify(&response(
+            403,
+            &[],
+            "This APP has no access to the requested resource",
+        ));
+        assert_eq!(c.kind, Kind::NoAccess);
+        assert_eq!(
+            classify(&response(403, &[], "Forbidden")).kind,
+            Kind::Forbidden
+        );
+    }
+
+    #[test]
+    fn graphql_scope_errors_come_with_200() {
+        let body = r#"{"data":null,"errors":[{"message":"The client or authentication token doesn't have enough oauth2 permissions/scopes to access: [Freelancer.profile, User.email]."}]}"#;
+        let c = classify(&response(200, &[], body));
+        assert_eq!(c.kind, Kind::NoAccess);
+        assert_eq!(c.fields, vec!["Freelancer.profile", "User.email"]);
+        let c = classify(&response(
+            200,
+            &[],
+            r#"{"errors":[{"message":"Syntax error"}]}"#,
+        ));
+        assert_eq!(c.kind, Kind::GraphqlError);
+        assert_eq!(
+            classify(&response(200, &[], r#"{"data":{}}"#)).kind,
+            Kind::Success
+        );
+    }
+
+    #[test]
+    fn legacy_json_errors_give_their_message() {
+        let c = classify(&response(
+            401,
+            &[],
+            r#"{"error":{"code":"401","message":"Timestamp is out of range"}}"#,
+        ));
+        assert_eq!(c.kind, Kind::TimestampOrNonceRejected);
+        assert_eq!(c.message.as_deref(), Some("Timestamp is out of range"));
+        assert_eq!(
+            classify(&response(411, &[], "<html>411 Length Required</html>")).kind,
+            Kind::LengthRequired
+        );
+        assert_eq!(classify(&response(429, &[], "")).kind, Kind::RateLimited);
+        assert_eq!(classify(&response(502, &[], "")).kind, Kind::ServerError);
+    }
+}
