@@ -8,6 +8,8 @@
 pub mod bundle;
 pub mod checks;
 pub mod classify;
+pub mod cli;
+pub mod commands;
 pub mod correct;
 pub mod credentials;
 pub mod diagnosis;

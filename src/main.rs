@@ -1,1 +1,18 @@
-fn main() {}
+//! The `upwork-diag` binary: parses the command line, runs the command, sets the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use upwork_diag::cli::Cli;
+use upwork_diag::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("upwork-diag: {error}");
+            ExitCode::from(commands::EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The command line: clap definitions only. What each command does lives in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Diagnoses failing Upwork API calls: checks a call as you made it, replays it, explains the
+/// failure and writes a support bundle that holds no secret.
+#[derive(Debug, Parser)]
+#[command(name = "upwork-diag", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check, replay and explain one call; write a support bundle.
+    #[command(after_help = DIAGNOSE_EXAMPLES)]
+    Diagnose(Box<DiagnoseArgs>),
+    /// Sign a request with OAuth 1.0 and show every step: base string, signature, header, URL.
+    #[command(after_help = SIGN_EXAMPLES)]
+    Sign(SignArgs),
+    /// Run the Upwork emulator on 127.0.0.1 (for tests, CI and trying things out).
+    #[command(after_help = MOCK_EXAMPLES)]
+    Mock(MockArgs),
+    /// Run the emulator and diagnose the three classic failures and one good call.
+    #[command(after_help = "Example:\n  upwork-diag demo\n  upwork-diag demo --out /tmp/demo")]
+    Demo(DemoArgs),
+    /// Print the long explanation of a finding code (all codes with --list).
+    #[command(
+        after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list"
+    )]
+    Explain(ExplainArgs),
+}
+
+const DIAGNOSE_EXAMPLES: &str = "\
+Examples:
+  # A token request sent without Content-Length, replayed against the emulator:
+  upwork-diag diagnose -X POST 'https://www.upwork.com/api/auth/v1/oauth/token/request' \\
+      --base-url http://127.0.0.1:8080
+  # With the secrets in the environment, the signature is checked too:
+  UPWORK_CONSUMER_KEY=... UPWORK_CONSUMER_SECRET=... UPWORK_TOKEN=... UPWORK_TOKEN_SECRET=... \\
+      upwork-diag diagnose -X GET 'https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design' \\
+      -H 'Authorization: OAuth oauth_consumer_key=\"...\", ...'
+
+Exit codes: 0 the call succeeded; 1 it failed and a finding explains why; 2 bad input or usage;
+3 no response (network, TLS, timeout); 4 it failed and nothing explains it (escalate).";
+
+const SIGN_EXAMPLES: &str = "\
+Examples:
+  UPWORK_CONSUMER_KEY=ck UPWORK_CONSUMER_SECRET=cs UPWORK_TOKEN=tk UPWORK_TOKEN_SECRET=ts \\
+      upwork-diag sign -X GET 'https://www.upwork.com/api/auth/v1/info.json'
+  upwork-diag sign -X GET 'https://www.upwork.com/api/auth/v1/info.json' --format json";
+
+const MOCK_EXAMPLES: &str = "\
+Examples:
+  upwork-diag mock --listen 127.0.0.1:8080
+  upwork-diag mock --listen 127.0.0.1:0 --keys keys.json
+
+The first line on stdout is `listening on http://ADDR`. Stops on Ctrl-C or SIGTERM.";
+
+/// Where the call comes from: exactly one of the URL (with -X/-H/-d), --curl, --har or --raw.
+#[derive(Debug, Args)]
+pub struct RequestInput {
+    /// The method (default GET, or POST with a body).
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// The full URL, with its query exactly as your code sends it.
+    #[arg(value_name = "URL", required_unless_present_any = ["curl", "har", "raw"], conflicts_with_all = ["curl", "har", "raw"])]
+    pub url: Option<String>,
+    /// A header, `Name: value`; repeat for more. Nothing is added for you.
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// The body, as text.
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "BODY",
+        conflicts_with = "data_file"
+    )]
+    pub data: Option<String>,
+    /// The body, from a file (bytes exactly).
+    #[arg(long = "data-file", value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
+    /// A pasted curl command line, from a file or `-` for standard input.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "har", "raw"])]
+    pub curl: Option<PathBuf>,
+    /// A HAR file exported from browser devtools, Postman, Charles ...
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "raw"])]
+    pub har: Option<PathBuf>,
+    /// Which HAR entry (0-based; default: the first failing Upwork API call).
+    #[arg(long, value_name = "N", requires = "har")]
+    pub entry: Option<usize>,
+    /// A raw HTTP request (request line, headers, blank line, body), from a file or `-`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file"])]
+    pub raw: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Platform {
+    Mobile,
+    Desktop,
+    CommandLine,
+    WebBrowser,
+    Server,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Mobile => "mobile",
+            Platform::Desktop => "desktop",
+            Platform::CommandLine => "command-line",
+            Platform::WebBrowser => "web-browser",
+            Platform::Server => "server",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    pub input: RequestInput,
+
+    /// Read the UPWORK_* credentials from this file (NAME=value lines) instead of the environment.
+    #[arg(long, value_name = "FILE", help_heading = "Credentials")]
+    pub secrets_file: Option<PathBuf>,
+
+    /// Your Upwork username, for the bundle.
+    #[arg(long, help_heading = "Context")]
+    pub username: Option<String>,
+    /// Where the call is made from.
+    #[arg(long, value_enum, help_heading = "Context")]
+    pub platform: Option<Platform>,
+    /// The HTTP or OAuth library and its version (default: read from the User-Agent).
+    #[arg(long, help_heading = "Context")]
+    pub library: Option<String>,
+    /// The language and its version (default: read from the User-Agent).
+    #[arg(long, help_heading = "Context")]
+    pub language: Option<String>,
+    /// The OS the call is made from (default: read from the User-Agent, else this machine's).
+    #[arg(long, help_heading = "Context")]
+    pub os: Option<String>,
+
+    /// Send the call to another origin (e.g. the emulator), keeping its path and query.
+    #[arg(long, value_name = "URL", help_heading = "Replay")]
+    pub base_url: Option<String>,
+    /// Run the checks only; send nothing.
+    #[arg(long, help_heading = "Replay")]
+    pub offline: bool,
+    /// Seconds to wait for the whole exchange.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30.0,
+        help_heading = "Replay"
+    )]
+    pub timeout: f64,
+    /// Accept any TLS certificate (recorded in the bundle).
+    #[arg(long, help_heading = "Replay")]
+    pub insecure: bool,
+
+    /// The bundle directory (default: upwork-diag-<UTC time>). Never overwritten.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+    /// Write the bundle as a .zip archive.
+    #[arg(long, help_heading = "Output")]
+    pub zip: bool,
+    /// What to print: a summary, or the bundle's JSON.
+    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
+    pub format: Format,
+    /// Write no bundle.
+    #[arg(long, conflicts_with_all = ["out", "zip"], help_heading = "Output")]
+    pub no_bundle: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The method.
+    #[arg(
+        short = 'X',
+        long = "request",
+        value_name = "METHOD",
+        default_value = "GET"
+    )]
+    pub method: String,
+    /// The URL, with any query parameters to sign.
+    pub url: String,
+    /// A form body (application/x-www-form-urlencoded); its parameters are signed.
+    #[arg(short = 'd', long = "data", value_name = "BODY")]
+    pub data: Option<String>,
+    /// Use this nonce instead of a random one.
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// Use this timestamp (seconds since 1970) instead of now.
+    #[arg(long)]
+    pub timestamp: Option<u64>,
+    /// Add oauth_version=1.0.
+    #[arg(long)]
+    pub version: bool,
+    /// Sign with PLAINTEXT instead of HMAC-SHA1.
+    #[arg(long)]
+    pub plaintext: bool,
+    /// Compare your own base string (from this file, or `-`) with ours; show the first difference.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+    /// Sign as a client making this mistake would (to reproduce a failure), e.g. space-as-plus.
+    #[arg(long, value_name = "MISTAKE")]
+    pub mistake: Option<String>,
+    /// Read the UPWORK_* credentials from this file instead of the environment.
+    #[arg(long, value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// The address to listen on; port 0 picks a free one. Loopback only.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// A JSON file of consumer keys, secrets, permissions and tokens (default: the demo keys).
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo bundles.
+    #[arg(long, value_name = "DIR", default_value = "upwork-diag-demo")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A finding code, e.g. content-length-missing.
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its title.
+    #[arg(long)]
+    pub list: bool,
+}

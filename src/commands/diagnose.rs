@@ -1,0 +1,277 @@
+//! `upwork-diag diagnose`: capture the call, run the pipeline, print the summary, write the bundle.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use super::UsageError;
+use crate::bundle::{self, Context};
+use crate::cli::{DiagnoseArgs, Format, RequestInput};
+use crate::credentials::Credentials;
+use crate::environment::{self, Declared};
+use crate::pipeline::{self, Settings};
+use crate::replay::ReplayOptions;
+use crate::request::{self, CapturedRequest, RawUrl};
+
+pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
+    let Captured {
+        request: captured,
+        insecure,
+        notes,
+    } = capture(&args.input)?;
+    let credentials = match &args.secrets_file {
+        Some(path) => Credentials::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
+        None => Credentials::from_env(),
+    };
+    let mut settings = settings(&args, &captured)?;
+    settings.replay.insecure |= insecure;
+    let declared = Declared {
+        library: args.library.as_deref(),
+        language: args.language.as_deref(),
+        platform: args.platform.map(|p| p.as_str()),
+        os: args.os.as_deref(),
+    };
+    let environment = environment::describe(&declared, captured.header("user-agent"));
+
+    let diagnosis =
+        super::runtime()?.block_on(pipeline::diagnose(captured, &credentials, &settings));
+
+    let context = Context {
+        credentials: &credentials,
+        settings: &settings,
+        environment,
+        username_origin: if args.username.is_some() {
+            "flag"
+        } else {
+            "unknown"
+        },
+        username: args.username.clone(),
+        notes,
+    };
+    let (bundle, mut redactor) = bundle::build(&diagnosis, &context);
+    let written = if args.no_bundle {
+        None
+    } else {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| bundle::default_out_dir(chrono::Utc::now(), args.zip));
+        Some(
+            bundle::write_bundle(&bundle, &mut redactor, &out, args.zip)
+                .map_err(|e| UsageError::new(e.to_string()))?,
+        )
+    };
+    let printed = match args.format {
+        Format::Text => super::summary::render(&bundle, written.as_ref()),
+        Format::Json => {
+            serde_json::to_string_pretty(&bundle).expect("the bundle always serializes") + "\n"
+        }
+    };
+    super::print_stdout(&redactor.text("stdout", &printed));
+    Ok(diagnosis.verdict.outcome.exit_code())
+}
+
+/// The captured request and what its importer noted.
+struct Captured {
+    request: CapturedRequest,
+    /// The developer's call skipped certificate checks (curl's `-k`).
+    insecure: bool,
+    notes: Vec<String>,
+}
+
+/// The captured request, from exactly one input.
+fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
+    let bad = |e: &dyn std::fmt::Display| UsageError::new(e.to_string());
+    let shown = |path: &Path| {
+        if path == Path::new("-") {
+            "standard input".to_string()
+        } else {
+            path.display().to_string()
+        }
+    };
+    if let Some(url) = &input.url {
+        let body = match (&input.data, &input.data_file) {
+            (Some(text), _) => Some(text.clone().into_bytes()),
+            (None, Some(path)) => Some(
+                std::fs::read(path)
+                    .map_err(|e| UsageError::new(format!("--data-file {}: {e}", path.display())))?,
+            ),
+            (None, None) => None,
+        };
+        let request =
+            request::flags::from_flags(input.method.as_deref(), url, &input.headers, body)
+                .map_err(|e| bad(&e))?;
+        return Ok(Captured {
+            request,
+            insecure: false,
+            notes: Vec::new(),
+        });
+    }
+    if let Some(path) = &input.curl {
+        let bytes = read_input(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            UsageError::new(format!(
+                "{}: a curl command must be UTF-8 text",
+                shown(path)
+            ))
+        })?;
+        let base_dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let import =
+            request::curl::parse_curl(&text, &shown(path), base_dir).map_err(|e| bad(&e))?;
+        return Ok(Captured {
+            request: import.request,
+            insecure: import.insecure,
+            notes: import.notes,
+        });
+    }
+    if let Some(path) = &input.har {
+        let file = std::fs::File::open(path)
+            .map_err(|e| UsageError::new(format!("{}: {e}", path.display())))?;
+        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        let (index, request, response) =
+            request::har::read_har_entry(reader, &shown(path), input.entry).map_err(|e| bad(&e))?;
+        let mut notes = vec![format!("entry {index} of {}", shown(path))];
+        if let Some(response) = response {
+            notes.push(format!(
+                "the capture's own answer was {} {}",
+                response.status, response.status_text
+            ));
+        }
+        return Ok(Captured {
+            request,
+            insecure: false,
+            notes,
+        });
+    }
+    if let Some(path) = &input.raw {
+        let bytes = read_input(path)?;
+        let request = request::raw::parse_raw(&bytes, &shown(path), Some("https://www.upwork.com"))
+            .map_err(|e| bad(&e))?;
+        return Ok(Captured {
+            request,
+            insecure: false,
+            notes: Vec::new(),
+        });
+    }
+    Err(UsageError::new(
+        "give the call to diagnose: a URL (with -X, -H, -d), --curl, --har or --raw",
+    ))
+}
+
+/// Reads a file, or standard input for `-`.
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+    if path == Path::new("-") {
+        let mut buffer = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buffer)
+            .map_err(|e| UsageError::new(format!("standard input: {e}")))?;
+        return Ok(buffer);
+    }
+    std::fs::read(path).map_err(|e| UsageError::new(format!("{}: {e}", path.display())))
+}
+
+fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings, UsageError> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return Err(UsageError::new(format!(
+            "--timeout {}: expected a positive number of seconds",
+            args.timeout
+        )));
+    }
+    let base_url = args
+        .base_url
+        .as_deref()
+        .map(|b| RawUrl::parse(b).map_err(|e| UsageError::new(format!("--base-url: {e}"))))
+        .transpose()?;
+    let target = base_url.as_ref().map_or(&captured.url, |b| b);
+    Ok(Settings {
+        replay: ReplayOptions {
+            timeout: Duration::from_secs_f64(args.timeout),
+            insecure: args.insecure,
+            proxy: proxy_from_env(target, |name| std::env::var(name).ok()),
+            ..ReplayOptions::default()
+        },
+        base_url,
+        offline: args.offline,
+    })
+}
+
+/// The proxy the environment sets for this URL, as curl reads it: `https_proxy`/`HTTPS_PROXY` for
+/// https, `http_proxy` for http (the upper-case form is ignored for http, as curl does, because CGI
+/// sets it from a request header), then `ALL_PROXY`; `NO_PROXY` and loopback hosts bypass it.
+pub fn proxy_from_env(url: &RawUrl, var: impl Fn(&str) -> Option<String>) -> Option<RawUrl> {
+    let host = url.host().trim_matches(['[', ']']).to_ascii_lowercase();
+    if host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    {
+        return None;
+    }
+    let no_proxy = var("no_proxy")
+        .or_else(|| var("NO_PROXY"))
+        .unwrap_or_default();
+    let bypass = no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            entry == "*" || {
+                let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+                host == entry || host.ends_with(&format!(".{entry}"))
+            }
+        });
+    if bypass {
+        return None;
+    }
+    let names: &[&str] = if url.is_https() {
+        &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+    } else {
+        &["http_proxy", "all_proxy", "ALL_PROXY"]
+    };
+    let value = names
+        .iter()
+        .find_map(|n| var(n).filter(|v| !v.is_empty()))?;
+    let value = if value.contains("://") {
+        value
+    } else {
+        format!("http://{value}")
+    };
+    RawUrl::parse(&value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies_as_curl_reads_them() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let upwork = RawUrl::parse("https://www.upwork.com/api/x").unwrap();
+        let proxy = proxy_from_env(&upwork, env(&[("HTTPS_PROXY", "proxy.corp:3128")])).unwrap();
+        assert_eq!(proxy.as_str(), "http://proxy.corp:3128");
+        assert!(
+            proxy_from_env(
+                &upwork,
+                env(&[("HTTPS_PROXY", "p:1"), ("NO_PROXY", ".upwork.com")])
+            )
+            .is_none()
+        );
+        let local = RawUrl::parse("http://127.0.0.1:8080/x").unwrap();
+        assert!(proxy_from_env(&local, env(&[("http_proxy", "p:1")])).is_none());
+        let plain = RawUrl::parse("http://example.com/").unwrap();
+        assert!(
+            proxy_from_env(&plain, env(&[("HTTP_PROXY", "p:1")])).is_none(),
+            "upper-case HTTP_PROXY is ignored"
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! One file per subcommand. Each returns its exit code, or an error that `main` prints (exit 2).
+
+pub mod demo;
+pub mod diagnose;
+pub mod explain;
+pub mod mock;
+pub mod sign;
+mod summary;
+
+use crate::cli::{Cli, Command};
+
+/// Bad input or usage: printed on stderr, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl UsageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError(message.into())
+    }
+}
+
+/// The exit code for bad input or usage.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<u8, UsageError> {
+    match cli.command {
+        Command::Diagnose(args) => diagnose::run(*args),
+        Command::Sign(args) => sign::run(args),
+        Command::Mock(args) => mock::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// A tokio runtime for one command; I/O errors here are the machine's, not the input's.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError::new(format!("cannot start the async runtime: {e}")))
+}
+
+/// Writes to standard output. A reader that went away (`| head`) ends the process quietly, as
+/// command-line tools do, instead of a panic.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("upwork-diag: cannot write to standard output: {error}");
+        std::process::exit(i32::from(EXIT_USAGE));
+    }
+}

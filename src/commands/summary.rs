@@ -1,0 +1,98 @@
+//! The text printed after a diagnosis: what was sent, what came back, each finding with its fix,
+//! the corrected replay, the verdict and where the bundle went. Rendered from the redacted bundle,
+//! so it holds no secret either.
+
+use std::fmt::Write;
+
+use crate::bundle::{Bundle, BundleFiles};
+use crate::diagnosis::{Outcome, Severity};
+
+pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
+    let mut out = String::new();
+    let r = &bundle.request;
+    let _ = writeln!(out, "{} {}", r.method, r.url);
+    for note in &r.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    match (
+        &bundle.response,
+        &bundle.transport_error,
+        &bundle.replay.sent_to,
+    ) {
+        (Some(resp), _, sent_to) => {
+            let to = sent_to
+                .as_deref()
+                .map(|u| format!(" (sent to {})", origin(u)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  answer: {} {}{to}, {} ms",
+                resp.status, resp.reason, resp.elapsed_ms
+            );
+        }
+        (None, Some(error), _) => {
+            let _ = writeln!(out, "  no answer: {}", error.message);
+        }
+        (None, None, _) => {
+            let _ = writeln!(out, "  not sent (offline)");
+        }
+    }
+    for finding in &bundle.findings {
+        let label = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let _ = writeln!(out, "\n{label}[{}]: {}", finding.code, finding.title);
+        if !finding.detail.is_empty() {
+            let _ = writeln!(out, "  {}", finding.detail);
+        }
+        if !finding.fix.is_empty() {
+            let _ = writeln!(out, "  fix: {}", finding.fix);
+        }
+    }
+    if let Some(c) = &bundle.corrected {
+        let answer = match (&c.response, &c.transport_error) {
+            (Some(resp), _) => format!("{} {}", resp.status, resp.reason),
+            (None, Some(e)) => format!("no answer ({})", e.message),
+            (None, None) => "not sent".into(),
+        };
+        let confirmed = if c.succeeded { ": the fix works" } else { "" };
+        let _ = writeln!(
+            out,
+            "\ncorrected request ({}): {answer}{confirmed}",
+            c.changes.join("; ")
+        );
+    }
+    let verdict = match bundle.verdict.outcome {
+        Outcome::Ok => "ok",
+        Outcome::Explained => "failed, explained",
+        Outcome::Unexplained => "failed, unexplained",
+        Outcome::NoResponse => "no response",
+    };
+    let _ = writeln!(out, "\nverdict: {verdict}: {}", bundle.verdict.summary);
+    if let Some(escalation) = &bundle.verdict.escalation {
+        let _ = writeln!(
+            out,
+            "escalate: {} queue, macro \"{}\", with the bundle attached",
+            escalation.queue, escalation.r#macro
+        );
+    }
+    if let Some(files) = written {
+        let _ = writeln!(
+            out,
+            "bundle: {} ({})",
+            files.path.display(),
+            files.files.join(", ")
+        );
+    }
+    out
+}
+
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}

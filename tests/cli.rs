@@ -1,0 +1,210 @@
+//! The other commands of the binary: demo, explain, sign, mock.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{http_get, upwork_diag};
+
+#[test]
+fn the_demo_explains_the_three_failures_and_writes_four_bundles() {
+    let out = tempfile::tempdir().unwrap();
+    let output = upwork_diag()
+        .args(["demo", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    for expected in [
+        "411 Length Required",
+        "explained by content-length-missing",
+        "401 Unauthorized: Verification of signature failed.",
+        "explained by signature-mismatch",
+        "space-as-plus",
+        "403 Forbidden: This APP has no access to the requested resource",
+        "explained by scope-missing",
+        "GET /api/auth/v1/info.json -> 200 OK",
+        "the fix works",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("UNEXPECTED"), "{stdout}");
+    let run = std::fs::read_dir(out.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bundles: Vec<String> = std::fs::read_dir(&run)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    bundles.sort();
+    assert_eq!(
+        bundles,
+        [
+            "1-token-request-411",
+            "2-search-with-spaces-401",
+            "3-teams-without-permission-403",
+            "4-good-call"
+        ]
+    );
+    for bundle in bundles {
+        for file in ["bundle.json", "report.md", "exchange.har"] {
+            assert!(run.join(&bundle).join(file).is_file(), "{bundle}/{file}");
+        }
+    }
+}
+
+#[test]
+fn explain_prints_the_docs_page_of_each_code() {
+    for doc in upwork_diag::findings::ALL {
+        let page = std::fs::read_to_string(format!(
+            "{}/docs/findings/{}.md",
+            env!("CARGO_MANIFEST_DIR"),
+            doc.code
+        ))
+        .unwrap();
+        upwork_diag()
+            .args(["explain", doc.code])
+            .assert()
+            .success()
+            .stdout(page);
+    }
+    upwork_diag()
+        .args(["explain", "no-such-code"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unknown finding code 'no-such-code'",
+        ));
+}
+
+#[test]
+fn sign_prints_each_step_and_compare_marks_the_first_difference() {
+    let output = upwork_diag()
+        .args([
+            "sign",
+            "-X",
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design",
+        ])
+        .args([
+            "--nonce",
+            "n0nce",
+            "--timestamp",
+            "1700000000",
+            "--format",
+            "json",
+        ])
+        .envs(common::demo_env("ck", "cs", Some(("tk", "ts"))))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let base = json["base_string"].as_str().unwrap();
+    assert_eq!(
+        base,
+        "GET&https%3A%2F%2Fwww.upwork.com%2Fapi%2Fprofiles%2Fv2%2Fsearch%2Fjobs.json&oauth_consumer_key%3Dck%26oauth_nonce%3Dn0nce%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1700000000%26oauth_token%3Dtk%26q%3Dweb%2520design"
+    );
+    assert!(
+        json["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("OAuth ")
+    );
+    assert!(
+        json["signed_url"]
+            .as_str()
+            .unwrap()
+            .contains("oauth_signature=")
+    );
+    assert!(!json["signature"].as_str().unwrap().is_empty());
+
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("mine.txt");
+    std::fs::write(&theirs, base.replace("%2520", "%2B")).unwrap();
+    upwork_diag()
+        .args([
+            "sign",
+            "-X",
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design",
+        ])
+        .args(["--nonce", "n0nce", "--timestamp", "1700000000", "--compare"])
+        .arg(&theirs)
+        .envs(common::demo_env("ck", "cs", Some(("tk", "ts"))))
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(format!(
+            "differs from ours at byte {}",
+            base.find("%2520").unwrap() + 2
+        )))
+        .stdout(predicates::str::contains("space-as-plus"));
+}
+
+#[test]
+fn sign_never_prints_a_plaintext_signature() {
+    let output = upwork_diag()
+        .args([
+            "sign",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "--plaintext",
+            "--format",
+            "json",
+        ])
+        .envs(common::demo_env(
+            "ck",
+            "canary-consumer-secret",
+            Some(("tk", "canary-token-secret")),
+        ))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains("canary-consumer-secret") && !stdout.contains("canary-token-secret"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[redacted"), "{stdout}");
+}
+
+#[test]
+fn the_mock_announces_its_address_answers_and_stops_on_sigterm() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("upwork-diag"))
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let base = first_line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the first line announces the address")
+        .to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let journal: serde_json::Value =
+        serde_json::from_str(&http_get(&format!("{base}/__mock/requests"))).unwrap();
+    assert!(journal.is_array() || journal.is_object(), "{journal}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+
+    upwork_diag()
+        .args(["mock", "--listen", "0.0.0.0:0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("loopback addresses only"));
+}

@@ -1,0 +1,187 @@
+//! Shared pieces of the binary's tests: the emulator on a loopback port, a recording TCP relay in
+//! front of it, requests signed with the demo keys, and the binary with a clean environment.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use upwork_diag::mock::{self, Keys, MockConfig, RunningMock};
+
+/// The emulator, running on its own runtime for as long as this value lives.
+pub struct Emulator {
+    mock: Option<RunningMock>,
+    runtime: tokio::runtime::Runtime,
+    pub base_url: String,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        Self::with_keys(Keys::demo())
+    }
+
+    pub fn with_keys(keys: Keys) -> Emulator {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mock = runtime
+            .block_on(mock::start(
+                "127.0.0.1:0".parse().unwrap(),
+                MockConfig::new(keys),
+            ))
+            .expect("the emulator starts");
+        let base_url = mock.base_url();
+        Emulator {
+            mock: Some(mock),
+            runtime,
+            base_url,
+        }
+    }
+
+    /// The requests the emulator received, from `/__mock/requests`.
+    pub fn received(&self) -> serde_json::Value {
+        let url = format!("{}/__mock/requests", self.base_url);
+        let body = http_get(&url);
+        serde_json::from_str(&body).expect("the journal is JSON")
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(mock) = self.mock.take() {
+            let _ = self.runtime.block_on(mock.shutdown());
+        }
+    }
+}
+
+/// A plain HTTP/1.1 GET over a TCP socket; the body of the answer.
+pub fn http_get(url: &str) -> String {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap();
+    body.to_string()
+}
+
+/// The bytes one connection sent, shared with the thread that records them.
+type Recorded = Arc<Mutex<Vec<u8>>>;
+
+/// A TCP relay that records every byte each client sent before forwarding it upstream.
+pub struct RecordingRelay {
+    pub base_url: String,
+    pub connections: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl RecordingRelay {
+    pub fn start(upstream: &str) -> RecordingRelay {
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let connections: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let recorded = Arc::clone(&connections);
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { break };
+                let Ok(mut server) = TcpStream::connect(&upstream) else {
+                    break;
+                };
+                let bytes = Arc::new(Mutex::new(Vec::new()));
+                recorded.lock().unwrap().push(Arc::clone(&bytes));
+                let mut client_reader = client.try_clone().unwrap();
+                let mut server_writer = server.try_clone().unwrap();
+                thread::spawn(move || {
+                    let mut buffer = [0u8; 8192];
+                    while let Ok(n) = client_reader.read(&mut buffer) {
+                        if n == 0 || server_writer.write_all(&buffer[..n]).is_err() {
+                            break;
+                        }
+                        bytes.lock().unwrap().extend_from_slice(&buffer[..n]);
+                    }
+                    let _ = server_writer.shutdown(Shutdown::Write);
+                });
+                thread::spawn(move || {
+                    let _ = std::io::copy(&mut server, &mut client);
+                    let _ = client.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        RecordingRelay {
+            base_url,
+            connections,
+        }
+    }
+
+    /// The bytes each connection sent, as text, in the order the connections came.
+    pub fn sent(&self) -> Vec<String> {
+        self.connections
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|c| String::from_utf8_lossy(&c.lock().unwrap()).into_owned())
+            .collect()
+    }
+}
+
+/// The binary, with no UPWORK_* variable or proxy inherited from the machine running the tests.
+pub fn upwork_diag() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("upwork-diag").unwrap();
+    for name in [
+        "UPWORK_CONSUMER_KEY",
+        "UPWORK_CONSUMER_SECRET",
+        "UPWORK_TOKEN",
+        "UPWORK_TOKEN_SECRET",
+        "UPWORK_ACCESS_TOKEN",
+        "UPWORK_REFRESH_TOKEN",
+        "http_proxy",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ] {
+        command.env_remove(name);
+    }
+    command.timeout(std::time::Duration::from_secs(60));
+    command
+}
+
+/// The credentials of a demo consumer and its token, as environment variables.
+pub fn demo_env(
+    consumer_key: &str,
+    consumer_secret: &str,
+    token: Option<(&str, &str)>,
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("UPWORK_CONSUMER_KEY", consumer_key.to_string()),
+        ("UPWORK_CONSUMER_SECRET", consumer_secret.to_string()),
+    ];
+    if let Some((token, secret)) = token {
+        env.push(("UPWORK_TOKEN", token.to_string()));
+        env.push(("UPWORK_TOKEN_SECRET", secret.to_string()));
+    }
+    env
+}
+
+/// Every file under a directory, read as bytes, with its path.
+pub fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            files.push((path, bytes));
+        }
+    }
+    files
+}

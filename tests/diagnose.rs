@@ -1,0 +1,652 @@
+//! `upwork-diag diagnose` end to end: the real binary against the emulator on 127.0.0.1.
+
+mod common;
+
+use common::{Emulator, RecordingRelay, demo_env, files_under, upwork_diag};
+use serde_json::Value;
+use upwork_diag::mock::demo;
+use upwork_diag::oauth::{Keys, SignOptions, authorize, sign_request};
+use upwork_diag::request::{RawUrl, flags::from_flags};
+
+const TOKEN_REQUEST: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
+
+fn full_keys() -> Keys<'static> {
+    Keys {
+        consumer_key: demo::CONSUMER_KEY,
+        consumer_secret: demo::CONSUMER_SECRET,
+        token: Some(demo::TOKEN),
+        token_secret: Some(demo::TOKEN_SECRET),
+    }
+}
+
+/// The token request as the Upwork FAQ's developers send it: every OAuth parameter in the URL.
+fn token_request_url() -> String {
+    let keys = Keys {
+        token: None,
+        token_secret: None,
+        ..full_keys()
+    };
+    authorize(
+        "POST",
+        &RawUrl::parse(TOKEN_REQUEST).unwrap(),
+        &[],
+        &keys,
+        &SignOptions::default(),
+    )
+    .signed_url
+}
+
+/// The Authorization header of a GET signed correctly with these keys.
+fn signed_get_header(url: &str, keys: &Keys<'_>) -> String {
+    let request = from_flags(Some("GET"), url, &[], None).unwrap();
+    let signed = sign_request(&request, keys);
+    format!("Authorization: {}", signed.header("authorization").unwrap())
+}
+
+fn read_bundle(dir: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("bundle.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn the_411_leaves_without_content_length_and_the_fix_is_confirmed_on_the_wire() {
+    let emulator = Emulator::start();
+    let relay = RecordingRelay::start(&emulator.base_url);
+    let out = tempfile::tempdir().unwrap();
+    let bundle_dir = out.path().join("bundle");
+
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            &token_request_url(),
+            "--base-url",
+            &relay.base_url,
+        ])
+        .args(["--username", "demo-user", "--platform", "server", "--out"])
+        .arg(&bundle_dir)
+        .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("error[content-length-missing]"), "{stdout}");
+    assert!(stdout.contains("411"), "{stdout}");
+
+    let sent = relay.sent();
+    assert_eq!(
+        sent.len(),
+        2,
+        "the call as captured, then the corrected one: {sent:?}"
+    );
+    let (as_captured, corrected) = (sent[0].to_ascii_lowercase(), sent[1].to_ascii_lowercase());
+    assert!(
+        as_captured.starts_with("post /api/auth/v1/oauth/token/request?oauth_"),
+        "{as_captured}"
+    );
+    assert!(
+        !as_captured.contains("content-length"),
+        "the captured POST must leave without Content-Length:\n{as_captured}"
+    );
+    assert!(
+        corrected.contains("\r\ncontent-length: 0\r\n"),
+        "{corrected}"
+    );
+
+    let bundle = read_bundle(&bundle_dir);
+    assert_eq!(bundle["response"]["status"], 411);
+    assert_eq!(
+        bundle["corrected"]["response"]["status"], 200,
+        "{:#}",
+        bundle["corrected"]
+    );
+    assert_eq!(bundle["corrected"]["succeeded"], true);
+    assert_eq!(bundle["verdict"]["outcome"], "explained");
+    assert!(bundle["verdict"]["escalation"].is_null());
+}
+
+#[test]
+fn the_bundle_holds_every_item_of_the_support_checklist() {
+    let emulator = Emulator::start();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let url = token_request_url();
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            &url,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .args([
+            "-H",
+            "User-Agent: python-requests/2.31.0",
+            "--username",
+            "demo-user",
+            "--platform",
+            "server",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let b = read_bundle(&dir);
+    assert_eq!(b["schema"], "upwork-diag.bundle/1");
+    // 1. time, 2. method, 3. the full URL with keys, signature and parameters, 4. headers sent.
+    assert!(
+        b["request"]["time"].as_str().unwrap().starts_with("20"),
+        "{}",
+        b["request"]["time"]
+    );
+    assert_eq!(b["request"]["method"], "POST");
+    assert_eq!(b["request"]["url"], url.as_str());
+    assert!(
+        b["request"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("oauth_signature=")
+    );
+    assert_eq!(
+        b["request"]["headers"][0]["value"],
+        "python-requests/2.31.0"
+    );
+    assert!(
+        b["replay"]["headers_on_wire"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["name"] == "Host")
+    );
+    // 5. username, 6. environment, 7. platform.
+    assert_eq!(b["username"]["value"], "demo-user");
+    assert_eq!(b["username"]["origin"], "flag");
+    assert_eq!(
+        b["environment"]["library"]["value"],
+        "python-requests 2.31.0"
+    );
+    assert_eq!(b["environment"]["language"]["value"], "Python");
+    assert!(b["environment"]["os"]["value"].is_string());
+    assert_eq!(b["platform"], "server");
+    // 8. response status and headers, 9. response body.
+    assert_eq!(b["response"]["status"], 411);
+    assert!(!b["response"]["headers"].as_array().unwrap().is_empty());
+    assert!(
+        b["response"]["body"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("411 Length Required")
+    );
+    assert_eq!(b["findings"][0]["code"], "content-length-missing");
+
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    for item in [
+        "Time of the request",
+        "Method",
+        "Full URL",
+        "Headers sent",
+        "Username",
+        "Environment",
+        "Platform",
+        "Response status and headers",
+        "Response body",
+    ] {
+        assert!(report.contains(item), "report.md lacks {item}");
+    }
+    let har: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("exchange.har")).unwrap()).unwrap();
+    assert_eq!(har["log"]["version"], "1.2");
+    assert_eq!(har["log"]["entries"][0]["response"]["status"], 411);
+    assert_eq!(
+        har["log"]["entries"][0]["_findings"][0]["code"],
+        "content-length-missing"
+    );
+}
+
+#[test]
+fn a_key_without_the_permission_is_named_with_the_permission_to_add() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let limited = Keys {
+        consumer_key: demo::LIMITED_CONSUMER_KEY,
+        consumer_secret: demo::LIMITED_CONSUMER_SECRET,
+        token: Some(demo::LIMITED_TOKEN),
+        token_secret: Some(demo::LIMITED_TOKEN_SECRET),
+    };
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "GET",
+            url,
+            "-H",
+            &signed_get_header(url, &limited),
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .args(["--no-bundle"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[scope-missing]"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("\"{}\"", demo::LIMITED_LACKS)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("GET /api/hr/v2/teams.json"), "{stdout}");
+    assert!(stdout.contains("API Center"), "{stdout}");
+}
+
+#[test]
+fn a_good_call_succeeds_with_exit_code_0() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/auth/v1/info.json";
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("ok");
+    upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &signed_get_header(url, &full_keys()),
+            "--base-url",
+            &emulator.base_url,
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("verdict: ok"));
+    let b = read_bundle(&dir);
+    assert_eq!(b["response"]["status"], 200);
+    assert!(
+        b["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        b["findings"]
+    );
+    assert!(b["corrected"].is_null());
+}
+
+#[test]
+fn no_answer_is_exit_3_with_the_transport_error_in_the_bundle() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "--base-url",
+            &base,
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(3);
+    let b = read_bundle(&dir);
+    assert!(b["response"].is_null());
+    assert_eq!(b["transport_error"]["kind"], "connection-refused");
+    assert_eq!(b["verdict"]["outcome"], "no-response");
+}
+
+#[test]
+fn an_unexplained_failure_is_exit_4_with_the_escalation_block() {
+    let emulator = Emulator::start();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "-H",
+            "X-Mock-Fault: 500",
+        ])
+        .args(["--base-url", &emulator.base_url, "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let b = read_bundle(&dir);
+    assert_eq!(b["verdict"]["outcome"], "unexplained");
+    assert_eq!(b["verdict"]["escalation"]["queue"], "Tech Support");
+    assert_eq!(b["verdict"]["escalation"]["macro"], "API to Tech Support");
+    assert_eq!(b["routing"]["route"], "tech-support");
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(report.contains("API to Tech Support"), "{report}");
+}
+
+#[test]
+fn explained_failures_carry_no_escalation_block() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            TOKEN_REQUEST,
+            "--offline",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let b = read_bundle(&dir);
+    assert!(b["verdict"]["escalation"].is_null());
+    assert_eq!(b["routing"]["route"], "developer");
+    assert_eq!(b["replay"]["sent"], false);
+}
+
+#[test]
+fn bad_input_is_exit_2_and_names_the_input() {
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            "www.upwork.com/api/x",
+            "--offline",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "'www.upwork.com/api/x' is not an absolute",
+        ));
+    upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/",
+            "-H",
+            "no colon",
+            "--offline",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("-H 'no colon'"));
+    upwork_diag().args(["diagnose"]).assert().code(2);
+    upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/",
+            "--secrets-file",
+            "/nonexistent/secrets.env",
+            "--offline",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/nonexistent/secrets.env"));
+}
+
+#[test]
+fn an_existing_bundle_is_never_overwritten() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("taken");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("bundle.json"), "precious").unwrap();
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            TOKEN_REQUEST,
+            "--offline",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("never overwritten"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bundle.json")).unwrap(),
+        "precious"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn no_secret_reaches_any_file_or_stream() {
+    const CONSUMER_SECRET: &str = "CANARY-consumer-secret 7f3a";
+    const TOKEN_SECRET: &str = "CANARY-token-secret/9b1e";
+    const COOKIE: &str = "CANARYcookie0c4d";
+    let keys_json = serde_json::json!({
+        "consumers": [{
+            "consumer_key": "canary-key",
+            "consumer_secret": CONSUMER_SECRET,
+            "access_tokens": [{ "token": "canary-token", "secret": TOKEN_SECRET, "username": "canary-user" }]
+        }]
+    });
+    let emulator =
+        Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys_json.to_string()).unwrap());
+    let keys = Keys {
+        consumer_key: "canary-key",
+        consumer_secret: CONSUMER_SECRET,
+        token: Some("canary-token"),
+        token_secret: Some(TOKEN_SECRET),
+    };
+    // The token request without Content-Length: the corrected replay is signed again with the
+    // secrets, so they are used in every stage.
+    let consumer_only = Keys {
+        token: None,
+        token_secret: None,
+        ..keys
+    };
+    let url = authorize(
+        "POST",
+        &RawUrl::parse(TOKEN_REQUEST).unwrap(),
+        &[],
+        &consumer_only,
+        &SignOptions::default(),
+    )
+    .signed_url;
+    let out = tempfile::tempdir().unwrap();
+    for (name, extra) in [
+        ("dir", vec![]),
+        ("json", vec!["--format", "json"]),
+        ("zip", vec!["--zip"]),
+    ] {
+        let target = out.path().join(if name == "zip" { "b.zip" } else { name });
+        let output = upwork_diag()
+            .args(["diagnose", "-X", "POST", &url])
+            .args([
+                "-H",
+                &format!("Cookie: session={COOKIE}"),
+                "--base-url",
+                &emulator.base_url,
+                "--out",
+            ])
+            .arg(&target)
+            .args(extra)
+            .envs(demo_env(
+                "canary-key",
+                CONSUMER_SECRET,
+                Some(("canary-token", TOKEN_SECRET)),
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        if name == "json" {
+            let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert_eq!(
+                printed["corrected"]["succeeded"], true,
+                "the secrets were used: {printed:#}"
+            );
+        }
+        for stream in [&output.stdout, &output.stderr] {
+            assert_clean(
+                &String::from_utf8_lossy(stream),
+                &[CONSUMER_SECRET, TOKEN_SECRET, COOKIE],
+            );
+        }
+    }
+    let files = files_under(out.path());
+    assert!(files.len() >= 7, "three bundles were written: {files:?}");
+    for (path, bytes) in files {
+        let text = if path.extension().is_some_and(|e| e == "zip") {
+            unzip_text(&bytes)
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        assert_clean(&text, &[CONSUMER_SECRET, TOKEN_SECRET, COOKIE]);
+    }
+}
+
+fn assert_clean(text: &str, canaries: &[&str]) {
+    for canary in canaries {
+        for form in [
+            canary.to_string(),
+            canary.replace(' ', "%20").replace('/', "%2F"),
+            canary.replace(' ', "+"),
+        ] {
+            assert!(
+                !text.contains(&form),
+                "a secret ({form}) leaked into:\n{text}"
+            );
+        }
+    }
+}
+
+fn unzip_text(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut file, &mut all).unwrap();
+    }
+    assert_eq!(archive.len(), 3);
+    all
+}
+
+/// The search of the FAQ: `q=web design` sent as `web+design` and signed the way form encoders
+/// (`quote_plus`, PHP's `urlencode`) do.
+fn space_as_plus_search() -> upwork_diag::request::CapturedRequest {
+    let search = from_flags(
+        Some("GET"),
+        "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design",
+        &[],
+        None,
+    )
+    .unwrap();
+    upwork_diag::oauth::sign_with_mistake(
+        &search,
+        &full_keys(),
+        &SignOptions::default(),
+        upwork_diag::oauth::MistakeKind::SpaceAsPlus,
+    )
+    .unwrap()
+    .request
+}
+
+#[test]
+fn a_401_with_spaces_names_the_mistake_and_the_fix_is_confirmed() {
+    let emulator = Emulator::start();
+    let request = space_as_plus_search();
+    let output = upwork_diag()
+        .args(["diagnose", request.url.as_str(), "-H"])
+        .arg(format!(
+            "Authorization: {}",
+            request.header("authorization").unwrap()
+        ))
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--format",
+            "json",
+            "--no-bundle",
+        ])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(b["response"]["status"], 401);
+    let codes: Vec<&str> = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["param-encoding", "signature-mismatch"]);
+    assert_eq!(b["findings"][0]["evidence"]["parameter"], "q");
+    assert_eq!(b["findings"][0]["evidence"]["characters"][0], "+");
+    let signature = &b["findings"][1];
+    assert_eq!(signature["evidence"]["mistake"], "space-as-plus");
+    assert!(
+        signature["evidence"]["client_base_string"]
+            .as_str()
+            .unwrap()
+            .contains("q%3Dweb%2Bdesign")
+    );
+    assert!(
+        signature["evidence"]["expected_base_string"]
+            .as_str()
+            .unwrap()
+            .contains("q%3Dweb%2520design")
+    );
+    assert_eq!(b["corrected"]["succeeded"], true, "{:#}", b["corrected"]);
+    assert!(
+        b["corrected"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("q=web%20design")
+    );
+}
+
+#[test]
+fn without_secrets_the_plus_still_explains_the_401() {
+    let emulator = Emulator::start();
+    let request = space_as_plus_search();
+    let output = upwork_diag()
+        .args(["diagnose", request.url.as_str(), "-H"])
+        .arg(format!(
+            "Authorization: {}",
+            request.header("authorization").unwrap()
+        ))
+        .args(["--base-url", &emulator.base_url, "--no-bundle"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[param-encoding]: The query parameter q"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("signature-mismatch"),
+        "no secret, no signature check: {stdout}"
+    );
+    assert!(
+        !stdout.contains("corrected request"),
+        "a signed call cannot be corrected without the secrets: {stdout}"
+    );
+}
