@@ -49,10 +49,13 @@ pub fn correct(
     if length_fault {
         changes.push(format!("Content-Length: {}", request.body.len()));
     }
-    if changes.is_empty() {
+    // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay; a
+    // call refused for its age or nonce alone is corrected by that.
+    let freshness_fault = has("replay-stale") || has("nonce-reused") || has("timestamp-skew");
+    let can_sign_again = signed.is_some() && keys.is_some();
+    if changes.is_empty() && !(freshness_fault && can_sign_again) {
         return None;
     }
-    // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay.
     if let (Some(signed), Some(mut keys)) = (&signed, keys) {
         if signed.token.is_none() {
             keys.token = None;

@@ -32,6 +32,10 @@ finding_docs!(
     "param-encoding",
     "signature-mismatch",
     "scope-missing",
+    "oauth-params-invalid",
+    "timestamp-skew",
+    "nonce-reused",
+    "replay-stale",
 );
 
 /// The page of a code, if the code exists.

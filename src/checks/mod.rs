@@ -1,6 +1,7 @@
 //! The checks: one file each, from the request (and the answer, when there is one) to findings.
 
 pub mod content_length;
+pub mod freshness;
 pub mod param_encoding;
 pub mod scope;
 pub mod signature;
@@ -20,10 +21,13 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
         signed.as_ref().ok().and_then(Option::as_ref),
     ));
     match signed {
-        Ok(Some(signed)) => findings.extend(signature::check(&signed, credentials)),
+        Ok(Some(signed)) => {
+            findings.extend(signature::check(&signed, credentials));
+            findings.extend(freshness::check(&signed, request.time, chrono::Utc::now()));
+        }
         Ok(None) => {}
         Err(error) => findings.push(
-            Finding::new("signature-mismatch", Severity::Error, "The OAuth parameters cannot be read")
+            Finding::new("oauth-params-invalid", Severity::Error, "The OAuth parameters cannot be read")
                 .detail(error.0.clone())
                 .fix("Send every oauth_* parameter once, in the Authorization header (OAuth k=\"v\", ...), the query or a form body.")
                 .evidence("error", error.0),
@@ -42,8 +46,10 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     findings
 }
 
-/// A 401 for the signature makes the encoding warnings its likely cause.
-pub fn weigh(findings: &mut [Finding], classification: &Classification) {
+/// Weighs the static findings by the answer: a 401 for the signature makes the encoding warnings
+/// its likely cause; a timestamp or nonce refusal is read with the call's age.
+pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
+    freshness::weigh(findings, classification);
     if classification.kind == Kind::SignatureRejected {
         for finding in findings.iter_mut().filter(|f| f.code == "param-encoding") {
             finding.severity = Severity::Error;
