@@ -19,12 +19,23 @@ pub enum Kind {
     SignatureRejected,
     /// 401 for a timestamp outside the server's window or a nonce already used.
     TimestampOrNonceRejected,
-    /// Any other 401: unknown key, expired or revoked token.
+    /// 401 "API Key has wrong format": the consumer key (client id) is not of Upwork's form.
+    KeyWrongFormat,
+    /// 401 for a token past its lifetime (an OAuth 2 access token expires; "expired" said).
+    TokenExpired,
+    /// Any other 401: unknown key, unknown or revoked token, no token.
     Unauthorized,
+    /// The OAuth 2 token endpoint refused the grant or the client (RFC 6749 `error` in the body:
+    /// `invalid_grant`, `invalid_client` ...).
+    OAuth2GrantRefused,
     /// 403 "This APP has no access to the requested resource", or a GraphQL scope error.
     NoAccess,
+    /// 403 because the user's profile is disabled.
+    ProfileDisabled,
     /// Any other 403.
     Forbidden,
+    /// 410: the endpoint was retired.
+    Gone,
     NotFound,
     MethodNotAllowed,
     /// 429.
@@ -33,6 +44,8 @@ pub enum Kind {
     ServerError,
     /// A 3xx: the call was redirected (often http to https, or a moved endpoint).
     Redirect,
+    /// 200 with GraphQL `errors[]` asking for the organization (`X-Upwork-API-TenantId`).
+    TenantRequired,
     /// 200 with GraphQL `errors[]` that are not about scopes.
     GraphqlError,
     /// Another 4xx.
@@ -50,7 +63,21 @@ pub struct Classification {
     pub message: Option<String>,
     /// For GraphQL scope errors: the `Type.field`s named.
     pub fields: Vec<String>,
+    /// The RFC 6749 / 6750 `error` code of an OAuth 2 error body (`invalid_grant`, `invalid_token`).
+    pub oauth_error: Option<String>,
+    /// `Retry-After`, when sent (429, 503).
+    pub retry_after: Option<String>,
 }
+
+/// The `error` codes of the OAuth 2 token endpoint (RFC 6749, 5.2).
+const GRANT_ERRORS: [&str; 6] = [
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+];
 
 /// The phrase of Upwork's permission refusal.
 pub const NO_ACCESS_TEXT: &str = "This APP has no access to the requested resource";
@@ -66,6 +93,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         .map(str::to_string)
         .or_else(|| json_error_message(&body));
     let graphql_errors = graphql_error_messages(&body);
+    let oauth_error = oauth_error_code(&body);
     let mentions = |phrase: &str| {
         let phrase = phrase.to_ascii_lowercase();
         message
@@ -80,22 +108,40 @@ pub fn classify(response: &CapturedResponse) -> Classification {
                 .iter()
                 .flat_map(|m| scope_fields(m))
                 .collect();
-            if fields.is_empty() && !graphql_errors.iter().any(|m| is_scope_message(m)) {
-                Kind::GraphqlError
-            } else {
+            if !fields.is_empty() || graphql_errors.iter().any(|m| is_scope_message(m)) {
                 Kind::NoAccess
+            } else if graphql_errors.iter().any(|m| is_tenant_message(m)) {
+                Kind::TenantRequired
+            } else {
+                Kind::GraphqlError
             }
         }
         200..=299 => Kind::Success,
         300..=399 => Kind::Redirect,
+        400 | 401
+            if oauth_error
+                .as_deref()
+                .is_some_and(|e| GRANT_ERRORS.contains(&e)) =>
+        {
+            Kind::OAuth2GrantRefused
+        }
+        400 | 401 if mentions(KEY_WRONG_FORMAT_TEXT) => Kind::KeyWrongFormat,
         400 => Kind::BadRequest,
         401 if mentions("signature") => Kind::SignatureRejected,
         401 if mentions("timestamp") || mentions("nonce") => Kind::TimestampOrNonceRejected,
+        401 if mentions("expired") => Kind::TokenExpired,
         401 => Kind::Unauthorized,
+        403 if mentions("profile is disabled")
+            || mentions("account is disabled")
+            || mentions("profile disabled") =>
+        {
+            Kind::ProfileDisabled
+        }
         403 if mentions(NO_ACCESS_TEXT) || mentions("no access") || mentions("scope") => {
             Kind::NoAccess
         }
         403 => Kind::Forbidden,
+        410 => Kind::Gone,
         404 => Kind::NotFound,
         405 => Kind::MethodNotAllowed,
         411 => Kind::LengthRequired,
@@ -110,7 +156,23 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         upwork_error_code,
         message,
         fields,
+        oauth_error,
+        retry_after: response.header("retry-after").map(str::to_string),
     }
+}
+
+/// The phrase of Upwork's refusal of a malformed key.
+pub const KEY_WRONG_FORMAT_TEXT: &str = "API Key has wrong format";
+
+/// The `error` code of an OAuth 2 error body: `{"error": "invalid_grant", ...}`.
+fn oauth_error_code(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value.get("error")?.as_str().map(str::to_string)
+}
+
+fn is_tenant_message(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("tenant")
 }
 
 /// The message of a legacy JSON error: `{"error":{"message":..}}` or `{"message":..}`.
@@ -253,7 +315,54 @@ mod tests {
             classify(&response(411, &[], "<html>411 Length Required</html>")).kind,
             Kind::LengthRequired
         );
-        assert_eq!(classify(&response(429, &[], "")).kind, Kind::RateLimited);
+        let limited = classify(&response(429, &[("Retry-After", "1")], ""));
+        assert_eq!(limited.kind, Kind::RateLimited);
+        assert_eq!(limited.retry_after.as_deref(), Some("1"));
         assert_eq!(classify(&response(502, &[], "")).kind, Kind::ServerError);
+    }
+
+    #[test]
+    fn reads_oauth2_refusals() {
+        let grant = classify(&response(
+            400,
+            &[],
+            r#"{"error":"invalid_grant","error_description":"The refresh token is invalid."}"#,
+        ));
+        assert_eq!(grant.kind, Kind::OAuth2GrantRefused);
+        assert_eq!(grant.oauth_error.as_deref(), Some("invalid_grant"));
+        assert_eq!(
+            grant.message.as_deref(),
+            Some("The refresh token is invalid.")
+        );
+        let expired = classify(&response(
+            401,
+            &[("X-Upwork-Error-Message", "The access token has expired.")],
+            r#"{"error":"invalid_token"}"#,
+        ));
+        assert_eq!(expired.kind, Kind::TokenExpired);
+        assert_eq!(
+            classify(&response(
+                401,
+                &[],
+                r#"{"error":{"message":"API Key has wrong format"}}"#
+            ))
+            .kind,
+            Kind::KeyWrongFormat
+        );
+        assert_eq!(
+            classify(&response(
+                403,
+                &[],
+                "The user's profile is disabled; the API cannot act for it."
+            ))
+            .kind,
+            Kind::ProfileDisabled
+        );
+        assert_eq!(classify(&response(410, &[], "")).kind, Kind::Gone);
+        let tenant = r#"{"data":{"organization":null},"errors":[{"message":"The organization (tenant) is not specified: send the X-Upwork-API-TenantId header."}]}"#;
+        assert_eq!(
+            classify(&response(200, &[], tenant)).kind,
+            Kind::TenantRequired
+        );
     }
 }

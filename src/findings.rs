@@ -36,6 +36,15 @@ finding_docs!(
     "timestamp-skew",
     "nonce-reused",
     "replay-stale",
+    "token-expired",
+    "token-invalid",
+    "refresh-token-invalid",
+    "tenant-id-missing",
+    "rate-limited",
+    "server-error",
+    "endpoint-deprecated",
+    "api-key-wrong-format",
+    "profile-disabled",
 );
 
 /// The page of a code, if the code exists.

@@ -73,7 +73,15 @@ pub fn render(bundle: &Bundle) -> String {
         }
         None => {
             let why = match &bundle.transport_error {
-                Some(e) => format!("no response: {}", e.message),
+                // The kind as in bundle.json, so the report and the JSON can be matched.
+                Some(e) => format!(
+                    "no response ({}): {}",
+                    serde_json::to_value(e.kind)
+                        .ok()
+                        .and_then(|k| k.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    e.message
+                ),
                 None => "not sent (offline check)".to_string(),
             };
             let _ = writeln!(md, "8. **Response status and headers:** {why}");

@@ -27,6 +27,10 @@ use schema::*;
 /// Bodies longer than this are cut in the bundle (size and hash of the whole are kept).
 pub const BODY_CAP: usize = 64 * 1024;
 
+/// Header values longer than this are cut in the bundle: a runaway cookie or a header stuffed with
+/// a whole document would otherwise swamp the ticket. The cut says the size and hash of the whole.
+pub const HEADER_VALUE_CAP: usize = 8 * 1024;
+
 /// What the bundle needs besides the diagnosis.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
@@ -48,7 +52,7 @@ fn time(t: DateTime<Utc>) -> String {
 pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor) {
     let mut redactor = Redactor::new(context.credentials);
     // Headers first: they teach the redactor the bearer tokens and cookies to hide elsewhere.
-    let request_headers = redactor.headers("request", &diagnosis.captured.headers);
+    let request_headers = capped_headers(redactor.headers("request", &diagnosis.captured.headers));
     let mut request = request_record(
         &mut redactor,
         &diagnosis.captured,
@@ -71,7 +75,7 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         headers_on_wire: diagnosis
             .exchange
             .as_ref()
-            .map(|e| redactor.headers("request on wire", &e.sent_headers))
+            .map(|e| capped_headers(redactor.headers("request on wire", &e.sent_headers)))
             .unwrap_or_default(),
         insecure: context.settings.replay.insecure,
         timeout_ms: context.settings.replay.timeout.as_millis() as u64,
@@ -84,7 +88,8 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
     let transport_error = diagnosis
         .exchange
         .as_ref()
-        .and_then(|e| e.transport_error().cloned());
+        .and_then(|e| e.transport_error())
+        .map(|e| redacted_error(&mut redactor, "transport error", e));
     let corrected = diagnosis.corrected.as_ref().map(|c| {
         let request = &c.exchange.request;
         CorrectedRecord {
@@ -96,7 +101,9 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
             time: time(c.exchange.started),
             method: request.method.clone(),
             url: redactor.url("corrected url", request.url.as_str()),
-            headers: redactor.headers("corrected request", &c.exchange.sent_headers),
+            headers: capped_headers(
+                redactor.headers("corrected request", &c.exchange.sent_headers),
+            ),
             body: body_record(
                 &mut redactor,
                 "corrected request body",
@@ -107,7 +114,10 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
                 .exchange
                 .response()
                 .map(|r| response_record(&mut redactor, "corrected response", r)),
-            transport_error: c.exchange.transport_error().cloned(),
+            transport_error: c
+                .exchange
+                .transport_error()
+                .map(|e| redacted_error(&mut redactor, "corrected transport error", e)),
             succeeded: c.succeeded(),
         }
     });
@@ -128,7 +138,7 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         .collect();
     let mut verdict = diagnosis.verdict.clone();
     verdict.summary = redactor.text("verdict", &verdict.summary);
-    let routing = routing(verdict.outcome);
+    let routing = routing(verdict.outcome, &diagnosis.findings);
     let platform = context.environment.platform.value.clone();
     let bundle = Bundle {
         schema: SCHEMA,
@@ -154,6 +164,42 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         redactions: redactor.redactions().to_vec(),
     };
     (bundle, redactor)
+}
+
+/// The error with known secrets hidden from its message: OS and TLS messages may quote a host,
+/// a URL or the first bytes of an answer.
+fn redacted_error(
+    redactor: &mut Redactor,
+    location: &str,
+    error: &crate::replay::TransportError,
+) -> crate::replay::TransportError {
+    crate::replay::TransportError::new(error.kind, redactor.text(location, &error.message))
+}
+
+/// Headers with each value longer than [`HEADER_VALUE_CAP`] cut (on a character boundary) and
+/// followed by the size and SHA-256 of the whole value.
+fn capped_headers(headers: Vec<crate::request::Header>) -> Vec<crate::request::Header> {
+    headers
+        .into_iter()
+        .map(|mut header| {
+            if header.value.len() > HEADER_VALUE_CAP {
+                let mut end = HEADER_VALUE_CAP;
+                while !header.value.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let sha256: String = Sha256::digest(header.value.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                header.value = format!(
+                    "{}[cut: {} bytes in all, sha256 {sha256}]",
+                    &header.value[..end],
+                    header.value.len()
+                );
+            }
+            header
+        })
+        .collect()
 }
 
 fn redact_json_strings(redactor: &mut Redactor, location: &str, value: &mut serde_json::Value) {
@@ -214,7 +260,7 @@ fn response_record(
     location: &str,
     response: &CapturedResponse,
 ) -> ResponseRecord {
-    let headers = redactor.headers(location, &response.headers);
+    let headers = capped_headers(redactor.headers(location, &response.headers));
     ResponseRecord {
         version: response.version.clone(),
         status: response.status,
@@ -266,13 +312,25 @@ fn body_record(
     }
 }
 
-fn routing(outcome: Outcome) -> Routing {
+/// Support has two queues for API tickets: Tech Support for failures nothing explains, Special
+/// Projects for API key requests. A missing permission is an explained failure, but when the
+/// developer cannot add it to the key themselves it becomes a key request.
+fn routing(outcome: Outcome, findings: &[crate::diagnosis::Finding]) -> Routing {
+    let key_question = findings.iter().any(|f| f.code == "scope-missing");
     match outcome {
         Outcome::Ok => Routing { route: "none", note: "The call succeeded; nothing to escalate.".into() },
-        Outcome::Explained => Routing {
-            route: "developer",
-            note: "A finding explains the failure: apply its fix. No escalation to Upwork support is needed.".into(),
-        },
+        Outcome::Explained => {
+            let mut note =
+                "A finding explains the failure: apply its fix. No escalation to Upwork support is needed.".to_string();
+            if key_question {
+                note.push_str(
+                    " The key lacks a permission: add it to the key in the API Center. Requesting a new key, or a \
+                     permission the API Center does not offer, is an API key request for the Special Projects \
+                     queue, not Tech Support.",
+                );
+            }
+            Routing { route: "developer", note }
+        }
         Outcome::NoResponse => Routing {
             route: "developer",
             note: "No response came back: check the network, proxy, DNS and TLS on the developer's side before \
@@ -282,8 +340,41 @@ fn routing(outcome: Outcome) -> Routing {
         Outcome::Unexplained => Routing {
             route: "tech-support",
             note: "Nothing explains the failure: escalate to Tech Support with the \"API to Tech Support\" macro \
-                   and attach this bundle. (Questions about API keys go to the Special Projects team instead.)"
+                   and attach this bundle. (Questions about API keys go to the Special Projects queue instead.)"
                 .into(),
         },
+    }
+}
+
+#[cfg(test)]
+mod routing_tests {
+    use super::*;
+    use crate::diagnosis::{Finding, Severity};
+
+    #[test]
+    fn only_unexplained_failures_go_to_tech_support() {
+        for outcome in [Outcome::Ok, Outcome::Explained, Outcome::NoResponse] {
+            let r = routing(outcome, &[]);
+            assert_ne!(r.route, "tech-support", "{outcome:?}");
+            assert!(!r.note.contains("API to Tech Support"), "{outcome:?}");
+        }
+        let r = routing(Outcome::Unexplained, &[]);
+        assert_eq!(r.route, "tech-support");
+        assert!(r.note.contains("\"API to Tech Support\" macro"));
+        assert!(r.note.contains("Special Projects"));
+    }
+
+    #[test]
+    fn a_missing_permission_points_key_requests_to_special_projects() {
+        let scope = Finding::new("scope-missing", Severity::Error, "no permission");
+        let r = routing(Outcome::Explained, &[scope]);
+        assert_eq!(r.route, "developer");
+        assert!(r.note.contains("Special Projects queue"), "{}", r.note);
+        let other = Finding::new("content-length-missing", Severity::Error, "no length");
+        assert!(
+            !routing(Outcome::Explained, &[other])
+                .note
+                .contains("Special Projects")
+        );
     }
 }

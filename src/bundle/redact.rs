@@ -39,7 +39,9 @@ const SECRET_NAMES: &[&str] = &[
 /// Headers whose whole value is a credential.
 const SECRET_HEADERS: &[&str] = &["proxy-authorization", "x-api-key", "x-upwork-api-token"];
 
-fn is_secret_name(name: &str) -> bool {
+/// True for a parameter or JSON field name whose value is a secret (`oauth_token_secret`,
+/// `access_token`, `password` ...).
+pub fn is_secret_name(name: &str) -> bool {
     SECRET_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
@@ -193,6 +195,9 @@ impl Redactor {
             if let Some(at) = url[authority_start..authority_end].rfind('@') {
                 let userinfo = &url[authority_start..authority_start + at];
                 if let Some((user, password)) = userinfo.split_once(':') {
+                    // Learned, so that the password is hidden wherever else it shows (a rebased
+                    // URL, an error message).
+                    self.learn("URL password", password);
                     let masked = self.mask("URL password", location, password);
                     url = format!(
                         "{}{user}:{masked}{}",

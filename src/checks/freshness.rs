@@ -205,6 +205,8 @@ mod tests {
             upwork_error_code: Some("401".into()),
             message: Some("Timestamp refused".into()),
             fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings.len(), 1);
@@ -220,6 +222,8 @@ mod tests {
             upwork_error_code: None,
             message: Some(crate::upwork::errors::DUPLICATE_NONCE.into()),
             fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings[0].code, "nonce-reused");

@@ -2,9 +2,11 @@
 
 pub mod content_length;
 pub mod freshness;
+pub mod oauth2;
 pub mod param_encoding;
 pub mod scope;
 pub mod signature;
+pub mod upwork_errors;
 
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
@@ -33,6 +35,8 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
                 .evidence("error", error.0),
         ),
     }
+    findings.extend(oauth2::before_sending(request));
+    findings.extend(upwork_errors::before_sending(request));
     findings
 }
 
@@ -43,6 +47,8 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     if classification.kind == Kind::NoAccess {
         findings.push(scope::finding(request, classification));
     }
+    findings.extend(oauth2::after_response(request, classification));
+    findings.extend(upwork_errors::after_response(request, classification));
     findings
 }
 
@@ -50,6 +56,8 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
 /// its likely cause; a timestamp or nonce refusal is read with the call's age.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     freshness::weigh(findings, classification);
+    oauth2::weigh(findings, classification);
+    upwork_errors::weigh(findings, classification);
     if classification.kind == Kind::SignatureRejected {
         for finding in findings.iter_mut().filter(|f| f.code == "param-encoding") {
             finding.severity = Severity::Error;

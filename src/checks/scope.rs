@@ -4,7 +4,7 @@
 use crate::classify::Classification;
 use crate::diagnosis::{Finding, Severity};
 use crate::request::CapturedRequest;
-use crate::upwork;
+use crate::upwork::{self, scopes};
 
 /// Where permissions are changed.
 pub const API_CENTER: &str = "https://www.upwork.com/developer/keys/";
@@ -20,19 +20,7 @@ pub fn finding(request: &CapturedRequest, classification: &Classification) -> Fi
         .evidence("status", classification.status)
         .evidence("message", classification.message.clone());
     if !classification.fields.is_empty() {
-        let fields = classification.fields.join(", ");
-        finding.title = format!("The OAuth 2 token lacks the scopes for {fields}");
-        return finding
-            .detail(format!(
-                "Upwork answered {} with GraphQL errors: the token may not read {fields}. The rest of the \
-                 query may have succeeded; these fields came back null.",
-                classification.status
-            ))
-            .fix(format!(
-                "In the API Center ({API_CENTER}), add to the key the scopes that cover {fields}, then \
-                 authorize again so that a new access token carries them."
-            ))
-            .evidence("fields", classification.fields.clone());
+        return graphql_finding(finding, classification);
     }
     match endpoint.and_then(|e| e.permission.map(|p| (e, p))) {
         Some((endpoint, permission)) => {
@@ -42,7 +30,7 @@ pub fn finding(request: &CapturedRequest, classification: &Classification) -> Fi
                 .detail(format!(
                     "Upwork refused {call} ({}): {} This endpoint ({}) needs the key permission \"{permission}\".",
                     endpoint.summary.to_lowercase(),
-                    classification.message.as_deref().unwrap_or("This APP has no access to the requested resource."),
+                    sentence(classification.message.as_deref().unwrap_or("This APP has no access to the requested resource")),
                     endpoint.name,
                 ))
                 .fix(format!(
@@ -58,12 +46,121 @@ pub fn finding(request: &CapturedRequest, classification: &Classification) -> Fi
                 .detail(format!(
                     "Upwork refused {call}: {} This endpoint is not in the catalogue of this tool, so \
                      the permission it needs is not known here.",
-                    classification.message.as_deref().unwrap_or("no access.")
+                    sentence(classification.message.as_deref().unwrap_or("no access"))
                 ))
                 .fix(format!(
                     "In the API Center ({API_CENTER}), compare the key's permissions with the ones the \
                      endpoint's documentation lists, add the missing one and authorize again."
                 ))
         }
+    }
+}
+
+/// A GraphQL refusal: the fields named, and the scope each needs from [`scopes::FIELD_SCOPES`].
+fn graphql_finding(finding: Finding, classification: &Classification) -> Finding {
+    let fields = classification.fields.join(", ");
+    let (needed, unknown) = scopes::scopes_for_fields(&classification.fields);
+    let quoted: Vec<String> = needed.iter().map(|s| format!("\"{s}\"")).collect();
+    let mut finding = finding;
+    finding.title = if needed.is_empty() {
+        format!("The OAuth 2 token lacks the scopes for {fields}")
+    } else {
+        format!("The OAuth 2 token lacks {} for {fields}", quoted.join(", "))
+    };
+    let unknown_note = if unknown.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The scope of {} is not in this tool's table: look it up in the API reference of the field.",
+            unknown.join(", ")
+        )
+    };
+    let add = if needed.is_empty() {
+        format!("the scopes that cover {fields}")
+    } else {
+        quoted.join(", ")
+    };
+    finding
+        .detail(format!(
+            "Upwork answered {} with GraphQL errors: the token may not read {fields}. The rest of the \
+             query may have succeeded; these fields came back null.{unknown_note}",
+            classification.status
+        ))
+        .fix(format!(
+            "In the API Center ({API_CENTER}), edit the key and add {add}; \
+             \"{}\" is needed by every call. Then authorize again: a change of scopes revokes the tokens \
+             issued before, and new tokens carry the new scopes.",
+            scopes::COMMON_ENTITIES
+        ))
+        .evidence("fields", classification.fields.clone())
+        .evidence("scopes", needed)
+        .evidence("fields_without_known_scope", unknown)
+}
+
+/// A message as a sentence: Upwork's texts come with and without a final period.
+fn sentence(message: &str) -> String {
+    let message = message.trim();
+    if message.ends_with(['.', '!', '?']) {
+        message.to_string()
+    } else {
+        format!("{message}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Kind;
+    use crate::request::flags::from_flags;
+
+    fn classification(status: u16, message: &str, fields: &[&str]) -> Classification {
+        Classification {
+            kind: Kind::NoAccess,
+            status,
+            upwork_error_code: None,
+            message: Some(message.to_string()),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            oauth_error: None,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn graphql_fields_name_their_scopes() {
+        let request = from_flags(
+            Some("POST"),
+            "https://api.upwork.com/graphql",
+            &[],
+            Some(b"{}".to_vec()),
+        )
+        .unwrap();
+        let f = finding(
+            &request,
+            &classification(200, "...", &["User.email", "Query.roomList", "Odd.field"]),
+        );
+        assert!(f.title.contains(scopes::VIEW_USER_DETAILS), "{}", f.title);
+        assert!(f.fix.contains(scopes::MESSAGING_READ), "{}", f.fix);
+        assert_eq!(f.evidence["fields_without_known_scope"][0], "Odd.field");
+    }
+
+    #[test]
+    fn rest_names_the_permission() {
+        let request = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/messages/v3/acme/rooms.json",
+            &[],
+            None,
+        )
+        .unwrap();
+        let f = finding(
+            &request,
+            &classification(403, upwork::errors::NO_ACCESS, &[]),
+        );
+        assert!(
+            f.title.contains(upwork::permissions::MESSAGES),
+            "{}",
+            f.title
+        );
+        assert_eq!(f.evidence["endpoint_name"], "messages-rooms");
     }
 }

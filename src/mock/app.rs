@@ -11,13 +11,15 @@ use axum::response::{IntoResponse, Response};
 use super::canned;
 use super::conn::ConnMeta;
 use super::flow;
+use super::graphql;
 use super::head::RawHead;
 use super::journal::Entry;
 use super::oauth_check::authenticate;
+use super::oauth2;
 use super::responses::{html_page, json, legacy_error, length_required};
 use super::state::{Shared, lock};
 use crate::request::{CapturedRequest, RawUrl, Source};
-use crate::upwork::{EndpointKind, endpoint_for, endpoints_at, errors};
+use crate::upwork::{ENDPOINTS, Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
 pub const REQUESTS_PATH: &str = "/__mock/requests";
@@ -35,7 +37,7 @@ async fn handle(
     let mut response = if head.path() == REQUESTS_PATH {
         journal(&shared, request.method())
     } else {
-        let (response, body) = answer(&shared, &head, request).await;
+        let (response, body) = answer(&shared, &head, meta.peer.ip(), request).await;
         let mut entry = Entry::new(&head.method, &head.target, &head.headers, &body);
         entry.status = Some(response.status().as_u16());
         shared.record(entry);
@@ -79,7 +81,12 @@ fn needs_length(head: &RawHead) -> bool {
 }
 
 /// The response, and the body read (for the journal).
-async fn answer(shared: &Shared, head: &RawHead, request: Request) -> (Response, Vec<u8>) {
+async fn answer(
+    shared: &Shared,
+    head: &RawHead,
+    peer: std::net::IpAddr,
+    request: Request,
+) -> (Response, Vec<u8>) {
     // The front end refuses a body of unknown length before anything else looks at the request.
     if needs_length(head) {
         return (length_required(), Vec::new());
@@ -88,6 +95,11 @@ async fn answer(shared: &Shared, head: &RawHead, request: Request) -> (Response,
         Ok(body) => body,
         Err(code) => return (html_page(code, ""), Vec::new()),
     };
+    if let Some(limit) = shared.config.rate_limit
+        && !lock(&shared.rate).allow(peer, std::time::Instant::now(), limit)
+    {
+        return (rate_limited(), body);
+    }
     let response = match captured(head, &body) {
         Ok(captured) => route(shared, &captured),
         Err(code) => html_page(code, ""),
@@ -146,6 +158,54 @@ fn captured(head: &RawHead, body: &[u8]) -> Result<CapturedRequest, u16> {
     })
 }
 
+/// Upwork's answer past the rate limit: 429, its error headers and `Retry-After`.
+fn rate_limited() -> Response {
+    let mut response = legacy_error(429, errors::RATE_LIMITED);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// A retired legacy endpoint: 410 naming its replacement. Upwork's own answer for a retired
+/// endpoint is not on record; 410 Gone is what HTTP gives for a resource removed for good.
+fn retired(replacement: &str) -> Response {
+    let instead = ENDPOINTS
+        .iter()
+        .find(|e| e.name == replacement)
+        .map_or_else(
+            || replacement.to_string(),
+            |e| format!("{} {}", e.method, e.url()),
+        );
+    legacy_error(
+        410,
+        &format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),
+    )
+}
+
+/// A legacy REST or report call: a bearer token or an OAuth 1.0 signature, the user's profile, the
+/// key's permission, then the canned answer.
+fn rest(shared: &Shared, request: &CapturedRequest, endpoint: &Endpoint) -> Response {
+    if let Some(replacement) = endpoint.deprecated {
+        return retired(replacement);
+    }
+    let (consumer, username) = match oauth2::authenticate_bearer(shared, request) {
+        Err(refusal) => return *refusal,
+        Ok(Some(bearer)) => (bearer.consumer, bearer.token.username),
+        Ok(None) => match authenticate(shared, request, endpoint.kind) {
+            Err(refusal) => return refusal.into_response(),
+            Ok(auth) if auth.disabled => return legacy_error(403, errors::PROFILE_DISABLED),
+            Ok(auth) => (auth.consumer, auth.username.unwrap_or_default()),
+        },
+    };
+    if let Some(permission) = endpoint.permission
+        && !consumer.has_permission(permission)
+    {
+        return legacy_error(403, errors::NO_ACCESS);
+    }
+    canned::answer(endpoint, request, &username)
+}
+
 fn route(shared: &Shared, request: &CapturedRequest) -> Response {
     let method = request.effective_method();
     let path = request.url.path();
@@ -162,22 +222,13 @@ fn route(shared: &Shared, request: &CapturedRequest) -> Response {
             Ok(auth) => flow::access_token(shared, &auth),
             Err(refusal) => refusal.into_response(),
         },
-        EndpointKind::Rest | EndpointKind::Report => {
-            let auth = match authenticate(shared, request, endpoint.kind) {
-                Ok(auth) => auth,
-                Err(refusal) => return refusal.into_response(),
-            };
-            if let Some(permission) = endpoint.permission
-                && !auth.consumer.has_permission(permission)
-            {
-                return legacy_error(403, errors::NO_ACCESS);
-            }
-            let username = auth.username.as_deref().unwrap_or_default();
-            canned::answer(endpoint, request, username)
-        }
-        EndpointKind::OAuth2Authorize | EndpointKind::OAuth2Token | EndpointKind::GraphQl => {
-            legacy_error(501, "Not emulated: OAuth 2 and GraphQL calls.")
-        }
+        EndpointKind::Rest | EndpointKind::Report => rest(shared, request, endpoint),
+        EndpointKind::OAuth2Authorize => oauth2::authorize(shared, request),
+        EndpointKind::OAuth2Token => oauth2::token(shared, request),
+        EndpointKind::GraphQl => match oauth2::authenticate_bearer(shared, request) {
+            Err(refusal) => *refusal,
+            Ok(bearer) => graphql::answer(request, bearer),
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! The built-in demo keys, public so that the demo, the tests and a developer trying the tool
 //! without an Upwork key all use the same ones.
 
-use crate::upwork::permissions;
+use crate::upwork::{permissions, scopes};
 
 /// The consumer granted every permission.
 pub const CONSUMER_KEY: &str = "demo-consumer-key";
@@ -21,6 +21,38 @@ pub const LIMITED_LACKS: &str = permissions::TEAMS;
 
 /// The user both access tokens belong to.
 pub const USERNAME: &str = "demo-user";
+
+/// An OAuth 1.0 access token of the full consumer whose user's profile is disabled.
+pub const DISABLED_TOKEN: &str = "demo-disabled-token";
+pub const DISABLED_TOKEN_SECRET: &str = "demo-disabled-token-secret";
+/// The user whose profile is disabled.
+pub const DISABLED_USERNAME: &str = "demo-disabled-user";
+
+/// The OAuth 2 scopes of the limited consumer (and of its token): the one every call needs and the
+/// public job search, not the user's private details nor messaging.
+pub const LIMITED_SCOPES: [&str; 2] = [scopes::COMMON_ENTITIES, scopes::MARKETPLACE_JOB_POSTINGS];
+
+/// The full consumer's OAuth 2 access token: every scope, one organization.
+pub const OAUTH2_TOKEN: &str = "demo-oauth2-token";
+/// Its refresh token.
+pub const OAUTH2_REFRESH_TOKEN: &str = "demo-oauth2-refresh-token";
+/// The limited consumer's OAuth 2 access token ([`LIMITED_SCOPES`]).
+pub const OAUTH2_LIMITED_TOKEN: &str = "demo-oauth2-limited-token";
+/// An OAuth 2 access token that expired; its refresh token still works.
+pub const OAUTH2_EXPIRED_TOKEN: &str = "demo-oauth2-expired-token";
+pub const OAUTH2_EXPIRED_REFRESH_TOKEN: &str = "demo-oauth2-expired-refresh-token";
+/// An OAuth 2 access token of a user in two organizations: calls in an organization's context
+/// must name one with `X-Upwork-API-TenantId`.
+pub const OAUTH2_AGENCY_TOKEN: &str = "demo-oauth2-agency-token";
+/// An OAuth 2 access token of the user whose profile is disabled.
+pub const OAUTH2_DISABLED_TOKEN: &str = "demo-oauth2-disabled-token";
+/// The demo user's own organization.
+pub const TENANT_ID: &str = "1000000000000000001";
+/// The agency the agency token's user belongs to as well.
+pub const AGENCY_TENANT_ID: &str = "1000000000000000002";
+/// The authorization code the emulator accepts from any client (the user "authorizes" without a
+/// browser), besides the codes its authorization page issues.
+pub const OAUTH2_CODE: &str = "demo-oauth2-code";
 
 /// The verifier the emulator accepts for any request token it issued (the user "authorizes" it
 /// without a browser).

@@ -75,7 +75,21 @@ async fn read_head_inner(stream: &mut TcpStream, max: usize) -> HeadRead {
         if buf.len() > max {
             return HeadRead::TooLarge;
         }
+        // Bytes that can never become a request (a TLS handshake sent to this plain port) are
+        // refused at once rather than held until the head timeout.
+        if is_not_http(&buf) {
+            return HeadRead::Malformed;
+        }
     }
+}
+
+/// True when these first bytes of a head cannot start a valid request, however it goes on.
+fn is_not_http(partial: &[u8]) -> bool {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    matches!(
+        httparse::Request::new(&mut headers).parse(partial),
+        Err(e) if e != httparse::Error::TooManyHeaders
+    )
 }
 
 fn find_blank_line(bytes: &[u8]) -> Option<usize> {
@@ -126,5 +140,8 @@ mod tests {
             parse(b"NOT HTTP\r\n\r\n"),
             Err(HeadRead::Malformed)
         ));
+        assert!(is_not_http(b"\x16\x03\x01\x02\x00\x01"));
+        assert!(!is_not_http(b"GET /api/x HTTP/1.1\r\nHo"));
+        assert!(!is_not_http(b"PO"));
     }
 }

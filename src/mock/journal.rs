@@ -37,9 +37,9 @@ impl Entry {
         Entry {
             time: Utc::now(),
             method: method.to_string(),
-            target: target.to_string(),
+            target: mask_target(target),
             headers: headers.iter().map(mask).collect(),
-            body: String::from_utf8_lossy(kept).into_owned(),
+            body: mask_body(&String::from_utf8_lossy(kept)),
             body_size: body.len(),
             body_truncated: kept.len() < body.len(),
             status: None,
@@ -82,6 +82,13 @@ fn mask(header: &Header) -> Header {
         || name.eq_ignore_ascii_case("proxy-authorization")
     {
         match value.split_once(' ') {
+            // A PLAINTEXT signature is the two secrets themselves.
+            Some((scheme, _))
+                if scheme.eq_ignore_ascii_case("oauth")
+                    && value.to_ascii_uppercase().contains("PLAINTEXT") =>
+            {
+                mask_plaintext_signature(value)
+            }
             Some((scheme, _)) if scheme.eq_ignore_ascii_case("oauth") => value.to_string(),
             Some((scheme, _)) => format!("{scheme} {MASK}"),
             None => MASK.to_string(),
@@ -99,6 +106,75 @@ fn mask(header: &Header) -> Header {
         value.to_string()
     };
     Header::new(name, masked)
+}
+
+fn mask_plaintext_signature(value: &str) -> String {
+    let key = "oauth_signature=\"";
+    let Some(start) = value.find(key).map(|i| i + key.len()) else {
+        return value.to_string();
+    };
+    let end = value[start..].find('"').map_or(value.len(), |i| start + i);
+    format!("{}{MASK}{}", &value[..start], &value[end..])
+}
+
+/// `a=1&b=2` with the values of secret parameters masked (and a PLAINTEXT signature).
+fn mask_form(form: &str) -> String {
+    let plaintext = form.contains("PLAINTEXT");
+    form.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _))
+                if crate::bundle::redact::is_secret_name(name)
+                    || (plaintext && name == "oauth_signature") =>
+            {
+                format!("{name}={MASK}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The target with secret query parameters masked: `?access_token=` and the like are a leak in a
+/// journal that is meant to be shared, and in the log line made from it.
+fn mask_target(target: &str) -> String {
+    match target.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", mask_form(query)),
+        None => target.to_string(),
+    }
+}
+
+/// A body with secret form parameters or JSON fields masked (a token request carries
+/// `client_secret`, `refresh_token`, `password`).
+fn mask_body(body: &str) -> String {
+    if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(body) {
+        if mask_json(&mut json) {
+            return json.to_string();
+        }
+        return body.to_string();
+    }
+    if body.contains('=') && !body.contains(['{', '<', '\n']) {
+        return mask_form(body);
+    }
+    body.to_string()
+}
+
+fn mask_json(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut changed = false;
+            for (key, v) in map.iter_mut() {
+                if crate::bundle::redact::is_secret_name(key) && v.is_string() {
+                    *v = serde_json::Value::String(MASK.to_string());
+                    changed = true;
+                } else {
+                    changed |= mask_json(v);
+                }
+            }
+            changed
+        }
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| mask_json(v) | c),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -119,5 +195,29 @@ mod tests {
             "OAuth oauth_consumer_key=\"ck\""
         );
         assert_eq!(m("Accept", "*/*"), "*/*");
+        assert_eq!(
+            m(
+                "Authorization",
+                "OAuth oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"cs%26ts\""
+            ),
+            "OAuth oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"***\""
+        );
+    }
+
+    #[test]
+    fn masks_secret_parameters_in_the_target_and_the_body() {
+        assert_eq!(
+            mask_target("/x?access_token=t0k&q=1"),
+            "/x?access_token=***&q=1"
+        );
+        assert_eq!(
+            mask_body("grant_type=refresh_token&refresh_token=r3f&client_secret=c5"),
+            "grant_type=refresh_token&refresh_token=***&client_secret=***"
+        );
+        assert_eq!(
+            mask_body(r#"{"password":"pw","user":"u"}"#),
+            r#"{"password":"***","user":"u"}"#
+        );
+        assert_eq!(mask_body("plain text"), "plain text");
     }
 }

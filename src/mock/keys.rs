@@ -3,17 +3,26 @@
 //! ```json
 //! {"consumers": [{"consumer_key": "ck", "consumer_secret": "cs",
 //!                 "permissions": ["Access your basic info"],
-//!                 "access_tokens": [{"token": "tk", "secret": "ts", "username": "jdoe"}]}]}
+//!                 "scopes": ["Common Entities - Read-Only Access"],
+//!                 "access_tokens": [{"token": "tk", "secret": "ts", "username": "jdoe"}],
+//!                 "oauth2_tokens": [{"access_token": "at", "refresh_token": "rt",
+//!                                    "scopes": ["Common Entities - Read-Only Access"],
+//!                                    "expired": false, "expires_at": 1900000000,
+//!                                    "tenant_ids": ["1234"], "username": "jdoe",
+//!                                    "disabled": false}]}]}
 //! ```
-//! `permissions` left out grants every known permission; names are matched without case and an
-//! unknown name is refused, so a typo cannot silently remove a permission.
+//! `permissions` (legacy key permissions) and `scopes` (OAuth 2 scopes of the key) left out grant
+//! every known one; names are matched without case and an unknown name is refused, so a typo cannot
+//! silently remove a permission. An OAuth 2 token's `scopes` left out are the key's. The consumer
+//! key and secret are the OAuth 2 client id and secret too. `disabled` marks a user whose profile
+//! is disabled (403 for every call made for it).
 
 use std::fmt;
 use std::path::Path;
 
 use super::demo;
 use crate::credentials::Secret;
-use crate::upwork::permissions;
+use crate::upwork::{permissions, scopes};
 
 /// An access token the emulator accepts, and whose it is.
 #[derive(Clone)]
@@ -21,6 +30,8 @@ pub struct AccessToken {
     pub token: String,
     pub secret: Secret,
     pub username: String,
+    /// The user's profile is disabled: every call made for it is refused.
+    pub disabled: bool,
 }
 
 impl fmt::Debug for AccessToken {
@@ -29,7 +40,37 @@ impl fmt::Debug for AccessToken {
             .field("token", &self.token)
             .field("secret", &self.secret)
             .field("username", &self.username)
+            .field("disabled", &self.disabled)
             .finish()
+    }
+}
+
+/// An OAuth 2 access token the emulator accepts: its scopes, lifetime, organizations and user.
+#[derive(Debug, Clone)]
+pub struct OAuth2Token {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    /// Scope names as [`crate::upwork::scopes`] spells them.
+    pub scopes: Vec<&'static str>,
+    /// Seconds since 1970 from which the token is refused as expired; `None`: it does not expire.
+    pub expires_at: Option<i64>,
+    /// The organizations (tenants) the user belongs to; a call that needs one and does not name it
+    /// with `X-Upwork-API-TenantId` gets the only one, or is refused when there are several.
+    pub tenant_ids: Vec<String>,
+    pub username: String,
+    /// The user's profile is disabled.
+    pub disabled: bool,
+}
+
+impl OAuth2Token {
+    /// True when the token is past its lifetime at `now` (seconds since 1970).
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+
+    /// True when the token carries this scope.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.contains(&scope)
     }
 }
 
@@ -40,7 +81,10 @@ pub struct Consumer {
     pub consumer_secret: Secret,
     /// Permission names as [`crate::upwork::permissions`] spells them.
     pub permissions: Vec<&'static str>,
+    /// The OAuth 2 scopes of the key: the tokens issued to it carry these.
+    pub scopes: Vec<&'static str>,
     pub access_tokens: Vec<AccessToken>,
+    pub oauth2_tokens: Vec<OAuth2Token>,
 }
 
 impl Consumer {
@@ -52,6 +96,22 @@ impl Consumer {
     /// The access token with this value, if it belongs to this consumer.
     pub fn access_token(&self, token: &str) -> Option<&AccessToken> {
         self.access_tokens.iter().find(|t| t.token == token)
+    }
+
+    /// The OAuth 2 token with this access token value, if it belongs to this consumer.
+    pub fn oauth2_token(&self, access_token: &str) -> Option<&OAuth2Token> {
+        self.oauth2_tokens
+            .iter()
+            .find(|t| t.access_token.expose() == access_token)
+    }
+
+    /// The OAuth 2 token with this refresh token value, if it belongs to this consumer.
+    pub fn oauth2_by_refresh(&self, refresh_token: &str) -> Option<&OAuth2Token> {
+        self.oauth2_tokens.iter().find(|t| {
+            t.refresh_token
+                .as_ref()
+                .is_some_and(|r| r.expose() == refresh_token)
+        })
     }
 
     /// The user a token obtained through the OAuth flow acts for: the user of the first listed
@@ -93,8 +153,11 @@ struct FileConsumer {
     consumer_key: String,
     consumer_secret: String,
     permissions: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
     #[serde(default)]
     access_tokens: Vec<FileToken>,
+    #[serde(default)]
+    oauth2_tokens: Vec<FileOAuth2Token>,
 }
 
 #[derive(serde::Deserialize)]
@@ -103,16 +166,70 @@ struct FileToken {
     token: String,
     secret: String,
     username: String,
+    #[serde(default)]
+    disabled: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOAuth2Token {
+    access_token: String,
+    refresh_token: Option<String>,
+    scopes: Option<Vec<String>>,
+    expires_at: Option<i64>,
+    #[serde(default)]
+    expired: bool,
+    tenant_id: Option<String>,
+    #[serde(default)]
+    tenant_ids: Vec<String>,
+    username: String,
+    #[serde(default)]
+    disabled: bool,
+}
+
+/// Names checked against a known list: `None` is every one; an unknown name is an error naming it.
+fn known_names(
+    names: Option<Vec<String>>,
+    all: &[&'static str],
+    canonical: fn(&str) -> Option<&'static str>,
+    what: &str,
+    owner: &str,
+) -> Result<Vec<&'static str>, String> {
+    match names {
+        None => Ok(all.to_vec()),
+        Some(names) => names
+            .iter()
+            .map(|name| {
+                canonical(name).ok_or_else(|| {
+                    format!(
+                        "{owner}: unknown {what} '{name}' (known: {})",
+                        all.join("; ")
+                    )
+                })
+            })
+            .collect(),
+    }
 }
 
 impl Keys {
-    /// The built-in demo keys (see [`demo`]): a consumer with every permission and one that lacks
-    /// the permission of `/api/hr/v2/teams.json`.
+    /// The built-in demo keys (see [`demo`]): a consumer with every permission and scope and one
+    /// that lacks the permission of `/api/hr/v2/teams.json` and most scopes; OAuth 2 tokens for
+    /// each case the emulator reproduces (full, limited, expired, two organizations, disabled).
     pub fn demo() -> Keys {
         let token = |token: &str, secret: &str| AccessToken {
             token: token.to_string(),
             secret: Secret::new(secret),
             username: demo::USERNAME.to_string(),
+            disabled: false,
+        };
+        let oauth2 = |access: &str, refresh: Option<&str>, scopes: &[&'static str]| OAuth2Token {
+            access_token: Secret::new(access),
+            refresh_token: refresh.map(Secret::new),
+            scopes: scopes.to_vec(),
+            expires_at: None,
+            tenant_ids: vec![demo::TENANT_ID.to_string()],
+            username: demo::USERNAME.to_string(),
+            disabled: false,
         };
         Keys {
             consumers: vec![
@@ -120,7 +237,42 @@ impl Keys {
                     consumer_key: demo::CONSUMER_KEY.to_string(),
                     consumer_secret: Secret::new(demo::CONSUMER_SECRET),
                     permissions: permissions::ALL.to_vec(),
-                    access_tokens: vec![token(demo::TOKEN, demo::TOKEN_SECRET)],
+                    scopes: scopes::ALL.to_vec(),
+                    access_tokens: vec![
+                        token(demo::TOKEN, demo::TOKEN_SECRET),
+                        AccessToken {
+                            username: demo::DISABLED_USERNAME.to_string(),
+                            disabled: true,
+                            ..token(demo::DISABLED_TOKEN, demo::DISABLED_TOKEN_SECRET)
+                        },
+                    ],
+                    oauth2_tokens: vec![
+                        oauth2(
+                            demo::OAUTH2_TOKEN,
+                            Some(demo::OAUTH2_REFRESH_TOKEN),
+                            &scopes::ALL,
+                        ),
+                        OAuth2Token {
+                            expires_at: Some(0),
+                            ..oauth2(
+                                demo::OAUTH2_EXPIRED_TOKEN,
+                                Some(demo::OAUTH2_EXPIRED_REFRESH_TOKEN),
+                                &scopes::ALL,
+                            )
+                        },
+                        OAuth2Token {
+                            tenant_ids: vec![
+                                demo::TENANT_ID.to_string(),
+                                demo::AGENCY_TENANT_ID.to_string(),
+                            ],
+                            ..oauth2(demo::OAUTH2_AGENCY_TOKEN, None, &scopes::ALL)
+                        },
+                        OAuth2Token {
+                            username: demo::DISABLED_USERNAME.to_string(),
+                            disabled: true,
+                            ..oauth2(demo::OAUTH2_DISABLED_TOKEN, None, &scopes::ALL)
+                        },
+                    ],
                 },
                 Consumer {
                     consumer_key: demo::LIMITED_CONSUMER_KEY.to_string(),
@@ -129,7 +281,13 @@ impl Keys {
                         .into_iter()
                         .filter(|p| *p != demo::LIMITED_LACKS)
                         .collect(),
+                    scopes: demo::LIMITED_SCOPES.to_vec(),
                     access_tokens: vec![token(demo::LIMITED_TOKEN, demo::LIMITED_TOKEN_SECRET)],
+                    oauth2_tokens: vec![oauth2(
+                        demo::OAUTH2_LIMITED_TOKEN,
+                        None,
+                        &demo::LIMITED_SCOPES,
+                    )],
                 },
             ],
         }
@@ -163,23 +321,19 @@ impl Keys {
                 message
             }
         })?;
+        let now = chrono::Utc::now().timestamp();
         let mut consumers = Vec::with_capacity(file.consumers.len());
         for (index, c) in file.consumers.into_iter().enumerate() {
-            let permissions = match c.permissions {
-                None => permissions::ALL.to_vec(),
-                Some(names) => names
-                    .iter()
-                    .map(|name| {
-                        permissions::canonical(name).ok_or_else(|| {
-                            format!(
-                                "consumer {}: unknown permission '{name}' (known: {})",
-                                index + 1,
-                                permissions::ALL.join("; ")
-                            )
-                        })
-                    })
-                    .collect::<Result<_, _>>()?,
-            };
+            let owner = format!("consumer {}", index + 1);
+            let permissions = known_names(
+                c.permissions,
+                &permissions::ALL,
+                permissions::canonical,
+                "permission",
+                &owner,
+            )?;
+            let key_scopes =
+                known_names(c.scopes, &scopes::ALL, scopes::canonical, "scope", &owner)?;
             let access_tokens = c
                 .access_tokens
                 .into_iter()
@@ -187,13 +341,47 @@ impl Keys {
                     token: t.token,
                     secret: Secret::new(t.secret),
                     username: t.username,
+                    disabled: t.disabled,
                 })
                 .collect();
+            let mut oauth2_tokens = Vec::with_capacity(c.oauth2_tokens.len());
+            for (n, t) in c.oauth2_tokens.into_iter().enumerate() {
+                let token_scopes = match t.scopes {
+                    None => key_scopes.clone(),
+                    names => known_names(
+                        names,
+                        &scopes::ALL,
+                        scopes::canonical,
+                        "scope",
+                        &format!("{owner}, OAuth 2 token {}", n + 1),
+                    )?,
+                };
+                let mut tenant_ids: Vec<String> = t.tenant_id.into_iter().collect();
+                tenant_ids.extend(t.tenant_ids);
+                if tenant_ids.is_empty() {
+                    tenant_ids.push(demo::TENANT_ID.to_string());
+                }
+                oauth2_tokens.push(OAuth2Token {
+                    access_token: Secret::new(t.access_token),
+                    refresh_token: t.refresh_token.map(Secret::new),
+                    scopes: token_scopes,
+                    expires_at: if t.expired {
+                        Some(t.expires_at.unwrap_or(now).min(now))
+                    } else {
+                        t.expires_at
+                    },
+                    tenant_ids,
+                    username: t.username,
+                    disabled: t.disabled,
+                });
+            }
             consumers.push(Consumer {
                 consumer_key: c.consumer_key,
                 consumer_secret: Secret::new(c.consumer_secret),
                 permissions,
+                scopes: key_scopes,
                 access_tokens,
+                oauth2_tokens,
             });
         }
         Ok(Keys { consumers })
@@ -209,6 +397,13 @@ impl Keys {
         self.consumers
             .iter()
             .find(|c| c.consumer_key == consumer_key)
+    }
+
+    /// The OAuth 2 token with this access token value, and the consumer (client) it was issued to.
+    pub fn oauth2_token(&self, access_token: &str) -> Option<(&Consumer, &OAuth2Token)> {
+        self.consumers
+            .iter()
+            .find_map(|c| c.oauth2_token(access_token).map(|t| (c, t)))
     }
 }
 
@@ -256,6 +451,68 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        assert!(!format!("{:?}", Keys::demo()).contains(demo::TOKEN_SECRET));
+        let shown = format!("{:?}", Keys::demo());
+        assert!(!shown.contains(demo::TOKEN_SECRET));
+        assert!(!shown.contains(demo::OAUTH2_TOKEN));
+        assert!(!shown.contains(demo::OAUTH2_REFRESH_TOKEN));
+    }
+
+    #[test]
+    fn reads_oauth2_tokens_with_scopes_expiry_and_tenants() {
+        let keys = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs",
+                "scopes":["common entities - read-only access"],
+                "oauth2_tokens":[
+                  {"access_token":"a1","refresh_token":"r1","username":"jdoe"},
+                  {"access_token":"a2","expired":true,"tenant_ids":["1","2"],"username":"jdoe",
+                   "scopes":["Messaging - Read-Only Access"],"disabled":true}]}]}"#,
+        )
+        .unwrap();
+        let (consumer, first) = keys.oauth2_token("a1").unwrap();
+        assert_eq!(consumer.consumer_key, "ck");
+        assert_eq!(first.scopes, [scopes::COMMON_ENTITIES]);
+        assert!(!first.is_expired(chrono::Utc::now().timestamp()));
+        assert_eq!(first.tenant_ids, [demo::TENANT_ID]);
+        assert!(consumer.oauth2_by_refresh("r1").is_some());
+        let (_, second) = keys.oauth2_token("a2").unwrap();
+        assert!(second.is_expired(chrono::Utc::now().timestamp()));
+        assert!(second.disabled && second.has_scope(scopes::MESSAGING_READ));
+        let err = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs","scopes":["All of it"]}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("unknown scope 'All of it'"), "{err}");
+    }
+
+    #[test]
+    fn demo_tokens_cover_each_case() {
+        let keys = Keys::demo();
+        let now = chrono::Utc::now().timestamp();
+        let (_, limited) = keys.oauth2_token(demo::OAUTH2_LIMITED_TOKEN).unwrap();
+        assert!(!limited.has_scope(scopes::VIEW_USER_DETAILS));
+        assert!(limited.has_scope(scopes::COMMON_ENTITIES));
+        assert!(
+            keys.oauth2_token(demo::OAUTH2_EXPIRED_TOKEN)
+                .unwrap()
+                .1
+                .is_expired(now)
+        );
+        assert_eq!(
+            keys.oauth2_token(demo::OAUTH2_AGENCY_TOKEN)
+                .unwrap()
+                .1
+                .tenant_ids
+                .len(),
+            2
+        );
+        assert!(
+            keys.oauth2_token(demo::OAUTH2_DISABLED_TOKEN)
+                .unwrap()
+                .1
+                .disabled
+        );
+        let full = keys.consumer(demo::CONSUMER_KEY).unwrap();
+        assert!(full.access_token(demo::DISABLED_TOKEN).unwrap().disabled);
+        assert_eq!(full.default_username(), demo::USERNAME);
     }
 }

@@ -5,8 +5,11 @@
 //! Content-Length and not chunked (411, HTML page); the route, with POST + `http_method=put|delete`
 //! routed as PUT or DELETE (404, 405); the OAuth 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849),
 //! consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
-//! `X-Upwork-Error-Message`); the key's permission for the endpoint (403). Then it answers with
-//! canned data. `GET /__mock/requests` lists what it received (secrets masked), `DELETE` clears it.
+//! `X-Upwork-Error-Message`), or the OAuth 2 bearer token (see [`oauth2`]); the key's permission for
+//! the endpoint (403). Then it answers with canned data. Also: the OAuth 2 token endpoint and
+//! authorization page, `/graphql` with scopes per token (see [`graphql`]), the rate limit (more
+//! than [`MockConfig::rate_limit`] calls per second from one address: 429), retired legacy
+//! endpoints (410) and keys of the wrong format. `GET /__mock/requests` lists what it received (secrets masked), `DELETE` clears it.
 //! A fault mode is asked for with the path prefix `/__fault/<mode>/` or the header
 //! `X-Mock-Fault: <mode>`.
 //!
@@ -18,9 +21,11 @@ mod conn;
 pub mod demo;
 pub mod fault;
 mod flow;
+mod graphql;
 mod head;
 pub mod journal;
 mod keys;
+mod oauth2;
 mod oauth_check;
 mod responses;
 mod state;
@@ -28,7 +33,7 @@ mod store;
 
 pub use app::REQUESTS_PATH;
 pub use fault::Fault;
-pub use keys::{AccessToken, Consumer, Keys, KeysError};
+pub use keys::{AccessToken, Consumer, Keys, KeysError, OAuth2Token};
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -79,7 +84,15 @@ pub struct MockConfig {
     pub timestamp_window: Duration,
     /// How long shutdown waits for requests in flight before dropping them.
     pub shutdown_grace: Duration,
+    /// The most API calls one client address may make per second (429 past it); `None` for no
+    /// limit. Upwork allows [`UPWORK_RATE_LIMIT`]; `upwork-diag mock` applies it, while an emulator
+    /// embedded through [`MockConfig::new`] (tests, the demo) leaves it off unless asked, so that a
+    /// test's burst of calls is not refused by chance.
+    pub rate_limit: Option<u32>,
 }
+
+/// Upwork's rate limit: calls per second per client address.
+pub const UPWORK_RATE_LIMIT: u32 = 10;
 
 impl MockConfig {
     /// The given keys, default limits, no logger.
@@ -90,7 +103,15 @@ impl MockConfig {
             limits: Limits::default(),
             timestamp_window: Duration::from_secs(300),
             shutdown_grace: Duration::from_secs(5),
+            rate_limit: None,
         }
+    }
+
+    /// The same configuration, with Upwork's rate limit ([`UPWORK_RATE_LIMIT`] calls per second per
+    /// client address).
+    pub fn with_upwork_rate_limit(mut self) -> MockConfig {
+        self.rate_limit = Some(UPWORK_RATE_LIMIT);
+        self
     }
 
     /// The same configuration, logging each line through `logger`.
@@ -115,6 +136,7 @@ impl fmt::Debug for MockConfig {
             .field("limits", &self.limits)
             .field("timestamp_window", &self.timestamp_window)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Authenticated {
     pub signed: SignedRequest,
     /// The user an access token acts for (API calls only).
     pub username: Option<String>,
+    /// That user's profile is disabled.
+    pub disabled: bool,
 }
 
 fn unauthorized(message: &str) -> Refusal {
@@ -48,6 +50,10 @@ pub(crate) fn authenticate(
         }
     };
     let Some(consumer) = shared.config.keys.consumer(&signed.consumer_key).cloned() else {
+        // A key that misses Upwork's format is told apart from a well-formed unknown one.
+        if errors::key_format_problem(&signed.consumer_key).is_some() {
+            return Err(unauthorized(errors::KEY_WRONG_FORMAT));
+        }
         return Err(unauthorized(errors::UNKNOWN_CONSUMER));
     };
     if let Some(version) = param(&signed, "oauth_version")
@@ -72,10 +78,14 @@ pub(crate) fn authenticate(
     }
 
     check_freshness(shared, &signed)?;
+    let disabled = token
+        .and_then(|t| consumer.access_token(t))
+        .is_some_and(|t| t.disabled);
     Ok(Authenticated {
         consumer,
         signed,
         username,
+        disabled,
     })
 }
 

@@ -7,13 +7,14 @@ use tokio::sync::watch;
 use super::MockConfig;
 use super::head::RawHead;
 use super::journal::{Entry, Journal};
-use super::store::{Nonces, Tokens};
+use super::store::{Nonces, RateWindow, Tokens};
 
 pub(crate) struct Shared {
     pub config: MockConfig,
     pub nonces: Mutex<Nonces>,
     pub tokens: Mutex<Tokens>,
     pub journal: Mutex<Journal>,
+    pub rate: Mutex<RateWindow>,
     /// Turns true when the server shuts down; long waits watch it.
     pub stop: watch::Receiver<bool>,
     /// One clone per raw-stage task; shutdown waits until all are dropped.
@@ -31,6 +32,7 @@ impl Shared {
             nonces: Mutex::default(),
             tokens: Mutex::default(),
             journal: Mutex::default(),
+            rate: Mutex::default(),
             stop,
             tasks,
         }

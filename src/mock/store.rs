@@ -1,10 +1,13 @@
 //! What the emulator remembers between requests: the nonces seen within the timestamp window and
 //! the tokens it issued through the OAuth 1.0 flow.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 
+use super::keys::OAuth2Token;
 use crate::credentials::Secret;
 
 /// Nonces per consumer, each remembered until its window has passed.
@@ -51,6 +54,35 @@ pub(crate) struct IssuedAccessToken {
 pub(crate) struct Tokens {
     pub request: HashMap<String, RequestToken>,
     pub access: HashMap<String, IssuedAccessToken>,
+    /// OAuth 2 authorization codes issued, with the client id each was issued to.
+    pub codes: HashMap<String, String>,
+    /// OAuth 2 tokens issued at the token endpoint, with their client id.
+    pub oauth2: Vec<(String, OAuth2Token)>,
+}
+
+/// The calls of each client address within the last second, for the rate limit.
+#[derive(Default)]
+pub(crate) struct RateWindow {
+    calls: HashMap<IpAddr, VecDeque<Instant>>,
+}
+
+impl RateWindow {
+    /// Counts a call from `ip` at `now`; false when `limit` calls came within the second before.
+    pub fn allow(&mut self, ip: IpAddr, now: Instant, limit: u32) -> bool {
+        let window = Duration::from_secs(1);
+        let calls = self.calls.entry(ip).or_default();
+        while calls
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            calls.pop_front();
+        }
+        if calls.len() >= limit as usize {
+            return false;
+        }
+        calls.push_back(now);
+        true
+    }
 }
 
 /// A fresh random value, hex, with a prefix that tells what it is.
@@ -63,6 +95,19 @@ pub(crate) fn random_token(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rate_limit_counts_per_address_within_a_second() {
+        let mut window = RateWindow::default();
+        let start = Instant::now();
+        let a: IpAddr = "127.0.0.1".parse().unwrap();
+        let b: IpAddr = "127.0.0.2".parse().unwrap();
+        assert!(window.allow(a, start, 2));
+        assert!(window.allow(a, start, 2));
+        assert!(!window.allow(a, start + Duration::from_millis(500), 2));
+        assert!(window.allow(b, start + Duration::from_millis(500), 2));
+        assert!(window.allow(a, start + Duration::from_millis(1001), 2));
+    }
 
     #[test]
     fn a_nonce_is_refused_within_its_window_only() {

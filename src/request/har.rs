@@ -433,6 +433,11 @@ fn headers(at: &At<'_, '_>) -> Result<Vec<Header>, ImportError> {
     let list = child(at, list, &path).array()?;
     let mut out = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
+        // The usual header, read without building the JSON paths that only an error needs.
+        if let Some(fast) = plain_header(item) {
+            out.extend(fast);
+            continue;
+        }
         let item_path = format!("{path}[{i}]");
         let item = child(at, item, &item_path);
         let name_path = format!("{item_path}.name");
@@ -445,6 +450,24 @@ fn headers(at: &At<'_, '_>) -> Result<Vec<Header>, ImportError> {
         out.push(Header::new(name, value));
     }
     Ok(out)
+}
+
+/// `{"name": "...", "value": "..."}` as a header (`None` inside for a pseudo header), or `None`
+/// when the item is anything else: the slow path then reads it and names the fault.
+fn plain_header(item: &Value) -> Option<Option<Header>> {
+    let object = item.as_object()?;
+    let Some(Value::String(name)) = object.get("name") else {
+        return None;
+    };
+    if name.starts_with(':') {
+        return Some(None);
+    }
+    let value = match object.get("value") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(v)) => v.clone(),
+        Some(_) => return None,
+    };
+    Some(Some(Header::new(name.clone(), value)))
 }
 
 fn decoded_text(at: &At<'_, '_>) -> Result<Option<Vec<u8>>, ImportError> {
@@ -595,10 +618,15 @@ fn graphql_errors(body: &[u8]) -> Vec<String> {
     if start.is_none_or(|s| body[s] != b'{') {
         return Vec::new();
     }
-    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
-        return Vec::new();
-    };
-    let Some(Value::Array(errors)) = object.get("errors") else {
+    // Only `errors` is kept: the rest of a large body is skipped, not built.
+    #[derive(serde::Deserialize)]
+    struct Errors {
+        errors: Option<Vec<Value>>,
+    }
+    let Ok(Errors {
+        errors: Some(errors),
+    }) = serde_json::from_slice::<Errors>(body)
+    else {
         return Vec::new();
     };
     errors

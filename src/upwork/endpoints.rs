@@ -51,6 +51,8 @@ pub struct Endpoint {
     pub permission: Option<&'static str>,
     /// One line: what it does.
     pub summary: &'static str,
+    /// For an endpoint Upwork retired: the name of the endpoint that replaces it (or `graphql`).
+    pub deprecated: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -62,6 +64,14 @@ impl Endpoint {
     /// The documented URL, pattern pieces left in braces.
     pub fn url(&self) -> String {
         format!("https://{}{}", self.host, self.path)
+    }
+
+    /// The same endpoint, marked as retired in favour of `replacement` (an endpoint's name).
+    const fn retired(self, replacement: &'static str) -> Endpoint {
+        Endpoint {
+            deprecated: Some(replacement),
+            ..self
+        }
     }
 }
 
@@ -85,6 +95,7 @@ const fn endpoint(
         kind,
         permission,
         summary,
+        deprecated: None,
     }
 }
 
@@ -245,6 +256,196 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Time report of a team (GDS query in tq)",
     ),
     endpoint(
+        "hr-team-users",
+        "GET",
+        "/api/hr/v2/teams/{team}/users.json",
+        Rest,
+        Some(p::TEAMS),
+        "The users of a team",
+    ),
+    endpoint(
+        "hr-engagements",
+        "GET",
+        "/api/hr/v2/engagements.json",
+        Rest,
+        Some(p::VIEW_CONTRACTS),
+        "The contracts (engagements) the user can see",
+    ),
+    endpoint(
+        "hr-contract-end",
+        "DELETE",
+        "/api/hr/v2/contracts/{id}.json",
+        Rest,
+        Some(p::CLOSE_CONTRACTS),
+        "End a contract (DELETE, or POST with http_method=delete)",
+    ),
+    endpoint(
+        "hr-team-adjustment",
+        "POST",
+        "/api/hr/v2/teams/{team}/adjustments.json",
+        Rest,
+        Some(p::ONE_TIME_PAYMENTS),
+        "A bonus or one-time payment to a contractor",
+    ),
+    endpoint(
+        "milestone-active",
+        "GET",
+        "/api/hr/v3/fp/milestones/statuses/active/contracts/{contract}.json",
+        Rest,
+        Some(p::VIEW_CONTRACTS),
+        "The active milestone of a fixed-price contract",
+    ),
+    // Not sure: the reference names no permission of its own for milestones; a milestone is a part
+    // of a fixed-price offer, so the offer permission is assumed.
+    endpoint(
+        "milestone-create",
+        "POST",
+        "/api/hr/v3/fp/milestones.json",
+        Rest,
+        Some(p::MAKE_OFFER),
+        "Create a milestone in a fixed-price contract",
+    ),
+    endpoint(
+        "offers-client-list",
+        "GET",
+        "/api/offers/v1/clients/offers.json",
+        Rest,
+        Some(p::VIEW_OFFERS),
+        "The client's offers",
+    ),
+    endpoint(
+        "offers-client-make",
+        "POST",
+        "/api/offers/v1/clients/offers.json",
+        Rest,
+        Some(p::MAKE_OFFER),
+        "Make an offer to a freelancer",
+    ),
+    endpoint(
+        "offers-client-one",
+        "GET",
+        "/api/offers/v1/clients/offers/{id}.json",
+        Rest,
+        Some(p::VIEW_OFFERS),
+        "One of the client's offers",
+    ),
+    // Not sure of the path segment: client libraries spell the freelancer side `contractors`.
+    endpoint(
+        "offers-freelancer-list",
+        "GET",
+        "/api/offers/v1/contractors/offers.json",
+        Rest,
+        Some(p::VIEW_OFFERS),
+        "The offers a freelancer received",
+    ),
+    endpoint(
+        "messages-rooms",
+        "GET",
+        "/api/messages/v3/{company}/rooms.json",
+        Rest,
+        Some(p::MESSAGES),
+        "The message rooms of a company",
+    ),
+    endpoint(
+        "messages-room-create",
+        "POST",
+        "/api/messages/v3/{company}/rooms.json",
+        Rest,
+        Some(p::SEND_MESSAGES),
+        "Create a message room",
+    ),
+    endpoint(
+        "messages-room",
+        "GET",
+        "/api/messages/v3/{company}/rooms/{room}.json",
+        Rest,
+        Some(p::MESSAGES),
+        "One message room",
+    ),
+    endpoint(
+        "messages-send",
+        "POST",
+        "/api/messages/v3/{company}/rooms/{room}/stories.json",
+        Rest,
+        Some(p::SEND_MESSAGES),
+        "Send a message to a room",
+    ),
+    endpoint(
+        "mc-threads",
+        "GET",
+        "/api/mc/v1/threads/{username}.json",
+        Rest,
+        Some(p::MESSAGES),
+        "Message Center threads (retired: Messages API v3 rooms)",
+    )
+    .retired("messages-rooms"),
+    endpoint(
+        "workdiary-company",
+        "GET",
+        "/api/team/v3/workdiaries/companies/{company}/{date}.json",
+        Rest,
+        Some(p::WORKDIARY),
+        "The work diary of a company for a day (yyyymmdd)",
+    ),
+    endpoint(
+        "workdiary-contract",
+        "GET",
+        "/api/team/v3/workdiaries/contracts/{contract}/{date}.json",
+        Rest,
+        Some(p::WORKDIARY),
+        "The work diary of a contract for a day (yyyymmdd)",
+    ),
+    endpoint(
+        "workdiary-team-v1",
+        "GET",
+        "/api/team/v1/workdiaries/{team}/{date}.json",
+        Rest,
+        Some(p::WORKDIARY),
+        "The work diary of a team (retired: team/v3 work diaries)",
+    )
+    .retired("workdiary-company"),
+    // Not sure of the path: task codes moved between versions; this is the last one documented.
+    endpoint(
+        "task-codes",
+        "GET",
+        "/api/otask/v1/tasks/companies/{company}/teams/{team}/tasks.json",
+        Rest,
+        Some(p::VIEW_TASK_CODES),
+        "The task (activity) codes of a team",
+    ),
+    endpoint(
+        "gds-provider-timereport",
+        "GET",
+        "/gds/timereports/v1/providers/{provider}",
+        Report,
+        Some(p::REPORTS),
+        "Time report of a freelancer (GDS query in tq)",
+    ),
+    endpoint(
+        "gds-provider-earnings",
+        "GET",
+        "/gds/finreports/v2/providers/{provider}/earnings",
+        Report,
+        Some(p::REPORTS),
+        "Earnings report of a freelancer (GDS query in tq)",
+    ),
+    endpoint(
+        "gds-buyer-company-billings",
+        "GET",
+        "/gds/finreports/v2/buyer_companies/{company}/billings",
+        Report,
+        Some(p::REPORTS),
+        "Billing report of a client's company (GDS query in tq)",
+    ),
+    endpoint(
+        "gds-financial-account",
+        "GET",
+        "/gds/finreports/v2/financial_accounts/{account}",
+        Report,
+        Some(p::PAYMENT_HISTORY),
+        "Payment history of a financial account (GDS query in tq)",
+    ),
+    endpoint(
         "graphql",
         "POST",
         "/graphql",
@@ -321,6 +522,32 @@ mod tests {
     }
 
     #[test]
+    fn knows_every_family_of_the_legacy_api() {
+        let find = |m: &str, path: &str| endpoint_for(m, path).map(|e| e.name);
+        assert_eq!(
+            find("POST", "/api/offers/v1/clients/offers.json"),
+            Some("offers-client-make")
+        );
+        assert_eq!(
+            find("POST", "/api/messages/v3/acme/rooms/r1/stories.json"),
+            Some("messages-send")
+        );
+        assert_eq!(
+            find(
+                "GET",
+                "/api/team/v3/workdiaries/companies/acme/20240101.json"
+            ),
+            Some("workdiary-company")
+        );
+        assert_eq!(
+            find("GET", "/gds/finreports/v2/buyer_companies/acme/billings"),
+            Some("gds-buyer-company-billings")
+        );
+        let mc = endpoint_for("GET", "/api/mc/v1/threads/jdoe.json").unwrap();
+        assert_eq!(mc.deprecated, Some("messages-rooms"));
+    }
+
+    #[test]
     fn refuses_near_misses() {
         assert!(endpoint_for("GET", "/api/profiles/v1/providers/.json").is_none());
         assert!(endpoint_for("GET", "/api/hr/v2/teams.json/").is_none());
@@ -348,6 +575,15 @@ mod tests {
             );
             if let Some(perm) = e.permission {
                 assert!(p::ALL.contains(&perm), "{perm}");
+            }
+            if let Some(replacement) = e.deprecated {
+                assert!(
+                    ENDPOINTS
+                        .iter()
+                        .any(|o| o.name == replacement && o.deprecated.is_none()),
+                    "{} is replaced by {replacement}",
+                    e.name
+                );
             }
         }
     }

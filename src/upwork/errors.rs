@@ -30,6 +30,27 @@ pub const AUTHORIZATION_REQUIRED: &str =
 pub const BAD_OAUTH_PARAMETERS: &str = "Invalid OAuth parameters.";
 /// Too many calls in a short time (429).
 pub const RATE_LIMITED: &str = "Too many requests, please slow down and retry later.";
+/// How a GraphQL scope refusal begins; the refused `Type.field`s follow in brackets.
+pub const SCOPE_REFUSAL: &str =
+    "The client or authentication token doesn't have enough oauth2 permissions/scopes to access:";
+/// The OAuth 2 access token is past its lifetime (401).
+pub const TOKEN_EXPIRED: &str = "The access token has expired.";
+/// The OAuth 2 access token is not one the server issued, or was revoked (401).
+pub const TOKEN_UNKNOWN: &str = "The access token is invalid or was revoked.";
+/// The call carried no OAuth 2 bearer token where one is needed (401).
+pub const BEARER_REQUIRED: &str =
+    "An OAuth 2 bearer token is required: Authorization: Bearer <token>.";
+/// The call needs an organization context that `X-Upwork-API-TenantId` did not give.
+pub const TENANT_REQUIRED: &str = "The organization (tenant) is not specified: send the X-Upwork-API-TenantId header with the id of the organization to act for.";
+/// `X-Upwork-API-TenantId` names an organization the user does not belong to.
+pub const TENANT_UNKNOWN: &str =
+    "The X-Upwork-API-TenantId header names an organization this user does not belong to.";
+/// The consumer key is not of the form of an Upwork key (Upwork's wording).
+pub const KEY_WRONG_FORMAT: &str = "API Key has wrong format";
+/// The user the token acts for has a disabled (suspended or closed) profile (403).
+pub const PROFILE_DISABLED: &str = "The user's profile is disabled; the API cannot act for it.";
+/// A retired legacy endpoint (410); the replacement follows.
+pub const ENDPOINT_RETIRED: &str = "This API endpoint is deprecated and no longer available.";
 /// The title of the HTML page the front end answers a body without length with.
 pub const LENGTH_REQUIRED_TITLE: &str = "411 Length Required";
 
@@ -114,6 +135,60 @@ pub const KNOWN_ERRORS: &[KnownError] = &[
         upwork_wording: false,
     },
     KnownError {
+        text: SCOPE_REFUSAL,
+        status: 200,
+        meaning: "The OAuth 2 token lacks the scopes of the GraphQL fields named.",
+        upwork_wording: true,
+    },
+    KnownError {
+        text: TOKEN_EXPIRED,
+        status: 401,
+        meaning: "The OAuth 2 access token expired; refresh it.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: TOKEN_UNKNOWN,
+        status: 401,
+        meaning: "The OAuth 2 access token is unknown or revoked.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: BEARER_REQUIRED,
+        status: 401,
+        meaning: "The call needs an OAuth 2 bearer token.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: TENANT_REQUIRED,
+        status: 200,
+        meaning: "The query needs X-Upwork-API-TenantId to pick the organization.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: TENANT_UNKNOWN,
+        status: 200,
+        meaning: "X-Upwork-API-TenantId names an organization the user is not in.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: KEY_WRONG_FORMAT,
+        status: 401,
+        meaning: "The consumer key is not of the form of an Upwork API key (32 hex digits).",
+        upwork_wording: true,
+    },
+    KnownError {
+        text: PROFILE_DISABLED,
+        status: 403,
+        meaning: "The user's profile is disabled; only Upwork support can restore it.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: ENDPOINT_RETIRED,
+        status: 410,
+        meaning: "The legacy endpoint was retired; use its replacement.",
+        upwork_wording: false,
+    },
+    KnownError {
         text: LENGTH_REQUIRED_TITLE,
         status: 411,
         meaning: "A POST, PUT or PATCH was sent without Content-Length and not chunked.",
@@ -124,6 +199,41 @@ pub const KNOWN_ERRORS: &[KnownError] = &[
 /// The known error whose text occurs in `text` (a header value or a body), if any.
 pub fn recognise(text: &str) -> Option<&'static KnownError> {
     KNOWN_ERRORS.iter().find(|known| text.contains(known.text))
+}
+
+/// The length of an Upwork API key (consumer key, OAuth 2 client id), in lowercase hex digits.
+///
+/// Assumed from the keys Upwork issues (and the client libraries' examples): 32 hex digits, the
+/// secret 16. Upwork does not publish the format.
+pub const KEY_HEX_LEN: usize = 32;
+
+/// What is wrong with a key that is an attempt at Upwork's format but misses it: spaces or quotes
+/// around it, hex of the wrong length (a secret pasted as the key is 16), 32 characters not all
+/// hex. `None` for a well-formed key, and for a value that is not an attempt at the format at all
+/// (a made-up test key is unknown, not malformed).
+pub fn key_format_problem(key: &str) -> Option<String> {
+    let trimmed = key.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    if trimmed.len() != key.len() && !trimmed.is_empty() {
+        return Some("it has spaces or quotes around it".to_string());
+    }
+    let all_hex = !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit());
+    if all_hex && key.len() != KEY_HEX_LEN {
+        return Some(format!(
+            "it is {} hex digits long, not {KEY_HEX_LEN}{}",
+            key.len(),
+            if key.len() == 16 {
+                " (16 is the length of a secret: the secret may have been sent as the key)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if key.chars().count() == KEY_HEX_LEN && !all_hex {
+        return Some(format!(
+            "it is {KEY_HEX_LEN} characters long but not all hex digits"
+        ));
+    }
+    None
 }
 
 /// The legacy API's error body: `{"server_time":..,"error":{"status":..,"code":..,"message":..}}`.
@@ -137,6 +247,20 @@ pub fn legacy_error_body(server_time: i64, status: u16, message: &str) -> serde_
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_a_malformed_key_from_an_unknown_one() {
+        assert!(key_format_problem("0123456789abcdef0123456789abcdef").is_none());
+        assert!(key_format_problem("demo-consumer-key").is_none());
+        assert!(key_format_problem("nobody").is_none());
+        assert!(key_format_problem(" 0123456789abcdef0123456789abcdef").is_some());
+        assert!(
+            key_format_problem("0123456789abcdef")
+                .unwrap()
+                .contains("secret")
+        );
+        assert!(key_format_problem("0123456789abcdef0123456789abcdeX").is_some());
+    }
 
     #[test]
     fn recognises_texts_inside_bodies() {

@@ -1,0 +1,200 @@
+//! Upwork's other answers, one finding each: the rate limit, its own server errors, retired legacy
+//! endpoints, a key of the wrong format, a disabled profile.
+//!
+//! A 5xx is Upwork's side, not the call's: `server-error` is a warning, so the verdict stays
+//! unexplained and the bundle carries the Tech Support escalation for when it persists; the finding
+//! says to retry with backoff first. A 429 is the client's pace: `rate-limited` explains it.
+
+use crate::classify::{Classification, Kind};
+use crate::diagnosis::{Finding, Severity};
+use crate::oauth::SignedRequest;
+use crate::request::CapturedRequest;
+use crate::upwork::{self, ENDPOINTS, errors};
+
+/// Upwork's rate limit: calls per second from one IP address.
+pub const RATE_LIMIT_PER_SECOND: u32 = 10;
+
+/// A call to a retired endpoint: known from the request alone.
+pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
+    let method = request.effective_method();
+    let Some(endpoint) = upwork::endpoint_for(&method, request.url.path()) else {
+        return Vec::new();
+    };
+    let Some(replacement) = endpoint.deprecated else {
+        return Vec::new();
+    };
+    let instead = ENDPOINTS
+        .iter()
+        .find(|e| e.name == replacement)
+        .map_or_else(
+            || replacement.to_string(),
+            |e| format!("{} {}", e.method, e.url()),
+        );
+    vec![
+        Finding::new(
+            "endpoint-deprecated",
+            Severity::Warning,
+            format!("{method} {} is a retired endpoint", endpoint.path),
+        )
+        .detail(format!(
+            "{} ({}) was retired; Upwork no longer serves it. Its replacement is {instead}.",
+            endpoint.name, endpoint.summary
+        ))
+        .fix(format!(
+            "Call {instead} instead (or the GraphQL API, https://api.upwork.com/graphql, for new code)."
+        ))
+        .evidence("endpoint_name", endpoint.name)
+        .evidence("replacement", instead),
+    ]
+}
+
+/// The consumer key (or OAuth 2 client id) the call sent: not a secret, support needs it.
+fn sent_key(request: &CapturedRequest) -> Option<String> {
+    if let Ok(Some(signed)) = SignedRequest::from_request(request) {
+        return Some(signed.consumer_key);
+    }
+    request
+        .form_pairs()
+        .into_iter()
+        .chain(request.url.query_pairs())
+        .find(|(k, _)| k == "client_id")
+        .map(|(_, v)| v)
+}
+
+/// The checks that read the answer.
+pub fn after_response(request: &CapturedRequest, classification: &Classification) -> Vec<Finding> {
+    let status = classification.status;
+    let said = classification
+        .message
+        .clone()
+        .unwrap_or_else(|| status.to_string());
+    let finding = match classification.kind {
+        Kind::RateLimited => {
+            let wait = classification
+                .retry_after
+                .clone()
+                .unwrap_or_else(|| "1".to_string());
+            Finding::new(
+                "rate-limited",
+                Severity::Error,
+                "Upwork refused the call for too many requests (429)",
+            )
+            .detail(format!(
+                "Upwork answered 429: {said} It allows {RATE_LIMIT_PER_SECOND} requests per second from one IP \
+                 address; this client went past it. Retry-After: {wait} s."
+            ))
+            .fix(format!(
+                "Wait as long as Retry-After says ({wait} s) before the next call, keep under \
+                 {RATE_LIMIT_PER_SECOND} calls per second per IP (a queue or token bucket), and retry 429s with \
+                 exponential backoff."
+            ))
+            .evidence("status", status)
+            .evidence("retry_after", classification.retry_after.clone())
+            .evidence("limit_per_second", RATE_LIMIT_PER_SECOND)
+        }
+        Kind::ServerError => Finding::new(
+            "server-error",
+            Severity::Warning,
+            format!("Upwork failed on its side ({status})"),
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} A 5xx is a failure of Upwork's servers, not of this call; it \
+             is often brief."
+        ))
+        .fix("Retry with exponential backoff (e.g. 1, 2, 4, 8 s). If it persists for the same call, send this bundle to Upwork support's Tech Support queue (macro \"API to Tech Support\").")
+        .evidence("status", status)
+        .evidence("retry_after", classification.retry_after.clone()),
+        Kind::Gone if before_sending(request).is_empty() => Finding::new(
+            "endpoint-deprecated",
+            Severity::Error,
+            format!("Upwork retired {} ({status})", request.url.path()),
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} This endpoint is not marked retired in this tool's catalogue, \
+             so its replacement is not known here."
+        ))
+        .fix("Find the replacement in Upwork's API reference (most legacy calls now have a GraphQL query: https://www.upwork.com/developer/documentation/graphql/api/docs/index.html).")
+        .evidence("status", status),
+        Kind::KeyWrongFormat => {
+            let key = sent_key(request);
+            let problem = key.as_deref().and_then(errors::key_format_problem);
+            Finding::new(
+                "api-key-wrong-format",
+                Severity::Error,
+                "Upwork refused the API key as malformed",
+            )
+            .detail(format!(
+                "Upwork answered {status}: {said} An Upwork key is {} lowercase hex digits{}.",
+                errors::KEY_HEX_LEN,
+                problem
+                    .as_deref()
+                    .map_or_else(String::new, |p| format!("; the key sent is not: {p}"))
+            ))
+            .fix("Copy the key again from the API Center (https://www.upwork.com/developer/keys/), without spaces, quotes or line breaks, and send it as oauth_consumer_key (OAuth 1.0) or client_id (OAuth 2); the secret goes only into the signature or client_secret.")
+            .evidence("status", status)
+            .evidence("key_length", key.as_ref().map(|k| k.len()))
+            .evidence("problem", problem)
+        }
+        Kind::ProfileDisabled => Finding::new(
+            "profile-disabled",
+            Severity::Error,
+            "The user's Upwork profile is disabled",
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} The key and token are fine; the account they act for is \
+             suspended or closed, so every call made for it is refused."
+        ))
+        .fix("Nothing in the code fixes this: the account holder contacts Upwork support (https://support.upwork.com) to have the profile restored, or the app authorizes with another, active account.")
+        .evidence("status", status),
+        _ => return Vec::new(),
+    };
+    vec![finding]
+}
+
+/// A retired endpoint that failed: the static warning is its cause.
+pub fn weigh(findings: &mut [Finding], classification: &Classification) {
+    if classification.kind != Kind::Success {
+        for finding in findings
+            .iter_mut()
+            .filter(|f| f.code == "endpoint-deprecated")
+        {
+            finding.severity = Severity::Error;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::flags::from_flags;
+
+    #[test]
+    fn a_retired_endpoint_is_known_before_sending() {
+        let request = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/mc/v1/threads/jdoe.json",
+            &[],
+            None,
+        )
+        .unwrap();
+        let findings = before_sending(&request);
+        assert_eq!(findings[0].code, "endpoint-deprecated");
+        assert!(
+            findings[0]
+                .fix
+                .contains("/api/messages/v3/{company}/rooms.json")
+        );
+    }
+
+    #[test]
+    fn the_client_id_is_the_key_of_a_token_request() {
+        let request = from_flags(
+            Some("POST"),
+            "https://www.upwork.com/api/v3/oauth2/token",
+            &["Content-Type: application/x-www-form-urlencoded".to_string()],
+            Some(b"grant_type=client_credentials&client_id=abc%20".to_vec()),
+        )
+        .unwrap();
+        assert_eq!(sent_key(&request).as_deref(), Some("abc "));
+    }
+}
