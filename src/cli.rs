@@ -27,6 +27,16 @@ pub enum Command {
     /// Run the emulator and diagnose the three classic failures and one good call.
     #[command(after_help = "Example:\n  upwork-diag demo\n  upwork-diag demo --out /tmp/demo")]
     Demo(DemoArgs),
+    /// Run the offline checks over every Upwork API call of a HAR file (streamed: any size).
+    #[command(
+        after_help = "Examples:\n  upwork-diag scan session.har\n  upwork-diag scan session.har --all --format json"
+    )]
+    Scan(ScanArgs),
+    /// Check an API key request against the Special Projects checkpoints.
+    #[command(
+        after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json"
+    )]
+    Keycheck(KeycheckArgs),
     /// Print the long explanation of a finding code (all codes with --list).
     #[command(
         after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list"
@@ -136,6 +146,10 @@ pub struct DiagnoseArgs {
     /// Your Upwork username, for the bundle.
     #[arg(long, help_heading = "Context")]
     pub username: Option<String>,
+    /// Without --username: ask Upwork for it with the same credentials (info.json with OAuth 1.0,
+    /// the GraphQL user query with an OAuth 2 token), at the same origin. One more request.
+    #[arg(long, conflicts_with_all = ["username", "offline"], help_heading = "Context")]
+    pub ask_username: bool,
     /// Where the call is made from.
     #[arg(long, value_enum, help_heading = "Context")]
     pub platform: Option<Platform>,
@@ -217,8 +231,20 @@ pub struct SignArgs {
     /// Read the UPWORK_* credentials from this file instead of the environment.
     #[arg(long, value_name = "FILE")]
     pub secrets_file: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text", conflicts_with = "only")]
     pub format: Format,
+    /// Print only this value, for scripts: base-string, signature, authorization or signed-url.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub only: Option<SignField>,
+}
+
+/// One value of the `sign` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignField {
+    BaseString,
+    Signature,
+    Authorization,
+    SignedUrl,
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +255,9 @@ pub struct MockArgs {
     /// A JSON file of consumer keys, secrets, permissions and tokens (default: the demo keys).
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
+    /// Serve without Upwork's rate limit, for load tests and benchmarks.
+    #[arg(long)]
+    pub no_rate_limit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -246,4 +275,23 @@ pub struct ExplainArgs {
     /// List every code with its title.
     #[arg(long)]
     pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The HAR file.
+    pub file: PathBuf,
+    /// Check every entry, not only the Upwork API calls.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct KeycheckArgs {
+    /// The key request, as JSON or TOML.
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }

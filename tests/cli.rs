@@ -125,6 +125,28 @@ fn sign_prints_each_step_and_compare_marks_the_first_difference() {
             .contains("oauth_signature=")
     );
     assert!(!json["signature"].as_str().unwrap().is_empty());
+    let only = upwork_diag()
+        .args([
+            "sign",
+            "-X",
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design",
+        ])
+        .args([
+            "--nonce",
+            "n0nce",
+            "--timestamp",
+            "1700000000",
+            "--only",
+            "authorization",
+        ])
+        .envs(common::demo_env("ck", "cs", Some(("tk", "ts"))))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&only.stdout),
+        format!("{}\n", json["authorization"].as_str().unwrap())
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let theirs = dir.path().join("mine.txt");

@@ -657,23 +657,51 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
     let url = "https://www.upwork.com/api/auth/v1/info.json";
     let hour_ago = chrono::Utc::now().timestamp() as u64 - 3600;
     let request = from_flags(Some("GET"), url, &[], None).unwrap();
-    let signed = upwork_diag::oauth::sign_request_at(&request, &full_keys(), "an-old-nonce", hour_ago);
+    let signed =
+        upwork_diag::oauth::sign_request_at(&request, &full_keys(), "an-old-nonce", hour_ago);
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
 
     let without_secrets = upwork_diag()
-        .args(["diagnose", url, "-H", &header, "--base-url", &emulator.base_url, "--no-bundle", "--format", "json"])
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(without_secrets.status.code(), Some(1));
     let b: Value = serde_json::from_slice(&without_secrets.stdout).unwrap();
     assert_eq!(b["response"]["status"], 401);
     assert_eq!(b["findings"][0]["code"], "replay-stale");
-    assert_eq!(b["findings"][0]["severity"], "error", "the refusal of the replay is explained by its age");
+    assert_eq!(
+        b["findings"][0]["severity"], "error",
+        "the refusal of the replay is explained by its age"
+    );
     assert!(b["corrected"].is_null(), "nothing to sign again with");
 
     let with_secrets = upwork_diag()
-        .args(["diagnose", url, "-H", &header, "--base-url", &emulator.base_url, "--no-bundle", "--format", "json"])
-        .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, Some((demo::TOKEN, demo::TOKEN_SECRET))))
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
         .output()
         .unwrap();
     let b: Value = serde_json::from_slice(&with_secrets.stdout).unwrap();

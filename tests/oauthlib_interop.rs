@@ -32,13 +32,26 @@ fn oauthlib_calls_pass_or_fail_as_they_should_and_each_mistake_is_named() {
         return;
     }
     let emulator = Emulator::start();
-    let script = format!("{}/tests/interop/oauthlib_client.py", env!("CARGO_MANIFEST_DIR"));
+    let script = format!(
+        "{}/tests/interop/oauthlib_client.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let output = Command::new("python3")
         .arg(&script)
-        .args([&emulator.base_url, demo::CONSUMER_KEY, demo::CONSUMER_SECRET, demo::TOKEN, demo::TOKEN_SECRET])
+        .args([
+            &emulator.base_url,
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            demo::TOKEN,
+            demo::TOKEN_SECRET,
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let calls: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert!(calls.len() >= 12, "{calls:#?}");
 
@@ -46,13 +59,24 @@ fn oauthlib_calls_pass_or_fail_as_they_should_and_each_mistake_is_named() {
         let name = call["name"].as_str().unwrap();
         let status = call["status"].as_u64().unwrap();
         if call["expect"] == "accept" {
-            assert_eq!(status, 200, "the emulator refused the correct call {name}: {call:#}");
+            assert_eq!(
+                status, 200,
+                "the emulator refused the correct call {name}: {call:#}"
+            );
             continue;
         }
-        assert_eq!(status, 401, "the emulator accepted the broken call {name}: {call:#}");
+        assert_eq!(
+            status, 401,
+            "the emulator accepted the broken call {name}: {call:#}"
+        );
 
         let mut diagnose = upwork_diag();
-        diagnose.args(["diagnose", "-X", call["method"].as_str().unwrap(), call["url"].as_str().unwrap()]);
+        diagnose.args([
+            "diagnose",
+            "-X",
+            call["method"].as_str().unwrap(),
+            call["url"].as_str().unwrap(),
+        ]);
         for (header, value) in call["headers"].as_object().unwrap() {
             diagnose.args(["-H", &format!("{header}: {}", value.as_str().unwrap())]);
         }
@@ -61,10 +85,19 @@ fn oauthlib_calls_pass_or_fail_as_they_should_and_each_mistake_is_named() {
         }
         let output = diagnose
             .args(["--offline", "--no-bundle", "--format", "json"])
-            .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, Some((demo::TOKEN, demo::TOKEN_SECRET))))
+            .envs(demo_env(
+                demo::CONSUMER_KEY,
+                demo::CONSUMER_SECRET,
+                Some((demo::TOKEN, demo::TOKEN_SECRET)),
+            ))
             .output()
             .unwrap();
-        assert_eq!(output.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&output.stdout));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
         let bundle: Value = serde_json::from_slice(&output.stdout).unwrap();
         let finding = bundle["findings"]
             .as_array()
@@ -72,6 +105,9 @@ fn oauthlib_calls_pass_or_fail_as_they_should_and_each_mistake_is_named() {
             .iter()
             .find(|f| f["code"] == "signature-mismatch")
             .unwrap_or_else(|| panic!("{name}: no signature-mismatch in {:#}", bundle["findings"]));
-        assert_eq!(finding["evidence"]["mistake"], call["mistake"], "{name}: {finding:#}");
+        assert_eq!(
+            finding["evidence"]["mistake"], call["mistake"],
+            "{name}: {finding:#}"
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::environment::{self, Declared};
 use crate::pipeline::{self, Settings};
 use crate::replay::ReplayOptions;
 use crate::request::{self, CapturedRequest, RawUrl};
+use crate::username;
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let Captured {
@@ -33,19 +34,33 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     };
     let environment = environment::describe(&declared, captured.header("user-agent"));
 
-    let diagnosis =
-        super::runtime()?.block_on(pipeline::diagnose(captured, &credentials, &settings));
+    let runtime = super::runtime()?;
+    let diagnosis = runtime.block_on(pipeline::diagnose(captured, &credentials, &settings));
 
+    let mut notes = notes;
+    let (username, username_origin) = match &args.username {
+        Some(name) => (Some(name.clone()), "flag"),
+        None => match username::from_diagnosis(&diagnosis) {
+            Some(name) => (Some(name), "api"),
+            None if args.ask_username => {
+                match runtime.block_on(username::ask(&diagnosis.captured, &credentials, &settings))
+                {
+                    Ok(name) => (Some(name), "api"),
+                    Err(why) => {
+                        notes.push(format!("--ask-username: no username from Upwork: {why}"));
+                        (None, "unknown")
+                    }
+                }
+            }
+            None => (None, "unknown"),
+        },
+    };
     let context = Context {
         credentials: &credentials,
         settings: &settings,
         environment,
-        username_origin: if args.username.is_some() {
-            "flag"
-        } else {
-            "unknown"
-        },
-        username: args.username.clone(),
+        username_origin,
+        username,
         notes,
     };
     let (bundle, mut redactor) = bundle::build(&diagnosis, &context);

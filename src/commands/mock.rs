@@ -15,7 +15,10 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         Some(path) => Keys::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
         None => Keys::demo(),
     };
-    let config = MockConfig::new(keys).with_logger(|line| eprintln!("{line}"));
+    let mut config = MockConfig::new(keys).with_logger(|line| eprintln!("{line}"));
+    if !args.no_rate_limit {
+        config = config.with_upwork_rate_limit();
+    }
     super::runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

@@ -3,7 +3,9 @@
 pub mod demo;
 pub mod diagnose;
 pub mod explain;
+pub mod keycheck;
 pub mod mock;
+pub mod scan;
 pub mod sign;
 mod summary;
 
@@ -31,6 +33,8 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Mock(args) => mock::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Keycheck(args) => keycheck::run(args),
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::UsageError;
 use crate::bundle::Redactor;
-use crate::cli::{Format, SignArgs};
+use crate::cli::{Format, SignArgs, SignField};
 use crate::credentials::Credentials;
 use crate::oauth::{self, Keys, MistakeKind, SignOptions, SignatureMethod, SignedRequest};
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
@@ -87,8 +87,17 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
 
     // A PLAINTEXT signature is the secrets themselves: everything printed passes the redactor.
     let mut redactor = Redactor::new(&credentials);
-    let printed = match args.format {
-        Format::Json => {
+    let printed = match (args.only, args.format) {
+        (Some(field), _) => {
+            let value = match field {
+                SignField::BaseString => &base_string,
+                SignField::Signature => &authorization.signature,
+                SignField::Authorization => &authorization.header,
+                SignField::SignedUrl => &authorization.signed_url,
+            };
+            format!("{value}\n")
+        }
+        (None, Format::Json) => {
             let mut value = serde_json::json!({
                 "base_string": base_string,
                 "signature": authorization.signature,
@@ -101,7 +110,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
             }
             serde_json::to_string_pretty(&value).expect("JSON of strings") + "\n"
         }
-        Format::Text => {
+        (None, Format::Text) => {
             let mut out = String::new();
             let _ = writeln!(out, "base string:\n  {base_string}\n");
             let _ = writeln!(out, "signature:\n  {}\n", authorization.signature);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Load and abuse test of the emulator on 127.0.0.1, bounded in count and time (about a minute):
+#   1. many concurrent connections (wrk): good calls, and POSTs without Content-Length (411);
+#   2. slowloris: clients that trickle their headers, while a normal client keeps calling;
+#   3. limits: an oversized head (431), an oversized body (413), bytes that are not HTTP (400).
+# Fails (exit 1) if the emulator stops answering or a limit does not hold.
+#
+#   benches/load.sh          # CONNECTIONS=512 SECONDS_PER_RUN=10 SLOW_CLIENTS=300 by default
+#
+# Needs: curl, python3, wrk (Debian: apt-get install -y wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS=${CONNECTIONS:-512}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+SLOW_CLIENTS=${SLOW_CLIENTS:-300}
+
+cargo build --release --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/upwork-diag"
+ulimit -n 8192 2>/dev/null || true
+
+work=$(mktemp -d)
+"$bin" mock --listen 127.0.0.1:0 --no-rate-limit >"$work/mock.out" 2>/dev/null &
+mock=$!
+trap 'kill "$mock" 2>/dev/null || true; wait "$mock" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/mock.out" ] && break; sleep 0.05; done
+base=$(head -n1 "$work/mock.out" | sed 's/^listening on //')
+addr=${base#http://}
+auth='Authorization: Bearer demo-oauth2-token'
+path=/api/auth/v1/info.json
+failed=0
+
+echo "== 1. $CONNECTIONS concurrent connections, ${SECONDS_PER_RUN}s each"
+echo "-- good calls (200)"
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "$auth" "$base$path" |
+    grep -E 'Requests/sec|Latency  |99%|Socket errors|Non-2xx'
+cat >"$work/post411.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Length"] = nil
+LUA
+echo "-- POSTs without Content-Length (411)"
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$work/post411.lua" \
+    "$base/api/auth/v1/oauth/token/request" | grep -E 'Requests/sec|Non-2xx|Socket errors'
+
+echo "== 2. slowloris: $SLOW_CLIENTS clients sending one header byte a second, while curl calls"
+python3 - "$addr" "$SLOW_CLIENTS" "$SECONDS_PER_RUN" >"$work/slow.out" <<'PY' &
+import socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+count, seconds = int(sys.argv[2]), int(sys.argv[3]) + 5
+clients = []
+for _ in range(count):
+    s = socket.create_connection((host, int(port)))
+    s.sendall(b"GET /api/auth/v1/info.json HTTP/1.1\r\nHost: x\r\n")
+    clients.append(s)
+closed = 0
+end = time.time() + seconds
+while time.time() < end and clients:
+    alive = []
+    for s in clients:
+        try:
+            s.sendall(b"X")
+            alive.append(s)
+        except OSError:
+            closed += 1
+    clients = alive
+    time.sleep(1)
+print(f"slow clients still open after {seconds}s: {len(clients)} (closed by the server: {closed})")
+PY
+slow=$!
+sleep 2
+worst=0
+for _ in $(seq 20); do
+    t=$(curl -sS -o /dev/null -w '%{time_total}' --max-time 5 -H "$auth" "$base$path") || { echo "a call failed during slowloris"; failed=1; t=5; }
+    worst=$(echo "if ($t > $worst) $t else $worst" | bc -l)
+    sleep 0.2
+done
+printf 'slowest of 20 calls during slowloris: %.3f s\n' "$worst"
+[ "$(echo "$worst < 1" | bc -l)" = 1 ] || { echo "the emulator was slow to answer during slowloris"; failed=1; }
+wait "$slow"
+cat "$work/slow.out"
+# The head timeout (10 s) must have dropped the slow clients.
+grep -q 'still open after [0-9]*s: 0 ' "$work/slow.out" || { echo "slow clients were not dropped"; failed=1; }
+
+echo "== 3. limits"
+status() { python3 - "$addr" "$1" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+kind = sys.argv[2]
+s = socket.create_connection((host, int(port)), timeout=15)
+try:
+    if kind == "head":
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n")
+    elif kind == "body":
+        s.sendall(b"POST /api/auth/v1/oauth/token/request HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n")
+        s.sendall(b"a" * 2_000_000)
+    else:
+        s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64)
+except OSError:
+    pass
+answer = b""
+try:
+    while len(answer) < 12:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+except OSError:
+    pass
+print(answer[9:12].decode("ascii", "replace") or "closed")
+PY
+}
+for case in "head 431" "body 413" "garbage 400"; do
+    set -- $case
+    got=$(status "$1")
+    echo "$1: $got (expected $2)"
+    [ "$got" = "$2" ] || failed=1
+done
+kill -0 "$mock" || { echo "the emulator died"; failed=1; }
+t=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -H "$auth" "$base$path")
+echo "after all that: $t"
+exit "$failed"

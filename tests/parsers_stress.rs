@@ -1,0 +1,253 @@
+//! The input parsers (curl, raw HTTP, HAR) and the transport's response parser against hostile
+//! input: a seeded generator mutates the fixtures and known-tricky seeds, bounded in count and
+//! time, and no input may panic. The same targets run under libFuzzer in `fuzz/` (see
+//! docs/fuzzing.md); inputs that once crashed live in `regressions` below.
+
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use upwork_diag::replay::response_parser::{ParseState, parse_response};
+use upwork_diag::request::{curl, har, raw};
+
+/// Per parser: at most this many inputs, and at most this long.
+const ITERATIONS: usize = 4000;
+const BUDGET: Duration = Duration::from_secs(4);
+
+/// Pieces that steer mutations into the parsers' interesting corners.
+const TOKENS: &[&[u8]] = &[
+    b"\r\n",
+    b"\r\n\r\n",
+    b"\n",
+    b"\\\n",
+    b"'",
+    b"\"",
+    b"$'",
+    b"\\x",
+    b"\\u{",
+    b"\\",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b":",
+    b",",
+    b"null",
+    b"\"entries\":",
+    b"\"base64\"",
+    b"-H",
+    b" -d @",
+    b" --data-binary ",
+    b" -X ",
+    b" --url ",
+    b" -u a:b",
+    b" -F a=@x",
+    b"Transfer-Encoding: chunked\r\n",
+    b"Content-Length: ",
+    b"99999999999999999999",
+    b"-1",
+    b"0\r\n\r\n",
+    b"ffffffffffffffff\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"HTTP/1.1 ",
+    b" HTTP/1.1\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    "é".as_bytes(),
+    "🦀".as_bytes(),
+    b"%",
+    b"%zz",
+    b"http://[::1]:0/",
+    b"https://u:p@h:99999/",
+];
+
+fn fixtures(extension: &str) -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
+    seeds.sort();
+    seeds
+}
+
+fn mutate(rng: &mut StdRng, seeds: &[Vec<u8>]) -> Vec<u8> {
+    let mut data = if seeds.is_empty() || rng.gen_ratio(1, 20) {
+        (0..rng.gen_range(0..256)).map(|_| rng.r#gen()).collect()
+    } else {
+        seeds[rng.gen_range(0..seeds.len())].clone()
+    };
+    for _ in 0..rng.gen_range(1..8) {
+        let len = data.len();
+        let at = if len == 0 { 0 } else { rng.gen_range(0..=len) };
+        match rng.gen_range(0..8) {
+            0 if len > 0 => {
+                let i = rng.gen_range(0..len);
+                data[i] ^= 1 << rng.gen_range(0..8);
+            }
+            1 => data.insert(at, rng.r#gen()),
+            2 if len > 0 => {
+                let end = (at + rng.gen_range(1..64)).min(len);
+                data.drain(at.min(end)..end);
+            }
+            3 if len > 0 => {
+                let start = rng.gen_range(0..len);
+                let end = (start + rng.gen_range(1..128)).min(len);
+                let piece = data[start..end].to_vec();
+                data.splice(at..at, piece);
+            }
+            4 | 5 => {
+                let token = TOKENS[rng.gen_range(0..TOKENS.len())];
+                data.splice(at..at, token.iter().copied());
+            }
+            6 => data.truncate(at),
+            _ if !seeds.is_empty() => {
+                let other = &seeds[rng.gen_range(0..seeds.len())];
+                let from = rng.gen_range(0..=other.len());
+                data.truncate(at);
+                data.extend_from_slice(&other[from..]);
+            }
+            _ => {}
+        }
+    }
+    data
+}
+
+/// Runs `parse` on mutated inputs; a panic fails the test with the input that caused it, ready
+/// to paste into `regressions`.
+fn stress(name: &str, seed: u64, seeds: &[Vec<u8>], parse: impl Fn(&[u8])) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let started = Instant::now();
+    for seed_input in seeds {
+        check(name, seed_input, &parse);
+    }
+    let mut runs = 0;
+    while runs < ITERATIONS && started.elapsed() < BUDGET {
+        let input = mutate(&mut rng, seeds);
+        check(name, &input, &parse);
+        runs += 1;
+    }
+    assert!(runs > 100, "{name}: only {runs} inputs in {BUDGET:?}");
+}
+
+fn check(name: &str, input: &[u8], parse: &impl Fn(&[u8])) {
+    if catch_unwind(AssertUnwindSafe(|| parse(input))).is_err() {
+        panic!("{name} panicked on the input b\"{}\"", input.escape_ascii());
+    }
+}
+
+fn parse_curl(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = curl::parse_curl(text, "stress", Path::new("/nonexistent/upwork-diag-stress"));
+    }
+}
+
+fn parse_raw(data: &[u8]) {
+    let _ = raw::parse_raw(data, "stress", Some("https://www.upwork.com"));
+    let _ = raw::parse_raw(data, "stress", None);
+}
+
+fn parse_har(data: &[u8]) {
+    let _ = har::for_each_entry(data, "stress", |_, entry| {
+        let _ = entry.is_upwork_api();
+        ControlFlow::Continue(())
+    });
+}
+
+/// As the transport feeds it: growing prefixes, then the whole at end of input; the first byte
+/// picks HEAD or not, the body limit and the step.
+fn parse_response_bytes(data: &[u8]) {
+    let Some((&first, data)) = data.split_first() else {
+        return;
+    };
+    let is_head = first & 1 == 1;
+    let max_body = if first & 2 == 2 { 64 } else { 1 << 20 };
+    let step = usize::from(first >> 2).max(1);
+    let mut end = 0;
+    while end < data.len() {
+        end = (end + step).min(data.len());
+        match parse_response(&data[..end], is_head, false, max_body) {
+            Ok(ParseState::Incomplete) => {}
+            Ok(ParseState::Complete(response)) => {
+                assert!(response.body.len() <= max_body);
+                return;
+            }
+            Err(_) => return,
+        }
+    }
+    if let Ok(ParseState::Complete(response)) = parse_response(data, is_head, true, max_body) {
+        assert!(response.body.len() <= max_body);
+    }
+}
+
+fn response_seeds() -> Vec<Vec<u8>> {
+    [
+        &b"\x05HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"[..],
+        b"\x04HTTP/1.1 411 Length Required\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html>411</html>",
+        b"\x09HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        b"\x06HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 Unauthorized\r\nX-Upwork-Error-Code: 401\r\n folded\r\nContent-Length: 2\r\n\r\n{}",
+        b"\x07HTTP/1.0 204 No Content\r\n\r\n",
+        b"\x03HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n",
+        b"\x02HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+    ]
+    .iter()
+    .map(|s| s.to_vec())
+    .collect()
+}
+
+#[test]
+fn the_curl_parser_survives_mutated_commands() {
+    let mut seeds = fixtures("curl");
+    seeds.push(
+        br#"curl 'https://www.upwork.com/api/x.json?q=a%20b' -H $'X-A: \x41\n' --data-raw 'a=1' -X POST --compressed"#.to_vec(),
+    );
+    seeds.push(
+        b"curl -sSL -u user:pass -F 'f=@/dev/null' -T - https://h/ \\\n  --url 'http://x/'"
+            .to_vec(),
+    );
+    stress("parse_curl", 1, &seeds, parse_curl);
+}
+
+#[test]
+fn the_raw_http_parser_survives_mutated_requests() {
+    let mut seeds = fixtures("http");
+    seeds.push(b"POST /api/x HTTP/1.1\r\nHost: www.upwork.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec());
+    seeds.push(b"GET http://h:8080/p?q HTTP/1.0\nHost: h\n\n".to_vec());
+    stress("parse_raw", 2, &seeds, parse_raw);
+}
+
+#[test]
+fn the_har_reader_survives_mutated_files() {
+    let mut seeds = fixtures("har");
+    seeds.push(
+        br#"{"log":{"entries":[{"request":{"method":"POST","url":"https://www.upwork.com/api/a","headers":[{"name":"A","value":"b"}],"postData":{"mimeType":"x","text":"YQ==","encoding":"base64"}},"response":{"status":200,"statusText":"OK"}}]}}"#.to_vec(),
+    );
+    seeds.push(b"\xef\xbb\xbf{\"log\":{\"entries\":[]}}".to_vec());
+    stress("for_each_entry", 3, &seeds, parse_har);
+}
+
+#[test]
+fn the_response_parser_survives_mutated_answers() {
+    stress("parse_response", 4, &response_seeds(), parse_response_bytes);
+}
+
+/// Inputs that once made a parser panic; each must now parse or fail cleanly.
+#[test]
+fn regressions() {
+    // None found so far by the fuzz targets or the stress runs; add each crash here as found.
+    let cases: &[(&str, &[u8])] = &[];
+    for (parser, input) in cases {
+        match *parser {
+            "curl" => check(parser, input, &parse_curl),
+            "raw" => check(parser, input, &parse_raw),
+            "har" => check(parser, input, &parse_har),
+            _ => check(parser, input, &parse_response_bytes),
+        }
+    }
+}
