@@ -284,6 +284,10 @@ pub struct ScanArgs {
     /// Check every entry, not only the Upwork API calls.
     #[arg(long)]
     pub all: bool,
+    /// Read the UPWORK_* credentials from this file instead of the environment (with the secrets,
+    /// signatures are checked too).
+    #[arg(long, value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }

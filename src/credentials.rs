@@ -143,6 +143,14 @@ impl Credentials {
         Ok(Self::from_lookup(|name| values.get(name).cloned()))
     }
 
+    /// The credentials of a command: from `--secrets-file` when given, else from the environment.
+    pub fn load(secrets_file: Option<&Path>) -> Result<Self, CredentialsError> {
+        match secrets_file {
+            Some(path) => Self::from_file(path),
+            None => Ok(Self::from_env()),
+        }
+    }
+
     /// Every secret value held, for the redactor.
     pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
         [

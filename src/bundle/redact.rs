@@ -45,6 +45,14 @@ pub fn is_secret_name(name: &str) -> bool {
     SECRET_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
+/// True for the headers whose values the redactor hides by name, and learns so as to hide them
+/// wherever else they appear: the only headers worth passing it when no header value is written.
+pub fn hides_by_name(header: &str) -> bool {
+    let lower = header.to_ascii_lowercase();
+    matches!(lower.as_str(), "authorization" | "cookie" | "set-cookie")
+        || SECRET_HEADERS.contains(&lower.as_str())
+}
+
 /// The short fingerprint of a value.
 pub fn fingerprint(value: &str) -> String {
     let digest = Sha256::digest(value.as_bytes());

@@ -9,7 +9,7 @@ use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
 use crate::oauth::SignedRequest;
 use crate::request::CapturedRequest;
-use crate::upwork::{self, ENDPOINTS, errors};
+use crate::upwork::{self, errors};
 
 /// Upwork's rate limit: calls per second from one IP address.
 pub const RATE_LIMIT_PER_SECOND: u32 = 10;
@@ -23,13 +23,7 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     let Some(replacement) = endpoint.deprecated else {
         return Vec::new();
     };
-    let instead = ENDPOINTS
-        .iter()
-        .find(|e| e.name == replacement)
-        .map_or_else(
-            || replacement.to_string(),
-            |e| format!("{} {}", e.method, e.url()),
-        );
+    let instead = upwork::endpoints::replacement_text(replacement);
     vec![
         Finding::new(
             "endpoint-deprecated",

@@ -20,10 +20,8 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
         insecure,
         notes,
     } = capture(&args.input)?;
-    let credentials = match &args.secrets_file {
-        Some(path) => Credentials::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
-        None => Credentials::from_env(),
-    };
+    let credentials = Credentials::load(args.secrets_file.as_deref())
+        .map_err(|e| UsageError::new(e.to_string()))?;
     let mut settings = settings(&args, &captured)?;
     settings.replay.insecure |= insecure;
     let declared = Declared {

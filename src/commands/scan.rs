@@ -14,7 +14,7 @@ use std::thread;
 use serde::Serialize;
 
 use super::{EXIT_USAGE, UsageError};
-use crate::bundle::Redactor;
+use crate::bundle::{Redactor, redact};
 use crate::checks;
 use crate::cli::{Format, ScanArgs};
 use crate::credentials::Credentials;
@@ -44,7 +44,8 @@ pub fn run(args: ScanArgs) -> Result<u8, UsageError> {
     let origin = args.file.display().to_string();
     let file = File::open(&args.file)
         .map_err(|e| UsageError::new(format!("{origin}: cannot read the file: {e}")))?;
-    let credentials = Credentials::from_env();
+    let credentials = Credentials::load(args.secrets_file.as_deref())
+        .map_err(|e| UsageError::new(e.to_string()))?;
     let stdout = std::io::stdout();
     let interactive = stdout.is_terminal();
     let mut out = Out {
@@ -182,7 +183,7 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let credential_headers: Vec<Header> = request
         .headers
         .iter()
-        .filter(|h| may_carry_credentials(&h.name))
+        .filter(|h| redact::hides_by_name(&h.name))
         .cloned()
         .collect();
     redactor.headers(&location, &credential_headers);
@@ -202,18 +203,6 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
         status: item.status,
         findings,
     }
-}
-
-/// Headers the redactor may learn a secret from. The others (`Accept`, `User-Agent` ...) teach it
-/// nothing, and skipping them saves most of its work on a large file. Generous on purpose: a
-/// header kept here needlessly costs a little time, one left out could leak its value in a URL.
-fn may_carry_credentials(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    [
-        "auth", "cookie", "token", "key", "secret", "session", "password",
-    ]
-    .iter()
-    .any(|word| name.contains(word))
 }
 
 /// The counts of the summary: bounded by the number of finding codes, whatever the file's size.

@@ -12,10 +12,8 @@ use crate::oauth::{self, Keys, MistakeKind, SignOptions, SignatureMethod, Signed
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
 
 pub fn run(args: SignArgs) -> Result<u8, UsageError> {
-    let credentials = match &args.secrets_file {
-        Some(path) => Credentials::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
-        None => Credentials::from_env(),
-    };
+    let credentials = Credentials::load(args.secrets_file.as_deref())
+        .map_err(|e| UsageError::new(e.to_string()))?;
     let keys =
         Keys::from_credentials(&credentials).map_err(|e| UsageError::new(format!("sign: {e}")))?;
     let url = RawUrl::parse(&args.url).map_err(|e| UsageError::new(format!("URL: {e}")))?;

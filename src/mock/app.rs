@@ -19,7 +19,7 @@ use super::oauth2;
 use super::responses::{html_page, json, legacy_error, length_required};
 use super::state::{Shared, lock};
 use crate::request::{CapturedRequest, RawUrl, Source};
-use crate::upwork::{ENDPOINTS, Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
+use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
 pub const REQUESTS_PATH: &str = "/__mock/requests";
@@ -170,13 +170,7 @@ fn rate_limited() -> Response {
 /// A retired legacy endpoint: 410 naming its replacement. Upwork's own answer for a retired
 /// endpoint is not on record; 410 Gone is what HTTP gives for a resource removed for good.
 fn retired(replacement: &str) -> Response {
-    let instead = ENDPOINTS
-        .iter()
-        .find(|e| e.name == replacement)
-        .map_or_else(
-            || replacement.to_string(),
-            |e| format!("{} {}", e.method, e.url()),
-        );
+    let instead = crate::upwork::endpoints::replacement_text(replacement);
     legacy_error(
         410,
         &format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),

@@ -455,6 +455,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
 ];
 
+/// The endpoint that replaces a retired one, as `METHOD URL`; the bare name when it is not in
+/// the table.
+pub fn replacement_text(name: &str) -> String {
+    ENDPOINTS
+        .iter()
+        .find(|e| e.name == name)
+        .map_or_else(|| name.to_string(), |e| format!("{} {}", e.method, e.url()))
+}
+
 /// The endpoint for this method and path (query ignored; method compared without case).
 pub fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
