@@ -319,8 +319,8 @@ async fn a_body_until_close_and_the_cap() {
     );
 }
 
-#[tokio::test]
-async fn a_reset_mid_response_is_connection_reset() {
+/// A server that starts a response announcing 100 bytes, sends 10, then resets the connection.
+async fn resetting_server() -> SocketAddr {
     let (addr, _) = server(|mut stream| async move {
         let received = read_until_quiet(&mut stream).await;
         stream
@@ -333,6 +333,12 @@ async fn a_reset_mid_response_is_connection_reset() {
         received
     })
     .await;
+    addr
+}
+
+#[tokio::test]
+async fn a_reset_mid_response_is_connection_reset() {
+    let addr = resetting_server().await;
     let req = request("GET", &format!("http://{addr}/"), &[], b"");
     let error = wire::send(&req, &options(3000)).await.unwrap_err();
     assert_eq!(error.kind, TransportErrorKind::ConnectionReset, "{error}");
@@ -340,18 +346,7 @@ async fn a_reset_mid_response_is_connection_reset() {
 
 #[tokio::test]
 async fn the_corrected_replay_maps_broken_answers_too() {
-    let (addr, _) = server(|mut stream| async move {
-        let received = read_until_quiet(&mut stream).await;
-        stream
-            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        stream.set_zero_linger().unwrap();
-        drop(stream);
-        received
-    })
-    .await;
+    let addr = resetting_server().await;
     let req = request("GET", &format!("http://{addr}/"), &[], b"");
     let error = client::send(&req, &options(3000)).await.unwrap_err();
     assert_eq!(error.kind, TransportErrorKind::ConnectionReset, "{error}");

@@ -226,15 +226,7 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
                     "The authorization code is invalid, expired or was used already.",
                 );
             }
-            OAuth2Token {
-                access_token: Secret::new(String::new()),
-                refresh_token: None,
-                scopes: consumer.scopes.clone(),
-                expires_at: None,
-                tenant_ids: vec![demo::TENANT_ID.to_string()],
-                username: consumer.default_username().to_string(),
-                disabled: false,
-            }
+            granted_to(&consumer)
         }
         Some("refresh_token") => {
             let refresh = param("refresh_token").unwrap_or_default();
@@ -262,15 +254,7 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
                 }
             }
         }
-        Some("client_credentials") => OAuth2Token {
-            access_token: Secret::new(String::new()),
-            refresh_token: None,
-            scopes: consumer.scopes.clone(),
-            expires_at: None,
-            tenant_ids: vec![demo::TENANT_ID.to_string()],
-            username: consumer.default_username().to_string(),
-            disabled: false,
-        },
+        Some("client_credentials") => granted_to(&consumer),
         Some(other) => {
             return grant_error(
                 400,
@@ -304,4 +288,18 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
         HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// The template of a token granted to a client by code or by its own credentials: the key's
+/// scopes, the demo organization, the key's default user. The token values are filled in later.
+fn granted_to(consumer: &Consumer) -> OAuth2Token {
+    OAuth2Token {
+        access_token: Secret::new(String::new()),
+        refresh_token: None,
+        scopes: consumer.scopes.clone(),
+        expires_at: None,
+        tenant_ids: vec![demo::TENANT_ID.to_string()],
+        username: consumer.default_username().to_string(),
+        disabled: false,
+    }
 }

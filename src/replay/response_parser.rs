@@ -6,7 +6,7 @@
 //! spaces after header names) and strict where a mistake would change the body (conflicting
 //! Content-Length, a chunk size that is not hex).
 
-use super::{TransportError, TransportErrorKind};
+use super::{CapturedResponse, TransportError, TransportErrorKind};
 use crate::request::Header;
 
 /// The largest response head accepted (status line and headers), per response.
@@ -24,23 +24,8 @@ pub enum ParseState {
     /// A prefix of a valid response: read more.
     Incomplete,
     /// A whole final response (interim `1xx` answers skipped).
-    Complete(ParsedResponse),
-}
-
-/// A final response taken from the buffer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedResponse {
-    /// `HTTP/1.1` or `HTTP/1.0`.
-    pub version: String,
-    pub status: u16,
-    /// The reason phrase as sent (may be empty).
-    pub reason: String,
-    /// Header lines in order and case; a folded value is joined with single spaces.
-    pub headers: Vec<Header>,
-    /// The body, de-chunked, at most `max_body` bytes.
-    pub body: Vec<u8>,
-    /// True when the body was longer than `max_body` and was cut.
-    pub truncated: bool,
+    /// `elapsed` is left at zero: the parser sees bytes, not time; the transport fills it in.
+    Complete(CapturedResponse),
 }
 
 /// The head of one response: status line and headers.
@@ -120,13 +105,14 @@ pub fn parse_response(
             }
         };
         return Ok(match parsed {
-            Some((body, truncated)) => ParseState::Complete(ParsedResponse {
+            Some((body, truncated)) => ParseState::Complete(CapturedResponse {
                 version: head.version,
                 status: head.status,
                 reason: head.reason,
                 headers: head.headers,
                 body,
                 truncated,
+                elapsed: std::time::Duration::ZERO,
             }),
             None => ParseState::Incomplete,
         });
@@ -459,7 +445,7 @@ mod tests {
 
     const MAX: usize = 1 << 20;
 
-    fn complete(buf: &[u8], is_head: bool) -> ParsedResponse {
+    fn complete(buf: &[u8], is_head: bool) -> CapturedResponse {
         match parse_response(buf, is_head, false, MAX) {
             Ok(ParseState::Complete(r)) => r,
             other => panic!("expected a complete response, got {other:?}"),
@@ -475,7 +461,7 @@ mod tests {
 
     /// Every strict prefix is incomplete and the whole is the expected response, whatever the
     /// split: the transport may receive any byte boundary.
-    fn assert_every_split(raw: &[u8], is_head: bool, expected: &ParsedResponse) {
+    fn assert_every_split(raw: &[u8], is_head: bool, expected: &CapturedResponse) {
         for i in 0..raw.len() {
             assert_eq!(
                 parse_response(&raw[..i], is_head, false, MAX),
@@ -489,7 +475,7 @@ mod tests {
     #[test]
     fn content_length_body_at_every_split() {
         let raw = b"HTTP/1.1 411 Length Required\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\nhello";
-        let expected = ParsedResponse {
+        let expected = CapturedResponse {
             version: "HTTP/1.1".into(),
             status: 411,
             reason: "Length Required".into(),
@@ -499,6 +485,7 @@ mod tests {
             ],
             body: b"hello".to_vec(),
             truncated: false,
+            elapsed: std::time::Duration::ZERO,
         };
         assert_every_split(raw, false, &expected);
     }

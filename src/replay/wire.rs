@@ -359,14 +359,9 @@ where
             error.message.push_str(&written);
             Err(error)
         }
-        Ok(Ok(parsed)) => Ok(CapturedResponse {
-            version: parsed.version,
-            status: parsed.status,
-            reason: parsed.reason,
-            headers: parsed.headers,
-            body: parsed.body,
-            truncated: parsed.truncated,
+        Ok(Ok(response)) => Ok(CapturedResponse {
             elapsed,
+            ..response
         }),
     }
 }
@@ -377,7 +372,7 @@ async fn read_response<R: AsyncRead + Unpin>(
     received: &mut Vec<u8>,
     is_head: bool,
     max_body: usize,
-) -> Result<super::response_parser::ParsedResponse, TransportError> {
+) -> Result<CapturedResponse, TransportError> {
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
         let n = match reader.read(&mut chunk).await {
