@@ -82,7 +82,8 @@ pub struct RequestInput {
     /// A header, `Name: value`; repeat for more. Nothing is added for you.
     #[arg(short = 'H', long = "header", value_name = "HEADER")]
     pub headers: Vec<String>,
-    /// The body, as text.
+    /// The body, as text. Sent as given: no Content-Length or Content-Type is added (give them
+    /// with -H as your code sends them, or use --curl for curl's own rules).
     #[arg(
         short = 'd',
         long = "data",

@@ -107,6 +107,9 @@ pub async fn diagnose(
         Some(correction) if failed => Some(send_corrected(correction, settings).await),
         _ => None,
     };
+    if let Some(corrected) = &corrected {
+        findings.extend(revealed_by_the_fix(&findings, corrected));
+    }
     let verdict = verdict(
         &exchange,
         classification.as_ref(),
@@ -164,6 +167,26 @@ async fn send_corrected(correction: Correction, settings: &Settings) -> Correcte
         },
         classification,
     }
+}
+
+/// What the answer to the corrected request tells when it still failed: a fix of one fault often
+/// uncovers the next (a 411 hides a missing permission). Codes already found are not repeated.
+fn revealed_by_the_fix(findings: &[Finding], corrected: &CorrectedExchange) -> Vec<Finding> {
+    let Some(classification) = corrected
+        .classification
+        .as_ref()
+        .filter(|c| c.kind != Kind::Success)
+    else {
+        return Vec::new();
+    };
+    checks::after_response(&corrected.exchange.request, classification)
+        .into_iter()
+        .filter(|f| findings.iter().all(|known| known.code != f.code))
+        .map(|mut f| {
+            f.title = format!("once fixed, the call still fails: {}", f.title);
+            f.evidence("revealed_by", "the corrected request")
+        })
+        .collect()
 }
 
 /// The headers the corrected replay sends: the captured ones reqwest copies, with the `Host` and
@@ -231,7 +254,13 @@ fn verdict(
             " The corrected request succeeded, which confirms the fix.".to_string()
         }
         Some(c) => match (&c.classification, c.exchange.transport_error()) {
-            (Some(cl), _) => format!(" The corrected request still failed ({}).", cl.status),
+            (Some(cl), _) => match &cl.message {
+                Some(message) => format!(
+                    " The corrected request still failed ({}: {message}).",
+                    cl.status
+                ),
+                None => format!(" The corrected request still failed ({}).", cl.status),
+            },
             (None, Some(e)) => format!(" The corrected request got no response ({}).", e.message),
             (None, None) => String::new(),
         },

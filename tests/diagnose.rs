@@ -707,3 +707,69 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
     let b: Value = serde_json::from_slice(&with_secrets.stdout).unwrap();
     assert_eq!(b["corrected"]["succeeded"], true, "{:#}", b["corrected"]);
 }
+
+#[test]
+fn the_fault_that_a_fix_uncovers_is_named_too() {
+    let emulator = Emulator::start();
+    // A GraphQL POST without Content-Length (411) whose token also lacks a scope: the corrected
+    // request gets past the 411 and meets the scope error, which is reported as well.
+    let query = r#"{"query":"{ user { id } freelancerProfileByProfileKey(profileKey: \"~01\") { personalData { firstName } } }"}"#;
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            "https://api.upwork.com/graphql",
+            "-d",
+            query,
+        ])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {}", demo::OAUTH2_LIMITED_TOKEN),
+        ])
+        .args([
+            "-H",
+            "Content-Type: application/json",
+            "-H",
+            &format!("X-Upwork-API-TenantId: {}", demo::TENANT_ID),
+        ])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(b["response"]["status"], 411);
+    let codes: Vec<&str> = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["content-length-missing", "scope-missing"],
+        "{:#}",
+        b["findings"]
+    );
+    let revealed = &b["findings"][1];
+    assert_eq!(revealed["evidence"]["revealed_by"], "the corrected request");
+    assert!(
+        revealed["title"]
+            .as_str()
+            .unwrap()
+            .contains("freelancerProfileByProfileKey"),
+        "{revealed:#}"
+    );
+    assert_eq!(b["corrected"]["succeeded"], false);
+}
