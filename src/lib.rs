@@ -19,6 +19,7 @@ pub mod keycheck;
 pub mod mock;
 pub mod oauth;
 pub mod pipeline;
+pub mod refresh;
 pub mod replay;
 pub mod request;
 pub mod upwork;

@@ -10,6 +10,7 @@ use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Escalation, Finding, Outcome, Severity, Verdict};
+use crate::refresh::{self, RefreshError};
 use crate::replay::{self, CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
 use crate::request::{CapturedRequest, Header, RawUrl};
 
@@ -103,7 +104,11 @@ pub async fn diagnose(
     let failed = classification
         .as_ref()
         .is_none_or(|c| c.kind != Kind::Success);
-    let corrected = match correct::correct(&captured, &findings, credentials) {
+    let mut correction = correct::correct(&captured, &findings, credentials);
+    if failed && findings.iter().any(|f| f.code == "token-expired") {
+        correction = refreshed(&captured, correction, &mut findings, credentials, settings).await;
+    }
+    let corrected = match correction {
         Some(correction) if failed => Some(send_corrected(correction, settings).await),
         _ => None,
     };
@@ -166,6 +171,43 @@ async fn send_corrected(correction: Correction, settings: &Settings) -> Correcte
             result,
         },
         classification,
+    }
+}
+
+/// The correction of a call refused for an expired token: the same call (with any other fix) with
+/// a new access token from the refresh token. A refused refresh is checked like any answer, so an
+/// invalid refresh token is named; without a refresh token the correction stays as it was.
+async fn refreshed(
+    captured: &CapturedRequest,
+    correction: Option<Correction>,
+    findings: &mut Vec<Finding>,
+    credentials: &Credentials,
+    settings: &Settings,
+) -> Option<Correction> {
+    match refresh::access_token(credentials, settings).await {
+        Ok(token) => {
+            let mut correction = correction.unwrap_or_else(|| Correction {
+                request: captured.clone(),
+                changes: Vec::new(),
+            });
+            correction.request = refresh::with_bearer(correction.request, &token);
+            correction.changes.push(
+                "a new access token from the refresh token (grant_type=refresh_token)".to_string(),
+            );
+            Some(correction)
+        }
+        Err(RefreshError::Refused(refusal)) => {
+            let known: Vec<&str> = findings.iter().map(|f| f.code).collect();
+            let refused: Vec<Finding> =
+                checks::after_response(&refusal.request, &refusal.classification)
+                    .into_iter()
+                    .filter(|f| !known.contains(&f.code))
+                    .map(|f| f.evidence("revealed_by", "the refresh of the access token"))
+                    .collect();
+            findings.extend(refused);
+            correction
+        }
+        Err(RefreshError::Missing(_) | RefreshError::NoAnswer(_)) => correction,
     }
 }
 

@@ -773,3 +773,85 @@ fn the_fault_that_a_fix_uncovers_is_named_too() {
     );
     assert_eq!(b["corrected"]["succeeded"], false);
 }
+
+#[test]
+fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_token_is_named() {
+    let emulator = Emulator::start();
+    let query = r#"{"query":"{ user { id } }"}"#;
+    let run = |refresh_token: &str| -> Value {
+        let output = upwork_diag()
+            .args([
+                "diagnose",
+                "-X",
+                "POST",
+                "https://api.upwork.com/graphql",
+                "-d",
+                query,
+            ])
+            .args([
+                "-H",
+                &format!("Content-Length: {}", query.len()),
+                "-H",
+                "Content-Type: application/json",
+            ])
+            .args([
+                "-H",
+                &format!("Authorization: Bearer {}", demo::OAUTH2_EXPIRED_TOKEN),
+            ])
+            .args([
+                "--base-url",
+                &emulator.base_url,
+                "--format",
+                "json",
+                "--no-bundle",
+            ])
+            .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None))
+            .env("UPWORK_REFRESH_TOKEN", refresh_token)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let codes = |b: &Value| -> Vec<String> {
+        b["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let refreshed = run(demo::OAUTH2_EXPIRED_REFRESH_TOKEN);
+    assert_eq!(codes(&refreshed), ["token-expired"]);
+    assert_eq!(
+        refreshed["corrected"]["succeeded"], true,
+        "{:#}",
+        refreshed["corrected"]
+    );
+    let bearer = refreshed["corrected"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "Authorization")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        bearer.starts_with("Bearer [redacted"),
+        "the new access token is a secret too: {bearer}"
+    );
+
+    let refused = run("not-a-refresh-token");
+    assert_eq!(codes(&refused), ["token-expired", "refresh-token-invalid"]);
+    assert_eq!(
+        refused["findings"][1]["evidence"]["revealed_by"],
+        "the refresh of the access token"
+    );
+    assert!(refused["corrected"].is_null());
+}
