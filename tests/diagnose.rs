@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Emulator, RecordingRelay, demo_env, files_under, upwork_diag};
+use common::{Emulator, RecordingRelay, demo_env, files_under, finding_codes, upwork_diag};
 use serde_json::Value;
 use upwork_diag::mock::demo;
 use upwork_diag::oauth::{Keys, SignOptions, authorize, sign_request};
@@ -590,12 +590,7 @@ fn a_401_with_spaces_names_the_mistake_and_the_fix_is_confirmed() {
     );
     let b: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(b["response"]["status"], 401);
-    let codes: Vec<&str> = b["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&b);
     assert_eq!(codes, ["param-encoding", "signature-mismatch"]);
     assert_eq!(b["findings"][0]["evidence"]["parameter"], "q");
     assert_eq!(b["findings"][0]["evidence"]["characters"][0], "+");
@@ -750,12 +745,7 @@ fn the_fault_that_a_fix_uncovers_is_named_too() {
     );
     let b: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(b["response"]["status"], 411);
-    let codes: Vec<&str> = b["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&b);
     assert_eq!(
         codes,
         ["content-length-missing", "scope-missing"],
@@ -817,17 +807,9 @@ fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_tok
         );
         serde_json::from_slice(&output.stdout).unwrap()
     };
-    let codes = |b: &Value| -> Vec<String> {
-        b["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["code"].as_str().unwrap().to_string())
-            .collect()
-    };
 
     let refreshed = run(demo::OAUTH2_EXPIRED_REFRESH_TOKEN);
-    assert_eq!(codes(&refreshed), ["token-expired"]);
+    assert_eq!(finding_codes(&refreshed), ["token-expired"]);
     assert_eq!(
         refreshed["corrected"]["succeeded"], true,
         "{:#}",
@@ -848,7 +830,10 @@ fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_tok
     );
 
     let refused = run("not-a-refresh-token");
-    assert_eq!(codes(&refused), ["token-expired", "refresh-token-invalid"]);
+    assert_eq!(
+        finding_codes(&refused),
+        ["token-expired", "refresh-token-invalid"]
+    );
     assert_eq!(
         refused["findings"][1]["evidence"]["revealed_by"],
         "the refresh of the access token"

@@ -10,13 +10,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn findings_of(stdout: &[u8]) -> Vec<String> {
-    let bundle: serde_json::Value = serde_json::from_slice(stdout).unwrap();
-    bundle["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
+    common::finding_codes(&serde_json::from_slice(stdout).unwrap())
 }
 
 #[test]

@@ -185,3 +185,18 @@ pub fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> 
     }
     files
 }
+
+/// The codes of a bundle's findings, in order.
+pub fn finding_codes(bundle: &serde_json::Value) -> Vec<String> {
+    bundle["findings"]
+        .as_array()
+        .expect("a bundle has a findings list")
+        .iter()
+        .map(|f| {
+            f["code"]
+                .as_str()
+                .expect("a finding has a code")
+                .to_string()
+        })
+        .collect()
+}
