@@ -40,7 +40,11 @@ fn a_pasted_curl_command_reproduces_the_411() {
     // The fixture was signed long ago: its age is noted, the 411 comes before any OAuth check.
     assert_eq!(
         findings_of(&output.stdout),
-        ["content-length-missing", "replay-stale"]
+        [
+            "content-length-missing",
+            "signature-unverified",
+            "replay-stale"
+        ]
     );
     let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(bundle["response"]["status"], 411);
@@ -79,7 +83,11 @@ fn a_raw_request_from_a_file_or_standard_input_reproduces_the_411() {
         );
         assert_eq!(
             findings_of(&output.stdout),
-            ["content-length-missing", "replay-stale"]
+            [
+                "content-length-missing",
+                "signature-unverified",
+                "replay-stale"
+            ]
         );
         let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(

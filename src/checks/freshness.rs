@@ -88,7 +88,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         return;
     }
     if let Some(stale) = findings.iter_mut().find(|f| f.code == "replay-stale") {
-        stale.severity = Severity::Error;
+        stale.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         stale.title = format!(
             "{}: the replay was refused for its age, not for the original fault",
             stale.title

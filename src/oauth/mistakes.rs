@@ -406,18 +406,16 @@ pub(crate) fn find_mistake(
         .into_iter()
         .filter(|k| k.variant_count() > 0)
         .collect();
-    for &kind in &kinds {
-        for variant in 0..kind.variant_count() {
-            let mut client = Client::default();
-            kind.apply(variant, &mut client);
-            if let Some(found) = try_client(&client, &[kind]) {
-                return Some(found);
-            }
-        }
-    }
-    // A client that sent `+` for a space read its query as a form: each mistake again with that
-    // reading, named by the mistake (the reading is reported with it).
+    // A client that sent `+` for a space read its query as a form: first that reading alone, then
+    // each mistake made with it, named by the mistake (the reading is reported with it). Tried
+    // before the mistakes made with Upwork's reading, which can build the same base string (a `+`
+    // left unencoded) but are the less likely story for a query that carries `+`.
     if readings(request).contains(&QueryPlus::Space) {
+        let mut alone = Client::default();
+        MistakeKind::QueryPlusAsSpace.apply(0, &mut alone);
+        if let Some(found) = try_client(&alone, &[MistakeKind::QueryPlusAsSpace]) {
+            return Some(found);
+        }
         for &kind in &kinds {
             if kind == MistakeKind::QueryPlusAsSpace {
                 continue;
@@ -429,6 +427,15 @@ pub(crate) fn find_mistake(
                 if let Some(found) = try_client(&client, &[kind, MistakeKind::QueryPlusAsSpace]) {
                     return Some(found);
                 }
+            }
+        }
+    }
+    for &kind in &kinds {
+        for variant in 0..kind.variant_count() {
+            let mut client = Client::default();
+            kind.apply(variant, &mut client);
+            if let Some(found) = try_client(&client, &[kind]) {
+                return Some(found);
             }
         }
     }
