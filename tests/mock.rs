@@ -605,7 +605,11 @@ async fn http_method_in_a_json_body_or_a_multipart_part_reaches_its_endpoint() {
         &json_headers,
         r#"{"reason_code": "41", "http_method": "delete"}"#,
     );
-    let response = send(&client, &sign(&delete, &full_keys(), SignOptions::default())).await;
+    let response = send(
+        &client,
+        &sign(&delete, &full_keys(), SignOptions::default()),
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(json(response).await["job"]["status"], "cancelled");
 
@@ -671,8 +675,10 @@ async fn a_signature_made_for_the_wrong_origin_is_refused() {
         let authorization = signed.header("authorization").unwrap();
         let answer = raw(
             mock.addr(),
-            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n\r\n")
-                .into_bytes(),
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n\r\n"
+            )
+            .into_bytes(),
         )
         .await;
         assert!(
