@@ -151,6 +151,9 @@ async function nodeUpworkOauth2Calls() {
 
   const good = api(env('OAUTH2_TOKEN'));
   await call('teams', 'accept', (done) => good.client.get('hr/v2/teams', {}, done));
+  // `request` writes the query with the `qs` module: a space as %20.
+  await call('search-with-space', 'accept',
+    (done) => good.client.get('profiles/v2/search/jobs', { q: 'web design' }, done));
   await call('job-update-multipart-http-method', 'accept',
     (done) => good.client.put('hr/v2/jobs/~01demo0001', { title: 'New title' }, done));
   await call('job-delete-multipart-http-method', 'accept',
