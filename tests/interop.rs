@@ -154,33 +154,6 @@ fn demo_keys() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// Which calls of a client a test checks.
-#[derive(Clone, Copy, PartialEq)]
-enum Which {
-    /// Every call whose expectation holds on this branch.
-    Settled,
-    /// Only the calls that need Upwork's reading of a `+` in a URL query (issue 10, item 2),
-    /// landing on `main`: a query `+` for a space, and a `+` in a form body.
-    AwaitingPlusRule,
-}
-
-/// The calls whose expectation depends on the `+` rule (client/name).
-const AWAITING_PLUS_RULE: &[&str] = &[
-    // A `+` for a space in the query: refused by Upwork, accepted by the emulator before the rule.
-    "requests-oauthlib/get-params-space",
-    "requests-oauthlib/get-signature-in-query-space",
-    "python-upwork/search-with-space",
-    "oauth-1.0a/query-URLSearchParams",
-    // A `+` for a space in a form body: accepted by Upwork, an error for the checker before it.
-    "requests-oauthlib/post-form-put",
-    "oauth-1.0a/form-body-URLSearchParams",
-];
-
-/// True for a call whose expectation depends on the `+` rule.
-fn depends_on_plus_rule(call: &Value) -> bool {
-    AWAITING_PLUS_RULE.contains(&label(call).as_str())
-}
-
 fn label(call: &Value) -> String {
     format!(
         "{}/{}",
@@ -283,49 +256,58 @@ fn check_mistake(call: &Value, emulator: &Emulator) {
         .unwrap_or_else(|| panic!("{}: no {expected} in {:#}", label(call), bundle["findings"]));
     assert_eq!(finding["severity"], "error", "{}: {finding:#}", label(call));
     // A named mistake reproduces the captured signature, and a scope is named by the server's own
-    // answer: both are "reproduced" (the level exists once main's evidence model is merged).
+    // answer: both are "reproduced".
     let reproduced = !call["mistake"].is_null() || expected == "scope-missing";
-    if reproduced && let Some(level) = finding.get("evidence_level") {
-        assert_eq!(level, "reproduced", "{}: {finding:#}", label(call));
-    }
-    if expected == "signature-mismatch" || !call["mistake"].is_null() {
+    if reproduced {
         assert_eq!(
-            finding["evidence"]["mistake"],
-            call["mistake"],
+            finding["evidence_level"],
+            "reproduced",
             "{}: {finding:#}",
+            label(call)
+        );
+    }
+    // The mistake is named by the signature finding (its `mistake`), whichever finding leads.
+    if expected == "signature-mismatch" || !call["mistake"].is_null() {
+        let signature = bundle["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "signature-mismatch")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no signature-mismatch in {:#}",
+                    label(call),
+                    bundle["findings"]
+                )
+            });
+        assert_eq!(
+            signature["evidence"]["mistake"],
+            call["mistake"],
+            "{}: {signature:#}",
             label(call)
         );
     }
 }
 
-/// Runs a client against a fresh emulator and checks the calls `which` selects.
-fn check_client(client: Client, extra_args: &[&str], which: Which) {
+/// Runs a client against a fresh emulator and checks every call it made.
+fn check_client(client: Client, extra_args: &[&str]) {
     let emulator = Emulator::start();
     let Some(calls) = client.run(&emulator, extra_args) else {
         return;
     };
-    let mut checked = 0;
     for call in &calls {
-        let awaiting = depends_on_plus_rule(call);
-        if (which == Which::AwaitingPlusRule) != awaiting {
-            continue;
-        }
-        checked += 1;
         if call["expect"] == "accept" {
             check_correct(call);
         } else {
             check_mistake(call, &emulator);
         }
     }
-    if which == Which::Settled {
-        assert!(
-            calls.iter().any(|c| c["expect"] == "accept")
-                && calls.iter().any(|c| c["expect"] == "reject"),
-            "{}: the suite needs correct and broken calls",
-            client.name
-        );
-    }
-    eprintln!("{}: {checked} calls checked", client.name);
+    assert!(
+        calls.iter().any(|c| c["expect"] == "accept")
+            && calls.iter().any(|c| c["expect"] == "reject"),
+        "{}: the suite needs correct and broken calls",
+        client.name
+    );
 }
 
 fn oauthlib() -> Client {
@@ -369,53 +351,30 @@ fn node_upwork_oauth2() -> Client {
 
 #[test]
 fn oauthlib_calls_pass_or_fail_as_they_should() {
-    check_client(oauthlib(), &[], Which::Settled);
+    check_client(oauthlib(), &[]);
 }
 
 #[test]
 fn requests_oauthlib_calls_pass_or_fail_as_they_should() {
-    check_client(requests_oauthlib(), &["requests-oauthlib"], Which::Settled);
+    check_client(requests_oauthlib(), &["requests-oauthlib"]);
 }
 
 #[test]
 fn python_upwork_official_oauth1_binding_calls_pass_or_fail_as_they_should() {
-    check_client(python_upwork(), &["python-upwork"], Which::Settled);
+    check_client(python_upwork(), &["python-upwork"]);
 }
 
 #[test]
 fn python_upwork_oauth2_official_binding_calls_pass_or_fail_as_they_should() {
-    check_client(
-        python_upwork_oauth2(),
-        &["python-upwork-oauth2"],
-        Which::Settled,
-    );
+    check_client(python_upwork_oauth2(), &["python-upwork-oauth2"]);
 }
 
 #[test]
 fn oauth_1_0a_calls_pass_or_fail_as_they_should() {
-    check_client(oauth_1_0a(), &["oauth-1.0a"], Which::Settled);
+    check_client(oauth_1_0a(), &["oauth-1.0a"]);
 }
 
 #[test]
 fn node_upwork_oauth2_official_binding_calls_pass_or_fail_as_they_should() {
-    check_client(
-        node_upwork_oauth2(),
-        &["node-upwork-oauth2"],
-        Which::Settled,
-    );
-}
-
-/// The calls whose verdict needs Upwork's reading of a `+` in a URL query (a literal plus), which
-/// is landing on `main` (issue 10, item 2): run with `--ignored` once it has.
-#[test]
-#[ignore = "needs the `+` rule of issue 10 from main"]
-fn plus_for_a_space_is_refused_in_a_query_and_allowed_in_a_form_body_for_every_client() {
-    check_client(oauthlib(), &[], Which::AwaitingPlusRule);
-    check_client(
-        requests_oauthlib(),
-        &["requests-oauthlib"],
-        Which::AwaitingPlusRule,
-    );
-    check_client(python_upwork(), &["python-upwork"], Which::AwaitingPlusRule);
-    check_client(oauth_1_0a(), &["oauth-1.0a"], Which::AwaitingPlusRule);
+    check_client(node_upwork_oauth2(), &["node-upwork-oauth2"]);
 }

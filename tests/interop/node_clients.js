@@ -83,7 +83,7 @@ async function oauth1aCalls() {
   target = search + '?' + new URLSearchParams({ q: 'web design' }).toString();
   await call('query-URLSearchParams', 'reject',
     { url: UPWORK + search, method: 'GET', data: { q: 'web design' } }, { target },
-    { mistake: 'space-as-plus', code: 'param-encoding' });
+    { mistake: 'query-plus-as-space', code: 'param-encoding' });
   // Mistake: signed for http://.
   target = search + '?q=python';
   await call('signed-as-http', 'reject', { url: 'http://www.upwork.com' + target, method: 'GET' }, { target },

@@ -81,7 +81,9 @@ def main():
         headers = sign(client, "GET", url)
     finally:
         utils.escape = original
-    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="space-as-plus")
+    # Upwork reads the query's `+` as a plus, so the value it signs is `web+design`, which this
+    # client put into its base string without encoding the `+`: `unencoded` reproduces it.
+    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="unencoded")
 
     url = search + "?q=web%20design"
     headers = sign(client, "GET", url, signed_url=url.replace("https://", "http://"))

@@ -111,11 +111,11 @@ def requests_oauthlib_calls(calls):
 
     # Mistake (requests' default): params= encodes a space as `+`, read by Upwork as a plus.
     calls.record("get-params-space", "reject", get(search, params={"q": "web design"}),
-                 mistake="space-as-plus", code="param-encoding")
+                 mistake="query-plus-as-space", code="param-encoding")
     # Mistake (python-upwork#49): with the signature in the query, requests-oauthlib writes the
     # query again with `+` for a space, even when the URL given had %20.
     calls.record("get-signature-in-query-space", "reject", get(search + "?q=web%20design", auth=in_query),
-                 mistake="space-as-plus", code="param-encoding")
+                 mistake="query-plus-as-space", code="param-encoding")
     # Mistake: the wrong consumer secret.
     wrong = OAuth1(env("CONSUMER_KEY"), "not-the-consumer-secret", env("TOKEN"), env("TOKEN_SECRET"))
     calls.record("wrong-consumer-secret", "reject", get(search + "?q=python", auth=wrong),
@@ -155,7 +155,7 @@ def python_upwork_calls(calls):
                  lambda: jobs.Api(good).delete_job("~01demo0001", {"reason_code": "41"}))
     # The binding's default (python-upwork#49): requests writes the space as `+`.
     calls.record("search-with-space", "reject", lambda: search.Api(good).find({"q": "web design"}),
-                 mistake="space-as-plus", code="param-encoding")
+                 mistake="query-plus-as-space", code="param-encoding")
     wrong = client("not-the-consumer-secret")
     calls.record("wrong-consumer-secret", "reject", lambda: wrong.get("/hr/v2/teams"),
                  code="signature-mismatch")
