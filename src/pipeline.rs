@@ -63,6 +63,19 @@ impl CorrectedExchange {
             .as_ref()
             .is_some_and(|c| c.kind == Kind::Success)
     }
+
+    /// What its answer shows, in a few words, honest about what a success confirms.
+    pub fn meaning(&self) -> &'static str {
+        if !self.succeeded() {
+            "the fix is not confirmed"
+        } else if self.fixes == [Fix::Signature] {
+            "the call works once signed correctly (the named mistake rests on the signature reproduced)"
+        } else if self.fixes.len() == 1 {
+            "that fix alone made it succeed: confirmed"
+        } else {
+            "it succeeded with several fixes together: none is confirmed by itself"
+        }
+    }
 }
 
 /// Everything learned about one call.

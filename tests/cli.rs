@@ -19,14 +19,15 @@ fn the_demo_explains_the_three_failures_and_writes_four_bundles() {
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     for expected in [
         "411 Length Required",
-        "explained by content-length-missing",
+        "explained by content-length-missing (confirmed)",
+        "corrected request: 200 OK: that fix alone made it succeed: confirmed",
         "401 Unauthorized: Verification of signature failed.",
-        "explained by signature-mismatch",
+        "explained by signature-mismatch (reproduced)",
         "space-as-plus",
+        "corrected request: 200 OK: the call works once signed correctly",
         "403 Forbidden: This APP has no access to the requested resource",
-        "explained by scope-missing",
+        "explained by scope-missing (reproduced)",
         "GET /api/auth/v1/info.json -> 200 OK",
-        "the fix works",
     ] {
         assert!(
             stdout.contains(expected),

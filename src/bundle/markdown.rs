@@ -132,15 +132,10 @@ pub fn render(bundle: &Bundle) -> String {
             (None, Some(e)) => format!("no response: {}", e.message),
             (None, None) => "not sent".to_string(),
         };
-        let confirmed = if corrected.succeeded {
-            "the fix is confirmed"
-        } else {
-            "not confirmed"
-        };
         let _ = writeln!(
             md,
-            "\nSent `{} {}`: {outcome}; {confirmed}.\n",
-            corrected.method, corrected.url
+            "\nSent `{} {}`: {outcome}; {}.\n",
+            corrected.method, corrected.url, corrected.meaning
         );
     }
 

@@ -119,6 +119,7 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
                 .transport_error()
                 .map(|e| redacted_error(&mut redactor, "corrected transport error", e)),
             succeeded: c.succeeded(),
+            meaning: c.meaning(),
         }
     });
     let findings = diagnosis

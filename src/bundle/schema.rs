@@ -127,8 +127,10 @@ pub struct CorrectedRecord {
     pub body: BodyRecord,
     pub response: Option<ResponseRecord>,
     pub transport_error: Option<TransportError>,
-    /// True when the corrected call succeeded: the fix is confirmed.
+    /// True when the corrected call succeeded.
     pub succeeded: bool,
+    /// What that shows: a fix confirmed alone, several fixes together, or a call signed again.
+    pub meaning: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -269,7 +269,13 @@ fn summary(
         .iter()
         .filter(|f| f.severity == crate::diagnosis::Severity::Error)
     {
-        let _ = writeln!(out, "   explained by {}: {}", finding.code, finding.title);
+        let _ = writeln!(
+            out,
+            "   explained by {} ({}): {}",
+            finding.code,
+            finding.evidence_level.name(),
+            finding.title
+        );
         if !finding.fix.is_empty() {
             let _ = writeln!(out, "   fix: {}", finding.fix);
         }
@@ -281,12 +287,11 @@ fn summary(
             .map_or("no answer".to_string(), |r| {
                 format!("{} {}", r.status, r.reason)
             });
-        let works = if corrected.succeeded() {
-            ": the fix works"
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "   corrected request: {status}{works}");
+        let _ = writeln!(
+            out,
+            "   corrected request: {status}: {}",
+            corrected.meaning()
+        );
     }
     if diagnosis.verdict.outcome == Outcome::Ok {
         let _ = writeln!(out, "   succeeded");

@@ -66,11 +66,11 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
             (None, Some(e)) => format!("no answer ({})", e.message),
             (None, None) => "not sent".into(),
         };
-        let confirmed = if c.succeeded { ": the fix works" } else { "" };
         let _ = writeln!(
             out,
-            "\ncorrected request ({}): {answer}{confirmed}",
-            c.changes.join("; ")
+            "\ncorrected request ({}): {answer}: {}",
+            c.changes.join("; "),
+            c.meaning
         );
     }
     let verdict = match bundle.verdict.outcome {
