@@ -174,8 +174,9 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
     // That a captured signature is too old to replay matters to `diagnose`, which replays; a scan
-    // sends nothing, and every capture older than five minutes would carry it.
-    findings.retain(|f| f.code != "replay-stale");
+    // sends nothing, and every capture older than five minutes would carry it. For the same reason
+    // the undecided clock-or-capture readings of an entry without a send time are left out.
+    findings.retain(|f| f.code != "replay-stale" && !checks::freshness::is_undecided(f));
     // A redactor per entry: what it learns from one call's headers (a bearer token, a cookie)
     // hides that value in the same call's URL, and nothing accumulates over a file of any length.
     let mut redactor = Redactor::new(credentials);
