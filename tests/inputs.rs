@@ -46,7 +46,11 @@ fn a_pasted_curl_command_reproduces_the_411() {
     let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(bundle["response"]["status"], 411);
     assert_eq!(bundle["request"]["source"]["kind"], "curl");
-    assert_eq!(bundle["environment"]["library"]["value"], "MyUpworkApp 1.0");
+    // `MyUpworkApp/1.0 python-requests/2.31.0`: the library, not the application naming itself.
+    assert_eq!(
+        bundle["environment"]["library"]["value"],
+        "python-requests 2.31.0"
+    );
 }
 
 #[test]
