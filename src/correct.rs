@@ -1,67 +1,120 @@
-//! The corrected request: the captured one with the fixes of the findings applied, sent to confirm
-//! that the fix works. Only fixes that can be made without guessing are made.
+//! The corrected request: the captured one with the fixes of the findings that explain the failure
+//! applied, and nothing else that could hide the cause, sent to confirm the fix. Only fixes that
+//! can be made without guessing are made; each change is listed.
 
 use crate::credentials::Credentials;
 use crate::diagnosis::Finding;
 use crate::oauth::{self, SignedRequest};
 use crate::request::{CapturedRequest, Header};
 
+/// The kinds of fix a corrected request can apply; a success confirms a finding only when its fix
+/// was the one applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// The body length declared.
+    Length,
+    /// The query re-encoded per RFC 3986 and the call signed correctly.
+    Signature,
+    /// A fresh nonce and timestamp.
+    Freshness,
+    /// A new OAuth 2 access token.
+    Token,
+}
+
+impl Fix {
+    /// The fix that answers a finding of this code, if the tool can apply one.
+    pub fn for_code(code: &str) -> Option<Fix> {
+        match code {
+            "content-length-missing" | "content-length-mismatch" => Some(Fix::Length),
+            "param-encoding" | "signature-mismatch" => Some(Fix::Signature),
+            "replay-stale" | "nonce-reused" | "timestamp-skew" => Some(Fix::Freshness),
+            "token-expired" => Some(Fix::Token),
+            _ => None,
+        }
+    }
+}
+
 /// A corrected request and what was changed, one line each.
 #[derive(Debug, Clone)]
 pub struct Correction {
     pub request: CapturedRequest,
     pub changes: Vec<String>,
+    /// The fixes applied, each once.
+    pub fixes: Vec<Fix>,
 }
 
-/// The corrected request, or `None` when no finding has a fix this tool can apply.
+impl Correction {
+    pub(crate) fn applied(&mut self, fix: Fix) {
+        if !self.fixes.contains(&fix) {
+            self.fixes.push(fix);
+        }
+    }
+}
+
+/// The corrected request, or `None` when no finding that explains the failure has a fix this tool
+/// can apply.
 pub fn correct(
     captured: &CapturedRequest,
     findings: &[Finding],
     credentials: &Credentials,
 ) -> Option<Correction> {
-    let has = |code: &str| findings.iter().any(|f| f.code == code);
-    let mut request = captured.clone();
-    let mut changes = Vec::new();
+    let needs = |fix: Fix| {
+        findings
+            .iter()
+            .any(|f| f.explains() && Fix::for_code(f.code) == Some(fix))
+    };
+    let mut correction = Correction {
+        request: captured.clone(),
+        changes: Vec::new(),
+        fixes: Vec::new(),
+    };
     let signed = SignedRequest::from_request(captured).ok().flatten();
     let keys = oauth::Keys::from_credentials(credentials).ok();
-
-    let encoding_fault = has("param-encoding") || has("signature-mismatch");
     // A signed request whose parameters change needs a new signature, which needs the secrets.
-    let can_resign = signed.is_none() || keys.is_some();
-    if encoding_fault && can_resign {
-        if let Some(query) = request.url.query() {
+    let can_sign_again = signed.is_some() && keys.is_some();
+
+    if needs(Fix::Signature) && can_sign_again {
+        // Only the query: a `+` in a form body is read as a space by Upwork too.
+        if let Some(query) = correction.request.url.query() {
             let encoded = reencode(query);
             if encoded != query {
-                changes.push(format!("query encoded per RFC 3986: {encoded}"));
-                request.url = request.url.with_query(Some(&encoded));
+                correction
+                    .changes
+                    .push(format!("query encoded per RFC 3986: {encoded}"));
+                correction.request.url = correction.request.url.with_query(Some(&encoded));
             }
         }
-        if request.is_form_body() {
-            let body = String::from_utf8_lossy(&request.body).into_owned();
-            let encoded = reencode(&body);
-            if encoded != body {
-                changes.push(format!("form body encoded per RFC 3986: {encoded}"));
-                request.body = encoded.into_bytes();
-            }
-        }
+        correction.applied(Fix::Signature);
     }
-    let length_fault = has("content-length-missing") || has("content-length-mismatch");
-    if length_fault {
-        changes.push(format!("Content-Length: {}", request.body.len()));
+    if needs(Fix::Length) {
+        correction
+            .changes
+            .push(format!("Content-Length: {}", correction.request.body.len()));
+        correction.applied(Fix::Length);
     }
-    // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay; a
-    // call refused for its age or nonce alone is corrected by that.
-    let freshness_fault = has("replay-stale") || has("nonce-reused") || has("timestamp-skew");
-    let can_sign_again = signed.is_some() && keys.is_some();
-    if changes.is_empty() && !(freshness_fault && can_sign_again) {
+    // A call refused for its age or nonce alone is corrected by a fresh nonce and timestamp.
+    if needs(Fix::Freshness) && can_sign_again {
+        correction.applied(Fix::Freshness);
+    }
+    if correction.fixes.is_empty() {
         return None;
     }
+    let Correction {
+        mut request,
+        mut changes,
+        fixes,
+    } = correction;
+    // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay.
     if let (Some(signed), Some(mut keys)) = (&signed, keys) {
         if signed.token.is_none() {
             keys.token = None;
         }
         request = oauth::sign_request(&request, &keys);
-        changes.push("signed again (fresh nonce and timestamp) with the secrets given".to_string());
+        changes.push(if fixes.contains(&Fix::Signature) {
+            "signed again, correctly, with the secrets given (fresh nonce and timestamp)".to_string()
+        } else {
+            "signed again with the secrets given, for a fresh nonce and timestamp".to_string()
+        });
     }
     let needs_length = ["POST", "PUT", "PATCH"]
         .iter()
@@ -76,7 +129,11 @@ pub fn correct(
             request.body.len().to_string(),
         ));
     }
-    Some(Correction { request, changes })
+    Some(Correction {
+        request,
+        changes,
+        fixes,
+    })
 }
 
 /// A query or form body with each name and value decoded (`+` as a space) and encoded again by

@@ -31,6 +31,8 @@ finding_docs!(
     "content-length-mismatch",
     "param-encoding",
     "signature-mismatch",
+    "signature-unverified",
+    "auth-missing",
     "scope-missing",
     "oauth-params-invalid",
     "timestamp-skew",

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::checks;
 use crate::classify::{self, Classification, Kind};
-use crate::correct::{self, Correction};
+use crate::correct::{self, Correction, Fix};
 use crate::credentials::Credentials;
-use crate::diagnosis::{Escalation, Finding, Outcome, Severity, Verdict};
+use crate::diagnosis::{EvidenceLevel, Escalation, Finding, Outcome, Severity, Verdict};
 use crate::refresh::{self, RefreshError};
 use crate::replay::{self, CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
 use crate::request::{CapturedRequest, Header, RawUrl};
@@ -50,6 +50,8 @@ impl Exchange {
 pub struct CorrectedExchange {
     /// What was changed, one line each.
     pub changes: Vec<String>,
+    /// The kinds of fix applied: a success confirms a finding only when its fix was the only one.
+    pub fixes: Vec<Fix>,
     pub exchange: Exchange,
     pub classification: Option<Classification>,
 }
@@ -114,6 +116,7 @@ pub async fn diagnose(
     };
     if let Some(corrected) = &corrected {
         findings.extend(revealed_by_the_fix(&findings, corrected));
+        confirm(&mut findings, corrected);
     }
     let verdict = verdict(
         &exchange,
@@ -164,6 +167,7 @@ async fn send_corrected(correction: Correction, settings: &Settings) -> Correcte
     let classification = result.as_ref().ok().map(classify::classify);
     CorrectedExchange {
         changes: correction.changes,
+        fixes: correction.fixes,
         exchange: Exchange {
             request,
             sent_headers,
@@ -189,8 +193,10 @@ async fn refreshed(
             let mut correction = correction.unwrap_or_else(|| Correction {
                 request: captured.clone(),
                 changes: Vec::new(),
+                fixes: Vec::new(),
             });
             correction.request = refresh::with_bearer(correction.request, &token);
+            correction.applied(Fix::Token);
             correction.changes.push(
                 "a new access token from the refresh token (grant_type=refresh_token)".to_string(),
             );
@@ -231,6 +237,23 @@ fn revealed_by_the_fix(findings: &[Finding], corrected: &CorrectedExchange) -> V
         .collect()
 }
 
+/// The minimal fix alone turned the failure into a success: the findings it answers are confirmed.
+/// When several fixes were needed together, no single one is confirmed by the success.
+fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
+    let [fix] = corrected.fixes[..] else {
+        return;
+    };
+    if !corrected.succeeded() {
+        return;
+    }
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.explains() && Fix::for_code(f.code) == Some(fix))
+    {
+        finding.raise(EvidenceLevel::Confirmed);
+    }
+}
+
 /// The headers the corrected replay sends: the captured ones reqwest copies, with the `Host` and
 /// body framing that reqwest writes itself.
 fn corrected_headers(request: &CapturedRequest) -> Vec<Header> {
@@ -255,34 +278,96 @@ fn corrected_headers(request: &CapturedRequest) -> Vec<Header> {
 }
 
 fn has_error(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.severity == Severity::Error)
+    findings.iter().any(Finding::explains)
+}
+
+/// What the tool lacked to decide, from the inconclusive findings: their fixes say what to give.
+fn missing(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.evidence_level == EvidenceLevel::Inconclusive)
+        .collect()
 }
 
 fn offline_verdict(findings: &[Finding]) -> Verdict {
     if has_error(findings) {
-        let codes = codes_of(findings, Severity::Error);
+        let codes = explaining_codes(findings);
         Verdict {
             outcome: Outcome::Explained,
             summary: format!("Checked offline, nothing sent: this call will fail ({codes})."),
             escalation: None,
         }
     } else {
+        let unchecked = missing(findings);
+        let summary = if unchecked.is_empty() {
+            "Checked offline, nothing sent: no problem found in the request.".to_string()
+        } else {
+            format!(
+                "Checked offline, nothing sent: no problem found, but not everything could be checked ({}).",
+                codes_of(unchecked.into_iter())
+            )
+        };
         Verdict {
             outcome: Outcome::Ok,
-            summary: "Checked offline, nothing sent: no problem found in the request.".to_string(),
+            summary,
             escalation: None,
         }
     }
 }
 
-fn codes_of(findings: &[Finding], severity: Severity) -> String {
-    let mut codes: Vec<&str> = findings
+/// The codes of the findings that explain the failure, with the evidence of each.
+fn explaining_codes(findings: &[Finding]) -> String {
+    let mut codes: Vec<String> = findings
         .iter()
-        .filter(|f| f.severity == severity)
-        .map(|f| f.code)
+        .filter(|f| f.explains())
+        .map(|f| format!("{}, {}", f.code, f.evidence_level.name()))
         .collect();
     codes.dedup();
+    codes.join("; ")
+}
+
+fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
+    let mut codes: Vec<&str> = findings.map(|f| f.code).collect();
+    codes.dedup();
     codes.join(", ")
+}
+
+/// What the corrected request showed, in one sentence, honest about what it confirms.
+fn confirmation_text(corrected: &CorrectedExchange) -> String {
+    if corrected.succeeded() {
+        return if corrected.fixes.len() == 1 {
+            format!(
+                " The corrected request, changed only by that fix ({}), succeeded: confirmed.",
+                corrected.changes.join("; ")
+            )
+        } else {
+            format!(
+                " The corrected request succeeded with {} changes made together ({}); no single one is confirmed by itself.",
+                corrected.changes.len(),
+                corrected.changes.join("; ")
+            )
+        };
+    }
+    match (&corrected.classification, corrected.exchange.transport_error()) {
+        (Some(cl), _) => match &cl.message {
+            Some(message) => format!(
+                " The corrected request still failed ({}: {message}).",
+                cl.status
+            ),
+            None => format!(" The corrected request still failed ({}).", cl.status),
+        },
+        (None, Some(e)) => format!(" The corrected request got no response ({}).", e.message),
+        (None, None) => String::new(),
+    }
+}
+
+/// True for the answers an inconclusive finding (an unchecked signature, an unknown send time) can
+/// bear on: Upwork's refusals of the credentials.
+fn bears_on_credentials(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::SignatureRejected | Kind::Unauthorized | Kind::TimestampOrNonceRejected
+    )
 }
 
 fn verdict(
@@ -291,30 +376,16 @@ fn verdict(
     findings: &[Finding],
     corrected: Option<&CorrectedExchange>,
 ) -> Verdict {
-    let confirmation = match corrected {
-        Some(c) if c.succeeded() => {
-            " The corrected request succeeded, which confirms the fix.".to_string()
-        }
-        Some(c) => match (&c.classification, c.exchange.transport_error()) {
-            (Some(cl), _) => match &cl.message {
-                Some(message) => format!(
-                    " The corrected request still failed ({}: {message}).",
-                    cl.status
-                ),
-                None => format!(" The corrected request still failed ({}).", cl.status),
-            },
-            (None, Some(e)) => format!(" The corrected request got no response ({}).", e.message),
-            (None, None) => String::new(),
-        },
-        None => String::new(),
-    };
+    let confirmation = corrected.map(confirmation_text).unwrap_or_default();
     let Some(classification) = classification else {
         let error = exchange
             .transport_error()
             .expect("an exchange without a response has an error");
         // A body shorter than its Content-Length makes the server wait: the timeout is explained.
         let explained_hang = error.kind == TransportErrorKind::Timeout
-            && findings.iter().any(|f| f.code == "content-length-mismatch");
+            && findings
+                .iter()
+                .any(|f| f.code == "content-length-mismatch" && f.explains());
         return if explained_hang {
             Verdict {
                 outcome: Outcome::Explained,
@@ -336,7 +407,7 @@ fn verdict(
         };
     };
     if classification.kind == Kind::Success {
-        let warnings = codes_of(findings, Severity::Warning);
+        let warnings = codes_of(findings.iter().filter(|f| f.severity == Severity::Warning));
         let summary = if warnings.is_empty() {
             format!("The call succeeded ({}).", classification.status)
         } else {
@@ -355,23 +426,40 @@ fn verdict(
         Some(m) => format!("{} {}", classification.status, m),
         None => classification.status.to_string(),
     };
+    let unchecked = missing(findings);
     if has_error(findings) {
         Verdict {
             outcome: Outcome::Explained,
             summary: format!(
                 "The call failed ({answer}): {}.{confirmation}",
-                codes_of(findings, Severity::Error)
+                explaining_codes(findings)
+            ),
+            escalation: None,
+        }
+    } else if !unchecked.is_empty() && bears_on_credentials(classification.kind) {
+        let what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        Verdict {
+            outcome: Outcome::Inconclusive,
+            summary: format!(
+                "The call failed ({answer}) and the tool lacks what it needs to tell why ({}). {}{confirmation}",
+                codes_of(unchecked.into_iter()),
+                what.join(" ")
             ),
             escalation: None,
         }
     } else {
+        let not_checked = if unchecked.is_empty() {
+            String::new()
+        } else {
+            format!(" (not checked: {})", codes_of(unchecked.into_iter()))
+        };
         Verdict {
             outcome: Outcome::Unexplained,
             summary: format!(
                 "The call failed ({answer}) and no known cause explains it.{confirmation}"
             ),
             escalation: Some(Escalation::tech_support(format!(
-                "Upwork answered {answer}; the request passed every check of this tool."
+                "Upwork answered {answer}; the request passed every check of this tool{not_checked}."
             ))),
         }
     }

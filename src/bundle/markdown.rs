@@ -104,11 +104,20 @@ pub fn render(bundle: &Bundle) -> String {
     }
     for finding in &bundle.findings {
         let _ = writeln!(md, "### `{}`: {}\n", finding.code, finding.title);
+        let _ = writeln!(
+            md,
+            "Severity: {}. Evidence: {}.\n",
+            severity_name(finding.severity),
+            evidence_text(finding.evidence_level)
+        );
         if !finding.detail.is_empty() {
             let _ = writeln!(md, "{}\n", finding.detail);
         }
         if !finding.fix.is_empty() {
             let _ = writeln!(md, "**Fix:** {}\n", finding.fix);
+        }
+        if let Some(source) = finding.source {
+            let _ = writeln!(md, "**Source of the rule:** {source}\n");
         }
         let _ = writeln!(md, "More: `upwork-diag explain {}`\n", finding.code);
     }
@@ -161,7 +170,31 @@ fn outcome_label(bundle: &Bundle) -> &'static str {
         crate::diagnosis::Outcome::Explained => "failed, explained",
         crate::diagnosis::Outcome::Unexplained => "failed, unexplained: escalate",
         crate::diagnosis::Outcome::NoResponse => "no response",
+        crate::diagnosis::Outcome::Inconclusive => "failed, inconclusive: something is missing",
     }
+}
+
+fn severity_name(severity: crate::diagnosis::Severity) -> &'static str {
+    match severity {
+        crate::diagnosis::Severity::Error => "error",
+        crate::diagnosis::Severity::Warning => "warning",
+        crate::diagnosis::Severity::Info => "info",
+    }
+}
+
+/// The evidence level with what it means, for a reader who has not seen the levels before.
+fn evidence_text(level: crate::diagnosis::EvidenceLevel) -> String {
+    use crate::diagnosis::EvidenceLevel;
+    let meaning = match level {
+        EvidenceLevel::Confirmed => "the minimal fix alone turned the failure into a success",
+        EvidenceLevel::Reproduced => {
+            "this call's own evidence: the mistake reproduces the signature, or Upwork's answer names it"
+        }
+        EvidenceLevel::Documented => "Upwork's documentation or a public report says such a call is refused",
+        EvidenceLevel::Risk => "a pattern that can break, with no evidence that Upwork refuses it",
+        EvidenceLevel::Inconclusive => "the tool lacks what it needs to decide; the fix says what to give",
+    };
+    format!("{} ({meaning})", level.name())
 }
 
 fn known(value: &Option<String>) -> String {

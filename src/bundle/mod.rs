@@ -338,6 +338,12 @@ fn routing(outcome: Outcome, findings: &[crate::diagnosis::Finding]) -> Routing 
                    contacting Upwork support."
                 .into(),
         },
+        Outcome::Inconclusive => Routing {
+            route: "developer",
+            note: "The tool lacks what it needs to decide (the findings say what: a secret, the send time): \
+                   run it again with that before contacting Upwork support. Nothing is escalated."
+                .into(),
+        },
         Outcome::Unexplained => Routing {
             route: "tech-support",
             note: "Nothing explains the failure: escalate to Tech Support with the \"API to Tech Support\" macro \

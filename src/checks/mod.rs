@@ -1,5 +1,6 @@
 //! The checks: one file each, from the request (and the answer, when there is one) to findings.
 
+pub mod auth;
 pub mod content_length;
 pub mod freshness;
 pub mod oauth2;
@@ -10,7 +11,7 @@ pub mod upwork_errors;
 
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
-use crate::diagnosis::{Finding, Severity};
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
 use crate::oauth::SignedRequest;
 use crate::request::CapturedRequest;
 
@@ -24,10 +25,12 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     ));
     match signed {
         Ok(Some(signed)) => {
-            findings.extend(signature::check(&signed, credentials));
+            let (outcome, signature_findings) = signature::check(&signed, credentials);
+            weigh_query_spaces(&mut findings, outcome, &signature_findings);
+            findings.extend(signature_findings);
             findings.extend(freshness::check(&signed, request.time, chrono::Utc::now()));
         }
-        Ok(None) => {}
+        Ok(None) => findings.extend(auth::before_sending(request)),
         Err(error) => findings.push(
             Finding::new("oauth-params-invalid", Severity::Error, "The OAuth parameters cannot be read")
                 .detail(error.0.clone())
@@ -40,8 +43,52 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     findings
 }
 
+/// With the secrets, the signature check is the authority on the FAQ's `+`: a space sent as `+` in
+/// the query is the cause only when the mistake that reproduces the signature is reading it as a
+/// space. A signature that is right as Upwork reads the query (the `+` signed as a plus), or wrong for
+/// another reason, leaves the `+` a warning.
+fn weigh_query_spaces(
+    findings: &mut [Finding],
+    outcome: signature::Outcome,
+    signature_findings: &[Finding],
+) {
+    let plus_reproduced = signature_findings.iter().any(|f| {
+        f.evidence_level == EvidenceLevel::Reproduced
+            && f.evidence
+                .get("mistakes")
+                .and_then(|m| m.as_array())
+                .is_some_and(|m| m.iter().any(|k| k == "query-plus-as-space"))
+    });
+    for finding in findings
+        .iter_mut()
+        .filter(|f| param_encoding::is_query_space(f))
+    {
+        match outcome {
+            signature::Outcome::Unverified => {}
+            signature::Outcome::Wrong if plus_reproduced => {
+                finding.raise(EvidenceLevel::Reproduced);
+                finding.detail.push_str(
+                    " Signing the call again with the query read as a form (the `+` as a space) reproduces the captured signature: that is how this client signed it.",
+                );
+            }
+            signature::Outcome::Wrong => {
+                finding.set_level(EvidenceLevel::Risk);
+                finding.detail.push_str(
+                    " It is not what broke this signature: reading the `+` as a space does not reproduce it (see signature-mismatch).",
+                );
+            }
+            signature::Outcome::Verified => {
+                finding.set_level(EvidenceLevel::Risk);
+                finding.detail.push_str(
+                    " The signature is right as Upwork reads the query, with the `+` as a plus: the call is accepted, and the value Upwork sees holds a `+`, not a space.",
+                );
+            }
+        }
+    }
+}
+
 /// The checks that read the answer: they turn what the server said into the finding that explains
-/// it, and weigh the static findings by it.
+/// it, and weigh the static findings by it. Each is Upwork's own answer naming the cause.
 pub fn after_response(request: &CapturedRequest, classification: &Classification) -> Vec<Finding> {
     let mut findings = Vec::new();
     if classification.kind == Kind::NoAccess {
@@ -49,18 +96,43 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     }
     findings.extend(oauth2::after_response(request, classification));
     findings.extend(upwork_errors::after_response(request, classification));
+    for finding in &mut findings {
+        if finding.severity == Severity::Error {
+            finding.raise(EvidenceLevel::Reproduced);
+        }
+    }
     findings
 }
 
-/// Weighs the static findings by the answer: a 401 for the signature makes the encoding warnings
-/// its likely cause; a timestamp or nonce refusal is read with the call's age.
+/// Weighs the static findings by the answer: the refusal a finding predicted makes it reproduced;
+/// a timestamp or nonce refusal is read with the call's age; an answer that contradicts a finding
+/// takes its error away.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     freshness::weigh(findings, classification);
     oauth2::weigh(findings, classification);
     upwork_errors::weigh(findings, classification);
-    if classification.kind == Kind::SignatureRejected {
-        for finding in findings.iter_mut().filter(|f| f.code == "param-encoding") {
-            finding.severity = Severity::Error;
+    let predicted = |code: &str| match classification.kind {
+        Kind::LengthRequired => code.starts_with("content-length-"),
+        // Upwork's reading of the query, computed with the secrets, predicted this refusal.
+        Kind::SignatureRejected => code == "signature-mismatch" || code == "auth-missing",
+        Kind::Unauthorized => code == "auth-missing",
+        _ => false,
+    };
+    for finding in findings.iter_mut() {
+        if finding.explains()
+            && finding.evidence_level < EvidenceLevel::Reproduced
+            && predicted(finding.code)
+        {
+            finding.raise(EvidenceLevel::Reproduced);
+        }
+    }
+    // Upwork accepted what a finding said it would refuse: the finding was wrong for this call.
+    if classification.kind == Kind::Success {
+        for finding in findings.iter_mut().filter(|f| f.explains()) {
+            finding.set_level(EvidenceLevel::Risk);
+            finding
+                .detail
+                .push_str(" Upwork accepted the call all the same, so this did not make it fail.");
         }
     }
 }

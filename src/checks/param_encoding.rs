@@ -1,13 +1,21 @@
 //! Parameter encoding: OAuth 1.0 wants every parameter RFC 3986 encoded (a space is `%20`, never
 //! `+` or raw). Found from the captured text alone, without any secret.
+//!
+//! Only one pattern is known to be refused by Upwork: a space sent as `+` (or raw) in the URL query
+//! of a signed call, which Upwork reads as a plus (the API FAQ, python-upwork#49). That is an error
+//! on documented evidence until the signature check, given the secrets, decides (see
+//! [`super::signature`]). Everything else (a `+` in a form body, lowercase hex, reserved characters
+//! left raw) is a risk: a warning, never an error.
 
-use crate::diagnosis::{Finding, Severity};
+use super::signature::PLUS_SOURCE;
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
 use crate::oauth::{EncodingIssue, EncodingProblem, encoding_problems};
 use crate::oauth::{ParamLocation, SignedRequest};
 use crate::request::CapturedRequest;
 
-/// One finding per parameter that is not RFC 3986 encoded. They are errors for a signed request
-/// (the server signs the decoded values again and gets another signature) and warnings otherwise.
+/// One finding per parameter that is not RFC 3986 encoded: an error (documented) for a space sent
+/// as `+` or raw in the query of a signed call, a warning for other problems of a signed call, a note
+/// otherwise.
 pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<Finding> {
     let severity = if signed.is_some() {
         Severity::Warning
@@ -27,24 +35,31 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
                 .push_str(&format!(" Also: {}.", describe(&problem)));
             continue;
         }
-        let severity = if signed.is_some() && weighs_on_signature(problem.issue) {
-            Severity::Error
-        } else {
-            severity
-        };
-        findings.push(
+        let refused = signed.is_some() && is_refused_by_upwork(problem.location, problem.issue);
+        let severity = if refused { Severity::Error } else { severity };
+        let mut finding =
             Finding::new("param-encoding", severity, format!("The {key} is not RFC 3986 encoded: {}", problem.issue.describe()))
                 .detail(format!(
                     "{}: `{}={}`. {}",
                     key,
                     problem.name,
                     problem.raw_value,
-                    if signed.is_some() {
-                        "Upwork decodes the parameters and signs them again the RFC 3986 way; a client that signed them another way gets 401 Verification of signature failed."
+                    if refused {
+                        "Upwork reads a `+` in the query as a plus, not a space; a client that signed it as a space gets 401 Verification of signature failed."
+                    } else if signed.is_some() {
+                        "Upwork is not known to refuse this; it matters only to a client that signed the parameters in another form than it sent them."
                     } else {
                         "Servers may read it differently from what was meant."
                     }
-                ))
+                ));
+        if refused {
+            finding = finding
+                .level(EvidenceLevel::Documented)
+                .source(PLUS_SOURCE)
+                .evidence(QUERY_SPACE, true);
+        }
+        findings.push(
+            finding
                 .fix(fix(problem.issue))
                 .evidence("parameter_at", key.clone())
                 .evidence("location", serde_json::to_value(problem.location).unwrap_or_default())
@@ -57,13 +72,20 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
     findings
 }
 
-/// The issues that break a signature on their own in practice: `+` and raw spaces are decoded
-/// differently by the two sides. Others (lowercase hex) only break clients that sign the raw text.
-fn weighs_on_signature(issue: EncodingIssue) -> bool {
-    matches!(
-        issue,
-        EncodingIssue::PlusForSpace | EncodingIssue::RawSpace | EncodingIssue::DoubleEncoded
-    )
+/// The one pattern Upwork is known to refuse: a space as `+` (or raw) in the URL query, which it
+/// reads differently from the clients that write it. A `+` in a form body is read as a space by form
+/// decoders on both sides; nothing shows Upwork refusing it.
+fn is_refused_by_upwork(location: ParamLocation, issue: EncodingIssue) -> bool {
+    location == ParamLocation::Query
+        && matches!(issue, EncodingIssue::PlusForSpace | EncodingIssue::RawSpace)
+}
+
+/// The evidence key that marks a space sent as `+` or raw in the query of a signed call.
+const QUERY_SPACE: &str = "query_space_read_as_plus_by_upwork";
+
+/// True for a `param-encoding` finding about a space in the query of a signed call (the FAQ's 401).
+pub fn is_query_space(finding: &Finding) -> bool {
+    finding.code == "param-encoding" && finding.evidence.contains_key(QUERY_SPACE)
 }
 
 fn describe(problem: &EncodingProblem) -> String {

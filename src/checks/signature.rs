@@ -1,20 +1,42 @@
-//! The OAuth 1.0 signature, recomputed with the developer's secrets; when it differs, the known
-//! mistake that reproduces the captured one is named.
+//! The OAuth 1.0 signature, recomputed with the developer's secrets as Upwork computes it; when it
+//! differs, the known mistake that reproduces the captured one is named. Without the secrets it
+//! needs, the check says so instead of guessing.
 
-use crate::credentials::Credentials;
-use crate::diagnosis::{Finding, Severity};
-use crate::oauth::{self, SignedRequest};
+use crate::credentials::{self, Credentials};
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::oauth::{self, MistakeKind, SignedRequest};
 
-/// Recomputes the signature. Nothing is said when no secret is at hand (the check cannot run) or
-/// the signature is right.
-pub fn check(signed: &SignedRequest, credentials: &Credentials) -> Vec<Finding> {
-    let Some(consumer_secret) = credentials.consumer_secret.as_ref() else {
-        return Vec::new();
+/// What the signature check concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Recomputed and equal to the captured one.
+    Verified,
+    /// Recomputed and different; the mistakes that reproduce it, if any were found.
+    Wrong,
+    /// Not recomputed: a secret it needs was not given.
+    Unverified,
+}
+
+/// Recomputes the signature. Nothing is said when it is right; `signature-unverified` (inconclusive)
+/// when a secret it needs is missing: the consumer secret always, the token secret when the call
+/// carries a token (signing with an empty token secret would accuse a correct call).
+pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec<Finding>) {
+    let has_token = signed.token.as_deref().is_some_and(|t| !t.is_empty());
+    let missing: Vec<&str> = [
+        (credentials.consumer_secret.is_none()).then_some(credentials::CONSUMER_SECRET),
+        (has_token && credentials.token_secret.is_none()).then_some(credentials::TOKEN_SECRET),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (Some(consumer_secret), true) = (credentials.consumer_secret.as_ref(), missing.is_empty())
+    else {
+        return (Outcome::Unverified, vec![unverified(&missing)]);
     };
     let token_secret = credentials.token_secret.as_ref().map_or("", |s| s.expose());
     let verification = oauth::verify(signed, consumer_secret.expose(), token_secret);
     if verification.ok {
-        return Vec::new();
+        return (Outcome::Verified, Vec::new());
     }
     let mistake = oauth::find_mistake(signed, consumer_secret.expose(), token_secret);
     let mut finding = Finding::new(
@@ -36,6 +58,15 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> Vec<Finding> 
     .evidence("expected_base_string", verification.base_string.clone());
     match mistake {
         Some(m) => {
+            // Signing again as the named mistake yields the captured signature byte for byte.
+            finding.set_level(EvidenceLevel::Reproduced);
+            finding = finding.evidence(
+                "mistakes",
+                m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            );
+            if m.kinds.contains(&MistakeKind::QueryPlusAsSpace) {
+                finding = finding.source(PLUS_SOURCE);
+            }
             let diff = oauth::first_difference(&m.client_base_string, &verification.base_string);
             finding = finding
                 .detail(format!(
@@ -46,7 +77,7 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> Vec<Finding> 
                         " The base strings first differ at byte {at}."
                     ))
                 ))
-                .fix(mistake_fix(m.name))
+                .fix(mistakes_fix(&m.kinds))
                 .evidence("mistake", m.name)
                 .evidence("client_base_string", m.client_base_string)
                 .evidence("first_difference_at", diff);
@@ -54,9 +85,9 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> Vec<Finding> 
         None => {
             finding = finding
                 .detail(
-                    "The signature was computed again with the secrets given and differs. None of the \
-                     known client mistakes reproduces it: the likeliest cause is a different consumer \
-                     or token secret than the one given here.",
+                    "The signature was computed again with the secrets given, as Upwork computes it, and \
+                     differs. None of the known client mistakes reproduces it: the likeliest cause is a \
+                     different consumer or token secret than the one given here.",
                 )
                 .fix(
                     "Check that the consumer secret and token secret are the ones of this key and token, \
@@ -64,12 +95,45 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> Vec<Finding> 
                 );
         }
     }
-    vec![finding]
+    (Outcome::Wrong, vec![finding])
+}
+
+/// Where the rule that Upwork reads a `+` in the query as a plus comes from.
+pub const PLUS_SOURCE: &str = "Upwork API FAQ (\"The call fails with status 401 if there are spaces in the parameter using OAuth\": encode per RFC 1738, urllib.quote, rawurlencode) and python-upwork#49 (a query sent with `+` for spaces refused with \"Verification of signature failed\", the same call with %20 accepted)";
+
+fn unverified(missing: &[&str]) -> Finding {
+    let names = missing.join(" and ");
+    Finding::new(
+        "signature-unverified",
+        Severity::Warning,
+        format!("The OAuth 1.0 signature was not checked: {names} not given"),
+    )
+    .level(EvidenceLevel::Inconclusive)
+    .detail(format!(
+        "Checking the signature means computing it again, as Upwork does, with the consumer secret and \
+         (for a call carrying oauth_token) the token secret. {names} {} not given, so whether the \
+         signature is right is not known here.",
+        if missing.len() > 1 { "were" } else { "was" }
+    ))
+    .fix(format!(
+        "Give {names} in the environment (or as NAME=value lines in a file passed with --secrets-file), \
+         then run the same command again: the signature is then recomputed and, when it is wrong, the \
+         mistake that produced it is named."
+    ))
+    .evidence("missing", missing.to_vec())
+}
+
+/// What to change for the mistakes found (one, or two made together).
+fn mistakes_fix(kinds: &[MistakeKind]) -> String {
+    let mut fixes: Vec<String> = kinds.iter().map(|k| mistake_fix(k.name())).collect();
+    fixes.dedup();
+    fixes.join(" ")
 }
 
 /// What to change for a named mistake.
 fn mistake_fix(name: &str) -> String {
     match name {
+        "query-plus-as-space" => "Send spaces in the query as %20, never `+`: Upwork reads a `+` in the query as a plus. Build the query with an RFC 3986 encoder (`urllib.parse.quote` in Python 3, `rawurlencode` in PHP, `encodeURIComponent` in JavaScript); with requests or the official Python binding, pre-quote the value (python-upwork#49) so no `+` reaches the URL.".into(),
         "space-as-plus" => "Encode spaces as %20 (RFC 3986: `rawurlencode`, `urllib.parse.quote`), never as `+`, both in the URL and in the base string.".into(),
         "double-encoded" => "Encode each parameter exactly once when building the base string: decode values taken from a URL first.".into(),
         "unencoded" => "Percent-encode every parameter name and value (RFC 3986) before joining them into the base string.".into(),

@@ -43,12 +43,21 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        let _ = writeln!(out, "\n{label}[{}]: {}", finding.code, finding.title);
+        let _ = writeln!(
+            out,
+            "\n{label}[{}] ({}): {}",
+            finding.code,
+            finding.evidence_level.name(),
+            finding.title
+        );
         if !finding.detail.is_empty() {
             let _ = writeln!(out, "  {}", finding.detail);
         }
         if !finding.fix.is_empty() {
             let _ = writeln!(out, "  fix: {}", finding.fix);
+        }
+        if let Some(source) = finding.source {
+            let _ = writeln!(out, "  source: {source}");
         }
     }
     if let Some(c) = &bundle.corrected {
@@ -72,6 +81,7 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
         Outcome::Explained => "failed, explained",
         Outcome::Unexplained => "failed, unexplained",
         Outcome::NoResponse => "no response",
+        Outcome::Inconclusive => "failed, inconclusive",
     };
     let _ = writeln!(out, "\nverdict: {verdict}: {}", bundle.verdict.summary);
     if let Some(escalation) = &bundle.verdict.escalation {

@@ -125,6 +125,16 @@ pub(crate) enum HexCase {
     All,
 }
 
+/// How a client reads a `+` in the URL query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub(crate) enum QueryPlus {
+    /// As a literal plus, as Upwork does.
+    #[default]
+    Literal,
+    /// As a space, as HTML forms and RFC 5849's decoding do.
+    Space,
+}
+
 /// How a client orders the parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub(crate) enum Order {
@@ -138,7 +148,8 @@ pub(crate) enum Order {
     Decoded,
 }
 
-/// Every choice a client makes while building a base string. The default follows RFC 5849.
+/// Every choice a client makes while building a base string. The default follows RFC 5849 as Upwork
+/// applies it: a `+` in the query is a literal plus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Recipe {
     pub method: MethodCase,
@@ -146,6 +157,7 @@ pub(crate) struct Recipe {
     pub keep_default_port: bool,
     pub path: PathMode,
     pub query: bool,
+    pub query_plus: QueryPlus,
     pub form: bool,
     pub unsigned_body: bool,
     pub version: Version,
@@ -162,6 +174,7 @@ impl Default for Recipe {
             keep_default_port: false,
             path: PathMode::AsIs,
             query: true,
+            query_plus: QueryPlus::Literal,
             form: true,
             unsigned_body: false,
             version: Version::AsSent,
@@ -234,7 +247,11 @@ impl Recipe {
         }
         let mut others: Vec<(String, String)> = Vec::new();
         if self.query {
-            others.extend(request.query_params.iter().cloned());
+            let query = match (self.query_plus, &request.query_params_as_form) {
+                (QueryPlus::Space, Some(as_form)) => as_form,
+                _ => &request.query_params,
+            };
+            others.extend(query.iter().cloned());
         }
         if self.form {
             others.extend(request.form_params.iter().cloned());

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::base_string::{
-    HexCase, MethodCase, Order, PathMode, Recipe, Scheme, ValueEncoding, Version,
+    HexCase, MethodCase, Order, PathMode, QueryPlus, Recipe, Scheme, ValueEncoding, Version,
 };
 use super::encode::encode;
 use super::signature::{KeyMode, sign_with_key};
@@ -31,6 +31,8 @@ pub enum MistakeKind {
     PlaintextVsHmac,
     LowercaseHex,
     TokenSecretOmitted,
+    /// A space sent as `+` in the URL query and signed as a space: Upwork reads the `+` as a plus.
+    QueryPlusAsSpace,
     /// The signature was right but sent unencoded in a query or form, so its `+` arrived as a
     /// space (or sent encoded twice). Not a way of building the base string: checked apart.
     SignatureNotEncoded,
@@ -53,6 +55,7 @@ enum Dimension {
     Version,
     SignatureMethod,
     Transport,
+    QueryReading,
 }
 
 /// How a client signs: how it builds the base string and the key, and which method it runs.
@@ -66,7 +69,7 @@ struct Client {
 
 impl MistakeKind {
     /// Every mistake, in the order the search tries them.
-    pub const ALL: [MistakeKind; 18] = [
+    pub const ALL: [MistakeKind; 19] = [
         MistakeKind::SpaceAsPlus,
         MistakeKind::DoubleEncoded,
         MistakeKind::Unencoded,
@@ -84,6 +87,7 @@ impl MistakeKind {
         MistakeKind::PlaintextVsHmac,
         MistakeKind::LowercaseHex,
         MistakeKind::TokenSecretOmitted,
+        MistakeKind::QueryPlusAsSpace,
         MistakeKind::SignatureNotEncoded,
     ];
 
@@ -107,6 +111,7 @@ impl MistakeKind {
             MistakeKind::PlaintextVsHmac => "plaintext-vs-hmac",
             MistakeKind::LowercaseHex => "lowercase-hex",
             MistakeKind::TokenSecretOmitted => "token-secret-omitted",
+            MistakeKind::QueryPlusAsSpace => "query-plus-as-space",
             MistakeKind::SignatureNotEncoded => "signature-not-encoded",
         }
     }
@@ -166,6 +171,9 @@ impl MistakeKind {
             MistakeKind::TokenSecretOmitted => {
                 "The client left the token secret out of the signing key."
             }
+            MistakeKind::QueryPlusAsSpace => {
+                "The client sent a space as '+' in the URL query and signed it as a space; Upwork reads a '+' in the query as a literal plus, so its base string differs."
+            }
             MistakeKind::SignatureNotEncoded => {
                 "The signature was right but was not percent-encoded where it travels (a '+' in the query or form arrives as a space), or was encoded twice."
             }
@@ -190,6 +198,7 @@ impl MistakeKind {
             MistakeKind::VersionAdded | MistakeKind::VersionDropped => Dimension::Version,
             MistakeKind::PlaintextVsHmac => Dimension::SignatureMethod,
             MistakeKind::SignatureNotEncoded => Dimension::Transport,
+            MistakeKind::QueryPlusAsSpace => Dimension::QueryReading,
         }
     }
 
@@ -234,18 +243,27 @@ impl MistakeKind {
             MistakeKind::TokenSecretOmitted => {
                 client.key = [KeyMode::NoTokenSecret, KeyMode::ConsumerSecretOnly][variant];
             }
+            MistakeKind::QueryPlusAsSpace => recipe.query_plus = QueryPlus::Space,
             MistakeKind::SignatureNotEncoded => {}
         }
     }
 
-    /// The clients that make this mistake whose signature differs from the correct one.
+    /// The clients that make this mistake whose signature differs from the correct one. A client
+    /// that wrote `+` for a space in its query also signed it as a space: those come second.
     fn clients<'r>(self, signing: &'r Signing<'r>) -> impl Iterator<Item = Client> + 'r {
         let correct = signing.fingerprint(&Client::default());
-        (0..self.variant_count())
-            .map(move |variant| {
-                let mut client = Client::default();
-                self.apply(variant, &mut client);
-                client
+        let readings = readings(signing.request);
+        readings
+            .into_iter()
+            .flat_map(move |reading| {
+                (0..self.variant_count()).map(move |variant| {
+                    let mut client = Client::default();
+                    self.apply(variant, &mut client);
+                    if reading == QueryPlus::Space {
+                        MistakeKind::QueryPlusAsSpace.apply(0, &mut client);
+                    }
+                    client
+                })
             })
             .filter(move |client| signing.fingerprint(client) != correct)
     }
@@ -281,6 +299,16 @@ impl MistakeKind {
         }
         let client = self.clients(&signing).next()?;
         Some(signing.signature(&client).1)
+    }
+}
+
+/// The readings of a `+` in the query a client may have signed with: Upwork's, and the form
+/// reading when the query has a `+` that it changes.
+fn readings(request: &SignedRequest) -> Vec<QueryPlus> {
+    if request.query_params_as_form.is_some() {
+        vec![QueryPlus::Literal, QueryPlus::Space]
+    } else {
+        vec![QueryPlus::Literal]
     }
 }
 
@@ -387,6 +415,23 @@ pub(crate) fn find_mistake(
             }
         }
     }
+    // A client that sent `+` for a space read its query as a form: each mistake again with that
+    // reading, named by the mistake (the reading is reported with it).
+    if readings(request).contains(&QueryPlus::Space) {
+        for &kind in &kinds {
+            if kind == MistakeKind::QueryPlusAsSpace {
+                continue;
+            }
+            for variant in 0..kind.variant_count() {
+                let mut client = Client::default();
+                kind.apply(variant, &mut client);
+                MistakeKind::QueryPlusAsSpace.apply(0, &mut client);
+                if let Some(found) = try_client(&client, &[kind, MistakeKind::QueryPlusAsSpace]) {
+                    return Some(found);
+                }
+            }
+        }
+    }
     // Pairs: a client that gets one thing wrong often gets a second wrong too.
     for (i, &first) in kinds.iter().enumerate() {
         for &second in &kinds[i + 1..] {
@@ -447,6 +492,16 @@ mod tests {
         )
     }
 
+    /// A search whose query carries a space as `+`, as `quote_plus` and requests write it.
+    fn plus_query() -> CapturedRequest {
+        request(
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design&skills=a%20b",
+            &[],
+            "",
+        )
+    }
+
     /// A JSON POST, signed without oauth_version.
     fn json_post() -> CapturedRequest {
         request(
@@ -478,6 +533,7 @@ mod tests {
             }
             let (request, version) = match kind {
                 MistakeKind::BodyParamsAdded | MistakeKind::VersionAdded => (json_post(), false),
+                MistakeKind::QueryPlusAsSpace => (plus_query(), false),
                 _ => (form_post(), true),
             };
             let broken = sign_with_mistake(&request, &KEYS, &options(version), kind)
@@ -567,23 +623,25 @@ mod tests {
         assert_eq!(found.name, "space-as-plus");
     }
 
+    /// A signature sent unencoded: in a form body its `+` arrives as a space (named); in the query
+    /// Upwork reads the `+` as a plus, so the same signature is right there.
     #[test]
-    fn a_signature_sent_unencoded_in_the_query() {
+    fn a_signature_sent_unencoded() {
         let keys = Keys {
             token: None,
             token_secret: None,
             ..KEYS
         };
-        let get = request(
-            "GET",
-            "https://www.upwork.com/api/auth/v1/info.json",
-            &[],
+        let post = request(
+            "POST",
+            "https://www.upwork.com/api/auth/v1/oauth/token/request",
+            &[FORM],
             "",
         );
         let resigned = (0..200)
             .map(|i| {
                 sign_request_with(
-                    &get,
+                    &post,
                     &keys,
                     &SignOptions {
                         nonce: Some(format!("n{i}")),
@@ -593,7 +651,7 @@ mod tests {
             })
             .find(|r| r.authorization.signature.contains('+'))
             .unwrap();
-        let query: Vec<String> = resigned
+        let pairs: Vec<String> = resigned
             .authorization
             .oauth_params
             .iter()
@@ -605,10 +663,39 @@ mod tests {
                 }
             })
             .collect();
-        let sent = request("GET", &format!("{}?{}", get.url, query.join("&")), &[], "");
-        let signed = captured(&sent);
-        let found = find_mistake(&signed, keys.consumer_secret, "").unwrap();
+        let in_form = request("POST", &post.url.to_string(), &[FORM], &pairs.join("&"));
+        let found = find_mistake(&captured(&in_form), keys.consumer_secret, "").unwrap();
         assert_eq!(found.kinds, vec![MistakeKind::SignatureNotEncoded]);
+
+        let in_query = request(
+            "POST",
+            &format!("{}?{}", post.url, pairs.join("&")),
+            &[],
+            "",
+        );
+        let signed = captured(&in_query);
+        assert!(crate::oauth::verify(&signed, keys.consumer_secret, "").ok);
+        assert_eq!(find_mistake(&signed, keys.consumer_secret, ""), None);
+    }
+
+    /// python-upwork#49: a query `+` signed as a space is refused by Upwork, and named.
+    #[test]
+    fn a_query_plus_signed_as_a_space_is_named() {
+        // What requests-oauthlib does: the URL carries `+`, the signature reads it as a space.
+        let meant = request(
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design",
+            &[],
+            "",
+        );
+        let signed_meant = sign_request_with(&meant, &KEYS, &options(false));
+        let sent_url = signed_meant.request.url.to_string().replace("%20", "+");
+        let mut sent = signed_meant.request.clone();
+        sent.url = crate::request::RawUrl::parse(&sent_url).unwrap();
+        let signed = captured(&sent);
+        assert!(!crate::oauth::verify(&signed, KEYS.consumer_secret, "ts %secret").ok);
+        let found = find_mistake(&signed, KEYS.consumer_secret, "ts %secret").unwrap();
+        assert_eq!(found.kinds, vec![MistakeKind::QueryPlusAsSpace]);
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub use base_string::{base_string, base_string_from, normalize_uri, normalized_p
 pub use encode::{decode, encode, form_decode, is_unreserved};
 pub use mistakes::MistakeKind;
 pub use param_encoding::{EncodingIssue, EncodingProblem, ParamPart, encoding_problems};
-pub use params::{oauth_authorization, parse_authorization, raw_authorization_params};
+pub use params::{
+    decode_query_pairs, oauth_authorization, parse_authorization, raw_authorization_params,
+};
 pub use sign::{
     Authorization, Keys, Resigned, SignOptions, authorize, header_value, sign_request,
     sign_request_at, sign_request_with, signed_url,
@@ -49,8 +51,12 @@ pub struct SignedRequest {
     pub location: ParamLocation,
     /// oauth_* parameters (decoded), without oauth_signature and realm.
     pub oauth_params: Vec<(String, String)>,
-    /// Query parameters decoded (RFC 5849 3.4.1.3.1).
+    /// Query parameters decoded as Upwork reads them: percent-escapes decoded, a `+` a literal plus.
     pub query_params: Vec<(String, String)>,
+    /// The query decoded as a form (`+` as a space, as RFC 5849 3.4.1.3.1 and most OAuth libraries
+    /// read it), when that differs from Upwork's reading: what a client that sent `+` for a space
+    /// signed.
+    pub query_params_as_form: Option<Vec<(String, String)>>,
     /// Form body parameters decoded, when the body is a form.
     pub form_params: Vec<(String, String)>,
     /// Parameters of a body that is not a form (JSON fields, or the body read as a form): never

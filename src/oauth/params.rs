@@ -76,9 +76,23 @@ pub fn parse_authorization(params: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The query of a request decoded as a form (`+` is a space).
+/// The query of a request as Upwork reads it: percent-decoded, a `+` left a literal plus (the API
+/// FAQ's 401 "if there are spaces", and python-upwork#49, where `q=a+b` signed as `a b` was refused
+/// while `a%20b` passed).
 pub(crate) fn query_params(request: &CapturedRequest) -> Vec<(String, String)> {
-    decode_form_pairs(request.url.query().unwrap_or_default())
+    decode_query_pairs(request.url.query().unwrap_or_default())
+}
+
+/// `a=1&b=x%20y` split and percent-decoded, `+` kept; empty pieces skipped, a piece without `=`
+/// has an empty value. Upwork's reading of a URL query.
+pub fn decode_query_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }
 
 /// The body decoded as a form when it is one.
@@ -140,6 +154,12 @@ pub(crate) fn signed_request(
     request: &CapturedRequest,
 ) -> Result<Option<SignedRequest>, OAuthError> {
     let mut query = query_params(request);
+    // How a client that wrote `+` for a space reads its own query (RFC 5849 3.4.1.3.1 and HTML
+    // forms): kept only where it differs from Upwork's reading, for the mistake search.
+    let raw_query = request.url.query().unwrap_or_default();
+    let mut query_as_form = raw_query
+        .contains('+')
+        .then(|| decode_form_pairs(raw_query));
     let mut form = form_params(request);
     let (location, mut oauth) = if let Some(header) = oauth_authorization(request) {
         let params: Vec<_> = parse_authorization(header)
@@ -150,6 +170,9 @@ pub(crate) fn signed_request(
     } else if carries_oauth(&query) {
         let (oauth, rest) = query.into_iter().partition(|(k, _)| is_oauth(k));
         query = rest;
+        if let Some(pairs) = &mut query_as_form {
+            pairs.retain(|(k, _)| !is_oauth(k));
+        }
         (ParamLocation::Query, oauth)
     } else if carries_oauth(&form) {
         let (oauth, rest) = form.into_iter().partition(|(k, _)| is_oauth(k));
@@ -162,6 +185,12 @@ pub(crate) fn signed_request(
     let signature = take(&mut oauth, "oauth_signature");
     query.retain(|(k, _)| k != "oauth_signature");
     form.retain(|(k, _)| k != "oauth_signature");
+    let query_as_form = query_as_form
+        .map(|mut pairs| {
+            pairs.retain(|(k, _)| k != "oauth_signature");
+            pairs
+        })
+        .filter(|pairs| *pairs != query);
     let where_ = location_name(location);
     let Some(signature) = signature else {
         return Err(OAuthError(format!(
@@ -202,6 +231,7 @@ pub(crate) fn signed_request(
         nonce: get("oauth_nonce"),
         oauth_params: oauth,
         query_params: query,
+        query_params_as_form: query_as_form,
         form_params: form,
         unsigned_body_params: unsigned_body_params(request),
         signature,
@@ -261,7 +291,12 @@ mod tests {
         assert_eq!(s.location, ParamLocation::AuthorizationHeader);
         assert_eq!(s.signature, "s&");
         assert_eq!(s.signature_method, SignatureMethod::Plaintext);
-        assert_eq!(s.query_params, vec![("a".into(), "1 2".into())]);
+        // Upwork reads the `+` as a plus; the form reading is kept beside it for the mistake search.
+        assert_eq!(s.query_params, vec![("a".into(), "1+2".into())]);
+        assert_eq!(
+            s.query_params_as_form,
+            Some(vec![("a".into(), "1 2".into())])
+        );
 
         let r = request(
             "GET",

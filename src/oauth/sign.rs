@@ -20,7 +20,8 @@ use oauth1_request as oauth;
 use super::base_string::normalize_uri;
 use super::encode::{decode, encode, form_decode};
 use super::params::{
-    decode_form_pairs, oauth_authorization, parse_authorization, raw_authorization_params,
+    decode_form_pairs, decode_query_pairs, oauth_authorization, parse_authorization,
+    raw_authorization_params,
 };
 use super::{OAuthError, SignatureMethod};
 use crate::credentials::Credentials;
@@ -200,7 +201,8 @@ pub fn authorize(
     keys: &Keys<'_>,
     options: &SignOptions,
 ) -> Authorization {
-    let mut params: Vec<(String, String)> = decode_form_pairs(url.query().unwrap_or_default());
+    // The query is signed as Upwork reads it (a `+` is a plus), so what we sign is what it checks.
+    let mut params: Vec<(String, String)> = decode_query_pairs(url.query().unwrap_or_default());
     params.extend(form.iter().cloned());
     let mut encoded: Vec<(String, String)> =
         params.iter().map(|(k, v)| (encode(k), encode(v))).collect();

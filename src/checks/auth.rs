@@ -1,0 +1,92 @@
+//! A call to a protected Upwork endpoint that carries no credentials at all: no OAuth 1.0
+//! signature, no bearer token, no Authorization header of any kind. It cannot succeed, whatever
+//! else is right, and without this finding it would pass every other check.
+
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::request::CapturedRequest;
+use crate::upwork::{self, EndpointKind, hosts};
+
+/// `auth-missing` for a REST, report or OAuth 1.0 token call with no credentials. GraphQL has its
+/// own finding (`token-invalid`: no bearer token), the browser pages and the OAuth 2 token endpoint
+/// authenticate otherwise.
+pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
+    if !hosts::is_upwork_host(request.url.host()) || carries_credentials(request) {
+        return Vec::new();
+    }
+    let method = request.effective_method();
+    let path = request.url.path();
+    let kind = match upwork::endpoint_for(&method, path) {
+        Some(endpoint) => endpoint.kind,
+        None if path.starts_with("/api/") => EndpointKind::Rest,
+        None if path.starts_with("/gds/") => EndpointKind::Report,
+        None => return Vec::new(),
+    };
+    let needs = match kind {
+        EndpointKind::Rest | EndpointKind::Report => {
+            "an OAuth 1.0 signature made with an access token (or an OAuth 2 bearer token)"
+        }
+        EndpointKind::OAuth1RequestToken => "an OAuth 1.0 signature made with the consumer key",
+        EndpointKind::OAuth1AccessToken => {
+            "an OAuth 1.0 signature made with the request token and its oauth_verifier"
+        }
+        _ => return Vec::new(),
+    };
+    vec![
+        Finding::new(
+            "auth-missing",
+            Severity::Error,
+            "The call carries no credentials: no OAuth signature, no token",
+        )
+        .level(EvidenceLevel::Documented)
+        .detail(format!(
+            "{method} {path} needs {needs}. The call has no Authorization header and no oauth_* or \
+             access_token parameter, so Upwork answers 401 before anything else is looked at."
+        ))
+        .fix(
+            "Sign the call: an OAuth 1.0 library (requests-oauthlib, the official bindings) with the consumer \
+             key and secret and the access token and secret, or send `Authorization: Bearer <access_token>` \
+             with an OAuth 2 token. `upwork-diag sign` shows a correct signature for this call.",
+        )
+        .evidence("endpoint_kind", serde_json::to_value(kind).unwrap_or_default()),
+    ]
+}
+
+/// True when the call carries anything that authenticates it, right or wrong.
+fn carries_credentials(request: &CapturedRequest) -> bool {
+    let named = |name: &str| name.starts_with("oauth_") || name == "access_token";
+    request.header("authorization").is_some()
+        || request.url.query_pairs().iter().any(|(k, _)| named(k))
+        || request.form_pairs().iter().any(|(k, _)| named(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::flags::from_flags;
+
+    fn call(url: &str, headers: &[&str]) -> CapturedRequest {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        from_flags(Some("GET"), url, &headers, None).unwrap()
+    }
+
+    #[test]
+    fn a_protected_call_without_credentials() {
+        let findings = before_sending(&call("https://www.upwork.com/api/hr/v2/teams.json", &[]));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "auth-missing");
+        assert!(findings[0].explains());
+    }
+
+    #[test]
+    fn any_credential_or_another_host_says_nothing() {
+        for (url, headers) in [
+            ("https://www.upwork.com/api/hr/v2/teams.json", &["Authorization: Bearer t"][..]),
+            ("https://www.upwork.com/api/hr/v2/teams.json?access_token=t", &[][..]),
+            ("https://www.upwork.com/api/hr/v2/teams.json?oauth_consumer_key=k", &[][..]),
+            ("https://example.com/api/hr/v2/teams.json", &[][..]),
+            ("https://www.upwork.com/ab/account-security/oauth2/authorize", &[][..]),
+        ] {
+            assert!(before_sending(&call(url, headers)).is_empty(), "{url}");
+        }
+    }
+}
