@@ -111,7 +111,8 @@ pub fn correct(
         }
         request = oauth::sign_request(&request, &keys);
         changes.push(if fixes.contains(&Fix::Signature) {
-            "signed again, correctly, with the secrets given (fresh nonce and timestamp)".to_string()
+            "signed again, correctly, with the secrets given (fresh nonce and timestamp)"
+                .to_string()
         } else {
             "signed again with the secrets given, for a fresh nonce and timestamp".to_string()
         });

@@ -9,7 +9,7 @@ use crate::checks;
 use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction, Fix};
 use crate::credentials::Credentials;
-use crate::diagnosis::{EvidenceLevel, Escalation, Finding, Outcome, Severity, Verdict};
+use crate::diagnosis::{Escalation, EvidenceLevel, Finding, Outcome, Severity, Verdict};
 use crate::refresh::{self, RefreshError};
 use crate::replay::{self, CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
 use crate::request::{CapturedRequest, Header, RawUrl};
@@ -348,7 +348,10 @@ fn confirmation_text(corrected: &CorrectedExchange) -> String {
             )
         };
     }
-    match (&corrected.classification, corrected.exchange.transport_error()) {
+    match (
+        &corrected.classification,
+        corrected.exchange.transport_error(),
+    ) {
         (Some(cl), _) => match &cl.message {
             Some(message) => format!(
                 " The corrected request still failed ({}: {message}).",
@@ -437,7 +440,8 @@ fn verdict(
             escalation: None,
         }
     } else if !unchecked.is_empty() && bears_on_credentials(classification.kind) {
-        let what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        let mut what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        what.dedup(); // Two readings that lack the same evidence ask for it once.
         Verdict {
             outcome: Outcome::Inconclusive,
             summary: format!(

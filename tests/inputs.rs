@@ -38,10 +38,16 @@ fn a_pasted_curl_command_reproduces_the_411() {
         String::from_utf8_lossy(&output.stderr)
     );
     // The fixture was signed long ago and says nothing of when it was sent: a slow clock or an old
-    // capture, both noted as undecided; the 411 comes before any OAuth check.
+    // capture, both noted as undecided (as is the signature, without the secrets); the 411 comes
+    // before any OAuth check.
     assert_eq!(
         findings_of(&output.stdout),
-        ["content-length-missing", "timestamp-skew", "replay-stale"]
+        [
+            "content-length-missing",
+            "signature-unverified",
+            "timestamp-skew",
+            "replay-stale"
+        ]
     );
     let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(bundle["response"]["status"], 411);
@@ -84,7 +90,12 @@ fn a_raw_request_from_a_file_or_standard_input_reproduces_the_411() {
         );
         assert_eq!(
             findings_of(&output.stdout),
-            ["content-length-missing", "timestamp-skew", "replay-stale"]
+            [
+                "content-length-missing",
+                "signature-unverified",
+                "timestamp-skew",
+                "replay-stale"
+            ]
         );
         let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(

@@ -190,9 +190,13 @@ fn evidence_text(level: crate::diagnosis::EvidenceLevel) -> String {
         EvidenceLevel::Reproduced => {
             "this call's own evidence: the mistake reproduces the signature, or Upwork's answer names it"
         }
-        EvidenceLevel::Documented => "Upwork's documentation or a public report says such a call is refused",
+        EvidenceLevel::Documented => {
+            "Upwork's documentation or a public report says such a call is refused"
+        }
         EvidenceLevel::Risk => "a pattern that can break, with no evidence that Upwork refuses it",
-        EvidenceLevel::Inconclusive => "the tool lacks what it needs to decide; the fix says what to give",
+        EvidenceLevel::Inconclusive => {
+            "the tool lacks what it needs to decide; the fix says what to give"
+        }
     };
     format!("{} ({meaning})", level.name())
 }

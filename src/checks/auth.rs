@@ -80,11 +80,23 @@ mod tests {
     #[test]
     fn any_credential_or_another_host_says_nothing() {
         for (url, headers) in [
-            ("https://www.upwork.com/api/hr/v2/teams.json", &["Authorization: Bearer t"][..]),
-            ("https://www.upwork.com/api/hr/v2/teams.json?access_token=t", &[][..]),
-            ("https://www.upwork.com/api/hr/v2/teams.json?oauth_consumer_key=k", &[][..]),
+            (
+                "https://www.upwork.com/api/hr/v2/teams.json",
+                &["Authorization: Bearer t"][..],
+            ),
+            (
+                "https://www.upwork.com/api/hr/v2/teams.json?access_token=t",
+                &[][..],
+            ),
+            (
+                "https://www.upwork.com/api/hr/v2/teams.json?oauth_consumer_key=k",
+                &[][..],
+            ),
             ("https://example.com/api/hr/v2/teams.json", &[][..]),
-            ("https://www.upwork.com/ab/account-security/oauth2/authorize", &[][..]),
+            (
+                "https://www.upwork.com/ab/account-security/oauth2/authorize",
+                &[][..],
+            ),
         ] {
             assert!(before_sending(&call(url, headers)).is_empty(), "{url}");
         }

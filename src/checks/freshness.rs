@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{Finding, Severity};
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
 use crate::oauth::SignedRequest;
 use crate::request::SentAt;
 
@@ -184,16 +184,21 @@ fn both_readings(timestamp: i64, age: i64) -> Vec<Finding> {
 
 /// Marks a reading the evidence at hand cannot decide.
 fn undecided(finding: Finding) -> Finding {
-    finding.evidence("sent_at", "unknown")
+    finding
+        .evidence("sent_at", "unknown")
+        .level(EvidenceLevel::Inconclusive)
 }
 
-/// True for a reading left undecided for want of the send time.
+/// True for a clock-or-capture reading left undecided for want of the send time.
 pub fn is_undecided(finding: &Finding) -> bool {
-    finding.evidence.get("sent_at").and_then(|v| v.as_str()) == Some("unknown")
+    matches!(finding.code, "timestamp-skew" | "replay-stale")
+        && finding.evidence_level == EvidenceLevel::Inconclusive
 }
 
 /// What the server's refusal tells, weighed with what the request told. A stale replay explains a
 /// timestamp or nonce refusal of the replay; otherwise the client's clock or nonces are at fault.
+/// Upwork's answer names the cause, so what it confirms is reproduced; a reading left undecided
+/// for want of the send time stays undecided, since both readings predict the same refusal.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     if classification.kind != Kind::TimestampOrNonceRejected {
         return;
@@ -209,15 +214,17 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         }
         return;
     }
+    // Upwork's answer names the timestamp: what the send time decided is reproduced.
     if let Some(stale) = findings.iter_mut().find(|f| f.code == "replay-stale") {
-        stale.severity = Severity::Error;
+        stale.raise(EvidenceLevel::Reproduced);
         stale.title = format!(
             "{}: the replay was refused for its age, not for the original fault",
             stale.title
         );
         return;
     }
-    if findings.iter().any(|f| f.code == "timestamp-skew") {
+    if let Some(skew) = findings.iter_mut().find(|f| f.code == "timestamp-skew") {
+        skew.raise(EvidenceLevel::Reproduced);
         return;
     }
     let message = classification.message.clone().unwrap_or_default();
@@ -230,14 +237,16 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
                      (a constant, a counter reset at start, a clock value) or retries without signing again."
                 ))
                 .fix("Generate a fresh random nonce for every call (at least 64 random bits), and sign again on each retry.")
-                .evidence("message", message),
+                .evidence("message", message)
+                .level(EvidenceLevel::Reproduced),
         );
     } else {
         findings.push(
             Finding::new("timestamp-skew", Severity::Error, "Upwork refused the oauth_timestamp as too far from its clock")
                 .detail(format!("Upwork answered: {message}"))
                 .fix("Set the clock of the machine that signs by NTP, and sign each call when it is sent.")
-                .evidence("message", message),
+                .evidence("message", message)
+                .level(EvidenceLevel::Reproduced),
         );
     }
 }
@@ -355,6 +364,7 @@ mod tests {
         weigh(&mut findings, &timestamp_refused());
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Error);
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
     }
 
     #[test]
@@ -364,6 +374,7 @@ mod tests {
         assert_eq!(codes, ["timestamp-skew", "replay-stale"], "both readings");
         for f in &findings {
             assert!(is_undecided(f), "{f:?}");
+            assert_eq!(f.evidence_level, EvidenceLevel::Inconclusive);
             assert_ne!(f.severity, Severity::Error, "no guess is an error: {f:?}");
             assert!(
                 f.fix.contains("--sent-at") && f.fix.contains("HAR") && f.fix.contains("Date"),
@@ -373,11 +384,7 @@ mod tests {
         }
         weigh(&mut findings, &timestamp_refused());
         assert_eq!(findings.len(), 2, "no third reading is added");
-        assert!(
-            findings
-                .iter()
-                .all(|f| f.severity != Severity::Error && is_undecided(f))
-        );
+        assert!(findings.iter().all(|f| !f.explains() && is_undecided(f)));
     }
 
     #[test]

@@ -62,9 +62,15 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
             finding
                 .fix(fix(problem.issue))
                 .evidence("parameter_at", key.clone())
-                .evidence("location", serde_json::to_value(problem.location).unwrap_or_default())
+                .evidence(
+                    "location",
+                    serde_json::to_value(problem.location).unwrap_or_default(),
+                )
                 .evidence("parameter", problem.name.clone())
-                .evidence("issue", serde_json::to_value(problem.issue).unwrap_or_default())
+                .evidence(
+                    "issue",
+                    serde_json::to_value(problem.issue).unwrap_or_default(),
+                )
                 .evidence("characters", problem.characters.clone())
                 .evidence("raw_value", problem.raw_value.clone()),
         );
