@@ -238,11 +238,16 @@ fn revealed_by_the_fix(findings: &[Finding], corrected: &CorrectedExchange) -> V
 }
 
 /// The minimal fix alone turned the failure into a success: the findings it answers are confirmed.
-/// When several fixes were needed together, no single one is confirmed by the success.
+/// When several fixes were needed together, no single one is confirmed by the success. A call
+/// signed again from scratch confirms nothing about the mistake named in the old signature (any
+/// mistake would vanish): signature findings keep the evidence of the mistake search.
 fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
     let [fix] = corrected.fixes[..] else {
         return;
     };
+    if fix == Fix::Signature {
+        return;
+    }
     if !corrected.succeeded() {
         return;
     }
@@ -335,7 +340,12 @@ fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
 /// What the corrected request showed, in one sentence, honest about what it confirms.
 fn confirmation_text(corrected: &CorrectedExchange) -> String {
     if corrected.succeeded() {
-        return if corrected.fixes.len() == 1 {
+        return if corrected.fixes == [Fix::Signature] {
+            format!(
+                " The corrected request ({}) succeeded: the call works once signed correctly. That the named mistake was the cause rests on the signature reproduced, not on this success.",
+                corrected.changes.join("; ")
+            )
+        } else if corrected.fixes.len() == 1 {
             format!(
                 " The corrected request, changed only by that fix ({}), succeeded: confirmed.",
                 corrected.changes.join("; ")

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{Emulator, RecordingRelay, demo_env, files_under, finding_codes, upwork_diag};
+use common::{
+    Emulator, RecordingRelay, demo_env, files_under, finding, finding_codes, upwork_diag,
+};
 use serde_json::Value;
 use upwork_diag::mock::demo;
 use upwork_diag::oauth::{Keys, SignOptions, authorize, sign_request};
@@ -606,8 +608,14 @@ fn a_401_with_spaces_names_the_mistake_and_the_fix_is_confirmed() {
         signature["evidence"]["expected_base_string"]
             .as_str()
             .unwrap()
-            .contains("q%3Dweb%2520design")
+            .contains("q%3Dweb%252Bdesign"),
+        "Upwork reads the query's `+` as a plus"
     );
+    assert_eq!(
+        signature["evidence"]["mistakes"],
+        serde_json::json!(["space-as-plus", "query-plus-as-space"])
+    );
+    assert_eq!(signature["evidence_level"], "reproduced");
     assert_eq!(b["corrected"]["succeeded"], true, "{:#}", b["corrected"]);
     assert!(
         b["corrected"]["url"]
@@ -633,7 +641,7 @@ fn without_secrets_the_plus_still_explains_the_401() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("error[param-encoding]: The query parameter q"),
+        stdout.contains("error[param-encoding] (documented): The query parameter q"),
         "{stdout}"
     );
     assert!(
@@ -677,12 +685,7 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
     assert_eq!(without_secrets.status.code(), Some(1));
     let b: Value = serde_json::from_slice(&without_secrets.stdout).unwrap();
     assert_eq!(b["response"]["status"], 401);
-    let stale = b["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "replay-stale")
-        .unwrap_or_else(|| panic!("{:#}", b["findings"]));
+    let stale = finding(&b, "replay-stale");
     assert_eq!(
         stale["severity"], "error",
         "the refusal of the replay is explained by its age"

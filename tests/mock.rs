@@ -588,3 +588,105 @@ async fn shutdown_does_not_wait_for_a_hanging_client() {
     hanging.await.unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+/// What the official Python bindings send for a DELETE (a POST whose JSON body carries
+/// `http_method`) and the official Node OAuth 2 binding for a PUT (a multipart part): Upwork
+/// routes on the override wherever it travels, so the emulator must too.
+#[tokio::test]
+async fn http_method_in_a_json_body_or_a_multipart_part_reaches_its_endpoint() {
+    let mock = start().await;
+    let client = client(Duration::from_secs(10));
+    let url = format!("{}/api/hr/v2/jobs/~01demo0001.json", mock.base_url());
+
+    let json_headers = [("Content-Type", "application/json")];
+    let delete = request(
+        "POST",
+        &url,
+        &json_headers,
+        r#"{"reason_code": "41", "http_method": "delete"}"#,
+    );
+    let response = send(
+        &client,
+        &sign(&delete, &full_keys(), SignOptions::default()),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(response).await["job"]["status"], "cancelled");
+
+    let multipart = [("Content-Type", "multipart/form-data; boundary=--b1")];
+    let body = "----b1\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nNew title\r\n\
+                ----b1\r\nContent-Disposition: form-data; name=\"http_method\"\r\n\r\nput\r\n\
+                ----b1--\r\n";
+    let put = request("POST", &url, &multipart, body);
+    let response = send(&client, &sign(&put, &full_keys(), SignOptions::default())).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(response).await["job"]["status"], "updated");
+}
+
+/// The official Node binding calls legacy resources with no format suffix; `.xml` asks for a
+/// format the emulator does not speak, and it says so instead of answering 404.
+#[tokio::test]
+async fn legacy_paths_are_served_without_their_json_suffix() {
+    let mock = start().await;
+    let client = client(Duration::from_secs(10));
+    for path in ["/api/auth/v1/info", "/api/hr/v2/teams", "/api/hr/v2/jobs"] {
+        let url = format!("{}{path}", mock.base_url());
+        let call = request("GET", &url, &[("Accept", "application/json")], "");
+        let response = send(&client, &sign(&call, &full_keys(), SignOptions::default())).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(json(response).await["server_time"].is_number(), "{path}");
+    }
+
+    let url = format!("{}/api/auth/v1/info.xml", mock.base_url());
+    let call = request("GET", &url, &[], "");
+    let response = send(&client, &sign(&call, &full_keys(), SignOptions::default())).await;
+    assert_eq!(response.status(), 406);
+    let message = json(response).await["error"]["message"].to_string();
+    assert!(message.contains("JSON only"), "{message}");
+
+    // A path that is not a resource stays unknown, with or without a suffix.
+    let url = format!("{}/api/nothing/here", mock.base_url());
+    let call = request("GET", &url, &[], "");
+    let response = send(&client, &sign(&call, &full_keys(), SignOptions::default())).await;
+    assert_eq!(response.status(), 404);
+}
+
+/// Upwork is reached over https only: a signature made for `http://www.upwork.com` is refused
+/// even when the request names that host; one for Upwork's https origin, or for the emulator's
+/// own address when the call was addressed to it, is accepted.
+#[tokio::test]
+async fn a_signature_made_for_the_wrong_origin_is_refused() {
+    let mock = start().await;
+    let path = "/api/auth/v1/info.json";
+    let own = format!("127.0.0.1:{}", mock.addr().port());
+    let cases = [
+        ("http://www.upwork.com", "www.upwork.com", "401"),
+        ("http://www.upwork.com", own.as_str(), "401"),
+        ("https://www.upwork.com", "www.upwork.com", "200"),
+        ("https://www.upwork.com", own.as_str(), "200"),
+        (&format!("http://{own}"), own.as_str(), "200"),
+    ];
+    for (signed_for, host, status) in cases {
+        let signed = sign(
+            &request("GET", &format!("{signed_for}{path}"), &[], ""),
+            &full_keys(),
+            SignOptions::default(),
+        );
+        let authorization = signed.header("authorization").unwrap();
+        let answer = raw(
+            mock.addr(),
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n\r\n"
+            )
+            .into_bytes(),
+        )
+        .await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "signed for {signed_for}, Host {host}: {answer}"
+        );
+        if status == "401" {
+            assert!(answer.contains(errors::SIGNATURE_FAILED), "{answer}");
+        }
+    }
+}

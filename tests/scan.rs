@@ -200,8 +200,10 @@ fn an_empty_entries_array_is_not_an_error() {
     assert_eq!(report["summary"], serde_json::json!({}));
 }
 
-/// A HAR of `count` entries cycling through four kinds: a search with `+` (param-encoding), a token
-/// request without Content-Length (content-length-missing), a CDN asset, a clean API call.
+/// A HAR of `count` entries cycling through four kinds: a search with `+` refused with 401 and no
+/// credentials in the capture (param-encoding; auth-missing, as the HAR may have been stripped of
+/// them), a token request without Content-Length (content-length-missing), a CDN asset, an API call
+/// that succeeded (nothing to say, though the export left its credentials out).
 fn generated_har(count: usize) -> String {
     let body = "x".repeat(512);
     let mut har = String::from(r#"{"log":{"version":"1.2","creator":{"name":"test"},"entries":["#);
@@ -256,7 +258,7 @@ fn a_generated_har_of_thousands_of_entries_gives_the_right_counts() {
     assert_eq!(report["results"].as_array().unwrap().len(), 3000);
     assert_eq!(
         report["summary"],
-        serde_json::json!({"content-length-missing": 1000, "param-encoding": 1000})
+        serde_json::json!({"auth-missing": 1000, "content-length-missing": 1000, "param-encoding": 1000})
     );
 
     let output = scan(&[path]);
@@ -265,7 +267,7 @@ fn a_generated_har_of_thousands_of_entries_gives_the_right_counts() {
     assert!(
         text.ends_with(
             "4000 entries read, 3000 Upwork API calls checked; \
-             calls with findings: content-length-missing 1000, param-encoding 1000\n"
+             calls with findings: auth-missing 1000, content-length-missing 1000, param-encoding 1000\n"
         ),
         "{}",
         text.lines().last().unwrap()

@@ -3,7 +3,7 @@
 //! else is right, and without this finding it would pass every other check.
 
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::request::CapturedRequest;
+use crate::request::{CapturedRequest, Source};
 use crate::upwork::{self, EndpointKind, hosts};
 
 /// `auth-missing` for a REST, report or OAuth 1.0 token call with no credentials. GraphQL has its
@@ -31,30 +31,44 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
         }
         _ => return Vec::new(),
     };
-    vec![
-        Finding::new(
-            "auth-missing",
-            Severity::Error,
-            "The call carries no credentials: no OAuth signature, no token",
+    let finding = Finding::new(
+        "auth-missing",
+        Severity::Error,
+        "The call carries no credentials: no OAuth signature, no token",
+    )
+    .detail(format!(
+        "{method} {path} needs {needs}. The call has no Authorization header, no cookie and no \
+         oauth_* or access_token parameter, so Upwork answers 401 before anything else is looked at."
+    ));
+    // Browsers strip credentials from the HAR files they export (Chrome's sanitized export drops
+    // Authorization and Cookie): a HAR without them says nothing of the call that was made.
+    let finding = if matches!(request.source, Source::Har { .. }) {
+        finding.level(EvidenceLevel::Inconclusive).fix(
+            "The HAR file holds no credentials for this call: browsers strip Authorization and Cookie \
+             when they export a HAR (Chrome: \"Export HAR (sanitized)\"). Export it with its sensitive \
+             data, or give the call as a curl command or raw request; upwork-diag never writes the \
+             secrets out.",
         )
-        .level(EvidenceLevel::Documented)
-        .detail(format!(
-            "{method} {path} needs {needs}. The call has no Authorization header and no oauth_* or \
-             access_token parameter, so Upwork answers 401 before anything else is looked at."
-        ))
-        .fix(
-            "Sign the call: an OAuth 1.0 library (requests-oauthlib, the official bindings) with the consumer \
-             key and secret and the access token and secret, or send `Authorization: Bearer <access_token>` \
-             with an OAuth 2 token. `upwork-diag sign` shows a correct signature for this call.",
+    } else {
+        finding.level(EvidenceLevel::Documented).fix(
+            "Sign the call: an OAuth 1.0 library (requests-oauthlib, the official bindings) with the \
+             consumer key and secret and the access token and secret, or send `Authorization: Bearer \
+             <access_token>` with an OAuth 2 token. `upwork-diag sign` shows a correct signature for \
+             this call.",
         )
-        .evidence("endpoint_kind", serde_json::to_value(kind).unwrap_or_default()),
-    ]
+    };
+    vec![finding.evidence(
+        "endpoint_kind",
+        serde_json::to_value(kind).unwrap_or_default(),
+    )]
 }
 
-/// True when the call carries anything that authenticates it, right or wrong.
+/// True when the call carries anything that authenticates it, right or wrong (a session cookie
+/// included: Upwork's own pages call the API with one).
 fn carries_credentials(request: &CapturedRequest) -> bool {
     let named = |name: &str| name.starts_with("oauth_") || name == "access_token";
     request.header("authorization").is_some()
+        || request.header("cookie").is_some()
         || request.url.query_pairs().iter().any(|(k, _)| named(k))
         || request.form_pairs().iter().any(|(k, _)| named(k))
 }

@@ -87,6 +87,24 @@ fn weigh_query_spaces(
     }
 }
 
+/// The answers a finding made before sending predicts, for the findings that predict one.
+fn predicted_refusals(finding: &Finding) -> Option<&'static [Kind]> {
+    const LENGTH: &[Kind] = &[Kind::LengthRequired, Kind::BadRequest];
+    const CREDENTIALS: &[Kind] = &[Kind::SignatureRejected, Kind::Unauthorized];
+    match finding.code {
+        "content-length-missing" | "content-length-mismatch" => Some(LENGTH),
+        "auth-missing" | "signature-mismatch" | "oauth-params-invalid" => Some(CREDENTIALS),
+        _ if param_encoding::is_query_space(finding) => Some(CREDENTIALS),
+        _ => None,
+    }
+}
+
+/// True when the predicted refusal, once it came, ties the finding to the call. A `+` in the query
+/// without the secrets stays documented: only recomputing the signature ties it to this 401.
+fn reproduced_by_the_refusal(finding: &Finding) -> bool {
+    !param_encoding::is_query_space(finding)
+}
+
 /// The checks that read the answer: they turn what the server said into the finding that explains
 /// it, and weigh the static findings by it. Each is Upwork's own answer naming the cause.
 pub fn after_response(request: &CapturedRequest, classification: &Classification) -> Vec<Finding> {
@@ -111,20 +129,31 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     freshness::weigh(findings, classification);
     oauth2::weigh(findings, classification);
     upwork_errors::weigh(findings, classification);
-    let predicted = |code: &str| match classification.kind {
-        Kind::LengthRequired => code.starts_with("content-length-"),
-        // Upwork's reading of the query, computed with the secrets, predicted this refusal.
-        Kind::SignatureRejected => code == "signature-mismatch" || code == "auth-missing",
-        Kind::Unauthorized => code == "auth-missing",
-        _ => false,
-    };
     for finding in findings.iter_mut() {
-        if finding.explains()
-            && finding.evidence_level < EvidenceLevel::Reproduced
-            && predicted(finding.code)
-        {
-            finding.raise(EvidenceLevel::Reproduced);
+        if !finding.explains() || finding.evidence_level >= EvidenceLevel::Reproduced {
+            continue;
         }
+        let Some(refusals) = predicted_refusals(finding) else {
+            continue;
+        };
+        if refusals.contains(&classification.kind) {
+            // The refusal it predicted came: Upwork's answer agrees (for a signature, computed
+            // with the secrets as Upwork reads the call).
+            if reproduced_by_the_refusal(finding) {
+                finding.raise(EvidenceLevel::Reproduced);
+            }
+        } else if classification.kind != Kind::Success {
+            finding.set_level(EvidenceLevel::Risk);
+            finding.detail.push_str(&format!(
+                " Upwork answered {} instead of the refusal this leads to, so it is not what failed this time.",
+                classification.status
+            ));
+        }
+    }
+    // What the tool could not decide (an unchecked signature, credentials a HAR export left out)
+    // the success decided: Upwork accepted the call.
+    if classification.kind == Kind::Success {
+        findings.retain(|f| f.evidence_level != EvidenceLevel::Inconclusive);
     }
     // Upwork accepted what a finding said it would refuse: the finding was wrong for this call.
     if classification.kind == Kind::Success {

@@ -251,7 +251,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
             .iter_mut()
             .filter(|f| f.code == "tenant-id-missing")
         {
-            finding.severity = Severity::Error;
+            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
     }
 }

@@ -152,7 +152,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
             .iter_mut()
             .filter(|f| f.code == "endpoint-deprecated")
         {
-            finding.severity = Severity::Error;
+            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
     }
 }

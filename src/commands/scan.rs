@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::{EXIT_USAGE, UsageError};
 use crate::bundle::{Redactor, redact};
 use crate::checks;
+use crate::classify::Classification;
 use crate::cli::{Format, ScanArgs};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Finding, Severity};
@@ -174,9 +175,18 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
     // That a captured signature is too old to replay matters to `diagnose`, which replays; a scan
-    // sends nothing, and every capture older than five minutes would carry it. For the same reason
-    // the undecided clock-or-capture readings of an entry without a send time are left out.
-    findings.retain(|f| f.code != "replay-stale" && !checks::freshness::is_undecided(f));
+    // sends nothing, and every capture older than five minutes would carry it; so would the
+    // undecided clock-or-capture readings of an entry without a send time. An unchecked
+    // signature (no secrets given) is the rule in a scan, not news about one call.
+    findings.retain(|f| {
+        f.code != "replay-stale"
+            && f.code != "signature-unverified"
+            && !checks::freshness::is_undecided(f)
+    });
+    // The capture's own answer: a call Upwork accepted did not fail for what a check predicts.
+    if let Some(status) = item.status.filter(|s| (200..300).contains(s)) {
+        checks::weigh(&mut findings, &Classification::success(status));
+    }
     // A redactor per entry: what it learns from one call's headers (a bearer token, a cookie)
     // hides that value in the same call's URL, and nothing accumulates over a file of any length.
     let mut redactor = Redactor::new(credentials);

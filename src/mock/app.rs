@@ -206,8 +206,13 @@ fn rest(shared: &Shared, request: &CapturedRequest, endpoint: &Endpoint) -> Resp
 fn route(shared: &Shared, request: &CapturedRequest) -> Response {
     let method = request.effective_method();
     let path = request.url.path();
-    let Some(endpoint) = endpoint_for(&method, path) else {
-        return no_route(path);
+    let known = known_path(path);
+    if path.ends_with(".xml") && endpoint_for(&method, &known).is_some() {
+        return xml_not_served();
+    }
+    let endpoint = endpoint_for(&method, &known);
+    let Some(endpoint) = endpoint else {
+        return no_route(&known);
     };
     match endpoint.kind {
         EndpointKind::OAuth1Authorize => flow::authorize(shared, request),
@@ -227,6 +232,33 @@ fn route(shared: &Shared, request: &CapturedRequest) -> Response {
             Ok(bearer) => graphql::answer(request, bearer),
         },
     }
+}
+
+/// The path the endpoint table knows this one by. Upwork's legacy API takes the format from the
+/// path's suffix and answers JSON without one (the official Node binding calls
+/// `/api/auth/v1/info` with `Accept: application/json`): a path the table lacks whose last segment
+/// has no dot is looked up with `.json`, and a `.xml` path as its `.json` twin.
+fn known_path(path: &str) -> String {
+    if let Some(stem) = path.strip_suffix(".xml") {
+        return format!("{stem}.json");
+    }
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let legacy = path.starts_with("/api/") || path.starts_with("/gds/");
+    let listed = endpoints_at(path).next().is_some();
+    if legacy && !listed && !last.is_empty() && !last.contains('.') {
+        format!("{path}.json")
+    } else {
+        path.to_string()
+    }
+}
+
+/// A `.xml` call to an endpoint the emulator knows: Upwork answers it in XML, which the emulator
+/// does not speak; it says so instead of pretending the resource does not exist.
+fn xml_not_served() -> Response {
+    legacy_error(
+        406,
+        "The emulator answers in JSON only: call the same path with .json or with no suffix.",
+    )
 }
 
 /// 405 when the path exists under other methods, else 404 (JSON under the API, HTML elsewhere).

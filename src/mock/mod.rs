@@ -209,7 +209,12 @@ where
     let grace = config.shutdown_grace;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (tasks_tx, tasks_rx) = watch::channel(());
-    let shared = Arc::new(state::Shared::new(config, stop_rx.clone(), tasks_rx));
+    let shared = Arc::new(state::Shared::new(
+        config,
+        local.port(),
+        stop_rx.clone(),
+        tasks_rx,
+    ));
 
     let (ready_tx, ready_rx) = mpsc::channel(64);
     let acceptor = tokio::spawn(conn::accept_loop(listener, Arc::clone(&shared), ready_tx));

@@ -73,6 +73,7 @@ pub(crate) fn authenticate(
         consumer.consumer_secret.expose(),
         &token_secret,
         kind,
+        shared.own_port,
     ) {
         return Err(unauthorized(errors::SIGNATURE_FAILED));
     }
@@ -89,29 +90,44 @@ pub(crate) fn authenticate(
     })
 }
 
-/// True when the signature is right for the URL the call reached, or for the same path at Upwork's
-/// own origin: a call signed for `https://www.upwork.com/...` and sent here with `--base-url` (as
-/// the demo, the tests and CI do) is signed right, and a signature wrong for both stays wrong.
+/// True when the signature is right for one of the origins Upwork would accept for this call.
 fn signature_matches(
     signed: &SignedRequest,
     consumer_secret: &str,
     token_secret: &str,
     kind: EndpointKind,
+    own_port: u16,
 ) -> bool {
-    if verify(signed, consumer_secret, token_secret).ok {
-        return true;
-    }
+    accepted_origins(&signed.url, kind, own_port)
+        .into_iter()
+        .any(|url| {
+            let at_origin = SignedRequest {
+                url,
+                ..signed.clone()
+            };
+            verify(&at_origin, consumer_secret, token_secret).ok
+        })
+}
+
+/// The URLs a signature may have been made for: the call's path and query at Upwork's public
+/// https origin (a call signed for `https://www.upwork.com/...` and sent here with `--base-url`,
+/// as the demo, the tests and CI do, is signed right), and the URL as it reached the emulator
+/// only when it was addressed to the emulator itself (`Host` not Upwork's, the emulator's port).
+/// Upwork is reached over https only, so a signature made for `http://www.upwork.com`, or for
+/// whatever `Host` a relay or a proxy-style request names, is refused as Upwork refuses it.
+fn accepted_origins(received: &RawUrl, kind: EndpointKind, own_port: u16) -> Vec<RawUrl> {
     let host = if kind == EndpointKind::GraphQl {
         hosts::API
     } else {
         hosts::WWW
     };
     let origin = RawUrl::parse(&format!("https://{host}")).expect("Upwork's origin is a valid URL");
-    let at_upwork = SignedRequest {
-        url: signed.url.rebased(&origin),
-        ..signed.clone()
-    };
-    verify(&at_upwork, consumer_secret, token_secret).ok
+    let mut accepted = vec![received.rebased(&origin)];
+    let addressed_here = !hosts::is_upwork_host(received.host()) && received.port() == own_port;
+    if addressed_here {
+        accepted.push(received.clone());
+    }
+    accepted
 }
 
 /// The secret of the token the call carries, and the user it acts for, when the token is of the

@@ -11,6 +11,8 @@ use super::store::{Nonces, RateWindow, Tokens};
 
 pub(crate) struct Shared {
     pub config: MockConfig,
+    /// The port the emulator listens on: a call whose `Host` names it was addressed to the emulator.
+    pub own_port: u16,
     pub nonces: Mutex<Nonces>,
     pub tokens: Mutex<Tokens>,
     pub journal: Mutex<Journal>,
@@ -24,11 +26,13 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(
         config: MockConfig,
+        own_port: u16,
         stop: watch::Receiver<bool>,
         tasks: watch::Receiver<()>,
     ) -> Shared {
         Shared {
             config,
+            own_port,
             nonces: Mutex::default(),
             tokens: Mutex::default(),
             journal: Mutex::default(),

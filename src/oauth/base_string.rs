@@ -112,6 +112,12 @@ pub(crate) enum ValueEncoding {
     Double,
     /// Not encoded at all.
     Raw,
+    /// An RFC 1738-era encoder (Python 2's `urllib.quote`, old JavaScript `escape`): `~` as `%7E`.
+    TildeEncoded,
+    /// `/` left raw, as `urllib.quote` does with its default `safe='/'`.
+    SlashRaw,
+    /// Both: Python 2's `urllib.quote(value)` with its defaults.
+    Python2Quote,
 }
 
 /// Where a client writes lowercase hex digits.
@@ -133,6 +139,18 @@ pub(crate) enum QueryPlus {
     Literal,
     /// As a space, as HTML forms and RFC 5849's decoding do.
     Space,
+}
+
+/// How a client names a parameter that appears more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub(crate) enum Repeated {
+    /// As sent: `skills=a&skills=b`.
+    #[default]
+    AsSent,
+    /// Signed as `skills[0]=a&skills[1]=b` (PHP-style arrays, qs-style serializers).
+    Indexed,
+    /// Signed as `skills[]=a&skills[]=b`.
+    Brackets,
 }
 
 /// How a client orders the parameters.
@@ -159,6 +177,9 @@ pub(crate) struct Recipe {
     pub query: bool,
     pub query_plus: QueryPlus,
     pub form: bool,
+    /// Leaves parameters with an empty value out of what it signs, though it sends them.
+    pub drop_empty: bool,
+    pub repeated: Repeated,
     pub unsigned_body: bool,
     pub version: Version,
     pub values: ValueEncoding,
@@ -176,6 +197,8 @@ impl Default for Recipe {
             query: true,
             query_plus: QueryPlus::Literal,
             form: true,
+            drop_empty: false,
+            repeated: Repeated::AsSent,
             unsigned_body: false,
             version: Version::AsSent,
             values: ValueEncoding::Rfc3986,
@@ -259,6 +282,12 @@ impl Recipe {
         if self.unsigned_body {
             others.extend(request.unsigned_body_params.iter().cloned());
         }
+        if self.drop_empty {
+            others.retain(|(_, v)| !v.is_empty());
+        }
+        if self.repeated != Repeated::AsSent {
+            rename_repeated(&mut others, self.repeated);
+        }
         let mut params = match self.order {
             Order::OAuthFirst => {
                 oauth.extend(others);
@@ -293,7 +322,44 @@ impl Recipe {
             ValueEncoding::SpaceAsPlus => encode_with(value, hex).replace("%20", "+"),
             ValueEncoding::Double => encode_with(&encode_with(value, hex), hex),
             ValueEncoding::Raw => value.to_string(),
+            ValueEncoding::TildeEncoded => encode_with(value, hex).replace('~', "%7E"),
+            ValueEncoding::SlashRaw => encode_with(value, hex)
+                .replace("%2F", "/")
+                .replace("%2f", "/"),
+            ValueEncoding::Python2Quote => encode_with(value, hex)
+                .replace('~', "%7E")
+                .replace("%2F", "/")
+                .replace("%2f", "/"),
         }
+    }
+}
+
+/// Renames the parameters whose name appears more than once as array-style serializers do.
+fn rename_repeated(params: &mut [(String, String)], style: Repeated) {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let repeated: Vec<String> = params
+        .iter()
+        .filter(|(name, _)| params.iter().filter(|(other, _)| other == name).count() > 1)
+        .map(|(name, _)| name.clone())
+        .collect();
+    for (name, _) in params.iter_mut() {
+        if !repeated.contains(name) {
+            continue;
+        }
+        let index = match seen.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => {
+                *count += 1;
+                *count - 1
+            }
+            None => {
+                seen.push((name.clone(), 1));
+                0
+            }
+        };
+        *name = match style {
+            Repeated::Indexed => format!("{name}[{index}]"),
+            Repeated::Brackets | Repeated::AsSent => format!("{name}[]"),
+        };
     }
 }
 

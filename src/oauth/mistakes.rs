@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use super::base_string::{
-    HexCase, MethodCase, Order, PathMode, QueryPlus, Recipe, Scheme, ValueEncoding, Version,
+    HexCase, MethodCase, Order, PathMode, QueryPlus, Recipe, Repeated, Scheme, ValueEncoding,
+    Version,
 };
 use super::encode::encode;
 use super::signature::{KeyMode, sign_with_key};
@@ -33,6 +34,13 @@ pub enum MistakeKind {
     TokenSecretOmitted,
     /// A space sent as `+` in the URL query and signed as a space: Upwork reads the `+` as a plus.
     QueryPlusAsSpace,
+    /// Values encoded by an RFC 1738-era encoder: `~` as `%7E`, or `/` left raw (Python 2's
+    /// `urllib.quote`).
+    Rfc1738Encoder,
+    /// Repeated parameters signed under array names (`a[0]`, `a[]`) but sent under their own.
+    RepeatedParamsRenamed,
+    /// Parameters sent with an empty value but left out of the signature.
+    EmptyParamsUnsigned,
     /// The signature was right but sent unencoded in a query or form, so its `+` arrived as a
     /// space (or sent encoded twice). Not a way of building the base string: checked apart.
     SignatureNotEncoded,
@@ -56,6 +64,8 @@ enum Dimension {
     SignatureMethod,
     Transport,
     QueryReading,
+    Repeated,
+    Empty,
 }
 
 /// How a client signs: how it builds the base string and the key, and which method it runs.
@@ -69,7 +79,7 @@ struct Client {
 
 impl MistakeKind {
     /// Every mistake, in the order the search tries them.
-    pub const ALL: [MistakeKind; 19] = [
+    pub const ALL: [MistakeKind; 22] = [
         MistakeKind::SpaceAsPlus,
         MistakeKind::DoubleEncoded,
         MistakeKind::Unencoded,
@@ -88,6 +98,9 @@ impl MistakeKind {
         MistakeKind::LowercaseHex,
         MistakeKind::TokenSecretOmitted,
         MistakeKind::QueryPlusAsSpace,
+        MistakeKind::Rfc1738Encoder,
+        MistakeKind::RepeatedParamsRenamed,
+        MistakeKind::EmptyParamsUnsigned,
         MistakeKind::SignatureNotEncoded,
     ];
 
@@ -112,6 +125,9 @@ impl MistakeKind {
             MistakeKind::LowercaseHex => "lowercase-hex",
             MistakeKind::TokenSecretOmitted => "token-secret-omitted",
             MistakeKind::QueryPlusAsSpace => "query-plus-as-space",
+            MistakeKind::Rfc1738Encoder => "rfc1738-encoder",
+            MistakeKind::RepeatedParamsRenamed => "repeated-params-renamed",
+            MistakeKind::EmptyParamsUnsigned => "empty-params-unsigned",
             MistakeKind::SignatureNotEncoded => "signature-not-encoded",
         }
     }
@@ -174,6 +190,15 @@ impl MistakeKind {
             MistakeKind::QueryPlusAsSpace => {
                 "The client sent a space as '+' in the URL query and signed it as a space; Upwork reads a '+' in the query as a literal plus, so its base string differs."
             }
+            MistakeKind::Rfc1738Encoder => {
+                "The client encoded the parameters with an RFC 1738-era encoder (Python 2's urllib.quote: '~' as %7E, '/' left raw) instead of RFC 3986."
+            }
+            MistakeKind::RepeatedParamsRenamed => {
+                "The client signed repeated parameters under array names (a[0], a[1] or a[]) but sent them under their own name (a=1&a=2)."
+            }
+            MistakeKind::EmptyParamsUnsigned => {
+                "The client sent parameters with an empty value (title=) but left them out of the signature."
+            }
             MistakeKind::SignatureNotEncoded => {
                 "The signature was right but was not percent-encoded where it travels (a '+' in the query or form arrives as a space), or was encoded twice."
             }
@@ -199,13 +224,19 @@ impl MistakeKind {
             MistakeKind::PlaintextVsHmac => Dimension::SignatureMethod,
             MistakeKind::SignatureNotEncoded => Dimension::Transport,
             MistakeKind::QueryPlusAsSpace => Dimension::QueryReading,
+            MistakeKind::Rfc1738Encoder => Dimension::Values,
+            MistakeKind::RepeatedParamsRenamed => Dimension::Repeated,
+            MistakeKind::EmptyParamsUnsigned => Dimension::Empty,
         }
     }
 
     /// How many ways a client makes this mistake.
     fn variant_count(self) -> usize {
         match self {
-            MistakeKind::UnsortedParams | MistakeKind::PathReEncoded => 3,
+            MistakeKind::UnsortedParams
+            | MistakeKind::PathReEncoded
+            | MistakeKind::Rfc1738Encoder => 3,
+            MistakeKind::RepeatedParamsRenamed => 2,
             MistakeKind::LowercaseHex | MistakeKind::TokenSecretOmitted => 2,
             MistakeKind::SignatureNotEncoded => 0,
             _ => 1,
@@ -244,6 +275,17 @@ impl MistakeKind {
                 client.key = [KeyMode::NoTokenSecret, KeyMode::ConsumerSecretOnly][variant];
             }
             MistakeKind::QueryPlusAsSpace => recipe.query_plus = QueryPlus::Space,
+            MistakeKind::Rfc1738Encoder => {
+                recipe.values = [
+                    ValueEncoding::TildeEncoded,
+                    ValueEncoding::SlashRaw,
+                    ValueEncoding::Python2Quote,
+                ][variant];
+            }
+            MistakeKind::RepeatedParamsRenamed => {
+                recipe.repeated = [Repeated::Indexed, Repeated::Brackets][variant];
+            }
+            MistakeKind::EmptyParamsUnsigned => recipe.drop_empty = true,
             MistakeKind::SignatureNotEncoded => {}
         }
     }
@@ -406,18 +448,16 @@ pub(crate) fn find_mistake(
         .into_iter()
         .filter(|k| k.variant_count() > 0)
         .collect();
-    for &kind in &kinds {
-        for variant in 0..kind.variant_count() {
-            let mut client = Client::default();
-            kind.apply(variant, &mut client);
-            if let Some(found) = try_client(&client, &[kind]) {
-                return Some(found);
-            }
-        }
-    }
-    // A client that sent `+` for a space read its query as a form: each mistake again with that
-    // reading, named by the mistake (the reading is reported with it).
+    // A client that sent `+` for a space read its query as a form: first that reading alone, then
+    // each mistake made with it, named by the mistake (the reading is reported with it). Tried
+    // before the mistakes made with Upwork's reading, which can build the same base string (a `+`
+    // left unencoded) but are the less likely story for a query that carries `+`.
     if readings(request).contains(&QueryPlus::Space) {
+        let mut alone = Client::default();
+        MistakeKind::QueryPlusAsSpace.apply(0, &mut alone);
+        if let Some(found) = try_client(&alone, &[MistakeKind::QueryPlusAsSpace]) {
+            return Some(found);
+        }
         for &kind in &kinds {
             if kind == MistakeKind::QueryPlusAsSpace {
                 continue;
@@ -429,6 +469,15 @@ pub(crate) fn find_mistake(
                 if let Some(found) = try_client(&client, &[kind, MistakeKind::QueryPlusAsSpace]) {
                     return Some(found);
                 }
+            }
+        }
+    }
+    for &kind in &kinds {
+        for variant in 0..kind.variant_count() {
+            let mut client = Client::default();
+            kind.apply(variant, &mut client);
+            if let Some(found) = try_client(&client, &[kind]) {
+                return Some(found);
             }
         }
     }
@@ -502,6 +551,16 @@ mod tests {
         )
     }
 
+    /// A search with a repeated parameter and an empty one, as array serializers and forms make.
+    fn repeats_and_empty() -> CapturedRequest {
+        request(
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?skills=rust&skills=go&title=&q=a%20b",
+            &[],
+            "",
+        )
+    }
+
     /// A JSON POST, signed without oauth_version.
     fn json_post() -> CapturedRequest {
         request(
@@ -534,6 +593,9 @@ mod tests {
             let (request, version) = match kind {
                 MistakeKind::BodyParamsAdded | MistakeKind::VersionAdded => (json_post(), false),
                 MistakeKind::QueryPlusAsSpace => (plus_query(), false),
+                MistakeKind::RepeatedParamsRenamed | MistakeKind::EmptyParamsUnsigned => {
+                    (repeats_and_empty(), false)
+                }
                 _ => (form_post(), true),
             };
             let broken = sign_with_mistake(&request, &KEYS, &options(version), kind)

@@ -7,6 +7,7 @@ pub mod curl;
 pub mod flags;
 pub mod har;
 pub mod import_error;
+pub mod overload;
 pub mod raw;
 mod raw_url;
 
@@ -153,23 +154,12 @@ impl CapturedRequest {
     }
 
     /// The method that the server will act on: the `http_method` override of a POST when present
-    /// (Upwork lets PUT and DELETE travel as POST + `http_method=put`), else the method itself.
+    /// (Upwork lets PUT and DELETE travel as POST + `http_method=put`, in the query or the body:
+    /// see [`overload`]), else the method itself.
     pub fn effective_method(&self) -> String {
-        if self.method.eq_ignore_ascii_case("POST") {
-            let from_query = self
-                .url
-                .query_pairs()
-                .into_iter()
-                .find(|(k, _)| k == "http_method");
-            let from_body = self
-                .form_pairs()
-                .into_iter()
-                .find(|(k, _)| k == "http_method");
-            if let Some((_, v)) = from_query.or(from_body) {
-                return v.to_ascii_uppercase();
-            }
-        }
-        self.method.to_ascii_uppercase()
+        overload::http_method_override(self)
+            .unwrap_or_else(|| self.method.clone())
+            .to_ascii_uppercase()
     }
 
     /// True when the body is `application/x-www-form-urlencoded`, the only kind OAuth 1.0 signs.

@@ -200,3 +200,13 @@ pub fn finding_codes(bundle: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// The first finding of a bundle (or `--format json` output) with this code; panics naming the
+/// codes present when there is none.
+#[allow(dead_code)]
+pub fn finding<'b>(bundle: &'b serde_json::Value, code: &str) -> &'b serde_json::Value {
+    bundle["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["code"] == code))
+        .unwrap_or_else(|| panic!("no {code} among {:?}", finding_codes(bundle)))
+}

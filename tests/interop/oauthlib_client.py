@@ -2,10 +2,12 @@
 them to the emulator. Correct calls must pass; each broken one reproduces a mistake real clients
 make, and must be refused. Prints one JSON list of the calls and the emulator's answers.
 
-usage: oauthlib_client.py BASE_URL CONSUMER_KEY CONSUMER_SECRET TOKEN TOKEN_SECRET
+usage: oauthlib_client.py BASE_URL
+  The keys are the emulator's demo keys, read from UPWORK_DIAG_DEMO_* in the environment.
 """
 
 import json
+import os
 import sys
 import urllib.error
 import urllib.parse
@@ -43,7 +45,10 @@ def sign(client, method, url, body=None, signed_url=None, signed_body="same"):
 
 
 def main():
-    base, consumer_key, consumer_secret, token, token_secret = sys.argv[1:6]
+    base = sys.argv[1]
+    consumer_key, consumer_secret, token, token_secret = (
+        os.environ["UPWORK_DIAG_DEMO_" + name]
+        for name in ("CONSUMER_KEY", "CONSUMER_SECRET", "TOKEN", "TOKEN_SECRET"))
     client = oauth1.Client(consumer_key, consumer_secret, token, token_secret)
     search = UPWORK + "/api/profiles/v2/search/jobs.json"
     job = UPWORK + "/api/hr/v2/jobs/123.json"
@@ -51,7 +56,7 @@ def main():
 
     def call(name, expect, method, url, headers, body=None, mistake=None):
         status = send(base, method, url, headers, body)
-        calls.append({"name": name, "expect": expect, "mistake": mistake, "method": method,
+        calls.append({"client": "oauthlib", "name": name, "expect": expect, "mistake": mistake, "method": method,
                       "url": url, "headers": headers, "body": body, "status": status})
 
     # Correct calls: every one must pass.
@@ -76,7 +81,9 @@ def main():
         headers = sign(client, "GET", url)
     finally:
         utils.escape = original
-    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="space-as-plus")
+    # Upwork reads the query's `+` as a plus, so the value it signs is `web+design`, which this
+    # client put into its base string without encoding the `+`: `unencoded` reproduces it.
+    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="unencoded")
 
     url = search + "?q=web%20design"
     headers = sign(client, "GET", url, signed_url=url.replace("https://", "http://"))

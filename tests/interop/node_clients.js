@@ -1,0 +1,179 @@
+// Makes Upwork API calls with real Node clients this project did not write, and sends them to the
+// emulator. Prints one JSON list: for each call, what the client sent (as Upwork would have
+// received it), whether Upwork accepts it, the mistake it carries, and the emulator's answer.
+//
+// usage: node node_clients.js CLIENT BASE_URL
+//   CLIENT: oauth-1.0a | node-upwork-oauth2
+//   The keys are the emulator's demo keys, read from UPWORK_DIAG_DEMO_* in the environment.
+//
+// oauth-1.0a only signs: the calls are signed for https://www.upwork.com and sent to the emulator
+// by Node's own http module. @upwork/node-upwork-oauth2 sends its calls itself; its code is left as
+// shipped and only the host it calls is changed (the instance's `baseUrl` and `gqlUrl`, built from
+// constants), to a small recording forwarder in this process that passes each call on to the
+// emulator untouched. A bearer token does not depend on the URL, so the call is the same one Upwork
+// would get at https://www.upwork.com.
+'use strict';
+
+const crypto = require('crypto');
+const http = require('http');
+
+const UPWORK = 'https://www.upwork.com';
+const UPWORK_API = 'https://api.upwork.com';
+const env = (name) => process.env['UPWORK_DIAG_DEMO_' + name];
+
+const [client, base] = process.argv.slice(2, 4);
+const calls = [];
+
+/** Sends one request to the emulator, resolves to its status. */
+function deliver(method, target, headers, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(base + target, { method, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('error', reject);
+    request.end(body === null ? undefined : body);
+  });
+}
+
+async function record(call, send) {
+  const status = await send();
+  calls.push(Object.assign({ client, mistake: null, code: null, body: null }, call, { status }));
+}
+
+function oauth(consumerSecret) {
+  const OAuth = require('oauth-1.0a');
+  return OAuth({
+    consumer: { key: env('CONSUMER_KEY'), secret: consumerSecret || env('CONSUMER_SECRET') },
+    signature_method: 'HMAC-SHA1',
+    hash_function: (text, key) => crypto.createHmac('sha1', key).update(text).digest('base64'),
+  });
+}
+
+async function oauth1aCalls() {
+  const token = { key: env('TOKEN'), secret: env('TOKEN_SECRET') };
+  const search = '/api/profiles/v2/search/jobs.json';
+  const job = '/api/hr/v2/jobs/~01demo0001.json';
+
+  /** Signs `signed` (a request for oauth-1.0a) and sends `sent` (path, query, body as written). */
+  async function call(name, expect, signed, sent, extra = {}) {
+    const signer = extra.signer || oauth();
+    const auth = signer.toHeader(signer.authorize(signed, token));
+    const headers = Object.assign({ Authorization: auth.Authorization }, sent.headers || {});
+    const body = sent.body === undefined ? null : sent.body;
+    if (body !== null) headers['Content-Length'] = String(Buffer.byteLength(body));
+    await record(
+      { name, expect, method: signed.method, url: UPWORK + sent.target, headers, body,
+        mistake: extra.mistake || null, code: extra.code || null },
+      () => deliver(signed.method, sent.target, headers, body));
+  }
+
+  // Correct: the query built with encodeURIComponent (%20), signed with the same URL.
+  let target = search + '?q=' + encodeURIComponent('web design') + '&skills=' + encodeURIComponent('c++');
+  await call('query-encodeURIComponent', 'accept', { url: UPWORK + target, method: 'GET' }, { target });
+  target = search + '?q=' + encodeURIComponent("a~b*'()!");
+  await call('query-reserved', 'accept', { url: UPWORK + target, method: 'GET' }, { target });
+  // Correct: a form body from URLSearchParams (`+` for spaces, as forms say), its fields signed.
+  const form = { http_method: 'put', title: 'New title ~ *' };
+  await call('form-body-URLSearchParams', 'accept', { url: UPWORK + job, method: 'POST', data: form },
+    { target: job, body: new URLSearchParams(form).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+  // Mistake: the query built with URLSearchParams (`+` for a space), the data signed as data.
+  target = search + '?' + new URLSearchParams({ q: 'web design' }).toString();
+  await call('query-URLSearchParams', 'reject',
+    { url: UPWORK + search, method: 'GET', data: { q: 'web design' } }, { target },
+    { mistake: 'query-plus-as-space', code: 'param-encoding' });
+  // Mistake: signed for http://.
+  target = search + '?q=python';
+  await call('signed-as-http', 'reject', { url: 'http://www.upwork.com' + target, method: 'GET' }, { target },
+    { mistake: 'wrong-scheme', code: 'signature-mismatch' });
+  // Mistake: the query left out of what was signed.
+  await call('query-not-signed', 'reject', { url: UPWORK + search, method: 'GET' }, { target },
+    { mistake: 'query-params-omitted', code: 'signature-mismatch' });
+  // Mistake: the wrong consumer secret.
+  await call('wrong-consumer-secret', 'reject', { url: UPWORK + target, method: 'GET' }, { target },
+    { signer: oauth('not-the-consumer-secret'), code: 'signature-mismatch' });
+}
+
+/** A forwarder that records each call and passes it on to the emulator untouched. */
+function forwarder(sent) {
+  const server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers = {};
+      for (let i = 0; i < request.rawHeaders.length; i += 2) {
+        headers[request.rawHeaders[i]] = request.rawHeaders[i + 1];
+      }
+      sent.push({ method: request.method, target: request.url, headers,
+        body: chunks.length ? body.toString('utf8') : null });
+      const upstream = http.request(base + request.url, { method: request.method, headers }, (answer) => {
+        response.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.end(body);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function nodeUpworkOauth2Calls() {
+  const UpworkApi = require('@upwork/node-upwork-oauth2');
+  const { Graphql } = require('@upwork/node-upwork-oauth2/lib/routers/graphql');
+  const sent = [];
+  const server = await forwarder(sent);
+  const local = 'http://127.0.0.1:' + server.address().port;
+
+  function api(accessToken) {
+    const made = new UpworkApi({
+      clientId: env('OAUTH2_CLIENT_ID'), clientSecret: env('OAUTH2_CLIENT_SECRET'),
+      redirectUri: 'https://example.com/callback', accessToken, refreshToken: 'unused',
+      expiresAt: new Date(Date.now() + 3600 * 1000).toISOString(),
+    });
+    made.client.baseUrl = local + '/api/';
+    made.client.config.gqlUrl = local + '/graphql';
+    return made;
+  }
+  /** Runs one binding call; records what reached the forwarder, Upwork's host put back. */
+  async function call(name, expect, run, extra = {}) {
+    const before = sent.length;
+    const status = await new Promise((resolve) => run((error, status) => resolve(status)));
+    if (sent.length !== before + 1) throw new Error(`${name}: ${sent.length - before} requests`);
+    const { method, target, headers, body } = sent[sent.length - 1];
+    const host = target.startsWith('/graphql') ? UPWORK_API : UPWORK;
+    delete headers.host;
+    delete headers.Host;
+    calls.push({ client, name, expect, method, url: host + target, headers, body,
+      mistake: extra.mistake || null, code: extra.code || null, status });
+  }
+
+  const good = api(env('OAUTH2_TOKEN'));
+  await call('teams', 'accept', (done) => good.client.get('hr/v2/teams', {}, done));
+  // `request` writes the query with the `qs` module: a space as %20.
+  await call('search-with-space', 'accept',
+    (done) => good.client.get('profiles/v2/search/jobs', { q: 'web design' }, done));
+  await call('job-update-multipart-http-method', 'accept',
+    (done) => good.client.put('hr/v2/jobs/~01demo0001', { title: 'New title' }, done));
+  await call('job-delete-multipart-http-method', 'accept',
+    (done) => good.client.delete('hr/v2/jobs/~01demo0001', { reason_code: '41' }, done));
+  const graphql = api(env('OAUTH2_TOKEN'));
+  graphql.setOrgUidHeader(env('TENANT_ID'));
+  await call('graphql-user', 'accept',
+    (done) => new Graphql(graphql).execute({ query: 'query { user { id nid } }' }, done));
+  const limited = api(env('OAUTH2_LIMITED_TOKEN'));
+  await call('limited-scope', 'reject', (done) => limited.client.get('hr/v2/teams', {}, done),
+    { code: 'scope-missing' });
+  server.close();
+}
+
+(async () => {
+  const run = { 'oauth-1.0a': oauth1aCalls, 'node-upwork-oauth2': nodeUpworkOauth2Calls }[client];
+  if (!run) throw new Error('unknown client ' + client);
+  await run();
+  process.stdout.write(JSON.stringify(calls, null, 1));
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack || error) + '\n');
+  process.exit(1);
+});
