@@ -110,6 +110,18 @@ fn the_411_leaves_without_content_length_and_the_fix_is_confirmed_on_the_wire() 
     assert_eq!(bundle["corrected"]["succeeded"], true);
     assert_eq!(bundle["verdict"]["outcome"], "explained");
     assert!(bundle["verdict"]["escalation"].is_null());
+    // Only the length was added (and a fresh nonce): the success confirms that one fix.
+    assert_eq!(
+        finding(&bundle, "content-length-missing")["evidence_level"],
+        "confirmed"
+    );
+    let summary = bundle["verdict"]["summary"].as_str().unwrap();
+    assert!(summary.contains("changed only by that fix"), "{summary}");
+    let report = std::fs::read_to_string(bundle_dir.join("report.md")).unwrap();
+    assert!(
+        report.contains("Severity: error. Evidence: confirmed (the minimal fix alone"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -853,4 +865,236 @@ fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_tok
         "the refresh of the access token"
     );
     assert!(refused["corrected"].is_null());
+}
+
+// Verdicts from evidence: what the tool cannot decide it says, and a pattern it cannot tie to the
+// failure never fails a call.
+
+/// A GET of `url` signed with a consumer secret that is not the key's.
+fn signed_with_a_wrong_secret(url: &str) -> String {
+    signed_get_header(
+        url,
+        &Keys {
+            consumer_secret: "not-the-consumer-secret",
+            ..full_keys()
+        },
+    )
+}
+
+#[test]
+fn a_refused_signature_without_the_secrets_is_inconclusive_not_escalated() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/auth/v1/info.json";
+    let output = upwork_diag()
+        .args(["diagnose", url, "-H", &signed_with_a_wrong_secret(url)])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(5), "{b:#}");
+    assert_eq!(b["response"]["status"], 401);
+    assert_eq!(b["verdict"]["outcome"], "inconclusive");
+    assert!(
+        b["verdict"]["escalation"].is_null(),
+        "nothing to escalate: {b:#}"
+    );
+    let unverified = finding(&b, "signature-unverified");
+    assert_eq!(unverified["evidence_level"], "inconclusive");
+    assert_eq!(
+        unverified["evidence"]["missing"],
+        serde_json::json!(["UPWORK_CONSUMER_SECRET", "UPWORK_TOKEN_SECRET"])
+    );
+    let summary = b["verdict"]["summary"].as_str().unwrap();
+    assert!(summary.contains("UPWORK_CONSUMER_SECRET"), "{summary}");
+
+    // Given the secrets, the same capture is explained.
+    let output = upwork_diag()
+        .args(["diagnose", url, "-H", &signed_with_a_wrong_secret(url)])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    assert_eq!(
+        finding(&b, "signature-mismatch")["evidence_level"],
+        "reproduced"
+    );
+}
+
+#[test]
+fn a_call_with_no_credentials_at_all_is_auth_missing() {
+    let emulator = Emulator::start();
+    let output = upwork_diag()
+        .args(["diagnose", "https://www.upwork.com/api/hr/v2/teams.json"])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    assert_eq!(b["response"]["status"], 401);
+    let missing = finding(&b, "auth-missing");
+    assert_eq!(missing["severity"], "error");
+    assert_eq!(missing["evidence_level"], "reproduced");
+    assert!(b["verdict"]["escalation"].is_null());
+}
+
+#[test]
+fn with_only_the_consumer_secret_a_correct_token_call_is_not_accused() {
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let header = signed_get_header(url, &full_keys());
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--offline",
+            "--format",
+            "json",
+        ])
+        .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{b:#}");
+    assert!(
+        !finding_codes(&b).contains(&"signature-mismatch".to_string()),
+        "checked with an empty token secret: {b:#}"
+    );
+    assert_eq!(
+        finding(&b, "signature-unverified")["evidence"]["missing"],
+        serde_json::json!(["UPWORK_TOKEN_SECRET"])
+    );
+}
+
+#[test]
+fn a_plus_in_a_form_body_is_a_risk_not_an_error() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/hr/v2/jobs/~01demo0001.json";
+    let body = "http_method=put&title=New+title+~+%2A";
+    let request = from_flags(
+        Some("POST"),
+        url,
+        &["Content-Type: application/x-www-form-urlencoded".to_string()],
+        Some(body.as_bytes().to_vec()),
+    )
+    .unwrap();
+    let signed = sign_request(&request, &full_keys());
+    let header = format!("Authorization: {}", signed.header("authorization").unwrap());
+    for extra in [&["--offline"][..], &["--base-url", &emulator.base_url][..]] {
+        let output = upwork_diag()
+            .args(["diagnose", "-X", "POST", url, "-H", &header])
+            .args([
+                "-H",
+                "Content-Type: application/x-www-form-urlencoded",
+                "-d",
+                body,
+            ])
+            .args(["-H", &format!("Content-Length: {}", body.len())])
+            .args(extra)
+            .args(["--no-bundle", "--format", "json"])
+            .envs(demo_env(
+                demo::CONSUMER_KEY,
+                demo::CONSUMER_SECRET,
+                Some((demo::TOKEN, demo::TOKEN_SECRET)),
+            ))
+            .output()
+            .unwrap();
+        let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{extra:?}: {b:#}");
+        let plus = finding(&b, "param-encoding");
+        assert_eq!(plus["severity"], "warning", "{plus:#}");
+        assert_eq!(plus["evidence_level"], "risk");
+    }
+}
+
+#[test]
+fn a_wrong_secret_is_not_blamed_on_the_plus_in_the_query() {
+    let emulator = Emulator::start();
+    // Signed as requests-oauthlib signs it (the `+` read as a space), but with a wrong secret.
+    let meant = "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design";
+    let header = signed_with_a_wrong_secret(meant);
+    let sent = meant.replace("%20", "+");
+    let output = upwork_diag()
+        .args(["diagnose", &sent, "-H", &header])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    let mismatch = finding(&b, "signature-mismatch");
+    assert!(mismatch["evidence"]["mistake"].is_null(), "{mismatch:#}");
+    assert_eq!(
+        finding(&b, "param-encoding")["severity"],
+        "warning",
+        "the `+` does not reproduce this signature: {b:#}"
+    );
+
+    // With the right secret, the same `+` is the named cause, reproduced.
+    let header = signed_get_header(meant, &full_keys());
+    let output = upwork_diag()
+        .args(["diagnose", &sent, "-H", &header])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        b["response"]["status"], 401,
+        "Upwork reads the `+` as a plus"
+    );
+    assert_eq!(
+        finding(&b, "signature-mismatch")["evidence"]["mistake"],
+        "query-plus-as-space"
+    );
+    let plus = finding(&b, "param-encoding");
+    assert_eq!(
+        (&plus["severity"], &plus["evidence_level"]),
+        (&"error".into(), &"reproduced".into())
+    );
+    assert_eq!(b["corrected"]["succeeded"], true);
 }

@@ -81,9 +81,10 @@ def main():
         headers = sign(client, "GET", url)
     finally:
         utils.escape = original
-    # Upwork reads the query's `+` as a plus, so the value it signs is `web+design`, which this
-    # client put into its base string without encoding the `+`: `unencoded` reproduces it.
-    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="unencoded")
+    # The client read its own `+` as a space and wrote it back as `+` in the base string:
+    # `space-as-plus` (made with the query read as a form) reproduces it. Upwork reads the `+` as a
+    # plus and refuses.
+    call("quote-plus-encoder", "reject", "GET", url, headers, mistake="space-as-plus")
 
     url = search + "?q=web%20design"
     headers = sign(client, "GET", url, signed_url=url.replace("https://", "http://"))
