@@ -163,6 +163,11 @@ pub struct DiagnoseArgs {
     /// The OS the call is made from (default: read from the User-Agent, else this machine's).
     #[arg(long, help_heading = "Context")]
     pub os: Option<String>,
+    /// When the captured call was sent: RFC 3339 (2026-11-30T04:35:00Z) or Unix seconds. Tells a
+    /// client clock that was off from a capture that is only old; beats the time the capture gives
+    /// (a HAR entry's startedDateTime, a Date header).
+    #[arg(long, value_name = "TIME", help_heading = "Context")]
+    pub sent_at: Option<String>,
 
     /// Send the call to another origin (e.g. the emulator), keeping its path and query.
     #[arg(long, value_name = "URL", help_heading = "Replay")]

@@ -463,7 +463,8 @@ fn verdict(
             escalation: None,
         }
     } else if !unchecked.is_empty() && bears_on_credentials(classification.kind) {
-        let what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        let mut what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        what.dedup(); // Two readings that lack the same evidence ask for it once.
         Verdict {
             outcome: Outcome::Inconclusive,
             summary: format!(

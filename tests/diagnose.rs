@@ -675,6 +675,8 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
     let signed =
         upwork_diag::oauth::sign_request_at(&request, &full_keys(), "an-old-nonce", hour_ago);
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
+    // Sent when it was signed: an old capture, not a slow clock (tests/freshness.rs has the rest).
+    let sent_at = hour_ago.to_string();
 
     let without_secrets = upwork_diag()
         .args([
@@ -682,6 +684,8 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
             url,
             "-H",
             &header,
+            "--sent-at",
+            &sent_at,
             "--base-url",
             &emulator.base_url,
             "--no-bundle",
@@ -706,6 +710,8 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
             url,
             "-H",
             &header,
+            "--sent-at",
+            &sent_at,
             "--base-url",
             &emulator.base_url,
             "--no-bundle",

@@ -37,19 +37,26 @@ fn a_pasted_curl_command_reproduces_the_411() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    // The fixture was signed long ago: its age is noted, the 411 comes before any OAuth check.
+    // The fixture was signed long ago and says nothing of when it was sent: a slow clock or an old
+    // capture, both noted as undecided (as is the signature, without the secrets); the 411 comes
+    // before any OAuth check.
     assert_eq!(
         findings_of(&output.stdout),
         [
             "content-length-missing",
             "signature-unverified",
+            "timestamp-skew",
             "replay-stale"
         ]
     );
     let bundle: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(bundle["response"]["status"], 411);
     assert_eq!(bundle["request"]["source"]["kind"], "curl");
-    assert_eq!(bundle["environment"]["library"]["value"], "MyUpworkApp 1.0");
+    // `MyUpworkApp/1.0 python-requests/2.31.0`: the library, not the application naming itself.
+    assert_eq!(
+        bundle["environment"]["library"]["value"],
+        "python-requests 2.31.0"
+    );
 }
 
 #[test]
@@ -86,6 +93,7 @@ fn a_raw_request_from_a_file_or_standard_input_reproduces_the_411() {
             [
                 "content-length-missing",
                 "signature-unverified",
+                "timestamp-skew",
                 "replay-stale"
             ]
         );

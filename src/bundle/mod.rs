@@ -224,6 +224,7 @@ fn request_record(
 ) -> RequestRecord {
     let sent_at = captured
         .time
+        .map(|t| t.at)
         .or(exchange.map(|e| e.started))
         .unwrap_or_else(Utc::now);
     let oauth = SignedRequest::from_request(captured)

@@ -1,23 +1,32 @@
 //! The timestamp and nonce of an OAuth 1.0 call. Upwork refuses an `oauth_timestamp` more than five
 //! minutes from its own clock, and a nonce it has already seen with that timestamp. A call replayed
 //! later than that is refused for its age alone, which must not be mistaken for the original fault.
+//!
+//! An old timestamp has two readings: the client's clock was behind when it signed
+//! (`timestamp-skew`, the developer's fault), or the call was signed right and captured long ago
+//! (`replay-stale`, only this replay's fault). The time the call was sent tells them apart: a HAR
+//! entry's `startedDateTime`, a `Date` header, or `--sent-at`. Without it, both readings are
+//! reported as inconclusive, with what to give to decide; guessing one would send the developer
+//! to fix a clock that is right, or tell them a broken clock is fine.
 
 use chrono::{DateTime, Utc};
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{Finding, Severity};
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
 use crate::oauth::SignedRequest;
+use crate::request::SentAt;
 
 /// How far `oauth_timestamp` may be from the server clock, either way, in seconds.
 pub const WINDOW_SECS: i64 = 300;
 
+/// What to give when the send time is missing; the fix of both inconclusive readings.
+const GIVE_THE_SEND_TIME: &str = "Give the time the call was sent, and run again: `--sent-at 2026-11-30T04:35:00Z` (RFC 3339, \
+     or Unix seconds), or diagnose the call from a HAR file (its startedDateTime), or include the Date \
+     header your client sent (`-H 'Date: ...'`, or in the raw capture).";
+
 /// What the request alone tells: a timestamp that is not a number, a client clock that was off when
-/// the call was made (when the capture knows that time), or a signature too old to replay as is.
-pub fn check(
-    signed: &SignedRequest,
-    captured_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Vec<Finding> {
+/// the call was sent (when the send time is known), or a signature too old to replay as is.
+pub fn check(signed: &SignedRequest, sent_at: Option<SentAt>, now: DateTime<Utc>) -> Vec<Finding> {
     let Some(text) = signed.timestamp.as_deref() else {
         return vec![
             Finding::new("timestamp-skew", Severity::Error, "The call has no oauth_timestamp")
@@ -33,69 +42,189 @@ pub fn check(
                 .evidence("oauth_timestamp", text),
         ];
     };
-    let made_at = captured_at.unwrap_or(now);
-    let skew = timestamp - made_at.timestamp();
-    // Milliseconds instead of seconds is the most common way to be off by decades.
-    let milliseconds = timestamp > 100_000_000_000;
-    if skew.abs() > WINDOW_SECS && (captured_at.is_some() || skew > 0 || milliseconds) {
-        let direction = if skew > 0 { "ahead of" } else { "behind" };
-        let title = if milliseconds {
-            "oauth_timestamp is in milliseconds, not seconds".to_string()
-        } else {
-            format!(
-                "oauth_timestamp is {} {direction} the time the call was made",
-                human(skew.abs())
+    // Milliseconds instead of seconds is the most common way to be off by decades: no send time
+    // is needed to see it.
+    if timestamp > 100_000_000_000 {
+        let made_at = sent_at.map_or(now, |s| s.at);
+        return vec![
+            skew(
+                timestamp,
+                made_at,
+                sent_at,
+                "oauth_timestamp is in milliseconds, not seconds".into(),
             )
-        };
-        return vec![
-            Finding::new("timestamp-skew", Severity::Error, title)
-                .detail(format!(
-                    "The call was made at {} but signed with oauth_timestamp {timestamp} ({}). Upwork refuses a \
-                     timestamp more than {WINDOW_SECS} s from its clock with 401.",
-                    made_at.to_rfc3339(),
-                    DateTime::from_timestamp(timestamp.min(253_402_300_799), 0).map_or("out of range".into(), |t| t.to_rfc3339()),
-                ))
-                .fix(if milliseconds {
-                    "Divide the timestamp by 1000: OAuth 1.0 counts seconds.".to_string()
-                } else {
-                    "Set the clock of the machine that signs by NTP (`timedatectl set-ntp true`, or the OS's time settings), and sign each call when it is sent.".to_string()
-                })
-                .evidence("oauth_timestamp", timestamp)
-                .evidence("skew_seconds", skew),
+            .fix("Divide the timestamp by 1000: OAuth 1.0 counts seconds."),
         ];
     }
+    match sent_at {
+        Some(sent) => {
+            let off = timestamp - sent.at.timestamp();
+            if off.abs() > WINDOW_SECS {
+                let direction = if off > 0 { "ahead of" } else { "behind" };
+                let title = format!(
+                    "oauth_timestamp is {} {direction} the time the call was sent ({})",
+                    human(off.abs()),
+                    sent.from.describe()
+                );
+                return vec![skew(timestamp, sent.at, sent_at, title).fix(SET_THE_CLOCK)];
+            }
+            stale(timestamp, now, Some(sent)).into_iter().collect()
+        }
+        None => {
+            let off = timestamp - now.timestamp();
+            // A timestamp in the future cannot come from an old capture: the clock ran ahead.
+            if off > WINDOW_SECS {
+                let title = format!(
+                    "oauth_timestamp is {} ahead of this machine's clock",
+                    human(off)
+                );
+                return vec![skew(timestamp, now, None, title).fix(SET_THE_CLOCK)];
+            }
+            if -off <= WINDOW_SECS {
+                return Vec::new();
+            }
+            both_readings(timestamp, -off)
+        }
+    }
+}
+
+const SET_THE_CLOCK: &str = "Set the clock of the machine that signs by NTP (`timedatectl set-ntp true`, or the OS's time settings), and sign each call when it is sent.";
+
+/// `timestamp-skew`: the client's clock was off when it signed.
+fn skew(timestamp: i64, made_at: DateTime<Utc>, sent_at: Option<SentAt>, title: String) -> Finding {
+    let off = timestamp - made_at.timestamp();
+    let mut finding = Finding::new("timestamp-skew", Severity::Error, title)
+        .detail(format!(
+            "The call was sent at {}{} but signed with oauth_timestamp {timestamp} ({}). Upwork refuses a \
+             timestamp more than {WINDOW_SECS} s from its clock with 401.",
+            made_at.to_rfc3339(),
+            sent_at.map_or(" (this machine's clock)".to_string(), |s| format!(" (by {})", s.from.describe())),
+            DateTime::from_timestamp(timestamp.min(253_402_300_799), 0).map_or("out of range".into(), |t| t.to_rfc3339()),
+        ))
+        .evidence("oauth_timestamp", timestamp)
+        .evidence("skew_seconds", off);
+    if let Some(sent) = sent_at {
+        finding = finding
+            .evidence("sent_at", sent.at.to_rfc3339())
+            .evidence("sent_at_from", sent.from.describe());
+    }
+    finding
+}
+
+/// `replay-stale` when the call, signed in time, is too old to replay now.
+fn stale(timestamp: i64, now: DateTime<Utc>, sent: Option<SentAt>) -> Option<Finding> {
     let age = now.timestamp() - timestamp;
-    if age > WINDOW_SECS {
-        return vec![
-            Finding::new("replay-stale", Severity::Info, format!("The captured call was signed {} ago", human(age)))
-                .detail(format!(
-                    "Replayed as captured, its oauth_timestamp is older than the {WINDOW_SECS} s Upwork accepts, so \
-                     the replay is refused for its age alone, whatever the original fault was. With the secrets at \
-                     hand, the corrected replay signs the call again."
-                ))
-                .fix("Give the consumer and token secrets (UPWORK_CONSUMER_SECRET, UPWORK_TOKEN_SECRET) so that the signature can be checked and the call signed again, or capture the failing call anew.")
-                .evidence("oauth_timestamp", timestamp)
-                .evidence("age_seconds", age),
-        ];
+    if age <= WINDOW_SECS {
+        return None;
     }
-    Vec::new()
+    let mut detail = format!(
+        "Replayed as captured, its oauth_timestamp is older than the {WINDOW_SECS} s Upwork accepts, so \
+         the replay is refused for its age alone, whatever the original fault was. With the secrets at \
+         hand, the corrected replay signs the call again."
+    );
+    let mut finding = Finding::new(
+        "replay-stale",
+        Severity::Info,
+        format!("The captured call was signed {} ago", human(age)),
+    );
+    if let Some(sent) = sent {
+        detail = format!(
+            "It was sent at {} (by {}), within {WINDOW_SECS} s of its oauth_timestamp: the client's clock was right. {detail}",
+            sent.at.to_rfc3339(),
+            sent.from.describe()
+        );
+        finding = finding
+            .evidence("sent_at", sent.at.to_rfc3339())
+            .evidence("sent_at_from", sent.from.describe());
+    }
+    Some(
+        finding
+            .detail(detail)
+            .fix("Give the consumer and token secrets (UPWORK_CONSUMER_SECRET, UPWORK_TOKEN_SECRET) so that the signature can be checked and the call signed again, or capture the failing call anew.")
+            .evidence("oauth_timestamp", timestamp)
+            .evidence("age_seconds", age),
+    )
+}
+
+/// An old timestamp and no send time: the clock or the capture, each reported as undecided.
+fn both_readings(timestamp: i64, age: i64) -> Vec<Finding> {
+    let age_text = human(age);
+    let both = format!(
+        "oauth_timestamp {timestamp} is {age_text} old, and nothing tells when the call was sent. Either the \
+         clock of the machine that signed was {age_text} behind when it sent the call (timestamp-skew: fix \
+         the clock), or the call was signed right and captured {age_text} ago (replay-stale: only this replay \
+         is refused for its age)."
+    );
+    let skew = Finding::new(
+        "timestamp-skew",
+        Severity::Warning,
+        format!(
+            "oauth_timestamp is {age_text} old: the client's clock, if the call was sent just now"
+        ),
+    );
+    let stale = Finding::new(
+        "replay-stale",
+        Severity::Warning,
+        format!(
+            "The captured call was signed {age_text} ago: an old capture, if the client's clock was right"
+        ),
+    );
+    [skew, stale]
+        .into_iter()
+        .map(|f| {
+            undecided(
+                f.detail(both.clone())
+                    .fix(GIVE_THE_SEND_TIME)
+                    .evidence("oauth_timestamp", timestamp)
+                    .evidence("age_seconds", age),
+            )
+        })
+        .collect()
+}
+
+/// Marks a reading the evidence at hand cannot decide.
+fn undecided(finding: Finding) -> Finding {
+    finding
+        .evidence("sent_at", "unknown")
+        .level(EvidenceLevel::Inconclusive)
+}
+
+/// True for a clock-or-capture reading left undecided for want of the send time.
+pub fn is_undecided(finding: &Finding) -> bool {
+    matches!(finding.code, "timestamp-skew" | "replay-stale")
+        && finding.evidence_level == EvidenceLevel::Inconclusive
 }
 
 /// What the server's refusal tells, weighed with what the request told. A stale replay explains a
 /// timestamp or nonce refusal of the replay; otherwise the client's clock or nonces are at fault.
+/// Upwork's answer names the cause, so what it confirms is reproduced; a reading left undecided
+/// for want of the send time stays undecided, since both readings predict the same refusal.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     if classification.kind != Kind::TimestampOrNonceRejected {
         return;
     }
+    // Undecided, both readings explain a refusal of the timestamp: it stays undecided, and says so.
+    let mut undecided_readings = findings.iter_mut().filter(|f| is_undecided(f)).peekable();
+    if undecided_readings.peek().is_some() {
+        for reading in undecided_readings {
+            reading.detail.push_str(
+                " Upwork refused the replay's timestamp, as either reading predicts; which one was the \
+                 original fault needs the send time.",
+            );
+        }
+        return;
+    }
+    // Upwork's answer names the timestamp: what the send time decided is reproduced.
     if let Some(stale) = findings.iter_mut().find(|f| f.code == "replay-stale") {
-        stale.raise(crate::diagnosis::EvidenceLevel::Reproduced);
+        stale.raise(EvidenceLevel::Reproduced);
         stale.title = format!(
             "{}: the replay was refused for its age, not for the original fault",
             stale.title
         );
         return;
     }
-    if findings.iter().any(|f| f.code == "timestamp-skew") {
+    if let Some(skew) = findings.iter_mut().find(|f| f.code == "timestamp-skew") {
+        skew.raise(EvidenceLevel::Reproduced);
         return;
     }
     let message = classification.message.clone().unwrap_or_default();
@@ -108,14 +237,16 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
                      (a constant, a counter reset at start, a clock value) or retries without signing again."
                 ))
                 .fix("Generate a fresh random nonce for every call (at least 64 random bits), and sign again on each retry.")
-                .evidence("message", message),
+                .evidence("message", message)
+                .level(EvidenceLevel::Reproduced),
         );
     } else {
         findings.push(
             Finding::new("timestamp-skew", Severity::Error, "Upwork refused the oauth_timestamp as too far from its clock")
                 .detail(format!("Upwork answered: {message}"))
                 .fix("Set the clock of the machine that signs by NTP, and sign each call when it is sent.")
-                .evidence("message", message),
+                .evidence("message", message)
+                .level(EvidenceLevel::Reproduced),
         );
     }
 }
@@ -133,6 +264,7 @@ fn human(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::TimeEvidence;
     use crate::request::flags::from_flags;
 
     fn signed_at(timestamp: &str) -> SignedRequest {
@@ -153,53 +285,15 @@ mod tests {
         DateTime::from_timestamp(seconds, 0).unwrap()
     }
 
-    #[test]
-    fn a_fresh_timestamp_says_nothing() {
-        assert!(check(&signed_at("1700000000"), None, at(1_700_000_100)).is_empty());
-        assert!(
-            check(
-                &signed_at("1700000000"),
-                Some(at(1_700_000_200)),
-                at(1_700_000_250)
-            )
-            .is_empty()
-        );
+    fn sent(seconds: i64) -> Option<SentAt> {
+        Some(SentAt {
+            at: at(seconds),
+            from: TimeEvidence::RequestDateHeader,
+        })
     }
 
-    #[test]
-    fn a_clock_off_when_the_call_was_made_is_skew() {
-        let f = &check(
-            &signed_at("1700000000"),
-            Some(at(1_700_003_600)),
-            at(1_800_000_000),
-        )[0];
-        assert_eq!((f.code, f.severity), ("timestamp-skew", Severity::Error));
-        assert!(f.title.contains("1 h 0 min behind"), "{}", f.title);
-        let f = &check(&signed_at("1700001000"), None, at(1_700_000_000))[0];
-        assert!(f.title.contains("ahead of"), "{}", f.title);
-        let f = &check(&signed_at("1700000000000"), None, at(1_700_000_000))[0];
-        assert!(f.title.contains("milliseconds"), "{}", f.title);
-        let f = &check(&signed_at("yesterday"), None, at(1_700_000_000))[0];
-        assert!(f.title.contains("not a number"), "{}", f.title);
-    }
-
-    #[test]
-    fn an_old_capture_is_stale_and_explains_the_refusal_of_its_replay() {
-        let from_har = check(
-            &signed_at("1700000000"),
-            Some(at(1_700_000_001)),
-            at(1_700_086_400),
-        );
-        assert_eq!(
-            from_har[0].code, "replay-stale",
-            "right when made, too old to replay now"
-        );
-        let mut findings = check(&signed_at("1700000000"), None, at(1_700_086_400));
-        assert_eq!(
-            (findings[0].code, findings[0].severity),
-            ("replay-stale", Severity::Info)
-        );
-        let refusal = Classification {
+    fn timestamp_refused() -> Classification {
+        Classification {
             kind: Kind::TimestampOrNonceRejected,
             status: 401,
             upwork_error_code: Some("401".into()),
@@ -207,10 +301,90 @@ mod tests {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
-        };
-        weigh(&mut findings, &refusal);
+        }
+    }
+
+    #[test]
+    fn a_fresh_timestamp_says_nothing() {
+        assert!(check(&signed_at("1700000000"), None, at(1_700_000_100)).is_empty());
+        assert!(
+            check(
+                &signed_at("1700000000"),
+                sent(1_700_000_200),
+                at(1_700_000_250)
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_clock_off_when_the_call_was_sent_is_skew() {
+        let f = &check(
+            &signed_at("1700000000"),
+            sent(1_700_003_600),
+            at(1_800_000_000),
+        )[0];
+        assert_eq!((f.code, f.severity), ("timestamp-skew", Severity::Error));
+        assert!(f.title.contains("1 h 0 min behind"), "{}", f.title);
+        assert!(
+            f.title.contains("the Date header of the request"),
+            "{}",
+            f.title
+        );
+        let f = &check(&signed_at("1700001000"), None, at(1_700_000_000))[0];
+        assert!(
+            f.title.contains("ahead of"),
+            "a future timestamp needs no send time: {}",
+            f.title
+        );
+        let f = &check(&signed_at("1700000000000"), None, at(1_700_000_000))[0];
+        assert!(f.title.contains("milliseconds"), "{}", f.title);
+        let f = &check(&signed_at("yesterday"), None, at(1_700_000_000))[0];
+        assert!(f.title.contains("not a number"), "{}", f.title);
+    }
+
+    #[test]
+    fn an_old_capture_sent_in_time_is_stale_and_explains_the_refusal_of_its_replay() {
+        let mut findings = check(
+            &signed_at("1700000000"),
+            sent(1_700_000_001),
+            at(1_700_086_400),
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            (findings[0].code, findings[0].severity),
+            ("replay-stale", Severity::Info),
+            "right when sent, too old to replay now"
+        );
+        assert!(
+            findings[0].detail.contains("the client's clock was right"),
+            "{}",
+            findings[0].detail
+        );
+        weigh(&mut findings, &timestamp_refused());
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Error);
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
+    }
+
+    #[test]
+    fn without_a_send_time_an_old_timestamp_is_left_undecided_even_when_refused() {
+        let mut findings = check(&signed_at("1700000000"), None, at(1_700_003_600));
+        let codes: Vec<_> = findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["timestamp-skew", "replay-stale"], "both readings");
+        for f in &findings {
+            assert!(is_undecided(f), "{f:?}");
+            assert_eq!(f.evidence_level, EvidenceLevel::Inconclusive);
+            assert_ne!(f.severity, Severity::Error, "no guess is an error: {f:?}");
+            assert!(
+                f.fix.contains("--sent-at") && f.fix.contains("HAR") && f.fix.contains("Date"),
+                "{}",
+                f.fix
+            );
+        }
+        weigh(&mut findings, &timestamp_refused());
+        assert_eq!(findings.len(), 2, "no third reading is added");
+        assert!(findings.iter().all(|f| !f.explains() && is_undecided(f)));
     }
 
     #[test]

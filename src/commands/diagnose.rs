@@ -16,10 +16,18 @@ use crate::username;
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let Captured {
-        request: captured,
+        request: mut captured,
         insecure,
         notes,
     } = capture(&args.input)?;
+    if let Some(text) = &args.sent_at {
+        let at =
+            request::parse_sent_at(text).map_err(|e| UsageError::new(format!("--sent-at {e}")))?;
+        captured.time = Some(request::SentAt {
+            at,
+            from: request::TimeEvidence::Flag,
+        });
+    }
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
     let mut settings = settings(&args, &captured)?;

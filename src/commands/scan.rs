@@ -175,9 +175,14 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
     // That a captured signature is too old to replay matters to `diagnose`, which replays; a scan
-    // sends nothing, and every capture older than five minutes would carry it. An unchecked
+    // sends nothing, and every capture older than five minutes would carry it; so would the
+    // undecided clock-or-capture readings of an entry without a send time. An unchecked
     // signature (no secrets given) is the rule in a scan, not news about one call.
-    findings.retain(|f| f.code != "replay-stale" && f.code != "signature-unverified");
+    findings.retain(|f| {
+        f.code != "replay-stale"
+            && f.code != "signature-unverified"
+            && !checks::freshness::is_undecided(f)
+    });
     // The capture's own answer: a call Upwork accepted did not fail for what a check predicts.
     if let Some(status) = item.status.filter(|s| (200..300).contains(s)) {
         checks::weigh(&mut findings, &Classification::success(status));

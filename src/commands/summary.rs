@@ -73,6 +73,9 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
             c.meaning
         );
     }
+    if let Some(ask) = ask_for_environment(bundle) {
+        let _ = writeln!(out, "\n{ask}");
+    }
     let verdict = match bundle.verdict.outcome {
         Outcome::Ok => "ok",
         Outcome::Explained => "failed, explained",
@@ -97,6 +100,43 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
         );
     }
     out
+}
+
+/// The line that asks for what the User-Agent did not tell: support needs the library and the
+/// language that made the call, and only the developer knows them then.
+fn ask_for_environment(bundle: &Bundle) -> Option<String> {
+    let env = &bundle.environment;
+    let missing = env.missing_flags();
+    if missing.is_empty() {
+        return None;
+    }
+    let what = match missing.as_slice() {
+        [_, _] => "library and language",
+        ["--library"] => "library",
+        _ => "language",
+    };
+    let unknown = if missing.contains(&"--library") {
+        &env.library
+    } else {
+        &env.language
+    };
+    let why = unknown
+        .value
+        .as_deref()
+        .and_then(|v| v.strip_prefix("unknown "))
+        .unwrap_or("");
+    let examples: Vec<&str> = missing
+        .iter()
+        .map(|flag| match *flag {
+            "--library" => "--library 'requests-oauthlib 2.0.0'",
+            _ => "--language 'Python 3.12'",
+        })
+        .collect();
+    Some(format!(
+        "environment: {what} unknown {why}: give {} (e.g. {}) so that support knows what made the call",
+        missing.join(" and "),
+        examples.join(" ")
+    ))
 }
 
 fn origin(url: &str) -> &str {

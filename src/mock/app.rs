@@ -151,7 +151,10 @@ fn captured(head: &RawHead, body: &[u8]) -> Result<CapturedRequest, u16> {
         url,
         headers: head.headers.clone(),
         body: body.to_vec(),
-        time: Some(chrono::Utc::now()),
+        time: Some(crate::request::SentAt {
+            at: chrono::Utc::now(),
+            from: crate::request::TimeEvidence::Received,
+        }),
         source: Source::Raw {
             file: "mock".to_string(),
         },

@@ -912,9 +912,9 @@ impl Parser<'_> {
             request: CapturedRequest {
                 method,
                 url,
+                time: super::sent_at_from_date_header(&headers),
                 headers,
                 body: body.unwrap_or_default(),
-                time: None,
                 source: Source::Curl {
                     file: origin.to_string(),
                 },

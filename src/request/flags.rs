@@ -42,9 +42,9 @@ pub fn from_flags(
     Ok(CapturedRequest {
         method,
         url: RawUrl::parse(url)?,
+        time: super::sent_at_from_date_header(&headers),
         headers,
         body: body.unwrap_or_default(),
-        time: None,
         source: Source::Flags,
     })
 }

@@ -15,7 +15,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 use super::import_error::{ImportError, ImportErrorKind, Location};
-use super::{CapturedRequest, Header, RawUrl, Source, UrlError};
+use super::{CapturedRequest, Header, RawUrl, SentAt, Source, TimeEvidence, UrlError};
 
 /// One entry of a HAR file: the request and a summary of its response.
 #[derive(Debug, Clone)]
@@ -502,9 +502,12 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
         origin,
     };
     entry.object()?;
-    let time = optional_string(&entry, "startedDateTime")?
+    let started = optional_string(&entry, "startedDateTime")?
         .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&Utc));
+        .map(|t| SentAt {
+            at: t.with_timezone(&Utc),
+            from: TimeEvidence::HarStartedDateTime,
+        });
 
     let request_path = format!("{path}.request");
     let request = child(&entry, required(&entry, "request")?, &request_path);
@@ -533,6 +536,17 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
         }
     };
 
+    // A HAR written by hand or by a tool that drops startedDateTime may still carry a Date header,
+    // the client's own or the server's answer to this very call, seconds after it was sent.
+    let time = started
+        .or_else(|| super::sent_at_from_date_header(&request_headers))
+        .or_else(|| {
+            let response = response.as_ref()?;
+            super::date_header_time(&response.headers).map(|at| SentAt {
+                at,
+                from: TimeEvidence::ResponseDateHeader,
+            })
+        });
     let request = RawUrl::parse(url).map(|url| CapturedRequest {
         method: method.to_string(),
         url,
@@ -697,9 +711,43 @@ mod tests {
             request.headers,
             vec![Header::new("Authorization", "OAuth x")]
         );
+        let time = request.time.unwrap();
+        assert_eq!(time.at.to_rfc3339(), "2024-05-01T08:00:00.123+00:00");
+        assert_eq!(time.from, TimeEvidence::HarStartedDateTime);
+    }
+
+    #[test]
+    fn without_started_date_time_a_date_header_gives_the_send_time() {
+        let entry = |request_headers: &str, response_headers: &str| {
+            har(&format!(
+                r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json",
+                    "headers": [{request_headers}]}},
+                  "response": {{"status": 401, "headers": [{response_headers}], "content": {{}}}}}}"#
+            ))
+        };
+        let date = |value: &str| format!(r#"{{"name": "Date", "value": "{value}"}}"#);
+        let text = entry(
+            &date("Mon, 30 Nov 2026 04:35:00 GMT"),
+            &date("Mon, 30 Nov 2026 04:35:01 GMT"),
+        );
+        let time = read(&text, None).unwrap().1.time.unwrap();
+        assert_eq!(time.at.timestamp(), 1_796_013_300);
         assert_eq!(
-            request.time.unwrap().to_rfc3339(),
-            "2024-05-01T08:00:00.123+00:00"
+            time.from,
+            TimeEvidence::RequestDateHeader,
+            "the client's own Date first"
+        );
+
+        let text = entry("", &date("Mon, 30 Nov 2026 04:35:01 GMT"));
+        let time = read(&text, None).unwrap().1.time.unwrap();
+        assert_eq!(time.at.timestamp(), 1_796_013_301);
+        assert_eq!(time.from, TimeEvidence::ResponseDateHeader);
+
+        let text = entry(&date("yesterday"), "");
+        assert_eq!(
+            read(&text, None).unwrap().1.time,
+            None,
+            "an unreadable Date is no evidence"
         );
     }
 

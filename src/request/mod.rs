@@ -41,6 +41,87 @@ pub enum Source {
     Raw { file: String },
 }
 
+/// When a captured call was sent, and which part of the evidence says so.
+///
+/// The send time is what tells a client clock that was off (the timestamp far from the send time)
+/// from a capture that is merely old (the timestamp close to the send time, far from now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentAt {
+    pub at: DateTime<Utc>,
+    pub from: TimeEvidence,
+}
+
+/// Where a send time was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeEvidence {
+    /// The HAR entry's `startedDateTime`.
+    HarStartedDateTime,
+    /// The `Date` header the client sent with the request.
+    RequestDateHeader,
+    /// The `Date` header of the captured response (the server's clock, within the exchange).
+    ResponseDateHeader,
+    /// The developer's `--sent-at`.
+    Flag,
+    /// The moment a server (the emulator) received it.
+    Received,
+}
+
+impl TimeEvidence {
+    /// The evidence in the words of a report: "the HAR entry's startedDateTime".
+    pub fn describe(self) -> &'static str {
+        match self {
+            TimeEvidence::HarStartedDateTime => "the HAR entry's startedDateTime",
+            TimeEvidence::RequestDateHeader => "the Date header of the request",
+            TimeEvidence::ResponseDateHeader => "the Date header of the captured response",
+            TimeEvidence::Flag => "--sent-at",
+            TimeEvidence::Received => "the time it was received",
+        }
+    }
+}
+
+/// The time of an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 section 5.6.7),
+/// or `None` when there is none or it cannot be read: a header that cannot be read is no evidence.
+pub fn date_header_time(headers: &[Header]) -> Option<DateTime<Utc>> {
+    let value = header_value(headers, "date")?;
+    DateTime::parse_from_rfc2822(value.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The send time a request's own `Date` header gives.
+pub fn sent_at_from_date_header(headers: &[Header]) -> Option<SentAt> {
+    date_header_time(headers).map(|at| SentAt {
+        at,
+        from: TimeEvidence::RequestDateHeader,
+    })
+}
+
+/// A `--sent-at` value: RFC 3339 (`2026-11-30T04:35:00Z`) or Unix seconds (`1796013300`).
+pub fn parse_sent_at(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Ten digits are seconds until 2286; more are milliseconds, a common slip.
+        if text.len() > 11 {
+            return Err(format!(
+                "'{text}' looks like milliseconds: give Unix seconds (10 digits) or an RFC 3339 time"
+            ));
+        }
+        if let Some(t) = text
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+        {
+            return Ok(t);
+        }
+    }
+    Err(format!(
+        "'{text}' is not a time: give an RFC 3339 time (2026-11-30T04:35:00Z) or Unix seconds (1796013300)"
+    ))
+}
+
 /// A request as the developer made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapturedRequest {
@@ -52,8 +133,9 @@ pub struct CapturedRequest {
     pub headers: Vec<Header>,
     /// The body bytes. Empty and absent are the same on the wire; Content-Length tells them apart.
     pub body: Vec<u8>,
-    /// When the developer sent it, when the capture says so (HAR). Otherwise the replay time is used.
-    pub time: Option<DateTime<Utc>>,
+    /// When the developer sent it, when the capture says so (a HAR entry's `startedDateTime`, a
+    /// `Date` header, `--sent-at`). Otherwise the replay time is used.
+    pub time: Option<SentAt>,
     pub source: Source,
 }
 
@@ -113,4 +195,48 @@ pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_time_is_rfc_3339_or_unix_seconds() {
+        let expected = 1_796_013_300;
+        for text in [
+            "2026-11-30T04:35:00Z",
+            "2026-11-30T05:35:00+01:00",
+            "1796013300",
+        ] {
+            assert_eq!(parse_sent_at(text).unwrap().timestamp(), expected, "{text}");
+        }
+        for text in [
+            "",
+            "yesterday",
+            "2026-11-30",
+            "-5",
+            "1796013300000",
+            "30/11/2026",
+        ] {
+            assert!(parse_sent_at(text).is_err(), "{text}");
+        }
+        assert!(
+            parse_sent_at("1796013300000")
+                .unwrap_err()
+                .contains("milliseconds")
+        );
+    }
+
+    #[test]
+    fn a_date_header_is_read_as_http_writes_it() {
+        let headers = [Header::new("date", "Mon, 30 Nov 2026 04:35:00 GMT")];
+        let sent = sent_at_from_date_header(&headers).unwrap();
+        assert_eq!(sent.at.timestamp(), 1_796_013_300);
+        assert_eq!(sent.from, TimeEvidence::RequestDateHeader);
+        assert_eq!(
+            sent_at_from_date_header(&[Header::new("Date", "soon")]),
+            None
+        );
+    }
 }

@@ -156,9 +156,9 @@ pub fn parse_raw(
     Ok(CapturedRequest {
         method: method.to_string(),
         url,
+        time: super::sent_at_from_date_header(&headers),
         headers,
         body,
-        time: None,
         source: Source::Raw {
             file: origin.to_string(),
         },
