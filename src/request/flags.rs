@@ -11,9 +11,12 @@ use super::{CapturedRequest, Header, RawUrl, Source};
 pub enum FlagsError {
     #[error("URL: {0}")]
     Url(#[from] super::UrlError),
-    #[error("-H '{0}': expected 'Name: value'")]
+    /// The header is not shown: without its colon, `Authorization Bearer <token>` is all value.
+    #[error(
+        "-H: expected 'Name: value', and this header has no ':' (it is not shown: it may hold a secret)"
+    )]
     Header(String),
-    #[error("-H '{header}': '{name}' is not a valid header name")]
+    #[error("-H: '{}' is not a valid header name", name.escape_debug())]
     HeaderName { header: String, name: String },
     #[error("-X '{0}': a method is a single word of letters (GET, POST, PUT, DELETE ...)")]
     Method(String),
@@ -108,7 +111,7 @@ mod tests {
     #[test]
     fn bad_flags_are_named() {
         let err = from_flags(None, "http://h/", &["NoColon".to_string()], None).unwrap_err();
-        assert_eq!(err.to_string(), "-H 'NoColon': expected 'Name: value'");
+        assert!(!err.to_string().contains("NoColon"), "{err}");
         let err = from_flags(None, "http://h/", &["Bad Name: v".to_string()], None).unwrap_err();
         assert!(
             err.to_string()
