@@ -99,9 +99,10 @@ pub fn refresh_url(settings: &Settings) -> Result<RawUrl, RefreshError> {
     }
     Err(RefreshError::NotSent(format!(
         "the refresh token and client secret are sent only to Upwork's token endpoint \
-         ({TOKEN_URL}) or an emulator on this machine; --base-url {} is neither, so no new \
+         ({TOKEN_URL}) or an emulator on this machine; --base-url {}://{} is neither, so no new \
          access token was asked",
-        format!("{}://{}", base.scheme(), base.host_port())
+        base.scheme(),
+        base.host_port()
     )))
 }
 
