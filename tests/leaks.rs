@@ -14,75 +14,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::{files_under, upwork_diag};
+use common::canary::{assert_clean, files_text, percent};
+use common::upwork_diag;
 use serde_json::Value;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// Percent-encoding of everything but RFC 3986's unreserved characters, in a chosen hex case.
-fn percent(value: &str, lower: bool) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else if lower {
-                format!("%{b:02x}")
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-/// The ways a secret can be written, each one a leak if found in an output.
-fn encodings(secret: &str) -> Vec<String> {
-    let mut forms = vec![
-        secret.to_string(),
-        percent(secret, false),
-        percent(secret, true),
-        percent(secret, false).replace("%20", "+"),
-        percent(&percent(secret, false), false),
-        secret.replace('/', "\\/"),
-        B64.encode(secret),
-    ];
-    if secret.contains('+') {
-        // A `+` read as a space by a form decoder, then re-encoded.
-        forms.push(percent(&secret.replace('+', " "), false));
-    }
-    forms
-}
-
-fn assert_clean(place: &str, text: &str, secrets: &[&str]) {
-    for secret in secrets {
-        for form in encodings(secret) {
-            assert!(
-                !text.contains(&form),
-                "{place}: the secret {secret:?} leaked as {form:?}:\n{text}"
-            );
-        }
-    }
-}
-
-/// Every file under `dir`, unzipped when it is a zip, as one text.
-fn files_text(dir: &Path) -> String {
-    let mut all = String::new();
-    for (path, bytes) in files_under(dir) {
-        if path.extension().is_some_and(|e| e == "zip") {
-            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..archive.len() {
-                archive
-                    .by_index(i)
-                    .unwrap()
-                    .read_to_string(&mut all)
-                    .unwrap();
-            }
-        } else {
-            all.push_str(&String::from_utf8_lossy(&bytes));
-        }
-    }
-    all
-}
 
 /// Runs the binary; returns (exit code, stdout, stderr).
 fn run(command: &mut assert_cmd::Command) -> (i32, String, String) {
@@ -269,10 +205,6 @@ fn given_secrets_are_hidden_in_every_encoding() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let written = offline(dir.path(), &name.replace(' ', "-"), &args, &env);
         assert_clean(name, &written, &secrets);
-        assert!(
-            !written.contains(&B64.encode(format!("someone:{token_secret}"))),
-            "{name}: Basic credentials leaked"
-        );
     }
     // The corrected request, sent: its re-encoding of the `+` is hidden too.
     let server = Server::start(|_| {
