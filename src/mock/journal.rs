@@ -35,11 +35,19 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Entry {
+    /// An entry for a request, hidden by `known` (which knows the keys' secrets) and by what the
+    /// request itself shows to be secret.
+    pub(crate) fn new(
+        known: &Redactor,
+        method: &str,
+        target: &str,
+        headers: &[Header],
+        body: &[u8],
+    ) -> Entry {
         let kept = &body[..body.len().min(MAX_BODY)];
         // One redactor per request: what it learns from the headers (a bearer token) is hidden in
         // the target and body too, and nothing accumulates over the emulator's life.
-        let mut redactor = Redactor::default();
+        let mut redactor = known.clone();
         let headers = redactor.headers("request", headers);
         let content_type = crate::request::header_value(headers.as_slice(), "content-type");
         let body = redactor.body("request body", content_type, kept);
@@ -87,7 +95,16 @@ mod tests {
 
     fn entry(target: &str, headers: &[(&str, &str)], body: &str) -> String {
         let headers: Vec<Header> = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
-        serde_json::to_string(&Entry::new("POST", target, &headers, body.as_bytes())).unwrap()
+        let mut known = Redactor::default();
+        known.learn_given("consumer secret", "keys-secret-canary");
+        serde_json::to_string(&Entry::new(
+            &known,
+            "POST",
+            target,
+            &headers,
+            body.as_bytes(),
+        ))
+        .unwrap()
     }
 
     #[test]
@@ -99,7 +116,8 @@ mod tests {
                 ("Cookie", "session=s3cr3t-cookie; theme=dark"),
                 ("X-Api-Key", "api-key-canary"),
             ],
-            "grant_type=refresh_token&refresh_token=r3f-canary&client_secret=c5-canary\r\n",
+            "grant_type=refresh_token&refresh_token=r3f-canary&client_secret=c5-canary\r\n\
+             note=keys-secret-canary",
         );
         for canary in [
             "t0k3n-in-query",
@@ -108,6 +126,7 @@ mod tests {
             "api-key-canary",
             "r3f-canary",
             "c5-canary",
+            "keys-secret-canary",
         ] {
             assert!(!json.contains(canary), "{canary}: {json}");
         }

@@ -95,7 +95,7 @@ const SCHEMES: &[&str] = &["bearer", "basic", "oauth", "digest", "token", "negot
 const MASK_START: &[u8] = b"[redacted ";
 
 /// Hides secrets and remembers what it hid.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Redactor {
     /// (label, value) of every secret known so far.
     secrets: Vec<(String, String)>,
@@ -658,5 +658,62 @@ mod tests {
             !out.contains("cs-canary") && out.contains("oauth_consumer_key=\"ck\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_mask_is_never_masked_again() {
+        // A secret that occurs inside another's mask (its label, its fingerprint) must not break
+        // the mask: replacement is one pass over the original text.
+        let mut r = Redactor::default();
+        r.learn_given("consumer secret", "redacted");
+        r.learn_given("token secret", "sha256");
+        r.learn_given("short", "ab");
+        let out = r.text("t", "redacted sha256 ab cab");
+        assert_eq!(out.matches("[redacted ").count(), 4, "{out}");
+        assert!(
+            out.starts_with("[redacted consumer-secret sha256:"),
+            "{out}"
+        );
+        assert!(r.is_clean(out.as_bytes()), "{out}");
+    }
+
+    #[test]
+    fn plaintext_in_any_case_and_spacing_is_hidden() {
+        let mut r = Redactor::default();
+        let form = r.form_text(
+            "q",
+            "oauth_signature_method=plaintext&oauth_signature=cs-canary%2526ts",
+        );
+        assert!(!form.contains("cs-canary"), "{form}");
+        let header =
+            r#"OAuth oauth_signature_method="plaintext", oauth_signature = "cs2-canary%26""#;
+        let out = &r.headers("request", &[Header::new("Authorization", header)])[0].value;
+        assert!(
+            !out.contains("cs2-canary") && out.contains("oauth_signature_method"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn names_are_read_in_any_case_and_style() {
+        for name in [
+            "client_secret",
+            "clientSecret",
+            "Client-Secret",
+            "refreshToken",
+            "oauth_token_secret",
+            "access_token",
+            "password",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "oauth_token",
+            "oauth_consumer_key",
+            "token_type",
+            "grant_type",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
     }
 }
