@@ -91,6 +91,10 @@ pub fn fingerprint(value: &str) -> String {
 /// Authorization schemes: a value that is one of these alone carries no credential.
 const SCHEMES: &[&str] = &["bearer", "basic", "oauth", "digest", "token", "negotiate"];
 
+/// A form shorter than this is hidden only where it stands alone (no letter or digit touching it
+/// on either side): a short secret such as `ts` is hidden in `q=ts&`, not inside `timestamp`.
+const BOUNDED_BELOW: usize = 8;
+
 /// What is already hidden starts with this; nothing inside a mask is searched again.
 const MASK_START: &[u8] = b"[redacted ";
 
@@ -548,11 +552,15 @@ impl Redactor {
                 i += close + 1;
                 continue;
             }
+            let alone = |end: usize| {
+                (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                    && bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+            };
             if starts[usize::from(bytes[i])]
-                && let Some((needle, index)) = self
-                    .needles
-                    .iter()
-                    .find(|(n, _)| bytes[i..].starts_with(n.as_bytes()))
+                && let Some((needle, index)) = self.needles.iter().find(|(n, _)| {
+                    bytes[i..].starts_with(n.as_bytes())
+                        && (n.len() >= BOUNDED_BELOW || alone(i + n.len()))
+                })
             {
                 found.push((i, needle.len(), *index));
                 i += needle.len();
@@ -669,7 +677,9 @@ mod tests {
         r.learn_given("token secret", "sha256");
         r.learn_given("short", "ab");
         let out = r.text("t", "redacted sha256 ab cab");
-        assert_eq!(out.matches("[redacted ").count(), 4, "{out}");
+        // `ab` inside `cab` is not that short secret.
+        assert_eq!(out.matches("[redacted ").count(), 3, "{out}");
+        assert!(out.ends_with(" cab"), "{out}");
         assert!(
             out.starts_with("[redacted consumer-secret sha256:"),
             "{out}"

@@ -132,7 +132,8 @@ fn named_values(text: &str, found: &mut Vec<Found>) {
                 // `Authorization: <token>` with no scheme: the whole value is the credential. With
                 // a scheme, the scheme's own rule below decides.
                 let rest = &text[end..];
-                let one_word = rest.is_empty() || rest.starts_with(['\r', '\n', '"', '\'']);
+                let one_word = !value.contains([' ', '\t'])
+                    && (rest.is_empty() || rest.starts_with(['\r', '\n', '"', '\'']));
                 if !(one_word && value.len() >= 8) {
                     continue;
                 }
@@ -266,6 +267,7 @@ mod tests {
             "ask for basic info",
             "HTTP Basic authentication and bearer authorization",
             "oauth_token=public&oauth_consumer_key=ck",
+            r#"{"authorization": "OAuth oauth_consumer_key=\"ck\", oauth_signature=\"abc\""}"#,
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", hidden(text));
         }
