@@ -207,6 +207,10 @@ async fn refreshed(
             Some(correction)
         }
         Err(RefreshError::NotSent(why)) => {
+            // Said in the finding's text too, so that report.md tells where the secrets did not go.
+            if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+                f.detail = format!("{} Not refreshed: {why}.", f.detail);
+            }
             expired(findings, "refresh_not_sent", why);
             correction
         }

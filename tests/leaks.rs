@@ -510,10 +510,13 @@ fn the_refresh_token_goes_only_to_upwork_or_a_local_emulator() {
     // --base-url another origin over plain http (reached through a proxy on 127.0.0.1, which
     // records what it is given): the call goes there, the refresh must not.
     let proxy = Server::start(expiring_upwork);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("elsewhere");
     let (code, stdout, stderr) = run(upwork_diag()
         .args(["diagnose", call, "-H", bearer])
         .args(["--base-url", "http://upwork-diag-elsewhere.example:8080"])
-        .args(["--timeout", "5", "--no-bundle", "--format", "json"])
+        .args(["--timeout", "5", "--format", "json", "--out"])
+        .arg(&out)
         .env("http_proxy", &proxy.base_url)
         .envs(env));
     let received = proxy.received();
@@ -539,6 +542,11 @@ fn the_refresh_token_goes_only_to_upwork_or_a_local_emulator() {
     assert!(
         why.contains("upwork-diag-elsewhere.example") && why.contains("https://www.upwork.com"),
         "the report says why nothing was sent: {why}"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("Not refreshed") && report.contains("upwork-diag-elsewhere.example"),
+        "{report}"
     );
 
     // An emulator named with a loopback --base-url gets the refresh, and the report says so.
