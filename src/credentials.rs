@@ -124,6 +124,13 @@ impl Credentials {
                 });
             };
             let name = name.trim();
+            // Only a name is echoed; anything else before `=` (`NAME: value=`) may be a secret.
+            if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err(CredentialsError::Syntax {
+                    path: shown,
+                    line: index + 1,
+                });
+            }
             if !KNOWN_NAMES.contains(&name) {
                 return Err(CredentialsError::UnknownName {
                     path: shown,

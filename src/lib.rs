@@ -2,7 +2,8 @@
 //!
 //! A call as the developer made it is captured ([`request`]), checked offline ([`checks`]), replayed
 //! byte for byte ([`replay`]), its answer classified ([`classify`]), explained ([`diagnosis`]) and
-//! written to a support bundle that holds no secret ([`bundle`]). [`mock`] is an Upwork emulator
+//! written to a support bundle that holds no secret ([`bundle`]); every byte written passes
+//! [`redact`]. [`mock`] is an Upwork emulator
 //! that reproduces the known failures, for the demo, the tests and CI.
 
 pub mod bundle;
@@ -19,6 +20,7 @@ pub mod keycheck;
 pub mod mock;
 pub mod oauth;
 pub mod pipeline;
+pub mod redact;
 pub mod refresh;
 pub mod replay;
 pub mod request;

@@ -201,8 +201,17 @@ async fn refreshed(
     credentials: &Credentials,
     settings: &Settings,
 ) -> Option<Correction> {
+    let expired = |findings: &mut Vec<Finding>, key: &str, value: String| {
+        if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+            *f = f.clone().evidence(key, value);
+        }
+    };
     match refresh::access_token(credentials, settings).await {
-        Ok(token) => {
+        Ok(refresh::Refreshed {
+            access_token: token,
+            sent_to,
+        }) => {
+            expired(findings, "refresh_sent_to", sent_to.clone());
             let mut correction = correction.unwrap_or_else(|| Correction {
                 request: captured.clone(),
                 changes: Vec::new(),
@@ -210,12 +219,26 @@ async fn refreshed(
             });
             correction.request = refresh::with_bearer(correction.request, &token);
             correction.applied(Fix::Token);
-            correction.changes.push(
-                "a new access token from the refresh token (grant_type=refresh_token)".to_string(),
-            );
+            correction.changes.push(format!(
+                "a new access token from the refresh token (grant_type=refresh_token; the refresh \
+                 token, client_id and client_secret were sent to {sent_to})"
+            ));
             Some(correction)
         }
+        Err(RefreshError::NotSent(why)) => {
+            // Said in the finding's text too, so that report.md tells where the secrets did not go.
+            if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+                f.detail = format!("{} Not refreshed: {why}.", f.detail);
+            }
+            expired(findings, "refresh_not_sent", why);
+            correction
+        }
         Err(RefreshError::Refused(refusal)) => {
+            expired(
+                findings,
+                "refresh_sent_to",
+                refusal.request.url.as_str().to_string(),
+            );
             let known: Vec<&str> = findings.iter().map(|f| f.code).collect();
             let refused: Vec<Finding> =
                 checks::after_response(&refusal.request, &refusal.classification)

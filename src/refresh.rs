@@ -1,6 +1,11 @@
 //! The OAuth 2 refresh behind the corrected replay of a call refused for an expired token: with the
 //! refresh token and the client's key and secret, a new access token is asked from the token
-//! endpoint (at the same origin the call went to), and the corrected request carries it.
+//! endpoint, and the corrected request carries it.
+//!
+//! The refresh token and the client secret are the most valuable secrets the tool holds, so they
+//! go only to Upwork's own token endpoint (https), or to an emulator the developer named with a
+//! loopback `--base-url`: never to another `--base-url` origin, never over plain http off this
+//! machine. The bundle says where they went, or why they were not sent.
 
 use crate::checks::oauth2::TOKEN_URL;
 use crate::classify::{self, Classification};
@@ -15,6 +20,9 @@ use crate::request::{CapturedRequest, Header, RawUrl, Source};
 pub enum RefreshError {
     /// The credentials lack a part the refresh needs.
     Missing(&'static str),
+    /// The refresh was not sent: the call went to an origin that is not Upwork's nor a local
+    /// emulator (the reason, for the report).
+    NotSent(String),
     /// The token endpoint gave no answer.
     NoAnswer(String),
     /// It answered without an access token: its request and answer, for the checks to read.
@@ -66,20 +74,53 @@ pub fn refresh_request(credentials: &Credentials) -> Result<CapturedRequest, Ref
     })
 }
 
+/// A new access token, and where the refresh token and client secret were sent for it.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub access_token: String,
+    pub sent_to: String,
+}
+
+/// Where the refresh may be sent: Upwork's token endpoint, or the same path at a `--base-url` on
+/// a loopback address (the emulator). Any other `--base-url` gets nothing: the secrets would go to
+/// a server that is not Upwork, maybe in clear.
+pub fn refresh_url(settings: &Settings) -> Result<RawUrl, RefreshError> {
+    let upwork = RawUrl::parse(TOKEN_URL).expect("the token URL is valid");
+    let Some(base) = &settings.base_url else {
+        return Ok(upwork);
+    };
+    let host = base.host().trim_matches(['[', ']']).to_ascii_lowercase();
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        return Ok(upwork.rebased(base));
+    }
+    Err(RefreshError::NotSent(format!(
+        "the refresh token and client secret are sent only to Upwork's token endpoint \
+         ({TOKEN_URL}) or an emulator on this machine; --base-url {}://{} is neither, so no new \
+         access token was asked",
+        base.scheme(),
+        base.host_port()
+    )))
+}
+
 /// Asks the token endpoint for a new access token.
 pub async fn access_token(
     credentials: &Credentials,
     settings: &Settings,
-) -> Result<String, RefreshError> {
+) -> Result<Refreshed, RefreshError> {
     let mut request = refresh_request(credentials)?;
-    if let Some(base) = &settings.base_url {
-        request.url = request.url.rebased(base);
-    }
+    request.url = refresh_url(settings)?;
     let response = replay::client::send(&request, &settings.replay)
         .await
         .map_err(|e| RefreshError::NoAnswer(e.message))?;
     match access_token_of(&response) {
-        Some(token) => Ok(token),
+        Some(access_token) => Ok(Refreshed {
+            access_token,
+            sent_to: request.url.as_str().to_string(),
+        }),
         None => Err(RefreshError::Refused(Box::new(Refusal {
             classification: classify::classify(&response),
             request,

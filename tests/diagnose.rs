@@ -390,7 +390,11 @@ fn bad_input_is_exit_2_and_names_the_input() {
         ])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("-H 'no colon'"));
+        .stderr(predicates::str::contains("-H: expected 'Name: value'"))
+        // Not quoted: without its colon, `Authorization Bearer <token>` is all value.
+        .stderr(predicates::prelude::PredicateBooleanExt::not(
+            predicates::str::contains("no colon"),
+        ));
     upwork_diag().args(["diagnose"]).assert().code(2);
     upwork_diag()
         .args([

@@ -462,13 +462,11 @@ async fn the_journal_lists_requests_with_secrets_masked_and_can_be_cleared() {
     assert_eq!(entry["method"], "GET");
     assert_eq!(entry["target"], "/api/auth/v1/info.json?x=1");
     assert_eq!(entry["status"], 401);
-    assert!(
-        entry["headers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|h| h["value"] == "Bearer ***")
-    );
+    assert!(entry["headers"].as_array().unwrap().iter().any(|h| {
+        h["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("Bearer [redacted"))
+    }));
 
     assert_eq!(client.delete(&journal).send().await.unwrap().status(), 204);
     let listed: serde_json::Value = client

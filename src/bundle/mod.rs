@@ -3,11 +3,13 @@
 
 mod har;
 mod markdown;
-pub mod redact;
 pub mod schema;
 mod write;
 
-pub use redact::{Redaction, Redactor};
+/// The redaction core, at the crate root so that the emulator shares it; re-exported here, where
+/// the bundle's readers have always found it.
+pub use crate::redact;
+pub use crate::redact::{Redaction, Redactor};
 pub use schema::Bundle;
 pub use write::{BundleError, BundleFiles, default_out_dir, write_bundle};
 
@@ -235,7 +237,17 @@ fn request_record(
             consumer_key: s.consumer_key.clone(),
             token: s.token.clone(),
             signature_method: s.signature_method.name(),
-            signature: redactor.text("request oauth_signature", &s.signature),
+            // A PLAINTEXT signature is `consumer_secret&token_secret`: hidden whether or not the
+            // secrets were given (a support agent reading a developer's HAR has none).
+            signature: if s.signature_method == crate::oauth::SignatureMethod::Plaintext {
+                redactor.hide(
+                    "PLAINTEXT signature",
+                    "request oauth_signature",
+                    &s.signature,
+                )
+            } else {
+                redactor.text("request oauth_signature", &s.signature)
+            },
             timestamp: s.timestamp.clone(),
             nonce: s.nonce.clone(),
         });

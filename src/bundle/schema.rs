@@ -8,7 +8,7 @@ use crate::environment::Environment;
 use crate::replay::TransportError;
 use crate::request::{Header, Source};
 
-use super::redact::Redaction;
+use crate::redact::Redaction;
 
 pub const SCHEMA: &str = "upwork-diag.bundle/1";
 

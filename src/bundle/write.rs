@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Bundle;
-use super::redact::Redactor;
+use crate::redact::{Redactor, boundary};
 
 /// What could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ fn render(bundle: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8
         } else {
             redactor.bytes(name, &bytes)
         };
-        (name, bytes)
+        (name, boundary::scrub_bytes(&bytes))
     })
     .collect()
 }

@@ -30,6 +30,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     }
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
+    crate::redact::boundary::register(&credentials);
     let mut settings = settings(&args, &captured)?;
     settings.replay.insecure |= insecure;
     let declared = Declared {
@@ -70,6 +71,9 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
         notes,
     };
     let (bundle, mut redactor) = bundle::build(&diagnosis, &context);
+    // What the call taught (a bearer token, a token the server issued) is hidden from every
+    // later output too, a bundle write error included.
+    crate::redact::boundary::adopt(&redactor);
     let written = if args.no_bundle {
         None
     } else {

@@ -15,7 +15,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         Some(path) => Keys::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
         None => Keys::demo(),
     };
-    let mut config = MockConfig::new(keys).with_logger(|line| eprintln!("{line}"));
+    let mut config = MockConfig::new(keys).with_logger(crate::redact::boundary::print_stderr);
     if !args.no_rate_limit {
         config = config.with_upwork_rate_limit();
     }

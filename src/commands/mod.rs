@@ -47,19 +47,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
         .map_err(|e| UsageError::new(format!("cannot start the async runtime: {e}")))
 }
 
-/// Writes to standard output. A reader that went away (`| head`) ends the process quietly, as
-/// command-line tools do, instead of a panic.
+/// Writes to standard output, through the redacting boundary.
 pub(crate) fn print_stdout(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if error.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("upwork-diag: cannot write to standard output: {error}");
-        std::process::exit(i32::from(EXIT_USAGE));
-    }
+    crate::redact::boundary::print_stdout(text);
 }

@@ -6,20 +6,19 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::ops::ControlFlow;
 use std::sync::mpsc;
 use std::thread;
 
 use serde::Serialize;
 
-use super::{EXIT_USAGE, UsageError};
-use crate::bundle::{Redactor, redact};
+use super::UsageError;
 use crate::checks;
 use crate::classify::Classification;
 use crate::cli::{Format, ScanArgs};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Finding, Severity};
+use crate::redact::{self, Redactor, boundary};
 use crate::request::har::{self, HarEntry};
 use crate::request::{CapturedRequest, Header};
 
@@ -47,12 +46,11 @@ pub fn run(args: ScanArgs) -> Result<u8, UsageError> {
         .map_err(|e| UsageError::new(format!("{origin}: cannot read the file: {e}")))?;
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
-    let stdout = std::io::stdout();
-    let interactive = stdout.is_terminal();
+    boundary::register(&credentials);
     let mut out = Out {
-        writer: BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        writer: boundary::Stdout::new(),
         // Rows appear as they are found when someone watches; a pipe gets them in blocks.
-        flush_each_line: interactive,
+        flush_each_line: boundary::Stdout::is_terminal(),
     };
     let mut printer: Box<dyn Printer> = match args.format {
         Format::Text => Box::new(TextPrinter),
@@ -247,37 +245,21 @@ fn distinct_codes(findings: &[FindingLine]) -> Vec<&'static str> {
     codes
 }
 
-/// Standard output, buffered; a reader that went away (`| head`) ends the process quietly.
-struct Out<'a> {
-    writer: BufWriter<StdoutLock<'a>>,
+/// Standard output through the redacting boundary; a reader that went away (`| head`) ends the
+/// process quietly.
+struct Out {
+    writer: boundary::Stdout,
     flush_each_line: bool,
 }
 
-impl Out<'_> {
+impl Out {
     fn write(&mut self, bytes: &[u8]) {
-        let result = self.writer.write_all(bytes).and_then(|()| {
-            if self.flush_each_line && bytes.ends_with(b"\n") {
-                self.writer.flush()
-            } else {
-                Ok(())
-            }
-        });
-        Self::exit_on_error(result);
+        let flush = self.flush_each_line && bytes.ends_with(b"\n");
+        self.writer.write_or_exit(bytes, flush);
     }
 
     fn flush(&mut self) {
-        let result = self.writer.flush();
-        Self::exit_on_error(result);
-    }
-
-    fn exit_on_error(result: std::io::Result<()>) {
-        if let Err(error) = result {
-            if error.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            eprintln!("upwork-diag: cannot write to standard output: {error}");
-            std::process::exit(i32::from(EXIT_USAGE));
-        }
+        self.writer.write_or_exit(&[], true);
     }
 }
 

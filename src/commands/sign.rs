@@ -5,15 +5,16 @@
 use std::fmt::Write;
 
 use super::UsageError;
-use crate::bundle::Redactor;
 use crate::cli::{Format, SignArgs, SignField};
 use crate::credentials::Credentials;
 use crate::oauth::{self, Keys, MistakeKind, SignOptions, SignatureMethod, SignedRequest};
+use crate::redact::Redactor;
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
 
 pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
+    crate::redact::boundary::register(&credentials);
     let keys =
         Keys::from_credentials(&credentials).map_err(|e| UsageError::new(format!("sign: {e}")))?;
     let url = RawUrl::parse(&args.url).map_err(|e| UsageError::new(format!("URL: {e}")))?;
@@ -131,7 +132,9 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     let printed = redactor.text("stdout", &printed);
     super::print_stdout(&printed);
     if args.plaintext {
-        eprintln!("note: a PLAINTEXT signature is the secrets themselves, so it is not shown");
+        crate::redact::boundary::print_stderr(
+            "note: a PLAINTEXT signature is the secrets themselves, so it is not shown",
+        );
     }
     Ok(match comparison {
         Some(c) if !c.equal => 1,

@@ -38,7 +38,13 @@ async fn handle(
         journal(&shared, request.method())
     } else {
         let (response, body) = answer(&shared, &head, meta.peer.ip(), request).await;
-        let mut entry = Entry::new(&head.method, &head.target, &head.headers, &body);
+        let mut entry = Entry::new(
+            &shared.known_secrets,
+            &head.method,
+            &head.target,
+            &head.headers,
+            &body,
+        );
         entry.status = Some(response.status().as_u16());
         shared.record(entry);
         response

@@ -1,10 +1,13 @@
-//! The requests the emulator received, for `/__mock/requests`. Bearer tokens, Basic credentials
-//! and cookie values are masked on the way in: the journal is meant to be read and shared.
+//! The requests the emulator received, for `/__mock/requests`. Every secret is hidden on the way
+//! in by the same redaction core as the bundle's (`crate::redact`: credentials by name, shape and
+//! value, PLAINTEXT signatures, multipart and camelCase fields): the journal, and the log line made
+//! from it, are meant to be read and shared.
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
+use crate::redact::Redactor;
 use crate::request::Header;
 
 /// The most entries kept; the oldest go first.
@@ -32,14 +35,29 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Entry {
+    /// An entry for a request, hidden by `known` (which knows the keys' secrets) and by what the
+    /// request itself shows to be secret.
+    pub(crate) fn new(
+        known: &Redactor,
+        method: &str,
+        target: &str,
+        headers: &[Header],
+        body: &[u8],
+    ) -> Entry {
         let kept = &body[..body.len().min(MAX_BODY)];
+        // One redactor per request: what it learns from the headers (a bearer token) is hidden in
+        // the target and body too, and nothing accumulates over the emulator's life.
+        let mut redactor = known.clone();
+        let headers = redactor.headers("request", headers);
+        let content_type = crate::request::header_value(headers.as_slice(), "content-type");
+        let body = redactor.body("request body", content_type, kept);
+        let body = String::from_utf8_lossy(&body).into_owned();
         Entry {
             time: Utc::now(),
             method: method.to_string(),
-            target: mask_target(target),
-            headers: headers.iter().map(mask).collect(),
-            body: mask_body(&String::from_utf8_lossy(kept)),
+            target: redactor.url("request target", target),
+            body: redactor.text("request body", &body),
+            headers,
             body_size: body.len(),
             body_truncated: kept.len() < body.len(),
             status: None,
@@ -71,153 +89,59 @@ impl Journal {
     }
 }
 
-const MASK: &str = "***";
-
-/// The header with its secret parts masked. OAuth 1.0 parameters stay: none of them is a secret
-/// and they are what a signature diagnosis needs.
-fn mask(header: &Header) -> Header {
-    let name = header.name.as_str();
-    let value = header.value.as_str();
-    let masked = if name.eq_ignore_ascii_case("authorization")
-        || name.eq_ignore_ascii_case("proxy-authorization")
-    {
-        match value.split_once(' ') {
-            // A PLAINTEXT signature is the two secrets themselves.
-            Some((scheme, _))
-                if scheme.eq_ignore_ascii_case("oauth")
-                    && value.to_ascii_uppercase().contains("PLAINTEXT") =>
-            {
-                mask_plaintext_signature(value)
-            }
-            Some((scheme, _)) if scheme.eq_ignore_ascii_case("oauth") => value.to_string(),
-            Some((scheme, _)) => format!("{scheme} {MASK}"),
-            None => MASK.to_string(),
-        }
-    } else if name.eq_ignore_ascii_case("cookie") {
-        value
-            .split(';')
-            .map(|pair| match pair.split_once('=') {
-                Some((key, _)) => format!("{}={MASK}", key.trim()),
-                None => MASK.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    } else {
-        value.to_string()
-    };
-    Header::new(name, masked)
-}
-
-fn mask_plaintext_signature(value: &str) -> String {
-    let key = "oauth_signature=\"";
-    let Some(start) = value.find(key).map(|i| i + key.len()) else {
-        return value.to_string();
-    };
-    let end = value[start..].find('"').map_or(value.len(), |i| start + i);
-    format!("{}{MASK}{}", &value[..start], &value[end..])
-}
-
-/// `a=1&b=2` with the values of secret parameters masked (and a PLAINTEXT signature).
-fn mask_form(form: &str) -> String {
-    let plaintext = form.contains("PLAINTEXT");
-    form.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _))
-                if crate::bundle::redact::is_secret_name(name)
-                    || (plaintext && name == "oauth_signature") =>
-            {
-                format!("{name}={MASK}")
-            }
-            _ => pair.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// The target with secret query parameters masked: `?access_token=` and the like are a leak in a
-/// journal that is meant to be shared, and in the log line made from it.
-fn mask_target(target: &str) -> String {
-    match target.split_once('?') {
-        Some((path, query)) => format!("{path}?{}", mask_form(query)),
-        None => target.to_string(),
-    }
-}
-
-/// A body with secret form parameters or JSON fields masked (a token request carries
-/// `client_secret`, `refresh_token`, `password`).
-fn mask_body(body: &str) -> String {
-    if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(body) {
-        if mask_json(&mut json) {
-            return json.to_string();
-        }
-        return body.to_string();
-    }
-    if body.contains('=') && !body.contains(['{', '<', '\n']) {
-        return mask_form(body);
-    }
-    body.to_string()
-}
-
-fn mask_json(value: &mut serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut changed = false;
-            for (key, v) in map.iter_mut() {
-                if crate::bundle::redact::is_secret_name(key) && v.is_string() {
-                    *v = serde_json::Value::String(MASK.to_string());
-                    changed = true;
-                } else {
-                    changed |= mask_json(v);
-                }
-            }
-            changed
-        }
-        serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| mask_json(v) | c),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn masks_bearer_basic_and_cookies_but_keeps_oauth() {
-        let m = |n: &str, v: &str| mask(&Header::new(n, v)).value;
-        assert_eq!(m("Authorization", "Bearer abc.def"), "Bearer ***");
-        assert_eq!(m("authorization", "Basic dXNlcjpwdw=="), "Basic ***");
-        assert_eq!(
-            m("Cookie", "session=s3cr3t; theme=dark"),
-            "session=***; theme=***"
-        );
-        assert_eq!(
-            m("Authorization", "OAuth oauth_consumer_key=\"ck\""),
-            "OAuth oauth_consumer_key=\"ck\""
-        );
-        assert_eq!(m("Accept", "*/*"), "*/*");
-        assert_eq!(
-            m(
-                "Authorization",
-                "OAuth oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"cs%26ts\""
-            ),
-            "OAuth oauth_signature_method=\"PLAINTEXT\", oauth_signature=\"***\""
-        );
+    fn entry(target: &str, headers: &[(&str, &str)], body: &str) -> String {
+        let headers: Vec<Header> = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
+        let mut known = Redactor::default();
+        known.learn_given("consumer secret", "keys-secret-canary");
+        serde_json::to_string(&Entry::new(
+            &known,
+            "POST",
+            target,
+            &headers,
+            body.as_bytes(),
+        ))
+        .unwrap()
     }
 
     #[test]
-    fn masks_secret_parameters_in_the_target_and_the_body() {
-        assert_eq!(
-            mask_target("/x?access_token=t0k&q=1"),
-            "/x?access_token=***&q=1"
+    fn hides_credentials_but_keeps_oauth_parameters() {
+        let json = entry(
+            "/x?access_token=t0k3n-in-query&q=1",
+            &[
+                ("Authorization", "Bearer abc.def.canary"),
+                ("Cookie", "session=s3cr3t-cookie; theme=dark"),
+                ("X-Api-Key", "api-key-canary"),
+            ],
+            "grant_type=refresh_token&refresh_token=r3f-canary&client_secret=c5-canary\r\n\
+             note=keys-secret-canary",
         );
-        assert_eq!(
-            mask_body("grant_type=refresh_token&refresh_token=r3f&client_secret=c5"),
-            "grant_type=refresh_token&refresh_token=***&client_secret=***"
+        for canary in [
+            "t0k3n-in-query",
+            "abc.def.canary",
+            "s3cr3t-cookie",
+            "api-key-canary",
+            "r3f-canary",
+            "c5-canary",
+            "keys-secret-canary",
+        ] {
+            assert!(!json.contains(canary), "{canary}: {json}");
+        }
+        assert!(json.contains("Bearer [redacted"), "{json}");
+        let oauth = entry(
+            "/x",
+            &[(
+                "Authorization",
+                "OAuth oauth_consumer_key=\"ck\", oauth_signature=\"abc%3D\"",
+            )],
+            "",
         );
-        assert_eq!(
-            mask_body(r#"{"password":"pw","user":"u"}"#),
-            r#"{"password":"***","user":"u"}"#
+        assert!(
+            oauth.contains(r#"oauth_consumer_key=\"ck\", oauth_signature=\"abc%3D\""#),
+            "{oauth}"
         );
-        assert_eq!(mask_body("plain text"), "plain text");
     }
 }

@@ -388,6 +388,25 @@ impl Keys {
     }
 
     /// Every consumer, in the order given.
+    /// Every secret of these keys (consumer secrets, token secrets, OAuth 2 tokens), labelled, for
+    /// the journal to hide wherever a client puts them.
+    pub fn secrets(&self) -> Vec<(&'static str, &str)> {
+        let mut secrets = Vec::new();
+        for consumer in &self.consumers {
+            secrets.push(("consumer secret", consumer.consumer_secret.expose()));
+            for token in &consumer.access_tokens {
+                secrets.push(("token secret", token.secret.expose()));
+            }
+            for token in &consumer.oauth2_tokens {
+                secrets.push(("OAuth 2 access token", token.access_token.expose()));
+                if let Some(refresh) = &token.refresh_token {
+                    secrets.push(("OAuth 2 refresh token", refresh.expose()));
+                }
+            }
+        }
+        secrets
+    }
+
     pub fn consumers(&self) -> &[Consumer] {
         &self.consumers
     }

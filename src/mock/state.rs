@@ -8,11 +8,14 @@ use super::MockConfig;
 use super::head::RawHead;
 use super::journal::{Entry, Journal};
 use super::store::{Nonces, RateWindow, Tokens};
+use crate::redact::Redactor;
 
 pub(crate) struct Shared {
     pub config: MockConfig,
     /// The port the emulator listens on: a call whose `Host` names it was addressed to the emulator.
     pub own_port: u16,
+    /// Knows the secrets of the keys: each journal entry starts from a copy of it.
+    pub known_secrets: Redactor,
     pub nonces: Mutex<Nonces>,
     pub tokens: Mutex<Tokens>,
     pub journal: Mutex<Journal>,
@@ -30,7 +33,12 @@ impl Shared {
         stop: watch::Receiver<bool>,
         tasks: watch::Receiver<()>,
     ) -> Shared {
+        let mut known_secrets = Redactor::default();
+        for (label, secret) in config.keys.secrets() {
+            known_secrets.learn_given(label, secret);
+        }
         Shared {
+            known_secrets,
             config,
             own_port,
             nonces: Mutex::default(),
@@ -71,7 +79,13 @@ impl Shared {
 
     /// Records a request answered on the raw socket, before its body was read.
     pub fn record_raw(&self, head: &RawHead, status: Option<u16>, fault: Option<&'static str>) {
-        let mut entry = Entry::new(&head.method, &head.target, &head.headers, &[]);
+        let mut entry = Entry::new(
+            &self.known_secrets,
+            &head.method,
+            &head.target,
+            &head.headers,
+            &[],
+        );
         entry.status = status;
         entry.fault = fault;
         self.record(entry);

@@ -761,6 +761,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_macros)] // a test's timing note, not the tool's output
     fn an_unknown_signature_is_searched_quickly() {
         let mut signed = captured(&sign_request_with(&form_post(), &KEYS, &options(true)).request);
         signed.signature = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=".into();

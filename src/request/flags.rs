@@ -11,12 +11,35 @@ use super::{CapturedRequest, Header, RawUrl, Source};
 pub enum FlagsError {
     #[error("URL: {0}")]
     Url(#[from] super::UrlError),
-    #[error("-H '{0}': expected 'Name: value'")]
+    /// The header is not shown: without its colon, `Authorization Bearer <token>` is all value.
+    #[error("{}", header_problem(.0))]
     Header(String),
-    #[error("-H '{header}': '{name}' is not a valid header name")]
+    #[error("{}", name_problem(.name))]
     HeaderName { header: String, name: String },
     #[error("-X '{0}': a method is a single word of letters (GET, POST, PUT, DELETE ...)")]
     Method(String),
+}
+
+fn header_problem(header: &str) -> String {
+    let problem = if header.contains(':') {
+        "its value has a line break, which would split the request"
+    } else {
+        "it has no ':'"
+    };
+    format!(
+        "-H: expected 'Name: value', but {problem} (the header is not shown: it may hold a secret)"
+    )
+}
+
+/// A name with a space in it is likely `Authorization Bearer <token>` before a `:` of the token:
+/// only a name without one is shown.
+fn name_problem(name: &str) -> String {
+    if name.is_empty() || name.contains(char::is_whitespace) || name.len() > 64 {
+        "-H: the text before ':' is not a valid header name (not shown: it may hold a secret)"
+            .to_string()
+    } else {
+        format!("-H: '{}' is not a valid header name", name.escape_debug())
+    }
 }
 
 /// Builds a request from `-X`, the URL, `-H` and the body (`-d` or `--data-file`).
@@ -108,11 +131,24 @@ mod tests {
     #[test]
     fn bad_flags_are_named() {
         let err = from_flags(None, "http://h/", &["NoColon".to_string()], None).unwrap_err();
-        assert_eq!(err.to_string(), "-H 'NoColon': expected 'Name: value'");
-        let err = from_flags(None, "http://h/", &["Bad Name: v".to_string()], None).unwrap_err();
+        assert!(!err.to_string().contains("NoColon"), "{err}");
+        let err = from_flags(None, "http://h/", &["Bad(Name): v".to_string()], None).unwrap_err();
         assert!(
             err.to_string()
-                .contains("'Bad Name' is not a valid header name")
+                .contains("'Bad(Name)' is not a valid header name"),
+            "{err}"
+        );
+        // `Authorization Bearer <token>:...`: a name with a space is not quoted.
+        let err = from_flags(
+            None,
+            "http://h/",
+            &["Authorization Bearer t0k:x".to_string()],
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            !err.to_string().contains("t0k") && err.to_string().contains("not a valid header name"),
+            "{err}"
         );
         let err = from_flags(Some("GE T"), "http://h/", &[], None).unwrap_err();
         assert!(err.to_string().starts_with("-X 'GE T'"));

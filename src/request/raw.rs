@@ -111,14 +111,18 @@ pub fn parse_raw(
             return Err(error(
                 no,
                 1,
-                format!(
-                    "'{}' is not a header: expected 'Name: value'",
-                    line.escape_debug()
-                ),
+                // The line is not shown: `Authorization <token>` without its colon is all secret.
+                "not a header: expected 'Name: value' (the line is not shown: it may hold a secret)"
+                    .to_string(),
             ));
         };
         if name.is_empty() || name.contains([' ', '\t']) {
-            return Err(error(no, 1, format!("'{name}' is not a header name")));
+            return Err(error(
+                no,
+                1,
+                "not a header: its name has a space (the line is not shown: it may hold a secret)"
+                    .to_string(),
+            ));
         }
         headers.push(Header::new(name, value.trim_matches([' ', '\t'])));
     }

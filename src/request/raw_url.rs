@@ -5,17 +5,39 @@
 
 use std::fmt;
 
-/// Why a URL was refused.
+/// Why a URL was refused. The message shows the URL without its userinfo and query, which may
+/// hold a password or a token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error("'{0}' is not an absolute http or https URL (expected https://host/path)")]
+    #[error("'{}' is not an absolute http or https URL (expected https://host/path)", shown(.0))]
     NotAbsolute(String),
-    #[error("'{0}' has no host")]
+    #[error("'{}' has no host", shown(.0))]
     NoHost(String),
-    #[error("'{url}' has a port that is not a number: '{port}'")]
+    #[error("'{}' has a port that is not a number", shown(.url))]
     BadPort { url: String, port: String },
-    #[error("'{0}' contains a line break or control character, which cannot be sent")]
+    #[error("'{}' contains a line break or control character, which cannot be sent", shown(.0))]
     ControlCharacter(String),
+}
+
+/// A refused URL as an error message may show it: scheme, host and path, with the userinfo and
+/// the query (where passwords and tokens ride) left out and control characters escaped.
+fn shown(url: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, false), |(base, _)| (base, true));
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://...@{}", &rest[at + 1..]),
+                None => base.to_string(),
+            }
+        }
+        None if base.contains('@') => "...".to_string(),
+        None => base.to_string(),
+    };
+    let base = base.escape_debug().to_string();
+    if query { format!("{base}?...") } else { base }
 }
 
 /// An absolute `http` or `https` URL, raw. The fragment, never sent, is dropped.

@@ -2,6 +2,8 @@
 //! front of it, requests signed with the demo keys, and the binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod canary;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,149 @@
+//! The boundary: the one place where the process writes to stdout and stderr. Everything printed
+//! passes the process-wide scrubber, which knows every secret given (the `UPWORK_*` variables from
+//! the start, a secrets file once read) and every one the commands found, and hides by shape what
+//! nobody named. Printing anywhere else is refused by clippy (`clippy.toml`: `println!`,
+//! `eprintln!`, `std::io::stdout` and `std::io::stderr` are disallowed outside this module).
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
+
+use std::io::Write;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use super::Redactor;
+use crate::credentials::Credentials;
+
+/// The exit code when standard output cannot be written (as for bad usage).
+const EXIT_OUTPUT: i32 = 2;
+
+fn scrubber() -> MutexGuard<'static, Redactor> {
+    static SCRUBBER: OnceLock<Mutex<Redactor>> = OnceLock::new();
+    SCRUBBER
+        .get_or_init(|| {
+            let mut redactor = Redactor {
+                keeps_record: false,
+                ..Redactor::default()
+            };
+            redactor.learn_credentials(&Credentials::from_env());
+            Mutex::new(redactor)
+        })
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Makes the secrets of these credentials (a secrets file) known to every later output.
+pub fn register(credentials: &Credentials) {
+    scrubber().learn_credentials(credentials);
+}
+
+/// Makes every secret a redactor learned (from a call's headers, its answer) known to every
+/// later output.
+pub fn adopt(redactor: &Redactor) {
+    let mut scrubber = scrubber();
+    for (label, value) in redactor.secrets() {
+        scrubber.learn(label, value);
+    }
+}
+
+/// The text with every known secret hidden, and those found by shape.
+pub fn scrub(text: &str) -> String {
+    scrubber().text("output", text)
+}
+
+/// The bytes with every known secret hidden (for files: the bundle, the zip's members).
+pub fn scrub_bytes(bytes: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => scrub(text).into_bytes(),
+        Err(_) => scrubber().bytes("output", bytes),
+    }
+}
+
+/// Writes to standard output, scrubbed. A reader that went away (`| head`) ends the process
+/// quietly, as command-line tools do, instead of a panic.
+pub fn print_stdout(text: &str) {
+    let text = scrub(text);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        exit_on_write_error(&error);
+    }
+}
+
+/// Writes one line (a newline is added) to standard error, scrubbed.
+pub fn print_stderr(line: &str) {
+    let mut text = scrub(line);
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+fn exit_on_write_error(error: &std::io::Error) -> ! {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    print_stderr(&format!(
+        "upwork-diag: cannot write to standard output: {error}"
+    ));
+    std::process::exit(EXIT_OUTPUT);
+}
+
+/// Standard output as a writer for output written piece by piece (`scan`): whole lines are
+/// scrubbed as they complete, so a secret is never split across two scrubbed pieces.
+pub struct Stdout {
+    pending: Vec<u8>,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl Stdout {
+    /// Standard output, buffered.
+    pub fn new() -> Stdout {
+        Stdout {
+            pending: Vec::new(),
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+        }
+    }
+
+    /// True when a person watches the output (rows are then flushed one by one).
+    pub fn is_terminal() -> bool {
+        use std::io::IsTerminal;
+        std::io::stdout().is_terminal()
+    }
+
+    fn write_lines(&mut self) -> std::io::Result<()> {
+        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let rest = self.pending.split_off(last + 1);
+            let lines = std::mem::replace(&mut self.pending, rest);
+            self.out.write_all(&scrub_bytes(&lines))?;
+        }
+        Ok(())
+    }
+
+    /// Writes, then flushes; a closed pipe ends the process quietly, another error with a message.
+    pub fn write_or_exit(&mut self, bytes: &[u8], flush: bool) {
+        let result = self
+            .write_all(bytes)
+            .and_then(|()| if flush { self.flush() } else { Ok(()) });
+        if let Err(error) = result {
+            exit_on_write_error(&error);
+        }
+    }
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        self.write_lines()?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.out.write_all(&scrub_bytes(&rest))?;
+        self.out.flush()
+    }
+}

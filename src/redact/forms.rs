@@ -1,0 +1,161 @@
+//! The forms a secret takes once written by someone: a client, a server, our own outputs. A secret
+//! hidden only as given leaks the moment it is percent-encoded with lowercase hex (.NET's
+//! `HttpUtility.UrlEncode`), re-encoded by the corrected request, base64-encoded in a header or
+//! JSON-escaped with `\/`; so every value is searched in all of them.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+
+/// Every form of `secret` worth searching for, longest first, without duplicates.
+pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
+    let mut readings = vec![secret.to_string()];
+    // A `+` in a form-encoded value reads as a space: the corrected request re-encodes it `%20`.
+    if secret.contains('+') {
+        readings.push(secret.replace('+', " "));
+    }
+    // A value learned as it appeared (percent-encoded) is also hidden decoded, and the other way.
+    if let Some(decoded) = percent_decode(secret).filter(|d| d != secret) {
+        readings.push(decoded);
+    }
+    let mut forms: Vec<String> = Vec::new();
+    for reading in &readings {
+        let once = percent_encode(reading, false);
+        let twice = percent_encode(&once, false);
+        let form = form_encode(reading);
+        let json = serde_json::to_string(reading)
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_string();
+        for form in [
+            reading.clone(),
+            lower_hex(&once),
+            once,
+            lower_hex(&twice),
+            twice,
+            lower_hex(&form),
+            form,
+            json.replace('/', "\\/"),
+            json,
+        ] {
+            forms.push(form);
+        }
+        forms.extend(base64_forms(reading));
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for form in forms {
+        if !form.is_empty() && !unique.contains(&form) {
+            unique.push(form);
+        }
+    }
+    unique.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    unique
+}
+
+/// RFC 3986 percent-encoding: everything but the unreserved characters.
+fn percent_encode(value: &str, plus_for_space: bool) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' if plus_for_space => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded`: a space is `+`, `*` stays.
+fn form_encode(value: &str) -> String {
+    percent_encode(value, true).replace("%2A", "*")
+}
+
+/// The same encoding with the hex digits of each `%XX` in lowercase.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut chars = encoded.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for hex in chars.by_ref().take(2) {
+                out.push(hex.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
+fn percent_decode(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return None;
+    }
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
+}
+
+/// Base64 of the value alone, and the stretches of base64 that stay the same whatever precedes it
+/// (`user:secret` in Basic credentials): for each of the three alignments, the groups made of the
+/// value's bytes only.
+fn base64_forms(value: &str) -> Vec<String> {
+    let bytes = value.as_bytes();
+    let mut forms = vec![
+        STANDARD.encode(bytes),
+        STANDARD_NO_PAD.encode(bytes),
+        URL_SAFE_NO_PAD.encode(bytes),
+    ];
+    for offset in 0..3usize {
+        // `offset` bytes of whatever precede the value fill the first group; the groups that
+        // follow hold only the value's bytes, up to the last whole group.
+        let skip = (3 - offset) % 3;
+        if bytes.len() < skip + 6 {
+            continue;
+        }
+        let whole = (bytes.len() - skip) / 3 * 3;
+        let inner = &bytes[skip..skip + whole];
+        forms.push(STANDARD_NO_PAD.encode(inner));
+        forms.push(URL_SAFE_NO_PAD.encode(inner));
+    }
+    // Four base64 characters match innocent text too often to be worth hiding.
+    forms.retain(|f| f.len() >= 8);
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_encoding_is_searched() {
+        let forms = encoded_forms("a b/c+d");
+        for expected in [
+            "a b/c+d",
+            "a%20b%2Fc%2Bd",
+            "a%20b%2fc%2bd",
+            "a+b%2Fc%2Bd",
+            "a%2520b%252Fc%252Bd",
+            "a b\\/c+d",
+            // `+` read as a space, as a form decoder does, then re-encoded.
+            "a%20b%2Fc%20d",
+        ] {
+            assert!(forms.iter().any(|f| f == expected), "{expected}: {forms:?}");
+        }
+    }
+
+    #[test]
+    fn base64_is_found_after_any_prefix() {
+        let secret = "CANARY-secret-value";
+        let forms = encoded_forms(secret);
+        for prefix in ["", "u:", "us:", "use:"] {
+            let encoded = STANDARD.encode(format!("{prefix}{secret}"));
+            assert!(
+                forms
+                    .iter()
+                    .any(|f| f.len() >= 8 && encoded.contains(f.as_str())),
+                "{prefix}: {encoded}"
+            );
+        }
+    }
+}

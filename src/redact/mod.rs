@@ -1,0 +1,729 @@
+//! Redaction: no secret reaches any output. This module owns what is secret; every byte the
+//! process writes passes through it ([`boundary`] for stdout and stderr, the bundle's files, the
+//! emulator's journal and log). Three layers, because any one alone leaks:
+//! - by name, as records are built: `Authorization`, cookies, `X-Api-Key`, `oauth_token_secret`
+//!   and the like in queries, forms, multipart and JSON bodies (camelCase too), passwords in URLs,
+//!   PLAINTEXT signatures (which *are* the secrets);
+//! - by shape, in free text: `name=value`, `"name": "value"`, `Bearer <token>` wherever they occur
+//!   (an error message, a body no parser understood);
+//! - by value, on every byte: each secret given and each one found by name or shape, in every form
+//!   it takes once encoded (see `forms`).
+//!
+//! Each hidden value leaves a short fingerprint so support can still correlate two bundles. The
+//! emulator uses the same core, so it does not depend on the client's bundle code.
+
+pub mod boundary;
+mod forms;
+mod shape;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::credentials::Credentials;
+use crate::request::Header;
+
+/// One hidden value: what it was, where, and a fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redaction {
+    pub what: String,
+    #[serde(rename = "where")]
+    pub location: String,
+    /// `sha256:` and the first 8 hex digits of the value's SHA-256.
+    pub fingerprint: String,
+}
+
+/// Parameter and field names whose values are secrets, lowercase without `_` or `-`, so that
+/// `client_secret`, `clientSecret` and `Client-Secret` are one name.
+const SECRET_NAMES: &[&str] = &[
+    "accesstoken",
+    "refreshtoken",
+    "idtoken",
+    "password",
+    "passwd",
+    "apisecret",
+];
+
+/// Headers whose whole value is a credential.
+const SECRET_HEADERS: &[&str] = &["proxy-authorization", "x-api-key", "x-upwork-api-token"];
+
+fn normalized(name: &str) -> String {
+    name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// True for a parameter or field name whose value is a secret: `oauth_token_secret`,
+/// `access_token`, `refreshToken`, `client_secret`, `password` ... (any name ending in `secret`).
+/// `oauth_token` and `oauth_consumer_key` are not: support needs them.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = normalized(name);
+    name.ends_with("secret") || SECRET_NAMES.iter().any(|n| name.ends_with(n))
+}
+
+/// True for a header whose whole value is a credential (`X-Api-Key`, `X-Auth-Token`, any name
+/// with `secret` or `password`), beside `Authorization` and cookies.
+fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let flat = normalized(name);
+    SECRET_HEADERS.contains(&lower.as_str())
+        || flat.ends_with("token")
+        || flat.ends_with("apikey")
+        || flat.contains("secret")
+        || flat.contains("password")
+}
+
+/// True for the headers whose values the redactor hides by name, and learns so as to hide them
+/// wherever else they appear: the only headers worth passing it when no header value is written.
+pub fn hides_by_name(header: &str) -> bool {
+    let lower = header.to_ascii_lowercase();
+    matches!(lower.as_str(), "authorization" | "cookie" | "set-cookie") || is_secret_header(header)
+}
+
+/// The short fingerprint of a value.
+pub fn fingerprint(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Authorization schemes: a value that is one of these alone carries no credential.
+const SCHEMES: &[&str] = &["bearer", "basic", "oauth", "digest", "token", "negotiate"];
+
+/// A form shorter than this is hidden only where it stands alone (no letter or digit touching it
+/// on either side): a short secret such as `ts` is hidden in `q=ts&`, not inside `timestamp`.
+const BOUNDED_BELOW: usize = 8;
+
+/// What is already hidden starts with this; nothing inside a mask is searched again.
+const MASK_START: &[u8] = b"[redacted ";
+
+/// Hides secrets and remembers what it hid.
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    /// (label, value) of every secret known so far.
+    secrets: Vec<(String, String)>,
+    /// Every form of every secret, longest first, with the index of its secret.
+    needles: Vec<(String, usize)>,
+    redactions: Vec<Redaction>,
+    /// False for the process-wide scrubber, which must not grow with what it sees.
+    keeps_record: bool,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor {
+            secrets: Vec::new(),
+            needles: Vec::new(),
+            redactions: Vec::new(),
+            keeps_record: true,
+        }
+    }
+}
+
+impl Redactor {
+    /// A redactor that knows the developer's secrets.
+    pub fn new(credentials: &Credentials) -> Self {
+        let mut redactor = Redactor::default();
+        redactor.learn_credentials(credentials);
+        redactor
+    }
+
+    /// Learns every secret of these credentials, whatever their length: a secret given is hidden
+    /// even when it is short (it is the developer's own word that it is secret).
+    pub fn learn_credentials(&mut self, credentials: &Credentials) {
+        for (label, secret) in credentials.secrets() {
+            self.learn_given(label, secret.expose());
+        }
+    }
+
+    /// Learns a secret given as one (any length; surrounding whitespace, a trailing newline of a
+    /// file, is not part of it).
+    pub fn learn_given(&mut self, label: &str, value: &str) {
+        self.remember(label, value.trim(), 1);
+    }
+
+    /// Adds a secret found in the data (a bearer token in a captured header), so that it is also
+    /// hidden wherever else it appears.
+    pub fn learn(&mut self, label: &str, value: &str) {
+        // Very short values would mask innocent text everywhere; they are hidden by name only.
+        self.remember(label, value.trim(), 4);
+    }
+
+    fn remember(&mut self, label: &str, value: &str, min_len: usize) {
+        if value.len() < min_len
+            || value.as_bytes().starts_with(MASK_START)
+            || self.secrets.iter().any(|(_, v)| v == value)
+        {
+            return;
+        }
+        let index = self.secrets.len();
+        self.secrets.push((label.to_string(), value.to_string()));
+        for form in forms::encoded_forms(value) {
+            if !self.needles.iter().any(|(n, _)| *n == form) {
+                self.needles.push((form, index));
+            }
+        }
+        self.needles
+            .sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    }
+
+    /// Every secret learned, with its label.
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.secrets.iter().map(|(l, v)| (l.as_str(), v.as_str()))
+    }
+
+    /// What was hidden, in order.
+    pub fn redactions(&self) -> &[Redaction] {
+        &self.redactions
+    }
+
+    fn mask(&mut self, what: &str, location: &str, value: &str) -> String {
+        let fingerprint = fingerprint(value);
+        if self.keeps_record {
+            let redaction = Redaction {
+                what: what.to_string(),
+                location: location.to_string(),
+                fingerprint: fingerprint.clone(),
+            };
+            if !self.redactions.contains(&redaction) {
+                self.redactions.push(redaction);
+            }
+        }
+        format!("[redacted {} {fingerprint}]", what.replace(' ', "-"))
+    }
+
+    /// Hides a value found by name: learned, so that it is hidden wherever else it shows.
+    pub fn hide(&mut self, what: &str, location: &str, value: &str) -> String {
+        self.learn(what, value);
+        self.mask(what, location, value)
+    }
+
+    /// Headers with credentials hidden by name; then every known secret hidden by value.
+    pub fn headers(&mut self, location: &str, headers: &[Header]) -> Vec<Header> {
+        headers
+            .iter()
+            .map(|h| {
+                let place = format!("{location} header {}", h.name);
+                let value = self.header_value(&place, &h.name, &h.value);
+                Header::new(h.name.clone(), self.text(&place, &value))
+            })
+            .collect()
+    }
+
+    fn header_value(&mut self, place: &str, name: &str, value: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "authorization" => self.authorization(place, value),
+            "cookie" => self.cookie_list(place, value, ';'),
+            "set-cookie" => {
+                let (pair, attributes) = value
+                    .split_once(';')
+                    .map_or((value, None), |(p, a)| (p, Some(a)));
+                let pair = self.cookie_list(place, pair, ';');
+                attributes.map_or(pair.clone(), |a| format!("{pair};{a}"))
+            }
+            // A redirect or a referrer carries a URL, and its query the tokens of an OAuth flow.
+            "location" | "content-location" | "referer" => self.url(place, value),
+            _ if is_secret_header(name) && !value.trim().is_empty() => {
+                self.hide(&format!("{name} header"), place, value)
+            }
+            _ => value.to_string(),
+        }
+    }
+
+    /// `Bearer` and `Basic` credentials are hidden whole, and a value with no scheme at all; an
+    /// OAuth 1.0 header keeps its parameters (support needs the key, token, nonce and signature)
+    /// except a PLAINTEXT signature, which is the secrets themselves.
+    fn authorization(&mut self, place: &str, value: &str) -> String {
+        let trimmed = value.trim();
+        let (scheme, credentials) = trimmed
+            .split_once([' ', '\t'])
+            .map_or((trimmed, ""), |(s, c)| (s, c.trim()));
+        if scheme.eq_ignore_ascii_case("oauth") {
+            if trimmed.to_ascii_lowercase().contains("plaintext") {
+                return self.plaintext_signature_in_header(place, value);
+            }
+            return value.to_string();
+        }
+        if credentials.is_empty() {
+            if scheme.is_empty() || SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+                return value.to_string();
+            }
+            // No scheme: the whole value is the credential.
+            return self.hide("authorization credentials", place, scheme);
+        }
+        let what = if scheme.eq_ignore_ascii_case("bearer") {
+            "OAuth 2 access token"
+        } else {
+            "authorization credentials"
+        };
+        let gap = &trimmed[scheme.len()..trimmed.len() - credentials.len()];
+        format!("{scheme}{gap}{}", self.hide(what, place, credentials))
+    }
+
+    /// `oauth_signature="..."`, with or without spaces around `=` and quotes, hidden.
+    fn plaintext_signature_in_header(&mut self, place: &str, value: &str) -> String {
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(found) = rest.find("oauth_signature") {
+            let after_name = found + "oauth_signature".len();
+            let tail = &rest[after_name..];
+            let spaces = tail.len() - tail.trim_start().len();
+            if !tail.trim_start().starts_with('=') {
+                out.push_str(&rest[..after_name]);
+                rest = &rest[after_name..];
+                continue;
+            }
+            let mut start = after_name + spaces + 1;
+            start += rest[start..].len() - rest[start..].trim_start().len();
+            let quoted = rest[start..].starts_with('"');
+            if quoted {
+                start += 1;
+            }
+            let len = if quoted {
+                rest[start..].find('"')
+            } else {
+                rest[start..].find([',', ' ', '\t'])
+            }
+            .unwrap_or(rest.len() - start);
+            let signature = rest[start..start + len].to_string();
+            out.push_str(&rest[..start]);
+            if !signature.is_empty() {
+                out.push_str(&self.hide("PLAINTEXT signature", place, &signature));
+            }
+            rest = &rest[start + len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn cookie_list(&mut self, place: &str, value: &str, separator: char) -> String {
+        value
+            .split(separator)
+            .map(|pair| match pair.split_once('=') {
+                Some((name, v)) if !v.trim().is_empty() => {
+                    format!("{name}={}", self.hide("cookie", place, v.trim()))
+                }
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(&separator.to_string())
+    }
+
+    /// A URL with its userinfo's password (or a user name alone, which is a token) and its secret
+    /// query parameters hidden.
+    pub fn url(&mut self, location: &str, url: &str) -> String {
+        let mut url = url.to_string();
+        if let Some(scheme_end) = url.find("://") {
+            let authority_start = scheme_end + 3;
+            let authority_end = url[authority_start..]
+                .find(['/', '?', '#'])
+                .map_or(url.len(), |i| authority_start + i);
+            if let Some(at) = url[authority_start..authority_end].rfind('@') {
+                let userinfo = url[authority_start..authority_start + at].to_string();
+                let hidden = match userinfo.split_once(':') {
+                    Some((user, password)) if !password.is_empty() => {
+                        format!("{user}:{}", self.hide("URL password", location, password))
+                    }
+                    Some(_) => userinfo.clone(),
+                    // `https://TOKEN@host`: a user name alone is how tokens ride in URLs.
+                    None if !userinfo.is_empty() => self.hide("URL user name", location, &userinfo),
+                    None => userinfo.clone(),
+                };
+                url = format!(
+                    "{}{hidden}{}",
+                    &url[..authority_start],
+                    &url[authority_start + at..]
+                );
+            }
+        }
+        if let Some((base, query)) = url.split_once('?') {
+            let query = self.form_text(&format!("{location} query"), query);
+            url = format!("{base}?{query}");
+        }
+        self.text(location, &url)
+    }
+
+    /// `a=1&access_token=x`: secret parameters hidden by name, then by value.
+    pub fn form_text(&mut self, location: &str, form: &str) -> String {
+        // A form read off a socket often ends in CRLF; the line end is not part of the value.
+        let body = form.trim_end_matches(['\r', '\n', ' ', '\t']);
+        let line_end = &form[body.len()..];
+        let plaintext = body.to_ascii_lowercase().contains("plaintext");
+        let hidden = body
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) => {
+                    let name_read = percent_encoding::percent_decode_str(name.trim())
+                        .decode_utf8_lossy()
+                        .into_owned();
+                    let signature = plaintext && name_read == "oauth_signature";
+                    if value.is_empty() || !(is_secret_name(&name_read) || signature) {
+                        return pair.to_string();
+                    }
+                    let what = if signature {
+                        "PLAINTEXT signature"
+                    } else {
+                        name_read.as_str()
+                    };
+                    let place = format!("{location} parameter {name_read}");
+                    format!("{name}={}", self.hide(what, &place, value))
+                }
+                None => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        self.text(location, &format!("{hidden}{line_end}"))
+    }
+
+    /// A body: form, multipart and JSON bodies have secret fields hidden by name (whatever the
+    /// declared type: a token answer served as text/html is still a form); then every known
+    /// secret is hidden by shape and by value, in the bytes (so a binary body is clean too).
+    pub fn body(&mut self, location: &str, content_type: Option<&str>, body: &[u8]) -> Vec<u8> {
+        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
+        let Ok(text) = std::str::from_utf8(body) else {
+            return self.bytes(location, body);
+        };
+        if content_type.starts_with("multipart/") || text.contains("Content-Disposition: form-data")
+        {
+            let hidden = self.multipart(location, text);
+            return self.text(location, &hidden).into_bytes();
+        }
+        let trimmed = text.trim();
+        if trimmed.starts_with(['{', '['])
+            && let Ok(mut json) = serde_json::from_str::<serde_json::Value>(text)
+        {
+            if self.json(location, &mut json) {
+                let rewritten = serde_json::to_string(&json).unwrap_or_default();
+                return self.text(location, &rewritten).into_bytes();
+            }
+            return self.text(location, text).into_bytes();
+        }
+        let looks_like_form = content_type.contains("x-www-form-urlencoded")
+            || (trimmed.contains('=')
+                && !trimmed.contains(char::is_whitespace)
+                && !trimmed.starts_with('<'));
+        if looks_like_form {
+            return self.form_text(location, text).into_bytes();
+        }
+        self.text(location, text).into_bytes()
+    }
+
+    /// `multipart/form-data`: the content of each part named after a secret hidden.
+    fn multipart(&mut self, location: &str, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(found) = rest.find("name=\"") {
+            let name_start = found + "name=\"".len();
+            let Some(name_len) = rest[name_start..].find('"') else {
+                break;
+            };
+            let name = rest[name_start..name_start + name_len].to_string();
+            let after_name = name_start + name_len;
+            let content = ["\r\n\r\n", "\n\n"]
+                .iter()
+                .filter_map(|sep| {
+                    rest[after_name..]
+                        .find(sep)
+                        .map(|i| after_name + i + sep.len())
+                })
+                .min();
+            match content {
+                Some(start) if is_secret_name(&name) => {
+                    let len = rest[start..]
+                        .find("\r\n--")
+                        .or_else(|| rest[start..].find("\n--"))
+                        .unwrap_or(rest.len() - start);
+                    let value = rest[start..start + len].to_string();
+                    out.push_str(&rest[..start]);
+                    if !value.is_empty() {
+                        let place = format!("{location} part {name}");
+                        out.push_str(&self.hide(&name, &place, &value));
+                    }
+                    rest = &rest[start + len..];
+                }
+                _ => {
+                    out.push_str(&rest[..after_name]);
+                    rest = &rest[after_name..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Hides secret fields of a JSON value in place (a string, or every string of an array or
+    /// object under a secret name); true when anything was hidden.
+    fn json(&mut self, location: &str, value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut changed = false;
+                for (key, v) in map.iter_mut() {
+                    if is_secret_name(key) {
+                        changed |= self.json_all(key, &format!("{location} field {key}"), v);
+                    } else {
+                        changed |= self.json(location, v);
+                    }
+                }
+                changed
+            }
+            serde_json::Value::Array(items) => {
+                let mut changed = false;
+                for item in items {
+                    changed |= self.json(location, item);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    fn json_all(&mut self, what: &str, place: &str, value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(s) if !s.is_empty() => {
+                *s = self.hide(what, place, &s.clone());
+                true
+            }
+            serde_json::Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |c, v| self.json_all(what, place, v) | c),
+            serde_json::Value::Object(map) => map
+                .values_mut()
+                .fold(false, |c, v| self.json_all(what, place, v) | c),
+            _ => false,
+        }
+    }
+
+    /// Secrets found by shape hidden (and learned), then every known secret hidden by value.
+    pub fn text(&mut self, location: &str, text: &str) -> String {
+        let found = shape::find(text);
+        let mut shaped = String::with_capacity(text.len());
+        let mut last = 0;
+        for f in found {
+            shaped.push_str(&text[last..f.start]);
+            let value = &text[f.start..f.end];
+            let masked = if self.keeps_record {
+                self.hide(&f.what, location, value)
+            } else {
+                self.mask(&f.what, location, value)
+            };
+            shaped.push_str(&masked);
+            last = f.end;
+        }
+        shaped.push_str(&text[last..]);
+        let bytes = self.bytes(location, shaped.as_bytes());
+        // Only whole UTF-8 needles are replaced with ASCII, so the text stays UTF-8.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// Every known secret hidden by value in bytes, in one pass (a mask is never searched again).
+    pub fn bytes(&mut self, location: &str, bytes: &[u8]) -> Vec<u8> {
+        let matches = self.matches(bytes);
+        if matches.is_empty() {
+            return bytes.to_vec();
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut last = 0;
+        for (at, len, index) in matches {
+            out.extend_from_slice(&bytes[last..at]);
+            let (label, secret) = self.secrets[index].clone();
+            out.extend_from_slice(self.mask(&label, location, &secret).as_bytes());
+            last = at + len;
+        }
+        out.extend_from_slice(&bytes[last..]);
+        out
+    }
+
+    /// Where known secrets occur: (offset, length, index of the secret), not overlapping, masks
+    /// skipped.
+    fn matches(&self, bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut starts = [false; 256];
+        for (needle, _) in &self.needles {
+            starts[usize::from(needle.as_bytes()[0])] = true;
+        }
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i..].starts_with(MASK_START)
+                && let Some(close) = bytes[i..].iter().position(|&b| b == b']')
+            {
+                i += close + 1;
+                continue;
+            }
+            let alone = |end: usize| {
+                (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                    && bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+            };
+            if starts[usize::from(bytes[i])]
+                && let Some((needle, index)) = self.needles.iter().find(|(n, _)| {
+                    bytes[i..].starts_with(n.as_bytes())
+                        && (n.len() >= BOUNDED_BELOW || alone(i + n.len()))
+                })
+            {
+                found.push((i, needle.len(), *index));
+                i += needle.len();
+                continue;
+            }
+            i += 1;
+        }
+        found
+    }
+
+    /// True when no known secret, in any form, occurs in these bytes: the last check before
+    /// anything is written.
+    pub fn is_clean(&self, bytes: &[u8]) -> bool {
+        self.matches(bytes).is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Secret;
+
+    fn redactor() -> Redactor {
+        Redactor::new(&Credentials {
+            consumer_secret: Some(Secret::new("CANARY cs/1")),
+            token_secret: Some(Secret::new("canary-ts")),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn hides_known_secrets_in_every_encoding() {
+        let mut r = redactor();
+        let text =
+            "a CANARY cs/1 b CANARY%20cs%2F1 c CANARY+cs%2F1 d CANARY%2520cs%252F1 e canary-ts";
+        let out = r.text("t", text);
+        assert!(r.is_clean(out.as_bytes()), "{out}");
+        assert!(out.contains("[redacted consumer-secret sha256:"), "{out}");
+        assert!(!r.is_clean(text.as_bytes()));
+        let bytes = r.bytes("b", b"\x00\xffcanary-ts\x01");
+        assert!(r.is_clean(&bytes));
+    }
+
+    #[test]
+    fn hides_credentials_by_name() {
+        let mut r = Redactor::default();
+        let headers = r.headers(
+            "request",
+            &[
+                Header::new("Authorization", "Bearer oauth2-canary-token"),
+                Header::new("Cookie", "session_id=cookie-canary; theme=dark"),
+                Header::new("Accept", "application/json"),
+            ],
+        );
+        assert!(
+            headers[0]
+                .value
+                .starts_with("Bearer [redacted OAuth-2-access-token sha256:")
+        );
+        assert!(!headers[1].value.contains("cookie-canary") && headers[1].value.contains("theme="));
+        assert_eq!(headers[2].value, "application/json");
+        // Learned by name, hidden by value elsewhere.
+        let url = r.url(
+            "request url",
+            "https://api.upwork.com/x?token=oauth2-canary-token",
+        );
+        assert!(!url.contains("oauth2-canary-token"), "{url}");
+        let body = r.body(
+            "response body",
+            None,
+            b"oauth_token=t&oauth_token_secret=ts-canary&x=1",
+        );
+        assert!(!String::from_utf8_lossy(&body).contains("ts-canary"));
+        let json = r.body(
+            "response body",
+            Some("application/json"),
+            br#"{"access_token":"a-canary","token_type":"bearer"}"#,
+        );
+        assert!(!String::from_utf8_lossy(&json).contains("a-canary"));
+        let url = r.url("u", "https://user:pa55word@host/p");
+        assert!(
+            !url.contains("pa55word") && url.contains("user:[redacted"),
+            "{url}"
+        );
+        assert!(
+            r.redactions()
+                .iter()
+                .all(|x| x.fingerprint.starts_with("sha256:"))
+        );
+    }
+
+    #[test]
+    fn keeps_what_support_needs_but_not_a_plaintext_signature() {
+        let mut r = Redactor::default();
+        let hmac = r#"OAuth oauth_consumer_key="ck", oauth_token="tk", oauth_signature_method="HMAC-SHA1", oauth_signature="abc%3D""#;
+        assert_eq!(
+            r.headers("request", &[Header::new("Authorization", hmac)])[0].value,
+            hmac
+        );
+        let plain = r#"OAuth oauth_consumer_key="ck", oauth_signature_method="PLAINTEXT", oauth_signature="cs-canary%26ts-canary""#;
+        let out = &r.headers("request", &[Header::new("Authorization", plain)])[0].value;
+        assert!(
+            !out.contains("cs-canary") && out.contains("oauth_consumer_key=\"ck\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_mask_is_never_masked_again() {
+        // A secret that occurs inside another's mask (its label, its fingerprint) must not break
+        // the mask: replacement is one pass over the original text.
+        let mut r = Redactor::default();
+        r.learn_given("consumer secret", "redacted");
+        r.learn_given("token secret", "sha256");
+        r.learn_given("short", "ab");
+        let out = r.text("t", "redacted sha256 ab cab");
+        // `ab` inside `cab` is not that short secret.
+        assert_eq!(out.matches("[redacted ").count(), 3, "{out}");
+        assert!(out.ends_with(" cab"), "{out}");
+        assert!(
+            out.starts_with("[redacted consumer-secret sha256:"),
+            "{out}"
+        );
+        assert!(r.is_clean(out.as_bytes()), "{out}");
+    }
+
+    #[test]
+    fn plaintext_in_any_case_and_spacing_is_hidden() {
+        let mut r = Redactor::default();
+        let form = r.form_text(
+            "q",
+            "oauth_signature_method=plaintext&oauth_signature=cs-canary%2526ts",
+        );
+        assert!(!form.contains("cs-canary"), "{form}");
+        let header =
+            r#"OAuth oauth_signature_method="plaintext", oauth_signature = "cs2-canary%26""#;
+        let out = &r.headers("request", &[Header::new("Authorization", header)])[0].value;
+        assert!(
+            !out.contains("cs2-canary") && out.contains("oauth_signature_method"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn names_are_read_in_any_case_and_style() {
+        for name in [
+            "client_secret",
+            "clientSecret",
+            "Client-Secret",
+            "refreshToken",
+            "oauth_token_secret",
+            "access_token",
+            "password",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "oauth_token",
+            "oauth_consumer_key",
+            "token_type",
+            "grant_type",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+}
