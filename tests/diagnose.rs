@@ -874,6 +874,45 @@ fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_tok
 // Verdicts from evidence: what the tool cannot decide it says, and a pattern it cannot tie to the
 // failure never fails a call.
 
+/// Which demo secrets a run of [`diagnose_json`] gets in its environment.
+#[derive(Clone, Copy)]
+enum Secrets {
+    None,
+    ConsumerOnly,
+    All,
+}
+
+/// `diagnose ARGS --no-bundle --format json` with these secrets: the exit code and the JSON.
+fn diagnose_json(args: &[&str], secrets: Secrets) -> (Option<i32>, Value) {
+    let mut command = upwork_diag();
+    command
+        .arg("diagnose")
+        .args(args)
+        .args(["--no-bundle", "--format", "json"]);
+    match secrets {
+        Secrets::None => {}
+        Secrets::ConsumerOnly => {
+            command.envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None));
+        }
+        Secrets::All => {
+            command.envs(demo_env(
+                demo::CONSUMER_KEY,
+                demo::CONSUMER_SECRET,
+                Some((demo::TOKEN, demo::TOKEN_SECRET)),
+            ));
+        }
+    }
+    let output = command.output().unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), json)
+}
+
 /// A GET of `url` signed with a consumer secret that is not the key's.
 fn signed_with_a_wrong_secret(url: &str) -> String {
     signed_get_header(
@@ -889,19 +928,10 @@ fn signed_with_a_wrong_secret(url: &str) -> String {
 fn a_refused_signature_without_the_secrets_is_inconclusive_not_escalated() {
     let emulator = Emulator::start();
     let url = "https://www.upwork.com/api/auth/v1/info.json";
-    let output = upwork_diag()
-        .args(["diagnose", url, "-H", &signed_with_a_wrong_secret(url)])
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(5), "{b:#}");
+    let header = signed_with_a_wrong_secret(url);
+    let args = [url, "-H", &header, "--base-url", &emulator.base_url];
+    let (code, b) = diagnose_json(&args, Secrets::None);
+    assert_eq!(code, Some(5), "{b:#}");
     assert_eq!(b["response"]["status"], 401);
     assert_eq!(b["verdict"]["outcome"], "inconclusive");
     assert!(
@@ -918,24 +948,8 @@ fn a_refused_signature_without_the_secrets_is_inconclusive_not_escalated() {
     assert!(summary.contains("UPWORK_CONSUMER_SECRET"), "{summary}");
 
     // Given the secrets, the same capture is explained.
-    let output = upwork_diag()
-        .args(["diagnose", url, "-H", &signed_with_a_wrong_secret(url)])
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .envs(demo_env(
-            demo::CONSUMER_KEY,
-            demo::CONSUMER_SECRET,
-            Some((demo::TOKEN, demo::TOKEN_SECRET)),
-        ))
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    let (code, b) = diagnose_json(&args, Secrets::All);
+    assert_eq!(code, Some(1), "{b:#}");
     assert_eq!(
         finding(&b, "signature-mismatch")["evidence_level"],
         "reproduced"
@@ -945,19 +959,9 @@ fn a_refused_signature_without_the_secrets_is_inconclusive_not_escalated() {
 #[test]
 fn a_call_with_no_credentials_at_all_is_auth_missing() {
     let emulator = Emulator::start();
-    let output = upwork_diag()
-        .args(["diagnose", "https://www.upwork.com/api/hr/v2/teams.json"])
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let (code, b) = diagnose_json(&[url, "--base-url", &emulator.base_url], Secrets::None);
+    assert_eq!(code, Some(1), "{b:#}");
     assert_eq!(b["response"]["status"], 401);
     let missing = finding(&b, "auth-missing");
     assert_eq!(missing["severity"], "error");
@@ -969,21 +973,8 @@ fn a_call_with_no_credentials_at_all_is_auth_missing() {
 fn with_only_the_consumer_secret_a_correct_token_call_is_not_accused() {
     let url = "https://www.upwork.com/api/hr/v2/teams.json";
     let header = signed_get_header(url, &full_keys());
-    let output = upwork_diag()
-        .args([
-            "diagnose",
-            url,
-            "-H",
-            &header,
-            "--offline",
-            "--format",
-            "json",
-        ])
-        .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None))
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{b:#}");
+    let (code, b) = diagnose_json(&[url, "-H", &header, "--offline"], Secrets::ConsumerOnly);
+    assert_eq!(code, Some(0), "{b:#}");
     assert!(
         !finding_codes(&b).contains(&"signature-mismatch".to_string()),
         "checked with an empty token secret: {b:#}"
@@ -999,36 +990,23 @@ fn a_plus_in_a_form_body_is_a_risk_not_an_error() {
     let emulator = Emulator::start();
     let url = "https://www.upwork.com/api/hr/v2/jobs/~01demo0001.json";
     let body = "http_method=put&title=New+title+~+%2A";
+    let form = "Content-Type: application/x-www-form-urlencoded";
     let request = from_flags(
         Some("POST"),
         url,
-        &["Content-Type: application/x-www-form-urlencoded".to_string()],
+        &[form.to_string()],
         Some(body.as_bytes().to_vec()),
     )
     .unwrap();
     let signed = sign_request(&request, &full_keys());
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
-    for extra in [&["--offline"][..], &["--base-url", &emulator.base_url][..]] {
-        let output = upwork_diag()
-            .args(["diagnose", "-X", "POST", url, "-H", &header])
-            .args([
-                "-H",
-                "Content-Type: application/x-www-form-urlencoded",
-                "-d",
-                body,
-            ])
-            .args(["-H", &format!("Content-Length: {}", body.len())])
-            .args(extra)
-            .args(["--no-bundle", "--format", "json"])
-            .envs(demo_env(
-                demo::CONSUMER_KEY,
-                demo::CONSUMER_SECRET,
-                Some((demo::TOKEN, demo::TOKEN_SECRET)),
-            ))
-            .output()
-            .unwrap();
-        let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(output.status.code(), Some(0), "{extra:?}: {b:#}");
+    let length = format!("Content-Length: {}", body.len());
+    for target in [&["--offline"][..], &["--base-url", &emulator.base_url][..]] {
+        let mut args = vec!["-X", "POST", url, "-H", &header, "-H", form, "-H", &length];
+        args.extend(["-d", body]);
+        args.extend(target);
+        let (code, b) = diagnose_json(&args, Secrets::All);
+        assert_eq!(code, Some(0), "{target:?}: {b:#}");
         let plus = finding(&b, "param-encoding");
         assert_eq!(plus["severity"], "warning", "{plus:#}");
         assert_eq!(plus["evidence_level"], "risk");
@@ -1040,26 +1018,17 @@ fn a_wrong_secret_is_not_blamed_on_the_plus_in_the_query() {
     let emulator = Emulator::start();
     // Signed as requests-oauthlib signs it (the `+` read as a space), but with a wrong secret.
     let meant = "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design";
-    let header = signed_with_a_wrong_secret(meant);
     let sent = meant.replace("%20", "+");
-    let output = upwork_diag()
-        .args(["diagnose", &sent, "-H", &header])
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .envs(demo_env(
-            demo::CONSUMER_KEY,
-            demo::CONSUMER_SECRET,
-            Some((demo::TOKEN, demo::TOKEN_SECRET)),
-        ))
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    let header = signed_with_a_wrong_secret(meant);
+    let args = [
+        sent.as_str(),
+        "-H",
+        &header,
+        "--base-url",
+        &emulator.base_url,
+    ];
+    let (code, b) = diagnose_json(&args, Secrets::All);
+    assert_eq!(code, Some(1), "{b:#}");
     let mismatch = finding(&b, "signature-mismatch");
     assert!(mismatch["evidence"]["mistake"].is_null(), "{mismatch:#}");
     assert_eq!(
@@ -1070,23 +1039,14 @@ fn a_wrong_secret_is_not_blamed_on_the_plus_in_the_query() {
 
     // With the right secret, the same `+` is the named cause, reproduced.
     let header = signed_get_header(meant, &full_keys());
-    let output = upwork_diag()
-        .args(["diagnose", &sent, "-H", &header])
-        .args([
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .envs(demo_env(
-            demo::CONSUMER_KEY,
-            demo::CONSUMER_SECRET,
-            Some((demo::TOKEN, demo::TOKEN_SECRET)),
-        ))
-        .output()
-        .unwrap();
-    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let args = [
+        sent.as_str(),
+        "-H",
+        &header,
+        "--base-url",
+        &emulator.base_url,
+    ];
+    let (_, b) = diagnose_json(&args, Secrets::All);
     assert_eq!(
         b["response"]["status"], 401,
         "Upwork reads the `+` as a plus"
