@@ -12,7 +12,7 @@ pub mod upwork_errors;
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::oauth::SignedRequest;
+use crate::oauth::{MistakeKind, SignedRequest};
 use crate::request::CapturedRequest;
 
 /// The checks that need nothing but the request (and the secrets, when given).
@@ -26,7 +26,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     match signed {
         Ok(Some(signed)) => {
             let (outcome, signature_findings) = signature::check(&signed, credentials);
-            weigh_query_spaces(&mut findings, outcome, &signature_findings);
+            weigh_query_spaces(&mut findings, &outcome);
             findings.extend(signature_findings);
             findings.extend(freshness::check(&signed, request.time, chrono::Utc::now()));
         }
@@ -47,31 +47,22 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
 /// the query is the cause only when the mistake that reproduces the signature is reading it as a
 /// space. A signature that is right as Upwork reads the query (the `+` signed as a plus), or wrong for
 /// another reason, leaves the `+` a warning.
-fn weigh_query_spaces(
-    findings: &mut [Finding],
-    outcome: signature::Outcome,
-    signature_findings: &[Finding],
-) {
-    let plus_reproduced = signature_findings.iter().any(|f| {
-        f.evidence_level == EvidenceLevel::Reproduced
-            && f.evidence
-                .get("mistakes")
-                .and_then(|m| m.as_array())
-                .is_some_and(|m| m.iter().any(|k| k == "query-plus-as-space"))
-    });
+fn weigh_query_spaces(findings: &mut [Finding], outcome: &signature::Outcome) {
     for finding in findings
         .iter_mut()
         .filter(|f| param_encoding::is_query_space(f))
     {
         match outcome {
             signature::Outcome::Unverified => {}
-            signature::Outcome::Wrong if plus_reproduced => {
+            signature::Outcome::Wrong(mistakes)
+                if mistakes.contains(&MistakeKind::QueryPlusAsSpace) =>
+            {
                 finding.raise(EvidenceLevel::Reproduced);
                 finding.detail.push_str(
                     " Signing the call again with the query read as a form (the `+` as a space) reproduces the captured signature: that is how this client signed it.",
                 );
             }
-            signature::Outcome::Wrong => {
+            signature::Outcome::Wrong(_) => {
                 finding.set_level(EvidenceLevel::Risk);
                 finding.detail.push_str(
                     " It is not what broke this signature: reading the `+` as a space does not reproduce it (see signature-mismatch).",

@@ -7,12 +7,12 @@ use crate::diagnosis::{EvidenceLevel, Finding, Severity};
 use crate::oauth::{self, MistakeKind, SignedRequest};
 
 /// What the signature check concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Recomputed and equal to the captured one.
     Verified,
-    /// Recomputed and different; the mistakes that reproduce it, if any were found.
-    Wrong,
+    /// Recomputed and different; the mistakes that reproduce it (empty when none does).
+    Wrong(Vec<MistakeKind>),
     /// Not recomputed: a secret it needs was not given.
     Unverified,
 }
@@ -39,6 +39,12 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
         return (Outcome::Verified, Vec::new());
     }
     let mistake = oauth::find_mistake(signed, consumer_secret.expose(), token_secret);
+    let outcome = Outcome::Wrong(
+        mistake
+            .as_ref()
+            .map(|m| m.kinds.clone())
+            .unwrap_or_default(),
+    );
     let mut finding = Finding::new(
         "signature-mismatch",
         Severity::Error,
@@ -95,7 +101,7 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
                 );
         }
     }
-    (Outcome::Wrong, vec![finding])
+    (outcome, vec![finding])
 }
 
 /// Where the rule that Upwork reads a `+` in the query as a plus comes from.
