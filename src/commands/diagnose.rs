@@ -65,12 +65,12 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let written = if args.no_bundle {
         None
     } else {
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| bundle::default_out_dir(chrono::Utc::now(), args.zip));
+        let destination = match &args.out {
+            Some(out) => bundle::Destination::Exact(out.clone()),
+            None => bundle::Destination::Default(chrono::Utc::now()),
+        };
         Some(
-            bundle::write_bundle(&bundle, &mut redactor, &out, args.zip)
+            bundle::write_bundle(&bundle, &mut redactor, &destination, args.zip)
                 .map_err(|e| UsageError::new(e.to_string()))?,
         )
     };
