@@ -246,3 +246,40 @@ fn scan_memory_stays_flat_whatever_an_ignored_field_holds() {
     // Holding the field would take twice its size (the parser's buffer, then the value).
     assert!(peak < 40 * MIB, "peak resident memory {} MiB", peak / MIB);
 }
+
+#[test]
+fn an_answer_cut_at_the_limit_is_reported_as_truncated_not_as_success() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n")
+            && matches!(std::io::Read::read(&mut stream, &mut byte), Ok(1))
+        {
+            head.push(byte[0]);
+        }
+        let size = 17 * MIB;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+        );
+        let chunk = vec![b' '; 64 * 1024];
+        for _ in 0..size / chunk.len() as u64 {
+            if stream.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let output = upwork_diag()
+        .args(["diagnose", URL, "--base-url", &base, "--no-bundle"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(
+        stdout.contains("The answer (200) is truncated: it is longer than 16 MiB"),
+        "{stdout}"
+    );
+}
