@@ -28,10 +28,13 @@ impl Shared {
         tasks: watch::Receiver<()>,
     ) -> Shared {
         Shared {
-            config,
-            nonces: Mutex::default(),
+            nonces: Mutex::new(Nonces::new(config.limits.nonces)),
             tokens: Mutex::default(),
-            journal: Mutex::default(),
+            journal: Mutex::new(Journal::new(
+                config.limits.journal_entries,
+                config.limits.journal_bytes,
+            )),
+            config,
             rate: Mutex::default(),
             stop,
             tasks,
