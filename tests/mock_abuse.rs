@@ -98,7 +98,7 @@ async fn a_flood_of_large_requests_keeps_the_journal_within_its_bytes_and_pages_
 
     let (status, _) = get(addr, "/__mock/requests?limit=all").await;
     assert!(status.contains(" 400 "), "{status}");
-    mock.shutdown().await;
+    mock.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -154,7 +154,7 @@ async fn the_nonce_store_keeps_to_its_size_forgetting_the_oldest_first() {
     // n1 was the oldest of four in a store of three: forgotten.
     let (answer, _) = raw(mock.addr(), signed("n1")).await;
     assert!(answer.starts_with(b"HTTP/1.1 200"));
-    mock.shutdown().await;
+    mock.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -169,5 +169,5 @@ async fn a_request_with_bare_line_feeds_is_answered_at_once() {
     // Read leniently, as most servers do: the call is unsigned, so Upwork's 401.
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer:?}");
     assert!(took < Duration::from_secs(5), "answered after {took:?}");
-    mock.shutdown().await;
+    mock.shutdown().await.unwrap();
 }
