@@ -130,11 +130,20 @@ struct Stream {
 impl Stream {
     /// `head`, then `filler` bytes of `a`, then `tail`.
     fn new(dir: &Path, head: &str, filler: u64, tail: &str) -> Stream {
+        Stream::with_filler(dir, head, b"a", filler, tail)
+    }
+
+    /// `head`, then `unit` `times` times, then `tail`.
+    fn with_filler(dir: &Path, head: &str, unit: &[u8], times: u64, tail: &str) -> Stream {
         let path = dir.join("capture.har");
         let status = Command::new("mkfifo").arg(&path).status().unwrap();
         assert!(status.success(), "mkfifo");
         let written = Arc::new(AtomicU64::new(0));
         let (head, tail) = (head.to_string(), tail.to_string());
+        // Whole units per write, about 64 KiB at a time.
+        let per_chunk = (64 * 1024 / unit.len()).max(1);
+        let chunk = unit.repeat(per_chunk);
+        let filler = times * unit.len() as u64;
         let writer = {
             let (path, written) = (path.clone(), Arc::clone(&written));
             std::thread::spawn(move || {
@@ -142,7 +151,6 @@ impl Stream {
                 let Ok(mut pipe) = std::fs::OpenOptions::new().write(true).open(&path) else {
                     return;
                 };
-                let chunk = vec![b'a'; 64 * 1024];
                 let mut send = |bytes: &[u8]| -> bool {
                     let ok = pipe.write_all(bytes).is_ok();
                     if ok {
@@ -282,4 +290,20 @@ fn an_answer_cut_at_the_limit_is_reported_as_truncated_not_as_success() {
         stdout.contains("The answer (200) is truncated: it is longer than 16 MiB"),
         "{stdout}"
     );
+}
+
+#[test]
+fn an_entry_small_as_text_but_huge_in_memory_is_refused_at_the_limit() {
+    // Ten million empty headers: 240 MB of text, many times that as parsed values.
+    let dir = tempfile::tempdir().unwrap();
+    let header = r#"{"name":"a","value":""},"#;
+    let head = r#"{"log": {"entries": [{"request": {"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json", "headers": ["#;
+    let stream = Stream::with_filler(dir.path(), head, header.as_bytes(), 10_000_000, "");
+    let mut scan = Command::new(env!("CARGO_BIN_EXE_upwork-diag"));
+    scan.arg("scan").arg(&stream.path);
+    let (code, peak) = exit_code_and_peak_rss(scan);
+    let read = stream.finish();
+    assert_eq!(code, 2);
+    assert!(read < 8 * MIB, "read {} MiB", read / MIB);
+    assert!(peak < 150 * MIB, "peak resident memory {} MiB", peak / MIB);
 }

@@ -310,6 +310,10 @@ impl<R: Read> Read for Budgeted<R> {
     }
 }
 
+/// What one value held costs besides its bytes: about what a small JSON value, then the header
+/// or parameter made from it, take in memory.
+const VALUE_COST: u64 = 256;
+
 /// Which fields of an object are read; the others are skipped.
 #[derive(Clone, Copy)]
 enum Keep {
@@ -363,9 +367,28 @@ struct Pruned<'b> {
 impl<'de> DeserializeSeed<'de> for Pruned<'_> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        match self.keep {
-            Keep::All => serde::Deserialize::deserialize(d),
-            Keep::Fields(_) => d.deserialize_any(self),
+        d.deserialize_any(self)
+    }
+}
+
+impl Pruned<'_> {
+    /// Each value held costs its bytes (counted by the reader) and [`VALUE_COST`] more: a header
+    /// list of ten million `{"name":"a","value":""}` is small as text but not in memory.
+    fn charge<E: de::Error>(&self) -> Result<(), E> {
+        let budget = self.budget;
+        let held = budget.held.get().saturating_add(VALUE_COST);
+        budget.held.set(held);
+        if held > budget.limit {
+            budget.exceeded.set(true);
+            return Err(E::custom("the limit for one HAR entry"));
+        }
+        Ok(())
+    }
+
+    fn all(&self) -> Pruned<'_> {
+        Pruned {
+            keep: Keep::All,
+            budget: self.budget,
         }
     }
 }
@@ -376,13 +399,18 @@ impl<'de> Visitor<'de> for Pruned<'_> {
         f.write_str("a JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let Keep::Fields(fields) = self.keep else {
-            unreachable!("only objects with fields are visited")
-        };
+        self.charge()?;
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            match fields.iter().find(|(name, _)| *name == key) {
-                Some(&(_, keep)) => {
+            let wanted = match self.keep {
+                Keep::All => Some(Keep::All),
+                Keep::Fields(fields) => fields
+                    .iter()
+                    .find(|(name, _)| *name == key)
+                    .map(|&(_, keep)| keep),
+            };
+            match wanted {
+                Some(keep) => {
                     let value = map.next_value_seed(Pruned {
                         keep,
                         budget: self.budget,
@@ -395,31 +423,39 @@ impl<'de> Visitor<'de> for Pruned<'_> {
         Ok(Value::Object(object))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.charge()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Value>()? {
+        while let Some(item) = seq.next_element_seed(self.all())? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::Bool(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::from(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::from(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::from(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::String(v.to_string()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::String(v))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.charge()?;
         Ok(Value::Null)
     }
 }
