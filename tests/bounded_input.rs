@@ -307,3 +307,23 @@ fn an_entry_small_as_text_but_huge_in_memory_is_refused_at_the_limit() {
     assert!(read < 8 * MIB, "read {} MiB", read / MIB);
     assert!(peak < 150 * MIB, "peak resident memory {} MiB", peak / MIB);
 }
+
+#[test]
+fn a_large_body_of_another_site_in_a_browser_capture_is_skipped_not_refused() {
+    // A devtools capture keeps every response body: a video of another site must neither be held
+    // nor count against the limit of its entry.
+    let dir = tempfile::tempdir().unwrap();
+    let head = r#"{"log": {"entries": [{"request": {"method": "GET", "url": "https://cdn.example.com/intro.mp4", "headers": []}, "response": {"status": 200, "content": {"mimeType": "video/mp4", "encoding": "base64", "text": ""#;
+    let tail = r#""}}}, {"request": {"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json", "headers": []}, "response": {"status": 401, "content": {"text": "{}"}}}]}}"#;
+    let stream = Stream::new(dir.path(), head, 8 * MIB, tail);
+    let output = upwork_diag()
+        .env("UPWORK_DIAG_HAR_ENTRY_LIMIT", (2 * MIB).to_string())
+        .args(["diagnose", "--offline", "--no-bundle", "--har"])
+        .arg(&stream.path)
+        .output()
+        .unwrap();
+    assert_eq!(stream.finish(), 8 * MIB + (head.len() + tail.len()) as u64);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout.contains("entry 1 of"), "{stdout}");
+}

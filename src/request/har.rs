@@ -61,7 +61,8 @@ pub struct HarResponseSummary {
     pub headers: Vec<Header>,
     /// `content.mimeType`, when given.
     pub mime_type: Option<String>,
-    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out.
+    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out, and
+    /// for a call that is not to Upwork's API (whose body is skipped unread).
     pub body: Vec<u8>,
     /// The `message` of each GraphQL error in a JSON body's `errors[]` (GraphQL reports errors,
     /// scope errors included, with HTTP 200).
@@ -333,6 +334,22 @@ const CONTENT: Keep = Keep::Fields(&[
     ("text", Keep::All),
     ("encoding", Keep::All),
 ]);
+const RESPONSE: Keep = Keep::Fields(&[
+    ("status", Keep::All),
+    ("statusText", Keep::All),
+    ("httpVersion", Keep::All),
+    ("headers", Keep::All),
+    ("content", CONTENT),
+]);
+/// The response of a call that is not to Upwork's API: its body is never looked at, and a browser
+/// capture's video or script bundle must not count against the entry's limit.
+const RESPONSE_WITHOUT_BODY: Keep = Keep::Fields(&[
+    ("status", Keep::All),
+    ("statusText", Keep::All),
+    ("httpVersion", Keep::All),
+    ("headers", Keep::All),
+    ("content", Keep::Fields(&[("mimeType", Keep::All)])),
+]);
 /// What [`convert_entry`] reads of an entry.
 const ENTRY: Keep = Keep::Fields(&[
     ("startedDateTime", Keep::All),
@@ -345,17 +362,19 @@ const ENTRY: Keep = Keep::Fields(&[
             ("postData", POST_DATA),
         ]),
     ),
-    (
-        "response",
-        Keep::Fields(&[
-            ("status", Keep::All),
-            ("statusText", Keep::All),
-            ("httpVersion", Keep::All),
-            ("headers", Keep::All),
-            ("content", CONTENT),
-        ]),
-    ),
+    ("response", RESPONSE),
 ]);
+
+/// True when an entry's request, read so far, is not a call to Upwork's API (so its response
+/// body is not needed). An entry whose response comes before its request keeps the body.
+fn not_upwork_api(object: &serde_json::Map<String, Value>) -> bool {
+    object
+        .get("request")
+        .and_then(|r| r.get("url"))
+        .and_then(Value::as_str)
+        .and_then(|url| RawUrl::parse(url).ok())
+        .is_some_and(|url| !is_upwork_api(&url))
+}
 
 /// Reads a value, keeping only the fields `keep` names. A value of another type than expected is
 /// kept whole, for [`convert_entry`] to name the fault.
@@ -404,10 +423,18 @@ impl<'de> Visitor<'de> for Pruned<'_> {
         while let Some(key) = map.next_key::<String>()? {
             let wanted = match self.keep {
                 Keep::All => Some(Keep::All),
-                Keep::Fields(fields) => fields
-                    .iter()
-                    .find(|(name, _)| *name == key)
-                    .map(|&(_, keep)| keep),
+                Keep::Fields(fields) => {
+                    fields
+                        .iter()
+                        .find(|(name, _)| *name == key)
+                        .map(|&(name, keep)| {
+                            if name == "response" && not_upwork_api(&object) {
+                                RESPONSE_WITHOUT_BODY
+                            } else {
+                                keep
+                            }
+                        })
+                }
             };
             match wanted {
                 Some(keep) => {
