@@ -60,6 +60,16 @@ pub enum CappedReadError {
     Io(#[from] std::io::Error),
 }
 
+impl CappedReadError {
+    /// `larger than 16 MiB, the limit for WHAT`, or the I/O error.
+    pub fn for_what(&self, what: &str) -> String {
+        match self {
+            CappedReadError::TooLarge { .. } => format!("{self} for {what}"),
+            CappedReadError::Io(io) => io.to_string(),
+        }
+    }
+}
+
 /// Reads all of `reader`, or fails as soon as it holds more than `limit` bytes: one byte past the
 /// limit is read to tell, no more.
 pub fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, CappedReadError> {
@@ -83,7 +93,7 @@ pub fn read_file_capped(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, C
 pub fn read_text_file_capped(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
     let bytes = read_file_capped(path, limit).map_err(|e| match e {
         CappedReadError::Io(io) => io,
-        too_large => std::io::Error::other(format!("{too_large} for an input")),
+        too_large => std::io::Error::other(too_large.for_what("an input")),
     })?;
     String::from_utf8(bytes)
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))

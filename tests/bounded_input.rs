@@ -327,3 +327,29 @@ fn a_large_body_of_another_site_in_a_browser_capture_is_skipped_not_refused() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(stdout.contains("entry 1 of"), "{stdout}");
 }
+
+#[test]
+fn secrets_keys_and_key_requests_that_never_end_are_refused_at_the_limit() {
+    let runs: [&[&str]; 3] = [
+        &[
+            "diagnose",
+            URL,
+            "--offline",
+            "--no-bundle",
+            "--secrets-file",
+            "/dev/zero",
+        ],
+        &["mock", "--listen", "127.0.0.1:0", "--keys", "/dev/zero"],
+        &["keycheck", "/dev/zero"],
+    ];
+    for args in runs {
+        let output = upwork_diag().args(args).output().unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("/dev/zero")
+                && stderr.contains("larger than 16 MiB, the limit for an input"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

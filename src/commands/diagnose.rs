@@ -110,7 +110,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
                     UsageError::new(format!(
                         "--data-file {}: {}",
                         path.display(),
-                        capped_error(&e, "for a request body")
+                        e.for_what("a request body")
                     ))
                 })?,
             ),
@@ -185,28 +185,11 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
 pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
     let limit = limits::INPUT_FILE_LIMIT;
     if path == Path::new("-") {
-        return limits::read_capped(std::io::stdin().lock(), limit).map_err(|e| {
-            UsageError::new(format!(
-                "standard input: {}",
-                capped_error(&e, "for an input")
-            ))
-        });
+        return limits::read_capped(std::io::stdin().lock(), limit)
+            .map_err(|e| UsageError::new(format!("standard input: {}", e.for_what("an input"))));
     }
-    limits::read_file_capped(path, limit).map_err(|e| {
-        UsageError::new(format!(
-            "{}: {}",
-            path.display(),
-            capped_error(&e, "for an input")
-        ))
-    })
-}
-
-/// `larger than 16 MiB, the limit for a request body`, or the I/O error.
-pub(crate) fn capped_error(e: &limits::CappedReadError, what: &str) -> String {
-    match e {
-        limits::CappedReadError::TooLarge { .. } => format!("{e} {what}"),
-        limits::CappedReadError::Io(io) => io.to_string(),
-    }
+    limits::read_file_capped(path, limit)
+        .map_err(|e| UsageError::new(format!("{}: {}", path.display(), e.for_what("an input"))))
 }
 
 fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings, UsageError> {
