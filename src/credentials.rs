@@ -105,10 +105,11 @@ impl Credentials {
     /// blank lines allowed; `export ` and quotes around the value tolerated, as in a `.env` file).
     pub fn from_file(path: &Path) -> Result<Self, CredentialsError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let text = crate::limits::read_text_file_capped(path, crate::limits::INPUT_FILE_LIMIT)
+            .map_err(|source| CredentialsError::Read {
+                path: shown.clone(),
+                source,
+            })?;
         let mut values = BTreeMap::new();
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();

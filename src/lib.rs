@@ -17,6 +17,7 @@ pub mod diagnosis;
 pub mod environment;
 pub mod findings;
 pub mod keycheck;
+pub mod limits;
 pub mod mock;
 pub mod oauth;
 pub mod pipeline;

@@ -455,6 +455,23 @@ fn verdict(
             }
         };
     };
+    if classification.kind == Kind::Success
+        && let Some(cut) = exchange.response().filter(|r| r.truncated)
+    {
+        // Only the first part was read: an error after the cut (GraphQL puts `errors` last)
+        // would go unseen, so this is no success; nor a failure to escalate: the tool lacks the
+        // rest of the answer to decide.
+        return Verdict {
+            outcome: Outcome::Inconclusive,
+            summary: format!(
+                "The answer ({}) is truncated: it is longer than {}, the most this tool reads, \
+                 and was cut there, so it could not be checked whole.",
+                classification.status,
+                crate::limits::describe(cut.body.len() as u64)
+            ),
+            escalation: None,
+        };
+    }
     if classification.kind == Kind::Success {
         let warnings = codes_of(findings.iter().filter(|f| f.severity == Severity::Warning));
         let summary = if warnings.is_empty() {

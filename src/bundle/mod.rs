@@ -11,7 +11,7 @@ mod write;
 pub use crate::redact;
 pub use crate::redact::{Redaction, Redactor};
 pub use schema::Bundle;
-pub use write::{BundleError, BundleFiles, default_out_dir, write_bundle};
+pub use write::{BundleError, BundleFiles, Destination, write_bundle};
 
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -1,9 +1,13 @@
-//! Writing a bundle all or nothing: the files go to a hidden temporary name beside the target and
-//! are renamed into place at the end, so a run killed halfway leaves no partial bundle under the
-//! real name. An existing bundle is never overwritten. Every byte is checked against the known
-//! secrets on its way out.
+//! Writing a bundle all or nothing, and never over anything: the files go to a temporary name
+//! beside the target (created with `O_EXCL`, never through a symlink, under a name no one can
+//! guess) and are published with a rename that fails when the target exists
+//! (`renameat2(RENAME_NOREPLACE)`, or a hard link for the zip). A run killed halfway leaves no
+//! partial bundle under the real name, and its leftover is removed by a later run. Bundles are the
+//! user's alone: files 0600, directories 0700. Every byte is checked against the known secrets on
+//! its way out.
 
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::Bundle;
@@ -60,57 +64,228 @@ fn render(bundle: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8
     .collect()
 }
 
-/// Writes the bundle to `out` (a directory, or a `.zip` file when `zip` is set).
+/// Where a bundle goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Exactly this path (`--out`): the run fails when it is taken.
+    Exact(PathBuf),
+    /// `upwork-diag-<time>` in the working directory, with `-2`, `-3` ... when taken, so runs
+    /// started in the same second each get their own bundle.
+    Default(chrono::DateTime<chrono::Utc>),
+}
+
+/// How many suffixes a default name tries before giving up (a directory full of bundles of the
+/// same second is a runaway script, not a user).
+const DEFAULT_NAME_TRIES: usize = 1000;
+
+/// A `.NAME.partial-PID-XXXXXX` older than this, whose process is gone, is a leftover of a run
+/// that died while writing.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Writes the bundle (a directory, or a `.zip` file when `zip` is set) to `destination`.
 pub fn write_bundle(
     bundle: &Bundle,
     redactor: &mut Redactor,
-    out: &Path,
+    destination: &Destination,
     zip: bool,
 ) -> Result<BundleFiles, BundleError> {
-    if out.exists() {
-        return Err(BundleError::Exists(out.to_path_buf()));
-    }
+    let candidates: Box<dyn Iterator<Item = PathBuf>> = match destination {
+        Destination::Exact(out) => {
+            // Checked before the work and again, atomically, by the publishing rename.
+            if taken(out) {
+                return Err(BundleError::Exists(out.clone()));
+            }
+            Box::new(std::iter::once(out.clone()))
+        }
+        Destination::Default(now) => Box::new(default_names(*now, zip).take(DEFAULT_NAME_TRIES)),
+    };
     let files = render(bundle, redactor);
     let names = files.iter().map(|(n, _)| *n).collect();
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let mut candidates = candidates.peekable();
+    let first = candidates.peek().cloned().expect("at least one name");
+    let parent = parent_of(&first);
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let file_name = out
+    remove_stale_partials(parent);
+    let file_name = first
         .file_name()
         .map_or("bundle".into(), |n| n.to_string_lossy().into_owned());
-    let temp = parent.join(format!(".{file_name}.partial-{}", std::process::id()));
-    let written = if zip {
-        write_zip(&temp, &files)
-    } else {
-        write_dir(&temp, &files)
-    };
-    let result = written.and_then(|()| {
-        // Checked again just before the rename: another run may have taken the name meanwhile.
-        if out.exists() {
-            return Err(BundleError::Exists(out.to_path_buf()));
+    let prefix = format!(".{file_name}.partial-{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    let mut last = first.clone();
+    if zip {
+        let temp = builder
+            .permissions(std::fs::Permissions::from_mode(0o600))
+            .tempfile_in(parent)
+            .map_err(io_error(parent))?;
+        let temp_path = temp.path().to_path_buf();
+        let mut temp = write_zip(temp, &temp_path, &files)?;
+        for out in candidates {
+            match temp.persist_noclobber(&out) {
+                Ok(_) => return Ok(written(out, names)),
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    temp = e.file;
+                    last = out;
+                }
+                Err(e) => return Err(io_error(&out)(e.error)),
+            }
         }
-        std::fs::rename(&temp, out).map_err(io_error(out))
-    });
-    if result.is_err() {
-        let _ = if zip {
-            std::fs::remove_file(&temp)
+    } else {
+        let temp = builder
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir_in(parent)
+            .map_err(io_error(parent))?;
+        write_dir(temp.path(), &files)?;
+        for out in candidates {
+            match rename_noreplace(temp.path(), &out) {
+                Ok(()) => {
+                    // Published: the temporary directory's name is gone, nothing to remove.
+                    let _ = temp.keep();
+                    return Ok(written(out, names));
+                }
+                Err(e) if is_taken_error(&e) => last = out,
+                Err(e) => return Err(io_error(&out)(e)),
+            }
+        }
+    }
+    Err(BundleError::Exists(last))
+}
+
+fn written(path: PathBuf, files: Vec<&'static str>) -> BundleFiles {
+    BundleFiles { path, files }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Anything at the path, a dangling symlink included (`Path::exists` follows links and would
+/// call a dangling one free).
+fn taken(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// A rename refused because the target exists (`ENOTEMPTY`/`EEXIST` for a directory, `ENOTDIR`
+/// when a file or a symlink is there).
+fn is_taken_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EEXIST) | Some(libc::ENOTEMPTY) | Some(libc::ENOTDIR)
+    ) || e.kind() == std::io::ErrorKind::AlreadyExists
+}
+
+/// Renames `from` to `to` only when nothing is at `to`.
+#[cfg(target_os = "linux")]
+fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a NUL in the path"))
+    };
+    let (from_c, to_c) = (c(from)?, c(to)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from_c.as_ptr(),
+            libc::AT_FDCWD,
+            to_c.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        // A file system without RENAME_NOREPLACE: a plain rename, which cannot replace a
+        // non-empty directory, a file or a symlink with a directory.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
+            if taken(to) {
+                return Err(std::io::ErrorKind::AlreadyExists.into());
+            }
+            std::fs::rename(from, to)
+        }
+        _ => Err(error),
+    }
+}
+
+/// Renames `from` to `to` only when nothing is at `to` (a plain rename cannot replace a
+/// non-empty directory, a file or a symlink with a directory).
+#[cfg(not(target_os = "linux"))]
+fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    if taken(to) {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(from, to)
+}
+
+/// Removes the `.NAME.partial-PID-XXXXXX` leftovers of runs that died while writing: ours (same
+/// user), not symlinks, older than [`STALE_AFTER`], whose process is gone. Best effort: a leftover
+/// that cannot be removed is left alone.
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = partial_pid(&name.to_string_lossy()) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if meta.file_type().is_symlink() || meta.uid() != me || !old || process_alive(pid) {
+            continue;
+        }
+        let _ = if meta.is_dir() {
+            std::fs::remove_dir_all(entry.path())
         } else {
-            std::fs::remove_dir_all(&temp)
+            std::fs::remove_file(entry.path())
         };
     }
-    result.map(|()| BundleFiles {
-        path: out.to_path_buf(),
-        files: names,
-    })
+}
+
+/// The process id in `.NAME.partial-PID-XXXXXX`.
+fn partial_pid(name: &str) -> Option<libc::pid_t> {
+    let rest = name.strip_prefix('.')?;
+    let (_, tail) = rest.rsplit_once(".partial-")?;
+    let (pid, random) = tail.split_once('-')?;
+    (!random.is_empty() && !random.contains('-'))
+        .then(|| pid.parse().ok())
+        .flatten()
+        .filter(|&pid| pid > 0)
+}
+
+fn process_alive(pid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 only asks whether the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
 }
 
 fn write_dir(dir: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), BundleError> {
-    std::fs::create_dir(dir).map_err(io_error(dir))?;
     for (name, bytes) in files {
         let path = dir.join(name);
-        let mut file = std::fs::File::create(&path).map_err(io_error(&path))?;
+        let mut file = create_new(&path).map_err(io_error(&path))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(io_error(&path))?;
@@ -118,40 +293,52 @@ fn write_dir(dir: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), Bundle
     Ok(())
 }
 
-fn write_zip(path: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), BundleError> {
-    let file = std::fs::File::create(path).map_err(io_error(path))?;
-    let mut archive = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in files {
-        archive
-            .start_file(*name, options)
-            .map_err(|e| BundleError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(e),
-            })?;
-        archive.write_all(bytes).map_err(io_error(path))?;
-    }
-    let file = archive.finish().map_err(|e| BundleError::Io {
+fn write_zip(
+    temp: tempfile::NamedTempFile,
+    path: &Path,
+    files: &[(&'static str, Vec<u8>)],
+) -> Result<tempfile::NamedTempFile, BundleError> {
+    let zip_error = |e: zip::result::ZipError| BundleError::Io {
         path: path.to_path_buf(),
         source: std::io::Error::other(e),
-    })?;
-    file.sync_all().map_err(io_error(path))
+    };
+    let mut archive = zip::ZipWriter::new(temp);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o600);
+    for (name, bytes) in files {
+        archive.start_file(*name, options).map_err(zip_error)?;
+        archive.write_all(bytes).map_err(io_error(path))?;
+    }
+    let temp = archive.finish().map_err(zip_error)?;
+    temp.as_file().sync_all().map_err(io_error(path))?;
+    Ok(temp)
 }
 
-/// `upwork-diag-20261123T104512Z`, or with `-2`, `-3` ... when taken.
-pub fn default_out_dir(now: chrono::DateTime<chrono::Utc>, zip: bool) -> PathBuf {
+/// `upwork-diag-20261123T104512Z`, then `-2`, `-3` ...
+fn default_names(now: chrono::DateTime<chrono::Utc>, zip: bool) -> impl Iterator<Item = PathBuf> {
     let stem = format!("upwork-diag-{}", now.format("%Y%m%dT%H%M%SZ"));
     let extension = if zip { ".zip" } else { "" };
-    (1..)
-        .map(|n| {
-            if n == 1 {
-                format!("{stem}{extension}")
-            } else {
-                format!("{stem}-{n}{extension}")
-            }
+    (1..).map(move |n| {
+        PathBuf::from(if n == 1 {
+            format!("{stem}{extension}")
+        } else {
+            format!("{stem}-{n}{extension}")
         })
-        .map(PathBuf::from)
-        .find(|p| !p.exists())
-        .expect("some suffix is free")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pid_is_read_from_partial_names_only() {
+        assert_eq!(partial_pid(".out.zip.partial-1234-a1B2c3"), Some(1234));
+        assert_eq!(partial_pid(".upwork-diag-x.partial-7-abcdef"), Some(7));
+        assert_eq!(partial_pid("out.partial-1234-a1B2c3"), None);
+        assert_eq!(partial_pid(".out.partial-1234"), None);
+        assert_eq!(partial_pid(".out.partial-x-abcdef"), None);
+        assert_eq!(partial_pid(".notes.txt"), None);
+    }
 }

@@ -224,9 +224,14 @@ fn write(
         notes: Vec::new(),
     };
     let (bundle, mut redactor) = bundle::build(diagnosis, &context);
-    bundle::write_bundle(&bundle, &mut redactor, out, false)
-        .map(|files| files.path)
-        .map_err(|e| UsageError::new(format!("demo: {e}")))
+    bundle::write_bundle(
+        &bundle,
+        &mut redactor,
+        &bundle::Destination::Exact(out.to_path_buf()),
+        false,
+    )
+    .map(|files| files.path)
+    .map_err(|e| UsageError::new(format!("demo: {e}")))
 }
 
 fn summary(

@@ -1,6 +1,5 @@
 //! `upwork-diag diagnose`: capture the call, run the pipeline, print the summary, write the bundle.
 
-use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use crate::bundle::{self, Context};
 use crate::cli::{DiagnoseArgs, Format, RequestInput};
 use crate::credentials::Credentials;
 use crate::environment::{self, Declared};
+use crate::limits;
 use crate::pipeline::{self, Settings};
 use crate::replay::ReplayOptions;
 use crate::request::{self, CapturedRequest, RawUrl};
@@ -77,12 +77,12 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let written = if args.no_bundle {
         None
     } else {
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| bundle::default_out_dir(chrono::Utc::now(), args.zip));
+        let destination = match &args.out {
+            Some(out) => bundle::Destination::Exact(out.clone()),
+            None => bundle::Destination::Default(chrono::Utc::now()),
+        };
         Some(
-            bundle::write_bundle(&bundle, &mut redactor, &out, args.zip)
+            bundle::write_bundle(&bundle, &mut redactor, &destination, args.zip)
                 .map_err(|e| UsageError::new(e.to_string()))?,
         )
     };
@@ -118,8 +118,13 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
         let body = match (&input.data, &input.data_file) {
             (Some(text), _) => Some(text.clone().into_bytes()),
             (None, Some(path)) => Some(
-                std::fs::read(path)
-                    .map_err(|e| UsageError::new(format!("--data-file {}: {e}", path.display())))?,
+                limits::read_file_capped(path, limits::REQUEST_BODY_LIMIT).map_err(|e| {
+                    UsageError::new(format!(
+                        "--data-file {}: {}",
+                        path.display(),
+                        e.for_what("a request body")
+                    ))
+                })?,
             ),
             (None, None) => None,
         };
@@ -156,8 +161,10 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
         let file = std::fs::File::open(path)
             .map_err(|e| UsageError::new(format!("{}: {e}", path.display())))?;
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        let limit = limits::har_entry_limit().map_err(UsageError::new)?;
         let (index, request, response) =
-            request::har::read_har_entry(reader, &shown(path), input.entry).map_err(|e| bad(&e))?;
+            request::har::read_har_entry_within(reader, &shown(path), input.entry, limit)
+                .map_err(|e| bad(&e))?;
         let mut notes = vec![format!("entry {index} of {}", shown(path))];
         if let Some(response) = response {
             notes.push(format!(
@@ -186,23 +193,26 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
     ))
 }
 
-/// Reads a file, or standard input for `-`.
+/// Reads a file, or standard input for `-`, up to [`limits::INPUT_FILE_LIMIT`].
 pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+    let limit = limits::INPUT_FILE_LIMIT;
     if path == Path::new("-") {
-        let mut buffer = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buffer)
-            .map_err(|e| UsageError::new(format!("standard input: {e}")))?;
-        return Ok(buffer);
+        return limits::read_capped(std::io::stdin().lock(), limit)
+            .map_err(|e| UsageError::new(format!("standard input: {}", e.for_what("an input"))));
     }
-    std::fs::read(path).map_err(|e| UsageError::new(format!("{}: {e}", path.display())))
+    limits::read_file_capped(path, limit)
+        .map_err(|e| UsageError::new(format!("{}: {}", path.display(), e.for_what("an input"))))
 }
 
 fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings, UsageError> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+    if !(args.timeout.is_finite()
+        && args.timeout > 0.0
+        && args.timeout <= limits::TIMEOUT_LIMIT_SECS)
+    {
         return Err(UsageError::new(format!(
-            "--timeout {}: expected a positive number of seconds",
-            args.timeout
+            "--timeout {}: expected a positive number of seconds, at most {}",
+            args.timeout,
+            limits::TIMEOUT_LIMIT_SECS
         )));
     }
     let base_url = args

@@ -44,6 +44,7 @@ pub fn run(args: ScanArgs) -> Result<u8, UsageError> {
     let origin = args.file.display().to_string();
     let file = File::open(&args.file)
         .map_err(|e| UsageError::new(format!("{origin}: cannot read the file: {e}")))?;
+    let entry_limit = crate::limits::har_entry_limit().map_err(UsageError::new)?;
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
     boundary::register(&credentials);
@@ -74,7 +75,7 @@ pub fn run(args: ScanArgs) -> Result<u8, UsageError> {
             let mut batch = Vec::with_capacity(BATCH_ENTRIES);
             let mut batch_bytes = 0;
             // The receiver lives until the queue is closed: sending cannot fail.
-            let read = har::for_each_entry(file, origin, |index, entry| {
+            let read = har::for_each_entry_within(file, origin, entry_limit, |index, entry| {
                 seen = index + 1;
                 if (all || entry.is_upwork_api())
                     && let Some(item) = ToCheck::new(index, entry)

@@ -196,12 +196,16 @@ pub fn read(path: &Path) -> Result<KeyRequest, InputError> {
         message,
     };
     let bytes = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| failed(format!("cannot read standard input: {e}")))?;
-        bytes
+        crate::limits::read_capped(std::io::stdin().lock(), crate::limits::INPUT_FILE_LIMIT)
+            .map_err(|e| {
+                failed(format!(
+                    "cannot read standard input: {}",
+                    e.for_what("an input")
+                ))
+            })?
     } else {
-        std::fs::read(path).map_err(|e| failed(format!("cannot read the file: {e}")))?
+        crate::limits::read_file_capped(path, crate::limits::INPUT_FILE_LIMIT)
+            .map_err(|e| failed(format!("cannot read the file: {}", e.for_what("an input"))))?
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         failed(format!(

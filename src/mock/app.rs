@@ -35,7 +35,7 @@ async fn handle(
 ) -> Response {
     let head = Arc::clone(&meta.head);
     let mut response = if head.path() == REQUESTS_PATH {
-        journal(&shared, request.method())
+        journal(&shared, request.method(), &head.target)
     } else {
         let (response, body) = answer(&shared, &head, meta.peer.ip(), request).await;
         let mut entry = Entry::new(
@@ -56,9 +56,33 @@ async fn handle(
     response
 }
 
-fn journal(shared: &Shared, method: &Method) -> Response {
+/// `GET /__mock/requests?offset=N&limit=M`: a page of the journal, from the `offset`-th oldest
+/// entry kept (default 0), at most `limit` entries (default and most: all that are kept).
+fn journal(shared: &Shared, method: &Method, target: &str) -> Response {
     match *method {
-        Method::GET => json(serde_json::json!({ "requests": lock(&shared.journal).entries() })),
+        Method::GET => {
+            let query = target.split_once('?').map_or("", |(_, q)| q);
+            let mut offset = 0;
+            let mut limit = usize::MAX;
+            for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+                let slot = match name.as_ref() {
+                    "offset" => &mut offset,
+                    "limit" => &mut limit,
+                    _ => continue,
+                };
+                match value.parse::<usize>() {
+                    Ok(n) => *slot = n,
+                    Err(_) => {
+                        return html_page(
+                            400,
+                            &format!("{name} must be a whole number of entries"),
+                        );
+                    }
+                }
+            }
+            let page = lock(&shared.journal).page(offset, limit);
+            json(serde_json::to_value(page).expect("a page always serializes"))
+        }
         Method::DELETE => {
             lock(&shared.journal).clear();
             StatusCode::NO_CONTENT.into_response()

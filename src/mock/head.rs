@@ -60,40 +60,34 @@ async fn read_head_inner(stream: &mut TcpStream, max: usize) -> HeadRead {
             Ok(0) | Err(_) => return HeadRead::Gone,
             Ok(n) => n,
         };
-        let searched_from = buf.len().saturating_sub(3);
         buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = find_blank_line(&buf[searched_from..]) {
-            let end = searched_from + i + 4;
-            if end > max {
-                return HeadRead::TooLarge;
+        match head_end(&buf) {
+            Ok(Some(end)) if end > max => return HeadRead::TooLarge,
+            Ok(Some(end)) => {
+                return match parse(&buf[..end]) {
+                    Ok(head) => HeadRead::Complete(head, buf),
+                    Err(read) => read,
+                };
             }
-            return match parse(&buf[..end]) {
-                Ok(head) => HeadRead::Complete(head, buf),
-                Err(read) => read,
-            };
-        }
-        if buf.len() > max {
-            return HeadRead::TooLarge;
-        }
-        // Bytes that can never become a request (a TLS handshake sent to this plain port) are
-        // refused at once rather than held until the head timeout.
-        if is_not_http(&buf) {
-            return HeadRead::Malformed;
+            Ok(None) if buf.len() > max => return HeadRead::TooLarge,
+            Ok(None) => {}
+            Err(read) => return read,
         }
     }
 }
 
-/// True when these first bytes of a head cannot start a valid request, however it goes on.
-fn is_not_http(partial: &[u8]) -> bool {
+/// Where the head ends, as the parser sees it: the blank line may be `\r\n\r\n` or, from
+/// clients that write bare line feeds, `\n\n` (accepted, as most servers do, rather than held
+/// until the head timeout). `None` while it has not come. Bytes that can never become a request
+/// (a TLS handshake sent to this plain port) are refused at once.
+fn head_end(partial: &[u8]) -> Result<Option<usize>, HeadRead> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    matches!(
-        httparse::Request::new(&mut headers).parse(partial),
-        Err(e) if e != httparse::Error::TooManyHeaders
-    )
-}
-
-fn find_blank_line(bytes: &[u8]) -> Option<usize> {
-    bytes.windows(4).position(|w| w == b"\r\n\r\n")
+    match httparse::Request::new(&mut headers).parse(partial) {
+        Ok(httparse::Status::Complete(end)) => Ok(Some(end)),
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(httparse::Error::TooManyHeaders) => Err(HeadRead::TooLarge),
+        Err(_) => Err(HeadRead::Malformed),
+    }
 }
 
 fn parse(bytes: &[u8]) -> Result<RawHead, HeadRead> {
@@ -134,14 +128,21 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_blank_line_across_reads() {
-        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n\r\nbody"), Some(14));
+    fn finds_the_end_of_the_head_with_either_line_ending() {
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\n\r\nbody").ok(), Some(Some(18)));
+        assert_eq!(
+            head_end(b"GET / HTTP/1.1\nHost: h\n\nbody").ok(),
+            Some(Some(24))
+        );
+        assert_eq!(head_end(b"GET /api/x HTTP/1.1\r\nHo").ok(), Some(None));
+        assert_eq!(head_end(b"PO").ok(), Some(None));
         assert!(matches!(
             parse(b"NOT HTTP\r\n\r\n"),
             Err(HeadRead::Malformed)
         ));
-        assert!(is_not_http(b"\x16\x03\x01\x02\x00\x01"));
-        assert!(!is_not_http(b"GET /api/x HTTP/1.1\r\nHo"));
-        assert!(!is_not_http(b"PO"));
+        assert!(matches!(
+            head_end(b"\x16\x03\x01\x02\x00\x01"),
+            Err(HeadRead::Malformed)
+        ));
     }
 }

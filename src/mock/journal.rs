@@ -10,14 +10,15 @@ use chrono::{DateTime, Utc};
 use crate::redact::Redactor;
 use crate::request::Header;
 
-/// The most entries kept; the oldest go first.
-const MAX_ENTRIES: usize = 1000;
 /// The most body bytes kept per entry.
 const MAX_BODY: usize = 64 * 1024;
 
 /// One request received.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Entry {
+    /// Its number, from 0 in the order received (set when recorded); numbers go on when old
+    /// entries are dropped, so a reader can tell what it missed.
+    pub id: u64,
     pub time: DateTime<Utc>,
     pub method: String,
     /// The request target as sent.
@@ -53,6 +54,7 @@ impl Entry {
         let body = redactor.body("request body", content_type, kept);
         let body = String::from_utf8_lossy(&body).into_owned();
         Entry {
+            id: 0,
             time: Utc::now(),
             method: method.to_string(),
             target: redactor.url("request target", target),
@@ -66,26 +68,89 @@ impl Entry {
     }
 }
 
-/// The bounded list of entries.
-#[derive(Default)]
+/// The list of entries, bounded in count and in bytes: a flood of large requests costs the
+/// oldest entries, never the emulator's memory or a huge `/__mock/requests` answer.
 pub(crate) struct Journal {
-    entries: VecDeque<Entry>,
+    /// Each entry with its size as JSON.
+    entries: VecDeque<(Entry, usize)>,
+    bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+    next_id: u64,
+    /// The id of the first entry since the start or the last clear.
+    first_id: u64,
+}
+
+/// One page of the journal, as `/__mock/requests?offset=N&limit=M` answers it.
+#[derive(Debug, serde::Serialize)]
+pub struct Page {
+    pub requests: Vec<Entry>,
+    /// Entries kept in all; `offset` counts from the oldest of them.
+    pub total: usize,
+    pub offset: usize,
+    /// Entries dropped to stay within the limits, since the start or the last clear.
+    pub dropped: u64,
 }
 
 impl Journal {
-    pub fn push(&mut self, entry: Entry) {
-        if self.entries.len() == MAX_ENTRIES {
-            self.entries.pop_front();
+    pub fn new(max_entries: usize, max_bytes: usize) -> Journal {
+        Journal {
+            entries: VecDeque::new(),
+            bytes: 0,
+            max_entries,
+            max_bytes,
+            next_id: 0,
+            first_id: 0,
         }
-        self.entries.push_back(entry);
     }
 
-    pub fn entries(&self) -> Vec<Entry> {
-        self.entries.iter().cloned().collect()
+    pub fn push(&mut self, mut entry: Entry) {
+        entry.id = self.next_id;
+        self.next_id += 1;
+        // The size as `/__mock/requests` writes it: escaping can make a body six times longer.
+        let size = serde_json::to_vec(&entry).map_or(0, |bytes| bytes.len());
+        self.entries.push_back((entry, size));
+        self.bytes += size;
+        while self.entries.len() > self.max_entries
+            || (self.bytes > self.max_bytes && self.entries.len() > 1)
+        {
+            let (_, size) = self.entries.pop_front().expect("not empty");
+            self.bytes -= size;
+        }
+        // A single entry larger than the whole budget is kept as its bare facts, body left out.
+        if self.bytes > self.max_bytes
+            && let Some((last, size)) = self.entries.back_mut()
+        {
+            last.body = String::new();
+            last.headers.clear();
+            last.body_truncated = true;
+            let smaller = serde_json::to_vec(&*last).map_or(0, |bytes| bytes.len());
+            self.bytes = self.bytes - *size + smaller;
+            *size = smaller;
+        }
+    }
+
+    /// Up to `limit` entries from the `offset`-th oldest kept.
+    pub fn page(&self, offset: usize, limit: usize) -> Page {
+        let oldest = self.entries.front().map_or(self.next_id, |(e, _)| e.id);
+        Page {
+            requests: self
+                .entries
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(e, _)| e.clone())
+                .collect(),
+            total: self.entries.len(),
+            offset,
+            dropped: oldest - self.first_id,
+        }
     }
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
+        self.first_id = self.next_id;
     }
 }
 

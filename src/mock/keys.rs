@@ -296,10 +296,11 @@ impl Keys {
     /// Reads a JSON keys file (format in the module docs).
     pub fn from_file(path: &Path) -> Result<Keys, KeysError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeysError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let text = crate::limits::read_text_file_capped(path, crate::limits::INPUT_FILE_LIMIT)
+            .map_err(|source| KeysError::Read {
+                path: shown.clone(),
+                source,
+            })?;
         Self::from_json(&text).map_err(|message| KeysError::Invalid {
             path: shown,
             message,

@@ -60,6 +60,14 @@ pub struct Limits {
     pub head_timeout: Duration,
     /// How long a client may take to send the whole body (408 after it).
     pub body_timeout: Duration,
+    /// The most requests the journal keeps; the oldest go first.
+    pub journal_entries: usize,
+    /// The most bytes the journal keeps, counted as `/__mock/requests` writes them (JSON); the
+    /// oldest go first. This bounds the answer of `/__mock/requests` whatever clients send.
+    pub journal_bytes: usize,
+    /// The most nonces remembered; past it the oldest is forgotten first (nonces also expire with
+    /// the timestamp window).
+    pub nonces: usize,
 }
 
 impl Default for Limits {
@@ -69,6 +77,9 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             head_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            journal_entries: 1000,
+            journal_bytes: 8 * 1024 * 1024,
+            nonces: 100_000,
         }
     }
 }

@@ -39,11 +39,14 @@ impl Shared {
         }
         Shared {
             known_secrets,
-            config,
             own_port,
-            nonces: Mutex::default(),
+            nonces: Mutex::new(Nonces::new(config.limits.nonces)),
             tokens: Mutex::default(),
-            journal: Mutex::default(),
+            journal: Mutex::new(Journal::new(
+                config.limits.journal_entries,
+                config.limits.journal_bytes,
+            )),
+            config,
             rate: Mutex::default(),
             stop,
             tasks,

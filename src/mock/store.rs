@@ -10,13 +10,27 @@ use rand::Rng;
 use super::keys::OAuth2Token;
 use crate::credentials::Secret;
 
-/// Nonces per consumer, each remembered until its window has passed.
-#[derive(Default)]
+/// Nonces per consumer, each remembered until its window has passed, at most `capacity` of them.
+///
+/// Kept in the order they expire (the window is the same for all), so forgetting the expired
+/// ones looks only at the oldest: each request costs the same however many nonces are held.
 pub(crate) struct Nonces {
+    /// When each nonce remembered expires.
     expiry: HashMap<(String, String), i64>,
+    /// The same nonces, oldest first.
+    order: VecDeque<((String, String), i64)>,
+    capacity: usize,
 }
 
 impl Nonces {
+    pub fn new(capacity: usize) -> Nonces {
+        Nonces {
+            expiry: HashMap::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// Remembers the nonce; false when this consumer used it before within the window.
     pub fn remember(
         &mut self,
@@ -25,13 +39,39 @@ impl Nonces {
         now: i64,
         window_secs: i64,
     ) -> bool {
-        self.expiry.retain(|_, expires| *expires > now);
+        while self
+            .order
+            .front()
+            .is_some_and(|(_, expires)| *expires <= now)
+        {
+            self.forget_oldest();
+        }
         let key = (consumer_key.to_string(), nonce.to_string());
         if self.expiry.contains_key(&key) {
             return false;
         }
-        self.expiry.insert(key, now + window_secs);
+        // Full: the oldest goes, so a flood costs the memory of `capacity` nonces, no more.
+        while self.order.len() >= self.capacity {
+            self.forget_oldest();
+        }
+        let expires = now + window_secs;
+        self.expiry.insert(key.clone(), expires);
+        self.order.push_back((key, expires));
         true
+    }
+
+    fn forget_oldest(&mut self) {
+        if let Some((key, expires)) = self.order.pop_front()
+            && self.expiry.get(&key) == Some(&expires)
+        {
+            self.expiry.remove(&key);
+        }
+    }
+
+    /// How many nonces are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.expiry.len()
     }
 }
 
@@ -111,10 +151,28 @@ mod tests {
 
     #[test]
     fn a_nonce_is_refused_within_its_window_only() {
-        let mut nonces = Nonces::default();
+        let mut nonces = Nonces::new(100);
         assert!(nonces.remember("ck", "n1", 1000, 300));
         assert!(!nonces.remember("ck", "n1", 1100, 300));
         assert!(nonces.remember("other", "n1", 1100, 300));
         assert!(nonces.remember("ck", "n1", 1301, 300));
+    }
+
+    #[test]
+    fn expired_nonces_are_forgotten_and_the_store_never_passes_its_capacity() {
+        let mut nonces = Nonces::new(1000);
+        // One nonce a second for an hour, a window of 300 s: about 300 held at any time.
+        for second in 0..3600 {
+            assert!(nonces.remember("ck", &format!("n{second}"), second, 300));
+            assert!(nonces.len() <= 300, "{} held at {second}", nonces.len());
+        }
+        // A flood within one second: the oldest go first, the newest are still refused again.
+        let mut nonces = Nonces::new(100);
+        for i in 0..10_000 {
+            assert!(nonces.remember("ck", &format!("f{i}"), 0, 300));
+        }
+        assert_eq!(nonces.len(), 100);
+        assert!(!nonces.remember("ck", "f9999", 0, 300));
+        assert!(nonces.remember("ck", "f0", 0, 300));
     }
 }

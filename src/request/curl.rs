@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::Digest;
 
-use super::import_error::{ImportError, ImportErrorKind, Location};
+use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, Source};
+use crate::limits;
 use shell_words::{StdinSource, Word};
 
 /// The request a curl command sends, and what else the command says.
@@ -54,6 +55,7 @@ pub fn parse_curl_with_stdin(
         state: State::default(),
         notes: command.notes.clone(),
         options: Vec::new(),
+        body_bytes_read: std::cell::Cell::new(0),
     };
     parser.run(&command.words)?;
     parser.build(&command.words)
@@ -377,6 +379,9 @@ struct Parser<'a> {
     state: State,
     notes: Vec<String>,
     options: Vec<String>,
+    /// The bytes of files and standard input read so far for the body, against
+    /// [`limits::REQUEST_BODY_LIMIT`].
+    body_bytes_read: std::cell::Cell<u64>,
 }
 
 impl Parser<'_> {
@@ -608,27 +613,65 @@ impl Parser<'_> {
     }
 
     /// Reads a file the command names; `at` is where the command names it.
+    /// Files are read up to what is left of [`limits::REQUEST_BODY_LIMIT`]: `/dev/zero` or an
+    /// endless pipe named by mistake ends in an error, not in memory used up.
     fn read_file(&self, name: &str, at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
-        std::fs::read(resolve(self.base_dir, name)).map_err(|source| {
-            self.error_at(
-                at,
-                ImportErrorKind::MissingFile {
-                    path: PathBuf::from(name),
-                    source,
-                },
-            )
-        })
+        let left = limits::REQUEST_BODY_LIMIT.saturating_sub(self.body_bytes_read.get());
+        let bytes =
+            limits::read_file_capped(&resolve(self.base_dir, name), left).map_err(|e| match e {
+                limits::CappedReadError::TooLarge { .. } => {
+                    self.too_large(format!("'{name}' (referred to by the input)"), at)
+                }
+                limits::CappedReadError::Io(source) => self.error_at(
+                    at,
+                    ImportErrorKind::MissingFile {
+                        path: PathBuf::from(name),
+                        source,
+                    },
+                ),
+            })?;
+        self.count_body_bytes(bytes.len(), name, at)?;
+        Ok(bytes)
+    }
+
+    fn too_large(&self, what: String, at: (usize, usize)) -> ImportError {
+        self.error_at(
+            at,
+            ImportErrorKind::TooLarge(Box::new(TooLarge {
+                what,
+                limit: limits::REQUEST_BODY_LIMIT,
+                for_what: "for a request body (all files and standard input together)",
+            })),
+        )
+    }
+
+    fn count_body_bytes(
+        &self,
+        n: usize,
+        name: &str,
+        at: (usize, usize),
+    ) -> Result<(), ImportError> {
+        let total = self.body_bytes_read.get().saturating_add(n as u64);
+        if total > limits::REQUEST_BODY_LIMIT {
+            return Err(self.too_large(format!("'{name}' (referred to by the input)"), at));
+        }
+        self.body_bytes_read.set(total);
+        Ok(())
     }
 
     fn read_stdin(&self, what: &str, at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
-        match &self.command_stdin {
-            Some(StdinSource::File(word)) => self.read_file(&word.text(), (word.line, word.column)),
-            Some(StdinSource::Text(bytes)) => Ok(bytes.clone()),
+        let bytes = match &self.command_stdin {
+            Some(StdinSource::File(word)) => {
+                return self.read_file(&word.text(), (word.line, word.column));
+            }
+            Some(StdinSource::Text(bytes)) => bytes.clone(),
             None => self
                 .given_stdin
                 .map(<[u8]>::to_vec)
-                .ok_or_else(|| self.error_at(at, ImportErrorKind::NoStdin(what.into()))),
-        }
+                .ok_or_else(|| self.error_at(at, ImportErrorKind::NoStdin(what.into())))?,
+        };
+        self.count_body_bytes(bytes.len(), "-", at)?;
+        Ok(bytes)
     }
 
     /// A file, or standard input for `-`.

@@ -2,19 +2,24 @@
 //!
 //! A HAR of a long session can be hundreds of megabytes, so `log.entries` is never built as a
 //! whole: the JSON is streamed and each entry is converted and handed on before the next is read.
+//! Only the fields read are held: the others (timings, cookies, `_initiator`, a video's base64
+//! body ...) are skipped as they stream by, however large, and what one entry holds is capped at
+//! [`HAR_ENTRY_LIMIT`](crate::limits::HAR_ENTRY_LIMIT).
 //! Reading is lenient (byte order mark, missing optional fields, base64 bodies, HTTP/2 pseudo
 //! headers), but a value of the wrong type is an error that names its JSON path.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
+use std::rc::Rc;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::import_error::{ImportError, ImportErrorKind, Location};
+use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, SentAt, Source, TimeEvidence, UrlError};
 
 /// One entry of a HAR file: the request and a summary of its response.
@@ -56,7 +61,8 @@ pub struct HarResponseSummary {
     pub headers: Vec<Header>,
     /// `content.mimeType`, when given.
     pub mime_type: Option<String>,
-    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out.
+    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out, and
+    /// for a call that is not to Upwork's API (whose body is skipped unread).
     pub body: Vec<u8>,
     /// The `message` of each GraphQL error in a JSON body's `errors[]` (GraphQL reports errors,
     /// scope errors included, with HTTP 200).
@@ -90,6 +96,16 @@ pub fn for_each_entry(
     origin: &str,
     f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
 ) -> Result<usize, ImportError> {
+    for_each_entry_within(reader, origin, crate::limits::HAR_ENTRY_LIMIT, f)
+}
+
+/// [`for_each_entry`] with another limit for what one entry may hold.
+pub fn for_each_entry_within(
+    reader: impl Read,
+    origin: &str,
+    entry_limit: u64,
+    f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
+) -> Result<usize, ImportError> {
     let mut reader = BufReader::new(reader);
     let start = reader
         .fill_buf()
@@ -99,7 +115,9 @@ pub fn for_each_entry(
         reader.consume(3);
     }
     let mut f = f;
+    let budget = Rc::new(Budget::new(entry_limit));
     let mut ctx = Ctx {
+        budget: Rc::clone(&budget),
         origin,
         callback: &mut f,
         count: 0,
@@ -108,12 +126,26 @@ pub fn for_each_entry(
         path: String::new(),
         seen_log: false,
     };
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    // Counted below the parser's own buffer: the parser reads byte by byte, and a count per
+    // buffer fill is exact enough (a fill is 8 KiB) at a fraction of the cost.
+    let mut de = serde_json::Deserializer::from_reader(BufReader::new(Budgeted {
+        inner: reader,
+        budget: Rc::clone(&budget),
+    }));
     let result = RootSeed(&mut ctx)
         .deserialize(&mut de)
         .and_then(|()| de.end());
     match result {
         _ if ctx.stopped => Ok(ctx.count),
+        Err(_) if budget.exceeded.get() => Err(ImportError::at(
+            origin,
+            Location::path(ctx.path.clone()),
+            ImportErrorKind::TooLarge(Box::new(TooLarge {
+                what: "the entry".into(),
+                limit: entry_limit,
+                for_what: "for one HAR entry (fields that are not read do not count)",
+            })),
+        )),
         Ok(()) if !ctx.seen_log => Err(ImportError::at(
             origin,
             Location::path("log"),
@@ -139,9 +171,19 @@ pub fn read_har_entry(
     origin: &str,
     entry: Option<usize>,
 ) -> Result<(usize, CapturedRequest, Option<HarResponseSummary>), ImportError> {
+    read_har_entry_within(reader, origin, entry, crate::limits::HAR_ENTRY_LIMIT)
+}
+
+/// [`read_har_entry`] with another limit for what one entry may hold.
+pub fn read_har_entry_within(
+    reader: impl Read,
+    origin: &str,
+    entry: Option<usize>,
+    entry_limit: u64,
+) -> Result<(usize, CapturedRequest, Option<HarResponseSummary>), ImportError> {
     let mut chosen: Option<(usize, HarEntry)> = None;
     let mut hosts: Vec<String> = Vec::new();
-    let count = for_each_entry(reader, origin, |index, e| {
+    let count = for_each_entry_within(reader, origin, entry_limit, |index, e| {
         match entry {
             Some(wanted) => {
                 if index == wanted {
@@ -215,8 +257,239 @@ fn json_error(origin: &str, path: &str, e: &serde_json::Error) -> ImportError {
     ImportError::at(origin, location, kind)
 }
 
+/// What the entry being read holds, against its limit. The bytes of skipped fields are not
+/// counted: they stream by without being kept.
+struct Budget {
+    limit: u64,
+    held: Cell<u64>,
+    /// Greater than 0 while a field that is not read is being skipped.
+    skipping: Cell<u32>,
+    exceeded: Cell<bool>,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Self {
+        Budget {
+            limit,
+            held: Cell::new(0),
+            skipping: Cell::new(0),
+            exceeded: Cell::new(false),
+        }
+    }
+
+    /// Skips a value without holding it or counting its bytes.
+    fn skip<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<(), A::Error> {
+        self.skipping.set(self.skipping.get() + 1);
+        let skipped = map.next_value::<IgnoredAny>();
+        self.skipping.set(self.skipping.get() - 1);
+        skipped.map(|_| ())
+    }
+}
+
+/// The file as the parser reads it, counting each byte it may hold against the [`Budget`]: past
+/// the limit the read fails, so nothing more is read.
+struct Budgeted<R> {
+    inner: R,
+    budget: Rc<Budget>,
+}
+
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let budget = &self.budget;
+        if budget.skipping.get() > 0 {
+            return self.inner.read(buf);
+        }
+        let left = budget.limit.saturating_sub(budget.held.get());
+        if left == 0 && !buf.is_empty() {
+            budget.exceeded.set(true);
+            return Err(std::io::Error::other("the limit for one HAR entry"));
+        }
+        let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let read = self.inner.read(&mut buf[..n])?;
+        budget.held.set(budget.held.get() + read as u64);
+        Ok(read)
+    }
+}
+
+/// What one value held costs besides its bytes: about what a small JSON value, then the header
+/// or parameter made from it, take in memory.
+const VALUE_COST: u64 = 256;
+
+/// Which fields of an object are read; the others are skipped.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// The whole value.
+    All,
+    /// These fields, each with what is read of it.
+    Fields(&'static [(&'static str, Keep)]),
+}
+
+const POST_DATA: Keep = Keep::Fields(&[
+    ("text", Keep::All),
+    ("encoding", Keep::All),
+    ("params", Keep::All),
+]);
+const CONTENT: Keep = Keep::Fields(&[
+    ("mimeType", Keep::All),
+    ("text", Keep::All),
+    ("encoding", Keep::All),
+]);
+const RESPONSE: Keep = Keep::Fields(&[
+    ("status", Keep::All),
+    ("statusText", Keep::All),
+    ("httpVersion", Keep::All),
+    ("headers", Keep::All),
+    ("content", CONTENT),
+]);
+/// The response of a call that is not to Upwork's API: its body is never looked at, and a browser
+/// capture's video or script bundle must not count against the entry's limit.
+const RESPONSE_WITHOUT_BODY: Keep = Keep::Fields(&[
+    ("status", Keep::All),
+    ("statusText", Keep::All),
+    ("httpVersion", Keep::All),
+    ("headers", Keep::All),
+    ("content", Keep::Fields(&[("mimeType", Keep::All)])),
+]);
+/// What [`convert_entry`] reads of an entry.
+const ENTRY: Keep = Keep::Fields(&[
+    ("startedDateTime", Keep::All),
+    (
+        "request",
+        Keep::Fields(&[
+            ("method", Keep::All),
+            ("url", Keep::All),
+            ("headers", Keep::All),
+            ("postData", POST_DATA),
+        ]),
+    ),
+    ("response", RESPONSE),
+]);
+
+/// True when an entry's request, read so far, is not a call to Upwork's API (so its response
+/// body is not needed). An entry whose response comes before its request keeps the body.
+fn not_upwork_api(object: &serde_json::Map<String, Value>) -> bool {
+    object
+        .get("request")
+        .and_then(|r| r.get("url"))
+        .and_then(Value::as_str)
+        .and_then(|url| RawUrl::parse(url).ok())
+        .is_some_and(|url| !is_upwork_api(&url))
+}
+
+/// Reads a value, keeping only the fields `keep` names. A value of another type than expected is
+/// kept whole, for [`convert_entry`] to name the fault.
+struct Pruned<'b> {
+    keep: Keep,
+    budget: &'b Budget,
+}
+
+impl<'de> DeserializeSeed<'de> for Pruned<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Pruned<'_> {
+    /// Each value held costs its bytes (counted by the reader) and [`VALUE_COST`] more: a header
+    /// list of ten million `{"name":"a","value":""}` is small as text but not in memory.
+    fn charge<E: de::Error>(&self) -> Result<(), E> {
+        let budget = self.budget;
+        let held = budget.held.get().saturating_add(VALUE_COST);
+        budget.held.set(held);
+        if held > budget.limit {
+            budget.exceeded.set(true);
+            return Err(E::custom("the limit for one HAR entry"));
+        }
+        Ok(())
+    }
+
+    fn all(&self) -> Pruned<'_> {
+        Pruned {
+            keep: Keep::All,
+            budget: self.budget,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Pruned<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.charge()?;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let wanted = match self.keep {
+                Keep::All => Some(Keep::All),
+                Keep::Fields(fields) => {
+                    fields
+                        .iter()
+                        .find(|(name, _)| *name == key)
+                        .map(|&(name, keep)| {
+                            if name == "response" && not_upwork_api(&object) {
+                                RESPONSE_WITHOUT_BODY
+                            } else {
+                                keep
+                            }
+                        })
+                }
+            };
+            match wanted {
+                Some(keep) => {
+                    let value = map.next_value_seed(Pruned {
+                        keep,
+                        budget: self.budget,
+                    })?;
+                    object.insert(key, value);
+                }
+                None => self.budget.skip(&mut map)?,
+            }
+        }
+        Ok(Value::Object(object))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.charge()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.all())? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.charge()?;
+        Ok(Value::Null)
+    }
+}
+
 /// The state shared by the streaming visitors.
 struct Ctx<'a> {
+    budget: Rc<Budget>,
     origin: &'a str,
     callback: &'a mut dyn FnMut(usize, HarEntry) -> ControlFlow<()>,
     count: usize,
@@ -250,7 +523,7 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
                 self.0.seen_log = true;
                 map.next_value_seed(LogSeed(&mut *self.0))?;
             } else {
-                map.next_value::<IgnoredAny>()?;
+                self.0.budget.skip(&mut map)?;
             }
         }
         Ok(())
@@ -278,7 +551,7 @@ impl<'de> Visitor<'de> for LogSeed<'_, '_> {
                 map.next_value_seed(EntriesSeed(&mut *self.0))?;
             } else {
                 self.0.path = format!("log.{key}");
-                map.next_value::<IgnoredAny>()?;
+                self.0.budget.skip(&mut map)?;
             }
             self.0.path = "log".into();
         }
@@ -310,8 +583,14 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
         loop {
             let index = ctx.count;
             ctx.path = format!("log.entries[{index}]");
-            // One entry at a time: only this entry's values are held in memory.
-            let Some(value) = seq.next_element::<Value>()? else {
+            // One entry at a time: only this entry's values are held in memory, and only those
+            // read.
+            ctx.budget.held.set(0);
+            let Some(value) = seq.next_element_seed(Pruned {
+                keep: ENTRY,
+                budget: &ctx.budget,
+            })?
+            else {
                 break;
             };
             ctx.count += 1;

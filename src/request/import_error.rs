@@ -53,6 +53,9 @@ pub enum ImportErrorKind {
         #[source]
         source: std::io::Error,
     },
+    /// The input, or a file it refers to, holds more than a limit allows (see [`crate::limits`]).
+    #[error("{0}")]
+    TooLarge(Box<TooLarge>),
     /// The input reads standard input (`@-`, `-T -`) and none was given.
     #[error("the command reads standard input ({0}) but no standard input was given")]
     NoStdin(String),
@@ -68,6 +71,17 @@ pub enum ImportErrorKind {
     /// Reading the input failed.
     #[error("read error: {0}")]
     Io(#[source] std::io::Error),
+}
+
+/// What went past which limit.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} holds more than {}, the limit {for_what}", crate::limits::describe(*limit))]
+pub struct TooLarge {
+    /// What was read: `'body.json' (referred to by the input)`, `the entry`.
+    pub what: String,
+    pub limit: u64,
+    /// `for a request body (all files together)`, `for one HAR entry`.
+    pub for_what: &'static str,
 }
 
 /// An input that could not be imported: which input, where, and why.

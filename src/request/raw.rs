@@ -6,6 +6,25 @@
 use super::import_error::{ImportError, ImportErrorKind};
 use super::{CapturedRequest, Header, RawUrl, Source};
 
+/// Refuses a `Host` value that, joined to a target, would make a URL whose host is not the
+/// value: `evil.example/@www.upwork.com` reads as Upwork but sends to `evil.example`.
+fn authority_only(host: &str) -> Result<(), &'static str> {
+    if host.is_empty() {
+        return Err("it is empty");
+    }
+    match host
+        .chars()
+        .find(|c| "/?#@\\".contains(*c) || c.is_whitespace() || c.is_control())
+    {
+        Some('@') => Err("it holds '@'"),
+        Some('/') => Err("it holds '/'"),
+        Some('\\') => Err("it holds '\\'"),
+        Some('?') | Some('#') => Err("it holds '?' or '#'"),
+        Some(_) => Err("it holds a space or a control character"),
+        None => Ok(()),
+    }
+}
+
 /// Parses a raw request. An origin-form target (`/path?query`) is joined to the `Host` header as
 /// an `https` URL; without a `Host` header, to `default_scheme_host` (`https://www.upwork.com`)
 /// when given.
@@ -88,12 +107,24 @@ pub fn parse_raw(
     let target_column = request_line.find(target).unwrap_or(0) + 1;
 
     let mut headers: Vec<Header> = Vec::new();
+    // The line of each header, for errors found once all are read.
+    let mut header_lines: Vec<usize> = Vec::new();
     while let Some((line, no)) = next_line(&mut pos) {
         if line.is_empty() {
             break;
         }
         let line = std::str::from_utf8(line)
             .map_err(|_| error(no, 1, "the header line is not UTF-8 text".into()))?;
+        // A carriage return alone would end the line early on the wire (and some servers read a
+        // header there that the capture does not show): refused, as for -H. The value is not
+        // quoted: it may be a secret.
+        if let Some(i) = line.find('\r') {
+            return Err(error(
+                no,
+                i + 1,
+                "a carriage return inside a header line, which cannot be sent".into(),
+            ));
+        }
         if line.starts_with([' ', '\t']) {
             // An obsolete folded line continues the header before it.
             let Some(last) = headers.last_mut() else {
@@ -125,6 +156,7 @@ pub fn parse_raw(
             ));
         }
         headers.push(Header::new(name, value.trim_matches([' ', '\t'])));
+        header_lines.push(no);
     }
     let body = bytes[pos.min(bytes.len())..].to_vec();
 
@@ -133,7 +165,23 @@ pub fn parse_raw(
     } else if target.starts_with('/') || target.starts_with('?') || target == "*" {
         let target = if target == "*" { "" } else { target };
         match (super::header_value(&headers, "host"), default_scheme_host) {
-            (Some(host), _) => format!("https://{}{target}", host.trim()),
+            (Some(host), _) => {
+                if let Err(why) = authority_only(host.trim()) {
+                    let index = headers
+                        .iter()
+                        .position(|h| h.name.eq_ignore_ascii_case("host"))
+                        .unwrap_or(0);
+                    return Err(error(
+                        header_lines.get(index).copied().unwrap_or(request_line_no),
+                        1,
+                        format!(
+                            "the Host header is not a host[:port]: {why}, so the URL made from \
+                             it would go to another host than the one it names last"
+                        ),
+                    ));
+                }
+                format!("https://{}{target}", host.trim())
+            }
             (None, Some(base)) => format!("{}{target}", base.trim_end_matches('/')),
             (None, None) => {
                 return Err(error(

@@ -15,6 +15,10 @@ pub enum UrlError {
     NoHost(String),
     #[error("'{}' has a port that is not a number", shown(.url))]
     BadPort { url: String, port: String },
+    /// A host that no address can be: an IPv6 literal not closed by `]` or not an IPv6 address,
+    /// brackets inside a name. The URL is not repeated: its userinfo may hold a password.
+    #[error("the URL's host is not valid: {0}")]
+    BadHost(&'static str),
     #[error("'{}' contains a line break or control character, which cannot be sent", shown(.0))]
     ControlCharacter(String),
 }
@@ -78,6 +82,9 @@ impl RawUrl {
         };
         if url.host().is_empty() {
             return Err(UrlError::NoHost(input.to_string()));
+        }
+        if let Err(why) = valid_host(url.host()) {
+            return Err(UrlError::BadHost(why));
         }
         if let Some(port) = url.explicit_port_text()
             && port.parse::<u16>().is_err()
@@ -223,9 +230,44 @@ impl fmt::Debug for RawUrl {
     }
 }
 
+/// Refuses what would otherwise reach a name lookup and fail as a network error: `[::1` or `[x]`.
+fn valid_host(host: &str) -> Result<(), &'static str> {
+    match host.strip_prefix('[') {
+        Some(literal) => {
+            let Some(address) = literal.strip_suffix(']') else {
+                return Err("an IPv6 address opened with '[' is not closed with ']'");
+            };
+            // A zone (`fe80::1%25eth0`) is kept as written.
+            let address = address.split_once('%').map_or(address, |(a, _)| a);
+            address
+                .parse::<std::net::Ipv6Addr>()
+                .map(|_| ())
+                .map_err(|_| "the address between '[' and ']' is not an IPv6 address")
+        }
+        None if host.contains(['[', ']']) => Err("'[' and ']' may only enclose an IPv6 address"),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_ipv6_literal_is_not_a_host() {
+        for bad in [
+            "http://[::1/x",
+            "http://[::1",
+            "http://[nothost]/x",
+            "http://a]b/x",
+        ] {
+            assert!(
+                matches!(RawUrl::parse(bad), Err(UrlError::BadHost(_))),
+                "{bad}"
+            );
+        }
+        assert!(RawUrl::parse("http://[fe80::1%25eth0]:80/x").is_ok());
+    }
 
     #[test]
     fn keeps_everything_as_written() {
