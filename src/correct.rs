@@ -81,9 +81,9 @@ pub fn correct(
             .request
             .headers
             .retain(|h| !h.name.eq_ignore_ascii_case("transfer-encoding"));
-        correction
-            .changes
-            .push("Transfer-Encoding: chunked removed, the chunks' content sent as the body".to_string());
+        correction.changes.push(
+            "Transfer-Encoding: chunked removed, the chunks' content sent as the body".to_string(),
+        );
     }
     let signed = SignedRequest::from_request(captured).ok().flatten();
     let keys = oauth::Keys::from_credentials(credentials).ok();

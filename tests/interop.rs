@@ -482,8 +482,10 @@ fn capture_one(mut stream: TcpStream) -> Vec<u8> {
     };
     let head = String::from_utf8_lossy(&bytes[..head_end]).to_ascii_lowercase();
     let header = |name: &str| {
-        head.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_string()))
+        head.lines().find_map(|l| {
+            l.strip_prefix(&format!("{name}:"))
+                .map(|v| v.trim().to_string())
+        })
     };
     if header("expect").as_deref() == Some("100-continue") {
         stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap();
@@ -569,7 +571,10 @@ fn php_token_requests_without_a_length_are_refused_and_diagnosed_from_their_wire
             .output()
             .unwrap();
         let bundle: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-            panic!("{name}: no bundle: {}", String::from_utf8_lossy(&output.stderr))
+            panic!(
+                "{name}: no bundle: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
         });
         let codes = finding_codes(&bundle);
         if *name == "curl-post-with-empty-postfields" {
@@ -580,7 +585,9 @@ fn php_token_requests_without_a_length_are_refused_and_diagnosed_from_their_wire
         assert_eq!(output.status.code(), Some(1), "{name}: {bundle:#}");
         assert_eq!(bundle["response"]["status"], 411, "{name}");
         assert!(
-            !codes.iter().any(|c| c == "param-encoding" || c == "chunked-body-malformed"),
+            !codes
+                .iter()
+                .any(|c| c == "param-encoding" || c == "chunked-body-malformed"),
             "{name}: the body's framing was read as parameters: {codes:?}"
         );
         let length = finding(&bundle, "content-length-missing");

@@ -55,7 +55,10 @@ fn method_shown(request: &CapturedRequest) -> String {
     let method = request.method.to_ascii_uppercase();
     let effective = request.effective_method();
     if effective != method {
-        format!("{method} (carrying http_method={})", effective.to_ascii_lowercase())
+        format!(
+            "{method} (carrying http_method={})",
+            effective.to_ascii_lowercase()
+        )
     } else {
         method
     }
@@ -157,10 +160,13 @@ fn chunked_fix(request: &CapturedRequest, library: Option<&str>, length: usize) 
     );
     let php_curl = "PHP curl extension: set `CURLOPT_POSTFIELDS => ''` (or the form string) beside `CURLOPT_POST`, and libcurl sends `Content-Length: 0` instead of chunks";
     let php_stream = "PHP streams (`file_get_contents`, `fopen`): give the context `'content' => ''` (or the form string), or the header `Content-Length: 0`";
-    let curl_cli = "curl: `-d ''` (or the form with `-d`), and no `-H 'Transfer-Encoding: chunked'`";
+    let curl_cli =
+        "curl: `-d ''` (or the form with `-d`), and no `-H 'Transfer-Encoding: chunked'`";
     let guzzle = "Guzzle: pass `'body' => ''` (or `'form_params'`), a body whose size is known, so it writes Content-Length";
-    let python = "Python requests: pass `data=b''` or bytes, not a generator or a file of unknown size";
-    let node = "Node.js: pass the body as a string or Buffer (or set `Content-Length`), not a stream";
+    let python =
+        "Python requests: pass `data=b''` or bytes, not a generator or a file of unknown size";
+    let node =
+        "Node.js: pass the body as a string or Buffer (or set `Content-Length`), not a stream";
     let java = "Java/OkHttp: a body built from bytes or a string (`RequestBody.create`), not a streaming one, and for HttpURLConnection `setFixedLengthStreamingMode(0)` instead of `setChunkedStreamingMode`";
     let go = "Go: a body of known length (`strings.NewReader`, `bytes.NewReader`, or `req.ContentLength` set), not an `io.Reader` of unknown size";
     let lower = library.map(str::to_ascii_lowercase).unwrap_or_default();
@@ -186,16 +192,17 @@ fn chunked_fix(request: &CapturedRequest, library: Option<&str>, length: usize) 
     };
     match (named, library) {
         (Some(ways), Some(library)) => {
-            format!("{declare} With {library} (from the User-Agent): {}.", ways.join("; "))
+            format!(
+                "{declare} With {library} (from the User-Agent): {}.",
+                ways.join("; ")
+            )
         }
         _ if looks_like_libcurl_post_without_fields(request, Some(0))
             && request.framing() != Framing::Plain =>
         {
             format!("{declare} {php_curl}. Other stacks: {php_stream}; {curl_cli}.")
         }
-        _ => format!(
-            "{declare} {php_curl}; {php_stream}; {curl_cli}; {python}; {node}; {java}."
-        ),
+        _ => format!("{declare} {php_curl}; {php_stream}; {curl_cli}; {python}; {node}; {java}."),
     }
 }
 
@@ -247,8 +254,8 @@ fn missing(request: &CapturedRequest, body_len: usize) -> Finding {
         format!("{what} sent without Content-Length: Upwork answers 411 Length Required"),
     )
     .detail(format!(
-        "The request is a {what} with a {body_len}-byte body, and it has neither a Content-Length \
-         header nor Transfer-Encoding: chunked. Upwork refuses it with 411 before checking anything else."
+        "The request is a {what} with a {body_len}-byte body, and it has no Content-Length header. \
+         Upwork refuses it with 411 before checking anything else."
     ))
     .fix(fix)
     .evidence("method", request.method.clone())
@@ -313,7 +320,110 @@ mod tests {
             check(&request("GET", &[], "")).is_empty(),
             "a GET needs no length"
         );
-        assert!(check(&request("PUT", &["Transfer-Encoding: chunked"], "")).is_empty());
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_chunked_post_is_refused_like_one_without_length() {
+        // PHP curl with CURLOPT_POST and no CURLOPT_POSTFIELDS, as captured.
+        let php = request(
+            "POST",
+            &[
+                "Transfer-Encoding: chunked",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Expect: 100-continue",
+            ],
+            "0\r\n\r\n",
+        );
+        let findings = check(&php);
+        assert_eq!(codes(&findings), ["content-length-missing"]);
+        let f = &findings[0];
+        assert!(f.title.contains("chunked"), "{}", f.title);
+        assert_eq!(f.evidence["framing"], "chunked");
+        assert_eq!(f.evidence["expect"], "100-continue");
+        assert!(f.detail.contains("libcurl"), "{}", f.detail);
+        assert!(f.fix.contains("CURLOPT_POSTFIELDS => ''"), "{}", f.fix);
+        assert!(f.fix.contains("Content-Length: 0"), "{}", f.fix);
+        assert_eq!(f.source, Some(FAQ_411_SOURCE));
+
+        // The length to declare is the content's, not the framing's.
+        let put = request(
+            "PUT",
+            &["Transfer-Encoding: chunked"],
+            "3\r\na=1\r\n0\r\n\r\n",
+        );
+        let f = &check(&put)[0];
+        assert!(f.fix.contains("Content-Length: 3"), "{}", f.fix);
+        assert!(!f.detail.contains("libcurl"), "{}", f.detail);
+        // A GET needs no length, chunked or not.
+        assert!(
+            check(&request(
+                "GET",
+                &["Transfer-Encoding: chunked"],
+                "0\r\n\r\n"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_fix_speaks_the_library_of_the_user_agent() {
+        let with_agent = |ua: &str| {
+            let r = request(
+                "POST",
+                &["Transfer-Encoding: chunked", &format!("User-Agent: {ua}")],
+                "0\r\n\r\n",
+            );
+            check(&r).remove(0)
+        };
+        let f = with_agent("GuzzleHttp/6.5.5 curl/7.68.0 PHP/7.4.3");
+        assert!(f.fix.contains("With Guzzle 6.5.5"), "{}", f.fix);
+        assert!(f.fix.contains("'body' => ''"), "{}", f.fix);
+        assert_eq!(f.evidence["library"], "Guzzle 6.5.5");
+        let f = with_agent("python-requests/2.31.0");
+        assert!(f.fix.contains("generator"), "{}", f.fix);
+        assert!(!f.fix.contains("CURLOPT"), "{}", f.fix);
+        // An application's own name says nothing of the stack: every common one is listed.
+        let f = with_agent("MyUpworkApp/1.0");
+        assert!(
+            f.fix.contains("CURLOPT_POSTFIELDS") && f.fix.contains("'content' => ''"),
+            "{}",
+            f.fix
+        );
+    }
+
+    #[test]
+    fn unreadable_chunks_are_their_own_finding() {
+        // A form body captured under a chunked header (as a raw capture would hold it; the flags
+        // importer would frame it): never read as parameters.
+        let mut r = request(
+            "POST",
+            &[
+                "Transfer-Encoding: chunked",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            "",
+        );
+        r.body = b"a=1&b=2".to_vec();
+        let findings = check(&r);
+        assert_eq!(
+            codes(&findings),
+            ["content-length-missing", "chunked-body-malformed"]
+        );
+        let malformed = &findings[1];
+        assert_eq!(malformed.severity, Severity::Error);
+        assert!(
+            malformed.detail.contains("before its last chunk"),
+            "{}",
+            malformed.detail
+        );
+        assert!(r.form_pairs().is_empty());
+        let mut get = request("GET", &["Transfer-Encoding: chunked"], "");
+        get.body = b"zz\r\n".to_vec();
+        assert_eq!(codes(&check(&get)), ["chunked-body-malformed"]);
     }
 
     #[test]
