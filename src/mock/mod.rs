@@ -2,9 +2,9 @@
 //! so that a client that passes here is right, and that misbehaves on request to test clients.
 //!
 //! What it checks, in order: a fault mode asked for (see [`fault`]); a POST, PUT or PATCH without
-//! Content-Length, chunked ones included unless [`MockConfig::accept_chunked`] (411, HTML page); the route, with POST + `http_method=put|delete`
-//! routed as PUT or DELETE (404, 405); the OAuth 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849),
-//! consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
+//! Content-Length, chunked ones included unless [`MockConfig::accept_chunked`] (411, HTML page);
+//! the route, with POST + `http_method=put|delete` routed as PUT or DELETE (404, 405); the OAuth
+//! 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849), consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
 //! `X-Upwork-Error-Message`), or the OAuth 2 bearer token (see [`oauth2`]); the key's permission for
 //! the endpoint (403). Then it answers with canned data. Also: the OAuth 2 token endpoint and
 //! authorization page, `/graphql` with scopes per token (see [`graphql`]), the rate limit (more

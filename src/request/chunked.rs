@@ -14,8 +14,7 @@ use super::{CapturedRequest, Header, Source};
 pub fn declares_chunked(headers: &[Header]) -> bool {
     headers
         .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
-        .next_back()
+        .rfind(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
         .and_then(|h| h.value.rsplit(',').next())
         .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
 }
