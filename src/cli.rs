@@ -264,6 +264,10 @@ pub struct MockArgs {
     /// Serve without Upwork's rate limit, for load tests and benchmarks.
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// Accept request bodies sent with `Transfer-Encoding: chunked`, for apps that need them
+    /// accepted here. By default a chunked POST, PUT or PATCH gets 411, as Upwork answers it.
+    #[arg(long)]
+    pub accept_chunked: bool,
 }
 
 #[derive(Debug, Args)]

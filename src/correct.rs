@@ -5,6 +5,7 @@
 use crate::credentials::Credentials;
 use crate::diagnosis::Finding;
 use crate::oauth::{self, SignedRequest};
+use crate::request::chunked::Framing;
 use crate::request::{CapturedRequest, Header};
 
 /// The kinds of fix a corrected request can apply; a success confirms a finding only when its fix
@@ -68,6 +69,22 @@ pub fn correct(
         changes: Vec::new(),
         fixes: Vec::new(),
     };
+    // The corrected request declares its length: a chunked body is sent as its content. Chunks
+    // that cannot be read have no content to send without a guess.
+    let framing = captured.framing();
+    if let Framing::Malformed(_) = framing {
+        return None;
+    }
+    if let Framing::Chunked(decoded) = framing {
+        correction.request.body = decoded.content;
+        correction
+            .request
+            .headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("transfer-encoding"));
+        correction.changes.push(
+            "Transfer-Encoding: chunked removed, the chunks' content sent as the body".to_string(),
+        );
+    }
     let signed = SignedRequest::from_request(captured).ok().flatten();
     let keys = oauth::Keys::from_credentials(credentials).ok();
     // A signed request whose parameters change needs a new signature, which needs the secrets.

@@ -29,6 +29,7 @@ macro_rules! finding_docs {
 finding_docs!(
     "content-length-missing",
     "content-length-mismatch",
+    "chunked-body-malformed",
     "param-encoding",
     "signature-mismatch",
     "signature-unverified",

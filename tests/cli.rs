@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
 use common::{http_get, upwork_diag};
@@ -230,4 +230,43 @@ fn the_mock_announces_its_address_answers_and_stops_on_sigterm() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("loopback addresses only"));
+}
+
+#[test]
+fn mock_accept_chunked_lets_a_chunked_body_through() {
+    // The same chunked POST to `upwork-diag mock` with and without the flag: 411, then read.
+    let chunked_post = |base: &str| {
+        let host = base.strip_prefix("http://").unwrap();
+        let mut stream = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            stream,
+            "POST /api/auth/v1/oauth/token/request HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    for (flags, status) in [(&[][..], "411"), (&["--accept-chunked"][..], "401")] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("upwork-diag"))
+            .args(["mock", "--listen", "127.0.0.1:0"])
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first_line)
+            .unwrap();
+        let base = first_line.trim().strip_prefix("listening on ").unwrap();
+        let answer = chunked_post(base);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Accepted chunks reach the OAuth check, which refuses an unsigned call.
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{flags:?}: {answer}"
+        );
+    }
 }

@@ -11,21 +11,27 @@
 //!   in its own directory under `tests/interop/pylib/` since both ship a package named `upwork`
 //!   (python_clients.py);
 //! - Node: `oauth-1.0a` and the official `@upwork/node-upwork-oauth2`, pinned by
-//!   `tests/interop/package-lock.json` (node_clients.js).
+//!   `tests/interop/package-lock.json` (node_clients.js);
+//! - PHP: its own curl extension and streams, OAuth 1.0 signatures computed in PHP with
+//!   `rawurlencode` and `urlencode` (php_clients.php); Debian's `php-cli` and `php-curl`. The
+//!   token requests that PHP code sends without a declared length (a chunked one among them) are
+//!   captured off the wire by a raw TCP listener here and given to `diagnose --raw`.
 //!
-//! `.ci/run` installs them all and sets UPWORK_DIAG_REQUIRE_INTEROP=1, which turns a missing one
-//! into a failure. Without it, a test whose client is missing prints `skipped: ...` and passes, so
+//! `.ci/run` installs them all, PHP included, and sets UPWORK_DIAG_REQUIRE_INTEROP=1, which turns
+//! a missing one into a failure. Without it, a test whose client is missing prints `skipped: ...` and passes, so
 //! that a plain `cargo test` works on a machine with no network.
 // A test's own notes about skipped clients go to the terminal as they are: they hold no secret.
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
 
 mod common;
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
-use common::{Emulator, demo_env, upwork_diag};
+use common::{Emulator, demo_env, finding, finding_codes, upwork_diag};
 use serde_json::Value;
 use upwork_diag::mock::demo;
 
@@ -78,6 +84,20 @@ impl Client {
         }
     }
 
+    fn php(name: &'static str) -> Client {
+        Client {
+            name,
+            program: "php",
+            args: vec![interop_dir().join("php_clients.php").display().to_string()],
+            pythonpath: None,
+            probe: vec![
+                "-r".to_string(),
+                "exit(function_exists('curl_init') ? 0 : 1);".to_string(),
+            ],
+            install: "apt-get install php-cli php-curl; .ci/run installs them",
+        }
+    }
+
     fn command(&self) -> Command {
         let mut command = Command::new(self.program);
         if let Some(path) = &self.pythonpath {
@@ -97,6 +117,11 @@ impl Client {
     /// The calls the client made against the emulator, or `None` when it is not installed (and
     /// the suite is not required): then the skip is said on stderr.
     fn run(&self, emulator: &Emulator, extra_args: &[&str]) -> Option<Vec<Value>> {
+        self.run_against(&emulator.base_url, extra_args)
+    }
+
+    /// True when the client can run; else the skip is said on stderr (a failure when required).
+    fn ready(&self) -> bool {
         if !self.available() {
             assert!(
                 std::env::var_os(REQUIRE).is_none(),
@@ -112,13 +137,22 @@ impl Client {
             // The test harness keeps eprintln! to itself for a passing test; a write to the
             // process's stderr is shown by a plain `cargo test` (and found by `.ci/run`).
             let _ = writeln!(std::io::stderr(), "{note}");
+            return false;
+        }
+        true
+    }
+
+    /// The calls the client made against the server at `base_url`, or `None` when it is not
+    /// installed (see [`Client::ready`]).
+    fn run_against(&self, base_url: &str, extra_args: &[&str]) -> Option<Vec<Value>> {
+        if !self.ready() {
             return None;
         }
         let output = self
             .command()
             .args(&self.args)
             .args(extra_args)
-            .arg(&emulator.base_url)
+            .arg(base_url)
             .envs(demo_keys())
             .output()
             .unwrap();
@@ -379,4 +413,196 @@ fn oauth_1_0a_calls_pass_or_fail_as_they_should() {
 #[test]
 fn node_upwork_oauth2_official_binding_calls_pass_or_fail_as_they_should() {
     check_client(node_upwork_oauth2(), &["node-upwork-oauth2"]);
+}
+
+fn php() -> Client {
+    Client::php("php (curl extension and streams)")
+}
+
+#[test]
+fn php_signed_calls_pass_or_fail_as_they_should() {
+    // rawurlencode (RFC 3986) is accepted; urlencode is refused, and `diagnose` names how: a space
+    // signed as `+` (space-as-plus), a `~` signed as `%7E` (rfc1738-encoder).
+    check_client(php(), &["calls"]);
+}
+
+/// A raw TCP listener on 127.0.0.1 that records each request as it comes off the wire, head and
+/// body (read to the end its framing gives), and answers it as Upwork's front end does: 411.
+/// To `Expect: 100-continue` it first answers `100 Continue`, as a server that reads the body does,
+/// so that libcurl sends its body at once.
+struct WireCapture {
+    base_url: String,
+    captures: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl WireCapture {
+    fn start() -> WireCapture {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let (sender, captures) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { break };
+                if sender.send(capture_one(stream)).is_err() {
+                    break;
+                }
+            }
+        });
+        WireCapture { base_url, captures }
+    }
+
+    fn next(&self) -> Vec<u8> {
+        self.captures
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a request reached the listener")
+    }
+}
+
+fn capture_one(mut stream: TcpStream) -> Vec<u8> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let mut read_more = |stream: &mut TcpStream, bytes: &mut Vec<u8>| match stream.read(&mut buffer)
+    {
+        Ok(0) | Err(_) => false,
+        Ok(n) => {
+            bytes.extend_from_slice(&buffer[..n]);
+            true
+        }
+    };
+    let head_end = loop {
+        if let Some(i) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if !read_more(&mut stream, &mut bytes) {
+            return bytes;
+        }
+    };
+    let head = String::from_utf8_lossy(&bytes[..head_end]).to_ascii_lowercase();
+    let header = |name: &str| {
+        head.lines().find_map(|l| {
+            l.strip_prefix(&format!("{name}:"))
+                .map(|v| v.trim().to_string())
+        })
+    };
+    if header("expect").as_deref() == Some("100-continue") {
+        stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap();
+    }
+    if header("transfer-encoding").is_some_and(|te| te.ends_with("chunked")) {
+        // The last chunk and the blank line after it end a chunked body (no trailers here).
+        while !bytes[head_end..].ends_with(b"0\r\n\r\n") {
+            if !read_more(&mut stream, &mut bytes) {
+                break;
+            }
+        }
+    } else if let Some(length) = header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        while bytes.len() < head_end + length {
+            if !read_more(&mut stream, &mut bytes) {
+                break;
+            }
+        }
+    }
+    let page = "<html>\r\n<head><title>411 Length Required</title></head>\r\n<body>\r\n<center><h1>411 Length Required</h1></center>\r\n</body>\r\n</html>\r\n";
+    let _ = write!(
+        stream,
+        "HTTP/1.1 411 Length Required\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    bytes
+}
+
+/// The three ways PHP sends the token request that Upwork answers 411 (issue 18), and the fix.
+const TOKEN_REQUESTS: [&str; 4] = [
+    "curl-post-without-postfields",
+    "curl-customrequest-post",
+    "stream-post-without-content",
+    "curl-post-with-empty-postfields",
+];
+
+#[test]
+fn php_token_requests_without_a_length_are_refused_and_diagnosed_from_their_wire_capture() {
+    let client = php();
+    let emulator = Emulator::start();
+    // What the emulator answers PHP itself: 411 to the three, 200 to the call with its length.
+    let Some(answers) = client.run(&emulator, &["token-requests"]) else {
+        return;
+    };
+    let statuses: Vec<(&str, u64)> = answers
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), a["status"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        TOKEN_REQUESTS
+            .iter()
+            .zip([411, 411, 411, 200])
+            .map(|(n, s)| (*n, s))
+            .collect::<Vec<_>>()
+    );
+
+    // The same calls captured off the wire, then given to `diagnose --raw` and replayed to the
+    // emulator with the consumer's secret (so that the corrected call can be signed again).
+    let listener = WireCapture::start();
+    let php_run = std::thread::spawn({
+        let base = listener.base_url.clone();
+        move || php().run_against(&base, &["token-requests"])
+    });
+    let captures: Vec<Vec<u8>> = TOKEN_REQUESTS.iter().map(|_| listener.next()).collect();
+    php_run.join().unwrap().unwrap();
+    let chunked = String::from_utf8_lossy(&captures[0]);
+    assert!(
+        chunked.contains("Transfer-Encoding: chunked")
+            && chunked.contains("Expect: 100-continue")
+            && chunked.ends_with("\r\n\r\n0\r\n\r\n"),
+        "libcurl's chunked POST as issue 18 shows it: {chunked}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, capture) in TOKEN_REQUESTS.iter().zip(&captures) {
+        let path = dir.path().join(format!("{name}.http"));
+        std::fs::write(&path, capture).unwrap();
+        let output = upwork_diag()
+            .args(["diagnose", "--raw"])
+            .arg(&path)
+            .args(["--base-url", &emulator.base_url])
+            .args(["--no-bundle", "--format", "json"])
+            .envs(demo_env(demo::CONSUMER_KEY, demo::CONSUMER_SECRET, None))
+            .output()
+            .unwrap();
+        let bundle: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+            panic!(
+                "{name}: no bundle: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let codes = finding_codes(&bundle);
+        if *name == "curl-post-with-empty-postfields" {
+            assert_eq!(output.status.code(), Some(0), "{name}: {codes:?}");
+            assert_eq!(bundle["response"]["status"], 200, "{name}");
+            continue;
+        }
+        assert_eq!(output.status.code(), Some(1), "{name}: {bundle:#}");
+        assert_eq!(bundle["response"]["status"], 411, "{name}");
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c == "param-encoding" || c == "chunked-body-malformed"),
+            "{name}: the body's framing was read as parameters: {codes:?}"
+        );
+        let length = finding(&bundle, "content-length-missing");
+        assert_eq!(length["severity"], "error", "{name}");
+        // Its fix alone (the length declared, the call signed again for a fresh nonce) made the
+        // emulator accept the call.
+        assert_eq!(length["evidence_level"], "confirmed", "{name}: {length:#}");
+        assert_eq!(bundle["corrected"]["succeeded"], true, "{name}");
+        if *name == "curl-post-without-postfields" {
+            assert_eq!(length["evidence"]["framing"], "chunked");
+            assert_eq!(length["evidence"]["expect"], "100-continue");
+            let fix = length["fix"].as_str().unwrap();
+            assert!(fix.contains("CURLOPT_POSTFIELDS => ''"), "{fix}");
+            let notes = bundle["request"]["notes"].to_string();
+            assert!(notes.contains("chunked"), "{notes}");
+        }
+    }
 }

@@ -688,3 +688,53 @@ async fn a_signature_made_for_the_wrong_origin_is_refused() {
         }
     }
 }
+
+/// The token request as PHP's curl extension sends it with `CURLOPT_POST` and no
+/// `CURLOPT_POSTFIELDS`: chunked, `Expect: 100-continue`, the empty body `0\r\n\r\n`; signed.
+fn php_chunked_token_request(addr: SocketAddr) -> Vec<u8> {
+    let url = format!("http://{addr}/api/auth/v1/oauth/token/request");
+    let keys = oauth::Keys {
+        token: None,
+        token_secret: None,
+        ..full_keys()
+    };
+    let options = SignOptions {
+        callback: Some("oob".into()),
+        ..SignOptions::default()
+    };
+    let signed = sign(&request("POST", &url, &[], ""), &keys, options);
+    let authorization = signed.header("authorization").unwrap();
+    format!(
+        "POST /api/auth/v1/oauth/token/request HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {authorization}\r\n\
+         Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Expect: 100-continue\r\n\r\n0\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_chunked_post_gets_the_411_page_as_upwork_answers_it() {
+    let mock = start().await;
+    let answer = raw(mock.addr(), php_chunked_token_request(mock.addr())).await;
+    assert!(answer.starts_with("HTTP/1.1 411"), "{answer}");
+    // The API FAQ's "HTML message with code 411".
+    assert!(answer.contains("text/html"), "{answer}");
+    assert!(
+        answer.contains("<title>411 Length Required</title>"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn with_accept_chunked_a_chunked_post_is_read_and_answered() {
+    let config = MockConfig {
+        accept_chunked: true,
+        ..MockConfig::default()
+    };
+    let mock = mock::start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .unwrap();
+    let answer = raw(mock.addr(), php_chunked_token_request(mock.addr())).await;
+    assert!(answer.contains(" 200 OK"), "{answer}");
+    assert!(answer.contains("oauth_callback_confirmed=true"), "{answer}");
+}

@@ -1,8 +1,14 @@
-//! Content-Length: Upwork's front end refuses a POST, PUT or PATCH without one (411), and a wrong one
-//! either hangs the call or cuts the body.
+//! How a body's length is told: Upwork's front end refuses a POST, PUT or PATCH that does not
+//! declare it up front with `Content-Length` (411), chunked bodies included; a wrong length either
+//! hangs the call or cuts the body; a chunked body whose chunks cannot be read has no length at all.
 
 use crate::diagnosis::{Finding, Severity};
+use crate::environment;
 use crate::request::CapturedRequest;
+use crate::request::chunked::{self, Framing};
+
+/// The API FAQ's words for the refusal: the front end's HTML page, not an API error.
+pub const FAQ_411_SOURCE: &str = "Upwork API FAQ: \"I'm making a POST request for getting a token and I get an HTML message with code 411\"";
 
 /// The methods that must declare their body length (a POST overloaded with `http_method` is a POST
 /// on the wire, so the captured method decides).
@@ -13,14 +19,22 @@ fn needs_length(method: &str) -> bool {
 }
 
 pub fn check(request: &CapturedRequest) -> Vec<Finding> {
-    let chunked = request
-        .headers_named("transfer-encoding")
-        .any(|v| v.to_ascii_lowercase().contains("chunked"));
+    let framing = request.framing();
+    if framing != Framing::Plain {
+        let mut findings = Vec::new();
+        if needs_length(&request.method) {
+            findings.push(chunked_without_length(request, &framing));
+        }
+        if let Framing::Malformed(error) = framing {
+            findings.push(malformed_chunks(request, &error));
+        }
+        return findings;
+    }
     let declared: Vec<&str> = request.headers_named("content-length").collect();
     let body_len = request.body.len();
 
     if declared.is_empty() {
-        if needs_length(&request.method) && !chunked {
+        if needs_length(&request.method) {
             return vec![missing(request, body_len)];
         }
         return Vec::new();
@@ -34,6 +48,187 @@ pub fn check(request: &CapturedRequest) -> Vec<Finding> {
         Some(n) if consistent && n == body_len as u64 => Vec::new(),
         _ => vec![mismatch(&declared, body_len)],
     }
+}
+
+/// The method as the finding names it: `POST`, or `POST (carrying http_method=put)`.
+fn method_shown(request: &CapturedRequest) -> String {
+    let method = request.method.to_ascii_uppercase();
+    let effective = request.effective_method();
+    if effective != method {
+        format!(
+            "{method} (carrying http_method={})",
+            effective.to_ascii_lowercase()
+        )
+    } else {
+        method
+    }
+}
+
+/// A POST, PUT or PATCH sent chunked: the front end needs the length before the body, and answers
+/// 411 (the FAQ's "HTML message with code 411") however the chunks read. The same code as a
+/// missing length: the same refusal, the same fix (declare `Content-Length`), the same corrected
+/// request; what differs is how the caller's library came to send it, which the fix names.
+fn chunked_without_length(request: &CapturedRequest, framing: &Framing) -> Finding {
+    let what = method_shown(request);
+    let content_len = match framing {
+        Framing::Chunked(decoded) => Some(decoded.content.len()),
+        _ => None,
+    };
+    let expect = request
+        .header("expect")
+        .filter(|v| v.trim().eq_ignore_ascii_case("100-continue"));
+    let also_length = request.header("content-length").is_some();
+    let library = library_named(request);
+    let mut detail = format!(
+        "The request is a {what} sent with `Transfer-Encoding: chunked`{} and no Content-Length{}: \
+         its length is told only by the chunks that follow the headers. Upwork's front end needs \
+         the length before the body and answers `411 Length Required` with an HTML page (the \
+         API FAQ's \"HTML message with code 411\"), before any OAuth check.",
+        if expect.is_some() {
+            " and `Expect: 100-continue`"
+        } else {
+            ""
+        },
+        if also_length {
+            " that counts (a Content-Length beside Transfer-Encoding is ignored, RFC 9112 section 6.3)"
+        } else {
+            ""
+        },
+    );
+    if let Some(n) = content_len {
+        detail.push_str(&format!(" The chunks hold {n} bytes of content."));
+    }
+    if looks_like_libcurl_post_without_fields(request, content_len) {
+        detail.push_str(
+            " An empty chunked body with `Expect: 100-continue` is how libcurl sends a POST given no \
+             body: PHP's curl extension with `CURLOPT_POST => true` and no `CURLOPT_POSTFIELDS`.",
+        );
+    }
+    let declared = content_len.unwrap_or(0);
+    let mut finding = Finding::new(
+        "content-length-missing",
+        Severity::Error,
+        format!(
+            "{what} sent chunked (Transfer-Encoding: chunked) without Content-Length: Upwork answers 411 Length Required"
+        ),
+    )
+    .detail(detail)
+    .fix(chunked_fix(request, library.as_deref(), declared))
+    .source(FAQ_411_SOURCE)
+    .evidence("method", request.method.clone())
+    .evidence("framing", "chunked")
+    .evidence("expected_header", format!("Content-Length: {declared}"));
+    if let Some(n) = content_len {
+        finding = finding.evidence("body_bytes", n);
+    }
+    if let Some(expect) = expect {
+        finding = finding.evidence("expect", expect.to_string());
+    }
+    if let Some(library) = library {
+        finding = finding.evidence("library", library);
+    }
+    finding
+}
+
+/// The library (or, failing that, the language) the User-Agent names, if it names one.
+fn library_named(request: &CapturedRequest) -> Option<String> {
+    let guess = environment::guess_from_user_agent(request.header("user-agent")?);
+    guess.library.or(guess.language)
+}
+
+/// An empty chunked POST with `Expect: 100-continue` and no User-Agent: libcurl as PHP's curl
+/// extension drives it by default (it sets no User-Agent unless asked).
+fn looks_like_libcurl_post_without_fields(
+    request: &CapturedRequest,
+    content_len: Option<usize>,
+) -> bool {
+    content_len == Some(0)
+        && request
+            .header("expect")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"))
+        && request.header("user-agent").is_none_or(|ua| {
+            let ua = ua.to_ascii_lowercase();
+            ua.contains("php") || ua.contains("curl")
+        })
+}
+
+/// The fix in the caller's own terms: the library the User-Agent names first, else the stacks
+/// that send chunked bodies by default.
+fn chunked_fix(request: &CapturedRequest, library: Option<&str>, length: usize) -> String {
+    let declare = format!(
+        "Send the body with its length declared (`Content-Length: {length}`) and no `Transfer-Encoding: chunked`."
+    );
+    let php_curl = "PHP curl extension: set `CURLOPT_POSTFIELDS => ''` (or the form string) beside `CURLOPT_POST`, and libcurl sends `Content-Length: 0` instead of chunks";
+    let php_stream = "PHP streams (`file_get_contents`, `fopen`): give the context `'content' => ''` (or the form string), or the header `Content-Length: 0`";
+    let curl_cli =
+        "curl: `-d ''` (or the form with `-d`), and no `-H 'Transfer-Encoding: chunked'`";
+    let guzzle = "Guzzle: pass `'body' => ''` (or `'form_params'`), a body whose size is known, so it writes Content-Length";
+    let python =
+        "Python requests: pass `data=b''` or bytes, not a generator or a file of unknown size";
+    let node =
+        "Node.js: pass the body as a string or Buffer (or set `Content-Length`), not a stream";
+    let java = "Java/OkHttp: a body built from bytes or a string (`RequestBody.create`), not a streaming one, and for HttpURLConnection `setFixedLengthStreamingMode(0)` instead of `setChunkedStreamingMode`";
+    let go = "Go: a body of known length (`strings.NewReader`, `bytes.NewReader`, or `req.ContentLength` set), not an `io.Reader` of unknown size";
+    let lower = library.map(str::to_ascii_lowercase).unwrap_or_default();
+    let named: Option<Vec<&str>> = if lower.starts_with("guzzle") {
+        Some(vec![guzzle])
+    } else if lower.starts_with("curl") {
+        Some(vec![curl_cli])
+    } else if lower.starts_with("php") {
+        Some(vec![php_curl, php_stream])
+    } else if lower.starts_with("requests") || lower.starts_with("python") {
+        Some(vec![python])
+    } else if ["axios", "got", "node", "undici"]
+        .iter()
+        .any(|n| lower.starts_with(n))
+    {
+        Some(vec![node])
+    } else if lower.starts_with("okhttp") || lower.starts_with("java") {
+        Some(vec![java])
+    } else if lower.starts_with("go") {
+        Some(vec![go])
+    } else {
+        None
+    };
+    match (named, library) {
+        (Some(ways), Some(library)) => {
+            format!(
+                "{declare} With {library} (from the User-Agent): {}.",
+                ways.join("; ")
+            )
+        }
+        _ if looks_like_libcurl_post_without_fields(request, Some(0))
+            && request.framing() != Framing::Plain =>
+        {
+            format!("{declare} {php_curl}. Other stacks: {php_stream}; {curl_cli}.")
+        }
+        _ => format!("{declare} {php_curl}; {php_stream}; {curl_cli}; {python}; {node}; {java}."),
+    }
+}
+
+/// A body declared chunked whose chunks cannot be read: what the server reads of it is unknown
+/// (it waits for the rest, or refuses it), and its bytes are not parameters.
+fn malformed_chunks(request: &CapturedRequest, error: &chunked::ChunkedError) -> Finding {
+    Finding::new(
+        "chunked-body-malformed",
+        Severity::Error,
+        "The body is declared chunked (Transfer-Encoding: chunked) but its chunks cannot be read",
+    )
+    .detail(format!(
+        "{}: {error}. A server reading it waits for chunks that never come or refuses the request \
+         with 400; the checks read no body from it (its bytes are not taken for parameters). A \
+         capture cut short or edited by hand can look like this too: capture the request again \
+         from the wire to be sure.",
+        method_shown(request)
+    ))
+    .fix(
+        "Send the body with `Content-Length` and no `Transfer-Encoding`; if the chunks are written by \
+         hand, each is its size in hexadecimal, CRLF, the data, CRLF, and the body ends with `0\\r\\n\\r\\n`.",
+    )
+    .source("RFC 9112 section 7.1 (chunked transfer coding)")
+    .evidence("offset", error.offset)
+    .evidence("problem", error.to_string())
+    .evidence("wire_bytes", request.body.len())
 }
 
 fn missing(request: &CapturedRequest, body_len: usize) -> Finding {
@@ -59,8 +254,8 @@ fn missing(request: &CapturedRequest, body_len: usize) -> Finding {
         format!("{what} sent without Content-Length: Upwork answers 411 Length Required"),
     )
     .detail(format!(
-        "The request is a {what} with a {body_len}-byte body, and it has neither a Content-Length \
-         header nor Transfer-Encoding: chunked. Upwork refuses it with 411 before checking anything else."
+        "The request is a {what} with a {body_len}-byte body, and it has no Content-Length header. \
+         Upwork refuses it with 411 before checking anything else."
     ))
     .fix(fix)
     .evidence("method", request.method.clone())
@@ -125,7 +320,110 @@ mod tests {
             check(&request("GET", &[], "")).is_empty(),
             "a GET needs no length"
         );
-        assert!(check(&request("PUT", &["Transfer-Encoding: chunked"], "")).is_empty());
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_chunked_post_is_refused_like_one_without_length() {
+        // PHP curl with CURLOPT_POST and no CURLOPT_POSTFIELDS, as captured.
+        let php = request(
+            "POST",
+            &[
+                "Transfer-Encoding: chunked",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Expect: 100-continue",
+            ],
+            "0\r\n\r\n",
+        );
+        let findings = check(&php);
+        assert_eq!(codes(&findings), ["content-length-missing"]);
+        let f = &findings[0];
+        assert!(f.title.contains("chunked"), "{}", f.title);
+        assert_eq!(f.evidence["framing"], "chunked");
+        assert_eq!(f.evidence["expect"], "100-continue");
+        assert!(f.detail.contains("libcurl"), "{}", f.detail);
+        assert!(f.fix.contains("CURLOPT_POSTFIELDS => ''"), "{}", f.fix);
+        assert!(f.fix.contains("Content-Length: 0"), "{}", f.fix);
+        assert_eq!(f.source, Some(FAQ_411_SOURCE));
+
+        // The length to declare is the content's, not the framing's.
+        let put = request(
+            "PUT",
+            &["Transfer-Encoding: chunked"],
+            "3\r\na=1\r\n0\r\n\r\n",
+        );
+        let f = &check(&put)[0];
+        assert!(f.fix.contains("Content-Length: 3"), "{}", f.fix);
+        assert!(!f.detail.contains("libcurl"), "{}", f.detail);
+        // A GET needs no length, chunked or not.
+        assert!(
+            check(&request(
+                "GET",
+                &["Transfer-Encoding: chunked"],
+                "0\r\n\r\n"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_fix_speaks_the_library_of_the_user_agent() {
+        let with_agent = |ua: &str| {
+            let r = request(
+                "POST",
+                &["Transfer-Encoding: chunked", &format!("User-Agent: {ua}")],
+                "0\r\n\r\n",
+            );
+            check(&r).remove(0)
+        };
+        let f = with_agent("GuzzleHttp/6.5.5 curl/7.68.0 PHP/7.4.3");
+        assert!(f.fix.contains("With Guzzle 6.5.5"), "{}", f.fix);
+        assert!(f.fix.contains("'body' => ''"), "{}", f.fix);
+        assert_eq!(f.evidence["library"], "Guzzle 6.5.5");
+        let f = with_agent("python-requests/2.31.0");
+        assert!(f.fix.contains("generator"), "{}", f.fix);
+        assert!(!f.fix.contains("CURLOPT"), "{}", f.fix);
+        // An application's own name says nothing of the stack: every common one is listed.
+        let f = with_agent("MyUpworkApp/1.0");
+        assert!(
+            f.fix.contains("CURLOPT_POSTFIELDS") && f.fix.contains("'content' => ''"),
+            "{}",
+            f.fix
+        );
+    }
+
+    #[test]
+    fn unreadable_chunks_are_their_own_finding() {
+        // A form body captured under a chunked header (as a raw capture would hold it; the flags
+        // importer would frame it): never read as parameters.
+        let mut r = request(
+            "POST",
+            &[
+                "Transfer-Encoding: chunked",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            "",
+        );
+        r.body = b"a=1&b=2".to_vec();
+        let findings = check(&r);
+        assert_eq!(
+            codes(&findings),
+            ["content-length-missing", "chunked-body-malformed"]
+        );
+        let malformed = &findings[1];
+        assert_eq!(malformed.severity, Severity::Error);
+        assert!(
+            malformed.detail.contains("before its last chunk"),
+            "{}",
+            malformed.detail
+        );
+        assert!(r.form_pairs().is_empty());
+        let mut get = request("GET", &["Transfer-Encoding: chunked"], "");
+        get.body = b"zz\r\n".to_vec();
+        assert_eq!(codes(&check(&get)), ["chunked-body-malformed"]);
     }
 
     #[test]

@@ -83,7 +83,9 @@ fn predicted_refusals(finding: &Finding) -> Option<&'static [Kind]> {
     const LENGTH: &[Kind] = &[Kind::LengthRequired, Kind::BadRequest];
     const CREDENTIALS: &[Kind] = &[Kind::SignatureRejected, Kind::Unauthorized];
     match finding.code {
-        "content-length-missing" | "content-length-mismatch" => Some(LENGTH),
+        "content-length-missing" | "content-length-mismatch" | "chunked-body-malformed" => {
+            Some(LENGTH)
+        }
         "auth-missing" | "signature-mismatch" | "oauth-params-invalid" => Some(CREDENTIALS),
         _ if param_encoding::is_query_space(finding) => Some(CREDENTIALS),
         _ => None,

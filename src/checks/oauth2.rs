@@ -80,7 +80,7 @@ fn tenant_warning(request: &CapturedRequest) -> Option<Finding> {
     if request.header(TENANT_HEADER).is_some() {
         return None;
     }
-    let query = graphql::query_of_body(&request.body)?;
+    let query = graphql::query_of_body(&request.content())?;
     let operation = graphql::parse(&query).ok()?;
     let fields = graphql::tenant_fields(&operation);
     if fields.is_empty() {

@@ -18,8 +18,9 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let Captured {
         request: mut captured,
         insecure,
-        notes,
+        mut notes,
     } = capture(&args.input)?;
+    notes.extend(request::chunked::note(&captured));
     if let Some(text) = &args.sent_at {
         let at =
             request::parse_sent_at(text).map_err(|e| UsageError::new(format!("--sent-at {e}")))?;
@@ -44,7 +45,6 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let runtime = super::runtime()?;
     let diagnosis = runtime.block_on(pipeline::diagnose(captured, &credentials, &settings));
 
-    let mut notes = notes;
     let (username, username_origin) = match &args.username {
         Some(name) => (Some(name.clone()), "flag"),
         None => match username::from_diagnosis(&diagnosis) {

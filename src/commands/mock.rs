@@ -19,6 +19,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
     if !args.no_rate_limit {
         config = config.with_upwork_rate_limit();
     }
+    config.accept_chunked = args.accept_chunked;
     super::runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

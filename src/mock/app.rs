@@ -97,17 +97,18 @@ fn journal(shared: &Shared, method: &Method, target: &str) -> Response {
     }
 }
 
-/// True when a request of this method must say how long its body is.
-fn needs_length(head: &RawHead) -> bool {
+/// True when a request of this method must declare its body's length up front and did not:
+/// Upwork's front end answers 411 to a POST, PUT or PATCH without Content-Length, a chunked one
+/// included (its length is told only after the head); `accept_chunked` lets chunks through.
+fn lacks_length(head: &RawHead, accept_chunked: bool) -> bool {
     let must = ["POST", "PUT", "PATCH"]
         .iter()
         .any(|m| head.method.eq_ignore_ascii_case(m));
-    let chunked = head.header("transfer-encoding").is_some_and(|te| {
-        te.rsplit(',')
-            .next()
-            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
-    });
-    must && head.header("content-length").is_none() && !chunked
+    let chunked = crate::request::chunked::declares_chunked(&head.headers);
+    if chunked {
+        return must && !accept_chunked;
+    }
+    must && head.header("content-length").is_none()
 }
 
 /// The response, and the body read (for the journal).
@@ -118,7 +119,7 @@ async fn answer(
     request: Request,
 ) -> (Response, Vec<u8>) {
     // The front end refuses a body of unknown length before anything else looks at the request.
-    if needs_length(head) {
+    if lacks_length(head, shared.config.accept_chunked) {
         return (length_required(), Vec::new());
     }
     let body = match read_body(shared, head, request).await {

@@ -2,9 +2,9 @@
 //! so that a client that passes here is right, and that misbehaves on request to test clients.
 //!
 //! What it checks, in order: a fault mode asked for (see [`fault`]); a POST, PUT or PATCH without
-//! Content-Length and not chunked (411, HTML page); the route, with POST + `http_method=put|delete`
-//! routed as PUT or DELETE (404, 405); the OAuth 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849),
-//! consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
+//! Content-Length, chunked ones included unless [`MockConfig::accept_chunked`] (411, HTML page);
+//! the route, with POST + `http_method=put|delete` routed as PUT or DELETE (404, 405); the OAuth
+//! 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849), consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
 //! `X-Upwork-Error-Message`), or the OAuth 2 bearer token (see [`oauth2`]); the key's permission for
 //! the endpoint (403). Then it answers with canned data. Also: the OAuth 2 token endpoint and
 //! authorization page, `/graphql` with scopes per token (see [`graphql`]), the rate limit (more
@@ -100,6 +100,12 @@ pub struct MockConfig {
     /// embedded through [`MockConfig::new`] (tests, the demo) leaves it off unless asked, so that a
     /// test's burst of calls is not refused by chance.
     pub rate_limit: Option<u32>,
+    /// Whether a POST, PUT or PATCH may declare its length with `Transfer-Encoding: chunked`
+    /// instead of `Content-Length`. Off by default: Upwork's front end answers such a request with
+    /// 411 (the API FAQ's "HTML message with code 411"), and an emulator that accepted it would
+    /// pass the PHP calls that Upwork refuses. `upwork-diag mock --accept-chunked` turns it on for
+    /// apps that need chunked bodies accepted while they test something else.
+    pub accept_chunked: bool,
 }
 
 /// Upwork's rate limit: calls per second per client address.
@@ -115,6 +121,7 @@ impl MockConfig {
             timestamp_window: Duration::from_secs(300),
             shutdown_grace: Duration::from_secs(5),
             rate_limit: None,
+            accept_chunked: false,
         }
     }
 
@@ -148,6 +155,7 @@ impl fmt::Debug for MockConfig {
             .field("timestamp_window", &self.timestamp_window)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("rate_limit", &self.rate_limit)
+            .field("accept_chunked", &self.accept_chunked)
             .finish()
     }
 }

@@ -74,7 +74,8 @@ pub fn encoding_problems(request: &CapturedRequest) -> Vec<EncodingProblem> {
         check_pair(&mut problems, ParamLocation::Query, name, value);
     }
     if request.is_form_body() {
-        let body = String::from_utf8_lossy(&request.body);
+        let content = request.content();
+        let body = String::from_utf8_lossy(&content);
         for piece in body.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
             check_pair(&mut problems, ParamLocation::FormBody, name, value);

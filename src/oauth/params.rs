@@ -98,7 +98,7 @@ pub fn decode_query_pairs(text: &str) -> Vec<(String, String)> {
 /// The body decoded as a form when it is one.
 pub(crate) fn form_params(request: &CapturedRequest) -> Vec<(String, String)> {
     if request.is_form_body() {
-        decode_form_pairs(&String::from_utf8_lossy(&request.body))
+        decode_form_pairs(&String::from_utf8_lossy(&request.content()))
     } else {
         Vec::new()
     }
@@ -120,10 +120,11 @@ pub(crate) fn decode_form_pairs(text: &str) -> Vec<(String, String)> {
 /// What a client that signs a non-form body would have added to its parameters: the top-level
 /// fields of a JSON object, else the body read as a form.
 pub(crate) fn unsigned_body_params(request: &CapturedRequest) -> Vec<(String, String)> {
-    if request.body.is_empty() || request.is_form_body() {
+    let content = request.content();
+    if content.is_empty() || request.is_form_body() {
         return Vec::new();
     }
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&request.body) {
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(&content) {
         return map
             .into_iter()
             .map(|(k, v)| {
@@ -136,7 +137,7 @@ pub(crate) fn unsigned_body_params(request: &CapturedRequest) -> Vec<(String, St
             })
             .collect();
     }
-    decode_form_pairs(&String::from_utf8_lossy(&request.body))
+    decode_form_pairs(&String::from_utf8_lossy(&content))
 }
 
 fn is_oauth(name: &str) -> bool {

@@ -126,7 +126,9 @@ impl SignOptions {
         } else {
             let mut params = decode_form_pairs(request.url.query().unwrap_or_default());
             if request.is_form_body() {
-                params.extend(decode_form_pairs(&String::from_utf8_lossy(&request.body)));
+                params.extend(decode_form_pairs(&String::from_utf8_lossy(
+                    &request.content(),
+                )));
             }
             params
         };

@@ -943,8 +943,11 @@ impl Parser<'_> {
                 )),
             }
         }
+        // With `-H 'Transfer-Encoding: chunked'`, curl frames the data as chunks and writes no
+        // Content-Length.
+        let chunked = super::chunked::declares_chunked(&headers);
         if let Some(body) = &body {
-            if !has_custom("Content-Length") {
+            if !has_custom("Content-Length") && !chunked {
                 headers.push(Header::new("Content-Length", body.len().to_string()));
             }
             if let Some(ct) = content_type
@@ -954,17 +957,23 @@ impl Parser<'_> {
             }
         }
 
-        Ok(CurlImport {
-            request: CapturedRequest {
-                method,
-                url,
-                time: super::sent_at_from_date_header(&headers),
-                headers,
-                body: body.unwrap_or_default(),
-                source: Source::Curl {
-                    file: origin.to_string(),
-                },
+        let has_data = body.is_some();
+        let mut request = CapturedRequest {
+            method,
+            url,
+            time: super::sent_at_from_date_header(&headers),
+            headers,
+            body: body.unwrap_or_default(),
+            source: Source::Curl {
+                file: origin.to_string(),
             },
+        };
+        if chunked && has_data {
+            // The data is the content; the wire carries it framed.
+            request.body = super::chunked::encode(&request.body);
+        }
+        Ok(CurlImport {
+            request,
             insecure: self.state.insecure,
             proxy: self.state.proxy.clone(),
             options: self.options,

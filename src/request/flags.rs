@@ -62,14 +62,17 @@ pub fn from_flags(
         .iter()
         .map(|h| parse_header(h))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CapturedRequest {
+    let mut request = CapturedRequest {
         method,
         url: RawUrl::parse(url)?,
         time: super::sent_at_from_date_header(&headers),
         headers,
         body: body.unwrap_or_default(),
         source: Source::Flags,
-    })
+    };
+    // `--data` with `-H 'Transfer-Encoding: chunked'` is the content, unless it is already chunks.
+    super::chunked::frame_if_declared(&mut request);
+    Ok(request)
 }
 
 /// `Name: value`; the value is trimmed of the spaces after the colon and at the end.

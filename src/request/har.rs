@@ -826,16 +826,21 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
                 from: TimeEvidence::ResponseDateHeader,
             })
         });
-    let request = RawUrl::parse(url).map(|url| CapturedRequest {
-        method: method.to_string(),
-        url,
-        headers: request_headers,
-        body,
-        time,
-        source: Source::Har {
-            file: origin.to_string(),
-            entry: index,
-        },
+    let request = RawUrl::parse(url).map(|url| {
+        let mut request = CapturedRequest {
+            method: method.to_string(),
+            url,
+            headers: request_headers,
+            body,
+            time,
+            source: Source::Har {
+                file: origin.to_string(),
+                entry: index,
+            },
+        };
+        // `postData.text` is the content the client posted; a chunked one went framed.
+        super::chunked::frame_if_declared(&mut request);
+        request
     });
     Ok(HarEntry {
         method: method.to_string(),

@@ -3,6 +3,7 @@
 //! Nothing here normalises: the method keeps its case, the URL its encoding, the headers their order
 //! and case, the body its bytes. The checks need the mistakes intact to name them.
 
+pub mod chunked;
 pub mod curl;
 pub mod flags;
 pub mod har;
@@ -131,7 +132,9 @@ pub struct CapturedRequest {
     pub url: RawUrl,
     /// Headers in their order and case. `Host` is only here when the developer set it.
     pub headers: Vec<Header>,
-    /// The body bytes. Empty and absent are the same on the wire; Content-Length tells them apart.
+    /// The body bytes on the wire, framing included (a chunked body keeps its chunk lines): what
+    /// the replay sends. Empty and absent are the same on the wire; Content-Length tells them
+    /// apart. The checks read [`CapturedRequest::content`].
     pub body: Vec<u8>,
     /// When the developer sent it, when the capture says so (a HAR entry's `startedDateTime`, a
     /// `Date` header, `--sent-at`). Otherwise the replay time is used.
@@ -162,6 +165,28 @@ impl CapturedRequest {
             .to_ascii_uppercase()
     }
 
+    /// How the body is framed: plain, chunked (decoded), or declared chunked and unreadable.
+    pub fn framing(&self) -> chunked::Framing {
+        if !chunked::declares_chunked(&self.headers) {
+            return chunked::Framing::Plain;
+        }
+        match chunked::decode(&self.body) {
+            Ok(decoded) => chunked::Framing::Chunked(decoded),
+            Err(error) => chunked::Framing::Malformed(error),
+        }
+    }
+
+    /// The body's content, what the server's application reads: the body itself, or a chunked
+    /// body's decoded data. A chunked body that cannot be read has no content: its framing is
+    /// never taken for parameters.
+    pub fn content(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.framing() {
+            chunked::Framing::Plain => std::borrow::Cow::Borrowed(&self.body),
+            chunked::Framing::Chunked(decoded) => std::borrow::Cow::Owned(decoded.content),
+            chunked::Framing::Malformed(_) => std::borrow::Cow::Borrowed(&[]),
+        }
+    }
+
     /// True when the body is `application/x-www-form-urlencoded`, the only kind OAuth 1.0 signs.
     pub fn is_form_body(&self) -> bool {
         self.header("content-type").is_some_and(|ct| {
@@ -178,7 +203,7 @@ impl CapturedRequest {
         if !self.is_form_body() {
             return Vec::new();
         }
-        form_urlencoded_pairs(&self.body)
+        form_urlencoded_pairs(&self.content())
     }
 }
 

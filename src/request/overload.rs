@@ -27,13 +27,14 @@ pub fn http_method_override(request: &CapturedRequest) -> Option<String> {
 fn from_body(request: &CapturedRequest) -> Option<String> {
     let content_type = request.header("content-type")?;
     let media_type = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    let content = request.content();
     match media_type.as_str() {
-        "application/x-www-form-urlencoded" => form_urlencoded_pairs(&request.body)
+        "application/x-www-form-urlencoded" => form_urlencoded_pairs(&content)
             .into_iter()
             .find(|(k, _)| k == OVERLOAD_PARAM)
             .map(|(_, v)| v),
-        "application/json" => from_json(&request.body),
-        "multipart/form-data" => from_multipart(&request.body, boundary(content_type)?),
+        "application/json" => from_json(&content),
+        "multipart/form-data" => from_multipart(&content, boundary(content_type)?),
         _ => None,
     }
 }
