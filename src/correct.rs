@@ -35,6 +35,27 @@ impl Fix {
     }
 }
 
+impl Fix {
+    /// The fix the corrected request applies for this finding: the fix of a finding that explains
+    /// the failure, and the call signed again (fresh, correctly) where only sending that tells
+    /// what the tool could not decide: a signature wrong for no known reason (a wrong secret given,
+    /// or an unknown mistake), a refusal the replay caused (a spent nonce, an old capture), a
+    /// timestamp read without its send time.
+    pub fn wanted(finding: &Finding) -> Option<Fix> {
+        let decided_by_sending = finding.evidence_level
+            == crate::diagnosis::EvidenceLevel::Inconclusive
+            && matches!(
+                finding.code,
+                "signature-mismatch" | "nonce-reused" | "replay-stale" | "timestamp-skew"
+            );
+        if finding.explains() || decided_by_sending {
+            Fix::for_code(finding.code)
+        } else {
+            None
+        }
+    }
+}
+
 /// A corrected request and what was changed, one line each.
 #[derive(Debug, Clone)]
 pub struct Correction {
@@ -59,11 +80,7 @@ pub fn correct(
     findings: &[Finding],
     credentials: &Credentials,
 ) -> Option<Correction> {
-    let needs = |fix: Fix| {
-        findings
-            .iter()
-            .any(|f| f.explains() && Fix::for_code(f.code) == Some(fix))
-    };
+    let needs = |fix: Fix| findings.iter().any(|f| Fix::wanted(f) == Some(fix));
     let mut correction = Correction {
         request: captured.clone(),
         changes: Vec::new(),

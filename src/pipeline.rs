@@ -67,9 +67,11 @@ impl CorrectedExchange {
     /// What its answer shows, in a few words, honest about what a success confirms.
     pub fn meaning(&self) -> &'static str {
         if !self.succeeded() {
-            "the fix is not confirmed"
+            "it still failed: the fix is not confirmed"
         } else if self.fixes == [Fix::Signature] {
-            "the call works once signed correctly (the named mistake rests on the signature reproduced)"
+            "the call works once signed correctly with the secrets given"
+        } else if self.fixes == [Fix::Freshness] {
+            "signed again fresh and otherwise unchanged, it succeeded"
         } else if self.fixes.len() == 1 {
             "that fix alone made it succeed: confirmed"
         } else {
@@ -276,22 +278,41 @@ fn revealed_by_the_fix(findings: &[Finding], corrected: &CorrectedExchange) -> V
 /// The minimal fix alone turned the failure into a success: the findings it answers are confirmed.
 /// When several fixes were needed together, no single one is confirmed by the success. A call
 /// signed again from scratch confirms nothing about the mistake named in the old signature (any
-/// mistake would vanish): signature findings keep the evidence of the mistake search.
+/// mistake would vanish): those keep the evidence of the mistake search; but a signature wrong for
+/// no known reason is confirmed wrong when the same secrets, signing correctly, make the call
+/// succeed, and shown to rest on wrong secrets when Upwork refuses that call's signature too. A
+/// refusal the replay caused is never the call's fault, confirmed or not.
 fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
+    let signed_again_refused = corrected
+        .classification
+        .as_ref()
+        .is_some_and(|c| c.kind == Kind::SignatureRejected);
+    if signed_again_refused {
+        for finding in findings
+            .iter_mut()
+            .filter(|f| f.code == "signature-mismatch" && !f.explains())
+        {
+            finding.detail.push_str(
+                " A call signed correctly with the same secrets was refused too: the secrets given are not this key's and token's.",
+            );
+        }
+    }
     let [fix] = corrected.fixes[..] else {
         return;
     };
-    if fix == Fix::Signature {
-        return;
-    }
     if !corrected.succeeded() {
         return;
     }
-    for finding in findings
-        .iter_mut()
-        .filter(|f| f.explains() && Fix::for_code(f.code) == Some(fix))
-    {
-        finding.raise(EvidenceLevel::Confirmed);
+    for finding in findings.iter_mut().filter(|f| Fix::wanted(f) == Some(fix)) {
+        let unknown_signature_fault = finding.code == "signature-mismatch" && !finding.explains();
+        let confirmable = match fix {
+            Fix::Signature => unknown_signature_fault,
+            Fix::Freshness => finding.code == "timestamp-skew" && finding.explains(),
+            Fix::Length | Fix::Token => finding.explains(),
+        };
+        if confirmable {
+            finding.raise(EvidenceLevel::Confirmed);
+        }
     }
 }
 
@@ -338,6 +359,20 @@ fn offline_verdict(findings: &[Finding]) -> Verdict {
             summary: format!("Checked offline, nothing sent: this call will fail ({codes})."),
             escalation: None,
         }
+    } else if let Some(suspect) = findings.iter().find(|f| is_suspect(f)) {
+        // Something that would fail the call, and not what it takes to tell whether it does.
+        let unchecked = missing(findings);
+        let what: Vec<&str> = unchecked.iter().map(|f| f.fix.as_str()).collect();
+        Verdict {
+            outcome: Outcome::Inconclusive,
+            summary: format!(
+                "Checked offline, nothing sent: {} may make this call fail, and the tool lacks what it needs to tell ({}). {}",
+                suspect.code,
+                codes_of(unchecked.into_iter()),
+                what.join(" ")
+            ),
+            escalation: None,
+        }
     } else {
         let unchecked = missing(findings);
         let summary = if unchecked.is_empty() {
@@ -373,12 +408,24 @@ fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
     codes.join(", ")
 }
 
+/// An inconclusive finding that, decided one way, fails the call (a signature that differs for no
+/// known reason, a `+` the secrets would tell about, credentials a HAR left out, an undecided
+/// timestamp); not a check that merely could not run (`signature-unverified`).
+fn is_suspect(finding: &Finding) -> bool {
+    finding.evidence_level == EvidenceLevel::Inconclusive && finding.code != "signature-unverified"
+}
+
 /// What the corrected request showed, in one sentence, honest about what it confirms.
 fn confirmation_text(corrected: &CorrectedExchange) -> String {
     if corrected.succeeded() {
         return if corrected.fixes == [Fix::Signature] {
             format!(
-                " The corrected request ({}) succeeded: the call works once signed correctly. That the named mistake was the cause rests on the signature reproduced, not on this success.",
+                " The corrected request ({}) succeeded: the call works once signed correctly with the secrets given.",
+                corrected.changes.join("; ")
+            )
+        } else if corrected.fixes == [Fix::Freshness] {
+            format!(
+                " The corrected request, signed again fresh and otherwise unchanged ({}), succeeded.",
                 corrected.changes.join("; ")
             )
         } else if corrected.fixes.len() == 1 {
@@ -408,6 +455,31 @@ fn confirmation_text(corrected: &CorrectedExchange) -> String {
         (None, Some(e)) => format!(" The corrected request got no response ({}).", e.message),
         (None, None) => String::new(),
     }
+}
+
+/// A capture refused only for what its replay did (a spent nonce, an old timestamp) whose call,
+/// signed again fresh and otherwise unchanged, succeeded: the call itself is fine. Not when the
+/// client's clock is undecided (the fresh call used this machine's clock).
+fn works_when_sent_fresh(
+    classification: &Classification,
+    findings: &[Finding],
+    corrected: Option<&CorrectedExchange>,
+) -> Option<String> {
+    let corrected = corrected.filter(|c| c.succeeded() && c.fixes == [Fix::Freshness])?;
+    let replay_only = classification.kind == Kind::TimestampOrNonceRejected
+        && findings
+            .iter()
+            .any(crate::checks::freshness::is_replay_artifact)
+        && !findings
+            .iter()
+            .any(|f| f.evidence.get("sent_at").is_some_and(|v| v == "unknown"));
+    replay_only.then(|| {
+        format!(
+            "As captured, the call could not be replayed: Upwork refused the replay ({}) for its spent nonce or its age, the replay's own doing. Signed again fresh and otherwise unchanged ({}), it succeeded: nothing in the call itself is wrong.",
+            classification.status,
+            corrected.changes.join("; ")
+        )
+    })
 }
 
 /// True for the answers an inconclusive finding (an unchecked signature, an unknown send time) can
@@ -493,6 +565,15 @@ fn verdict(
         None => classification.status.to_string(),
     };
     let unchecked = missing(findings);
+    if !has_error(findings)
+        && let Some(summary) = works_when_sent_fresh(classification, findings, corrected)
+    {
+        return Verdict {
+            outcome: Outcome::Ok,
+            summary,
+            escalation: None,
+        };
+    }
     if has_error(findings) {
         Verdict {
             outcome: Outcome::Explained,

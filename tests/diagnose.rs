@@ -642,7 +642,7 @@ fn a_401_with_spaces_names_the_mistake_and_the_fix_is_confirmed() {
 }
 
 #[test]
-fn without_secrets_the_plus_still_explains_the_401() {
+fn without_secrets_the_plus_is_named_and_the_verdict_is_inconclusive() {
     let emulator = Emulator::start();
     let request = space_as_plus_search();
     let output = upwork_diag()
@@ -655,11 +655,15 @@ fn without_secrets_the_plus_still_explains_the_401() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    // Whether the client signed its `+` as a space (refused) or a plus (accepted) only the
+    // secrets tell: the `+` is named as the FAQ's cause, and what to give to decide is said.
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
     assert!(
-        stdout.contains("error[param-encoding] (documented): The query parameter q"),
+        stdout.contains("warning[param-encoding] (inconclusive): The query parameter q"),
         "{stdout}"
     );
+    assert!(stdout.contains("UPWORK_CONSUMER_SECRET"), "{stdout}");
+    assert!(!stdout.contains("escalate"), "{stdout}");
     assert!(
         !stdout.contains("signature-mismatch"),
         "no secret, no signature check: {stdout}"
@@ -671,7 +675,7 @@ fn without_secrets_the_plus_still_explains_the_401() {
 }
 
 #[test]
-fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
+fn an_old_capture_refused_for_its_age_is_judged_by_the_call_signed_again_fresh() {
     let emulator = Emulator::start();
     let url = "https://www.upwork.com/api/auth/v1/info.json";
     let hour_ago = chrono::Utc::now().timestamp() as u64 - 3600;
@@ -681,41 +685,72 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
     // Sent when it was signed: an old capture, not a slow clock (tests/freshness.rs has the rest).
     let sent_at = hour_ago.to_string();
+    let args = [
+        url,
+        "-H",
+        &header,
+        "--sent-at",
+        &sent_at,
+        "--base-url",
+        &emulator.base_url,
+    ];
 
-    let without_secrets = upwork_diag()
-        .args([
-            "diagnose",
-            url,
-            "-H",
-            &header,
-            "--sent-at",
-            &sent_at,
-            "--base-url",
-            &emulator.base_url,
-            "--no-bundle",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(without_secrets.status.code(), Some(1));
-    let b: Value = serde_json::from_slice(&without_secrets.stdout).unwrap();
+    // The replay's refusal is its own doing: it says nothing of the call, and that is said.
+    let (code, b) = diagnose_json(&args, Secrets::None);
+    assert_eq!(code, Some(5), "{b:#}");
     assert_eq!(b["response"]["status"], 401);
     let stale = finding(&b, "replay-stale");
-    assert_eq!(
-        stale["severity"], "error",
-        "the refusal of the replay is explained by its age"
-    );
+    assert_eq!(stale["evidence_level"], "inconclusive", "{stale:#}");
     assert!(b["corrected"].is_null(), "nothing to sign again with");
+    assert!(b["verdict"]["escalation"].is_null());
 
-    let with_secrets = upwork_diag()
+    // Signed again fresh with the secrets, the call works: nothing is wrong with it.
+    let (code, b) = diagnose_json(&args, Secrets::All);
+    assert_eq!(b["corrected"]["succeeded"], true, "{:#}", b["corrected"]);
+    assert_eq!(code, Some(0), "{b:#}");
+    assert_eq!(b["verdict"]["outcome"], "ok");
+    let summary = b["verdict"]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("nothing in the call itself is wrong"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_call_already_sent_is_not_blamed_for_the_nonce_its_replay_reuses() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    // The developer's own call, sent once (and refused for the key's permission), then diagnosed.
+    let limited = Keys {
+        consumer_key: demo::LIMITED_CONSUMER_KEY,
+        consumer_secret: demo::LIMITED_CONSUMER_SECRET,
+        token: Some(demo::LIMITED_TOKEN),
+        token_secret: Some(demo::LIMITED_TOKEN_SECRET),
+    };
+    let header = signed_get_header(url, &limited);
+    let first = upwork_diag()
+        .args(["diagnose", url, "-H", &header])
+        .args(["--base-url", &emulator.base_url, "--no-bundle"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "the first sending: scope-missing"
+    );
+
+    // Replayed again without the secrets: the spent nonce is the replay's doing, not the call's.
+    let args = [url, "-H", &header, "--base-url", &emulator.base_url];
+    let (code, b) = diagnose_json(&args, Secrets::None);
+    assert_eq!(code, Some(5), "{b:#}");
+    let nonce = finding(&b, "nonce-reused");
+    assert_eq!(nonce["evidence_level"], "inconclusive", "{nonce:#}");
+    assert!(b["verdict"]["escalation"].is_null());
+
+    // With the key's secrets, the call is sent again fresh and its own fault comes back.
+    let output = upwork_diag()
+        .args(["diagnose", url, "-H", &header])
         .args([
-            "diagnose",
-            url,
-            "-H",
-            &header,
-            "--sent-at",
-            &sent_at,
             "--base-url",
             &emulator.base_url,
             "--no-bundle",
@@ -723,14 +758,19 @@ fn an_old_capture_is_refused_for_its_age_and_signed_again_with_the_secrets() {
             "json",
         ])
         .envs(demo_env(
-            demo::CONSUMER_KEY,
-            demo::CONSUMER_SECRET,
-            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+            demo::LIMITED_CONSUMER_KEY,
+            demo::LIMITED_CONSUMER_SECRET,
+            Some((demo::LIMITED_TOKEN, demo::LIMITED_TOKEN_SECRET)),
         ))
         .output()
         .unwrap();
-    let b: Value = serde_json::from_slice(&with_secrets.stdout).unwrap();
-    assert_eq!(b["corrected"]["succeeded"], true, "{:#}", b["corrected"]);
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    assert_eq!(finding(&b, "scope-missing")["severity"], "error");
+    assert_eq!(
+        finding(&b, "nonce-reused")["evidence_level"],
+        "inconclusive"
+    );
 }
 
 #[test]
@@ -947,13 +987,41 @@ fn a_refused_signature_without_the_secrets_is_inconclusive_not_escalated() {
     let summary = b["verdict"]["summary"].as_str().unwrap();
     assert!(summary.contains("UPWORK_CONSUMER_SECRET"), "{summary}");
 
-    // Given the secrets, the same capture is explained.
+    // Given the secrets, the same capture is explained: the call signed correctly with them
+    // succeeds, so the captured signature was wrong (no known mistake names how).
     let (code, b) = diagnose_json(&args, Secrets::All);
     assert_eq!(code, Some(1), "{b:#}");
     assert_eq!(
         finding(&b, "signature-mismatch")["evidence_level"],
-        "reproduced"
+        "confirmed"
     );
+
+    // A wrong secret given to the tool is not blamed on the call: the call signed correctly
+    // with it is refused too, so the verdict says the secrets do not fit, and escalates nothing.
+    let output = upwork_diag()
+        .arg("diagnose")
+        .args(args)
+        .args(["--no-bundle", "--format", "json"])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            "a-typo-in-the-secret",
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(5), "{b:#}");
+    assert_eq!(b["corrected"]["succeeded"], false, "{b:#}");
+    let mismatch = finding(&b, "signature-mismatch");
+    assert_eq!(mismatch["evidence_level"], "inconclusive", "{mismatch:#}");
+    assert!(
+        mismatch["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the secrets given are not this key's"),
+        "{mismatch:#}"
+    );
+    assert!(b["verdict"]["escalation"].is_null());
 }
 
 #[test]
@@ -1001,15 +1069,27 @@ fn a_plus_in_a_form_body_is_a_risk_not_an_error() {
     let signed = sign_request(&request, &full_keys());
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
     let length = format!("Content-Length: {}", body.len());
+    let mut args = vec!["-X", "POST", url, "-H", &header, "-H", form, "-H", &length];
+    args.extend(["-d", body]);
+
+    // Without the secrets, offline: a warning at most, and the check passes.
+    let offline: Vec<&str> = args.iter().copied().chain(["--offline"]).collect();
+    let (code, b) = diagnose_json(&offline, Secrets::None);
+    assert_eq!(code, Some(0), "{b:#}");
+    let plus = finding(&b, "param-encoding");
+    assert_eq!(plus["severity"], "warning", "{plus:#}");
+    assert_eq!(plus["evidence_level"], "risk");
+
+    // With the secrets the signature checks out (the client signed what it sent): not a word
+    // about the `+`, and Upwork's stand-in accepts the call.
     for target in [&["--offline"][..], &["--base-url", &emulator.base_url][..]] {
-        let mut args = vec!["-X", "POST", url, "-H", &header, "-H", form, "-H", &length];
-        args.extend(["-d", body]);
-        args.extend(target);
-        let (code, b) = diagnose_json(&args, Secrets::All);
+        let with: Vec<&str> = args.iter().copied().chain(target.iter().copied()).collect();
+        let (code, b) = diagnose_json(&with, Secrets::All);
         assert_eq!(code, Some(0), "{target:?}: {b:#}");
-        let plus = finding(&b, "param-encoding");
-        assert_eq!(plus["severity"], "warning", "{plus:#}");
-        assert_eq!(plus["evidence_level"], "risk");
+        assert!(
+            !finding_codes(&b).contains(&"param-encoding".to_string()),
+            "{target:?}: {b:#}"
+        );
     }
 }
 

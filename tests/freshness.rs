@@ -122,11 +122,13 @@ fn a_raw_capture_sent_when_it_was_signed_is_an_old_capture() {
         &["--raw", "-"],
         Some(raw_capture(Some(hour_ago()))),
     );
-    assert_eq!(code, Some(1), "{:#}", bundle["findings"]);
+    // The replay of an old capture is refused for its own age: that says nothing of the call, so
+    // without the secrets to sign it again fresh the verdict is inconclusive, not the client's fault.
+    assert_eq!(code, Some(5), "{:#}", bundle["findings"]);
     assert_eq!(time_codes(&bundle), ["replay-stale"]);
     let stale = finding(&bundle, "replay-stale");
-    assert_eq!(stale["severity"], "error", "it explains the refused replay");
-    assert_eq!(stale["evidence_level"], "reproduced");
+    assert_ne!(stale["severity"], "error", "{stale:#}");
+    assert_eq!(stale["evidence_level"], "inconclusive");
     assert!(
         stale["detail"]
             .as_str()
@@ -190,7 +192,7 @@ fn sent_at_decides_for_a_call_given_by_flags() {
         &[URL, "-H", &header, "--sent-at", &an_hour_ago],
         None,
     );
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(5), "an old capture: only its replay was refused");
     assert_eq!(time_codes(&bundle), ["replay-stale"]);
 }
 

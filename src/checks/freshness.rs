@@ -214,13 +214,16 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         }
         return;
     }
-    // Upwork's answer names the timestamp: what the send time decided is reproduced.
+    // Upwork's answer names the timestamp. A capture too old to replay is refused for the replay's
+    // own doing: that says nothing of the call as first sent, so it explains nothing; a call signed
+    // again fresh (with the secrets) is the test of the call.
     if let Some(stale) = findings.iter_mut().find(|f| f.code == "replay-stale") {
-        stale.raise(EvidenceLevel::Reproduced);
+        stale.set_level(EvidenceLevel::Inconclusive);
         stale.title = format!(
-            "{}: the replay was refused for its age, not for the original fault",
+            "{}: the replay was refused for its age, which says nothing of the call as first sent",
             stale.title
         );
+        stale.fix = replay_fix();
         return;
     }
     if let Some(skew) = findings.iter_mut().find(|f| f.code == "timestamp-skew") {
@@ -229,16 +232,18 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     }
     let message = classification.message.clone().unwrap_or_default();
     if message.to_ascii_lowercase().contains("nonce") {
+        // A captured call replayed as is reuses its nonce by nature: the refusal is the replay's.
         findings.push(
-            Finding::new("nonce-reused", Severity::Error, "Upwork refused the oauth_nonce as already used")
+            Finding::new("nonce-reused", Severity::Error, "Upwork refused the replay's oauth_nonce as already used")
                 .detail(format!(
-                    "Upwork answered: {message} A nonce may be used once with its timestamp. A captured call replayed \
-                     as is reuses its nonce by nature; a client that does it on its own generates nonces badly \
-                     (a constant, a counter reset at start, a clock value) or retries without signing again."
+                    "Upwork answered: {message} A nonce may be used once with its timestamp, and a captured call \
+                     replayed as is reuses the nonce it was first sent with: this refusal is the replay's own and says \
+                     nothing of the call as first sent. Had the client's own call been refused so, its nonces would be \
+                     made badly (a constant, a counter reset at start, a clock value) or reused on a retry."
                 ))
-                .fix("Generate a fresh random nonce for every call (at least 64 random bits), and sign again on each retry.")
+                .fix(replay_fix())
                 .evidence("message", message)
-                .level(EvidenceLevel::Reproduced),
+                .level(EvidenceLevel::Inconclusive),
         );
     } else {
         findings.push(
@@ -249,6 +254,25 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
                 .level(EvidenceLevel::Reproduced),
         );
     }
+}
+
+/// What to give so that a replay refused for its own doing tells something of the call.
+fn replay_fix() -> String {
+    format!(
+        "Give {} (and {} for a call with a token): the call is then sent again signed fresh, and that \
+         answer is the answer to your call. If your client itself got this refusal, generate a fresh \
+         random nonce for every call (at least 64 random bits), sign each call when it is sent, and sign \
+         again on each retry.",
+        crate::credentials::CONSUMER_SECRET,
+        crate::credentials::TOKEN_SECRET
+    )
+}
+
+/// True for a finding about a refusal that the replay itself caused (a spent nonce, a capture too
+/// old to replay): a call signed again fresh is the test of the call.
+pub fn is_replay_artifact(finding: &Finding) -> bool {
+    matches!(finding.code, "nonce-reused" | "replay-stale")
+        && finding.evidence_level == EvidenceLevel::Inconclusive
 }
 
 /// `3 h 20 min`, `45 s`.
@@ -344,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn an_old_capture_sent_in_time_is_stale_and_explains_the_refusal_of_its_replay() {
+    fn an_old_capture_sent_in_time_is_stale_and_its_refused_replay_says_nothing_of_the_call() {
         let mut findings = check(
             &signed_at("1700000000"),
             sent(1_700_000_001),
@@ -363,8 +387,13 @@ mod tests {
         );
         weigh(&mut findings, &timestamp_refused());
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].severity, Severity::Error);
-        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
+        assert_eq!(
+            findings[0].evidence_level,
+            EvidenceLevel::Inconclusive,
+            "the replay's own refusal explains nothing of the call"
+        );
+        assert!(!findings[0].explains());
+        assert!(is_replay_artifact(&findings[0]));
     }
 
     #[test]

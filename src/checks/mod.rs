@@ -45,15 +45,21 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
 
 /// With the secrets, the signature check is the authority on the FAQ's `+`: a space sent as `+` in
 /// the query is the cause only when the mistake that reproduces the signature is reading it as a
-/// space. A signature that is right as Upwork reads the query (the `+` signed as a plus), or wrong for
-/// another reason, leaves the `+` a warning.
-fn weigh_query_spaces(findings: &mut [Finding], outcome: &signature::Outcome) {
+/// space. A signature that is right as Upwork reads the query (the `+` signed as a plus), or wrong
+/// for another known reason, leaves the `+` a warning; unchecked, or wrong for no known reason, it
+/// stays inconclusive. The same verified signature takes the warning away from a form body's `+`:
+/// the client signed what it sent.
+fn weigh_query_spaces(findings: &mut Vec<Finding>, outcome: &signature::Outcome) {
+    if *outcome == signature::Outcome::Verified {
+        findings.retain(|f| !param_encoding::is_form_plus(f));
+    }
     for finding in findings
         .iter_mut()
         .filter(|f| param_encoding::is_query_space(f))
     {
         match outcome {
             signature::Outcome::Unverified => {}
+            signature::Outcome::Wrong(mistakes) if mistakes.is_empty() => {}
             signature::Outcome::Wrong(mistakes)
                 if mistakes.contains(&MistakeKind::QueryPlusAsSpace) =>
             {

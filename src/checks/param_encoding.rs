@@ -45,7 +45,7 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
                     problem.name,
                     problem.raw_value,
                     if refused {
-                        "Upwork reads a `+` in the query as a plus, not a space; a client that signed it as a space gets 401 Verification of signature failed."
+                        "Upwork reads a `+` in the query as a plus, not a space: a client that signed it as a space gets 401 Verification of signature failed (the API FAQ's 401 with spaces)."
                     } else if signed.is_some() {
                         "Upwork is not known to refuse this; it matters only to a client that signed the parameters in another form than it sent them."
                     } else {
@@ -53,14 +53,19 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
                     }
                 ));
         if refused {
+            // Whether the client signed the `+` as a space (refused) or as a plus (accepted) only
+            // the signature tells: inconclusive until the secrets decide (`weigh_query_spaces`).
             finding = finding
-                .level(EvidenceLevel::Documented)
+                .level(EvidenceLevel::Inconclusive)
                 .source(PLUS_SOURCE)
                 .evidence(QUERY_SPACE, true);
+            finding.detail.push_str(
+                " Most OAuth libraries sign it as a space; whether this client did needs the secrets to tell.",
+            );
         }
         findings.push(
             finding
-                .fix(fix(problem.issue))
+                .fix(fix(problem.issue, problem.location))
                 .evidence("parameter_at", key.clone())
                 .evidence(
                     "location",
@@ -89,6 +94,14 @@ fn is_refused_by_upwork(location: ParamLocation, issue: EncodingIssue) -> bool {
 /// The evidence key that marks a space sent as `+` or raw in the query of a signed call.
 const QUERY_SPACE: &str = "query_space_read_as_plus_by_upwork";
 
+/// True for a `param-encoding` finding about a `+` for a space in a form body: harmless to a client
+/// whose signature checks out (it signed what it sent).
+pub fn is_form_plus(finding: &Finding) -> bool {
+    finding.code == "param-encoding"
+        && finding.evidence.get("location").and_then(|v| v.as_str()) == Some("form-body")
+        && finding.evidence.get("issue").and_then(|v| v.as_str()) == Some("plus-for-space")
+}
+
 /// True for a `param-encoding` finding about a space in the query of a signed call (the FAQ's 401).
 pub fn is_query_space(finding: &Finding) -> bool {
     finding.code == "param-encoding" && finding.evidence.contains_key(QUERY_SPACE)
@@ -110,8 +123,11 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
-fn fix(issue: EncodingIssue) -> String {
+fn fix(issue: EncodingIssue, location: ParamLocation) -> String {
     match issue {
+        EncodingIssue::PlusForSpace if location == ParamLocation::FormBody => {
+            "Nothing to change if the OAuth library signed the body it sent (most do): a `+` in a form body is read as a space on both sides. Only a client that signs the values in another form than it sends them must encode spaces the same way in both (%20 with `rawurlencode`, `urllib.parse.quote(v, safe='~')`).".into()
+        }
         EncodingIssue::PlusForSpace | EncodingIssue::RawSpace => {
             "Encode spaces as %20 with an RFC 3986 encoder (`rawurlencode` in PHP, `urllib.parse.quote(v, safe='~')` in Python), in the URL and in the signature base string alike.".into()
         }

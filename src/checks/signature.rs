@@ -17,28 +17,76 @@ pub enum Outcome {
     Unverified,
 }
 
-/// Recomputes the signature. Nothing is said when it is right; `signature-unverified` (inconclusive)
-/// when a secret it needs is missing: the consumer secret always, the token secret when the call
-/// carries a token (signing with an empty token secret would accuse a correct call).
-pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec<Finding>) {
-    let has_token = signed.token.as_deref().is_some_and(|t| !t.is_empty());
-    let missing: Vec<&str> = [
-        (credentials.consumer_secret.is_none()).then_some(credentials::CONSUMER_SECRET),
-        (has_token && credentials.token_secret.is_none()).then_some(credentials::TOKEN_SECRET),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let (Some(consumer_secret), true) = (credentials.consumer_secret.as_ref(), missing.is_empty())
-    else {
-        return (Outcome::Unverified, vec![unverified(&missing)]);
+/// The secrets that sign this call, taken from those given only when they are this call's: the
+/// consumer secret of the call's own key, and the token secret of the call's own token (none for
+/// a call without a token, whatever is given). Otherwise, what is missing and why, one line each,
+/// with the variables that give it.
+fn secrets_for<'c>(
+    signed: &SignedRequest,
+    credentials: &'c Credentials,
+) -> Result<(&'c str, &'c str), (Vec<&'static str>, Vec<String>)> {
+    let mut variables = Vec::new();
+    let mut why = Vec::new();
+    if credentials.consumer_secret.is_none() {
+        variables.push(credentials::CONSUMER_SECRET);
+        why.push(format!("{} was not given", credentials::CONSUMER_SECRET));
+    } else if let Some(key) = credentials
+        .consumer_key
+        .as_deref()
+        .filter(|key| *key != signed.consumer_key)
+    {
+        variables.push(credentials::CONSUMER_SECRET);
+        why.push(format!(
+            "the consumer secret given belongs to {} `{key}`, and this call was signed for the key `{}`",
+            credentials::CONSUMER_KEY,
+            signed.consumer_key
+        ));
+    }
+    let token = signed.token.as_deref().filter(|t| !t.is_empty());
+    if let Some(token) = token {
+        if credentials.token_secret.is_none() {
+            variables.push(credentials::TOKEN_SECRET);
+            why.push(format!(
+                "{} was not given (the call carries oauth_token)",
+                credentials::TOKEN_SECRET
+            ));
+        } else if let Some(given) = credentials.token.as_deref().filter(|t| *t != token) {
+            variables.push(credentials::TOKEN_SECRET);
+            why.push(format!(
+                "the token secret given belongs to {} `{given}`, and this call carries the token `{token}` \
+                 (in the access-token step of the OAuth 1.0 flow, the request token's secret is needed)",
+                credentials::TOKEN
+            ));
+        }
+    }
+    if !why.is_empty() {
+        return Err((variables, why));
+    }
+    let consumer_secret = credentials
+        .consumer_secret
+        .as_ref()
+        .map_or("", |s| s.expose());
+    // A call without a token is signed with an empty token secret, whatever the environment holds.
+    let token_secret = match token {
+        Some(_) => credentials.token_secret.as_ref().map_or("", |s| s.expose()),
+        None => "",
     };
-    let token_secret = credentials.token_secret.as_ref().map_or("", |s| s.expose());
-    let verification = oauth::verify(signed, consumer_secret.expose(), token_secret);
+    Ok((consumer_secret, token_secret))
+}
+
+/// Recomputes the signature. Nothing is said when it is right; `signature-unverified` (inconclusive)
+/// when the secrets that sign this call are not at hand (see [`secrets_for`]): signing with a
+/// secret of another key or token, or an empty one, would accuse a correct call.
+pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec<Finding>) {
+    let (consumer_secret, token_secret) = match secrets_for(signed, credentials) {
+        Ok(secrets) => secrets,
+        Err((variables, why)) => return (Outcome::Unverified, vec![unverified(&variables, &why)]),
+    };
+    let verification = oauth::verify(signed, consumer_secret, token_secret);
     if verification.ok {
         return (Outcome::Verified, Vec::new());
     }
-    let mistake = oauth::find_mistake(signed, consumer_secret.expose(), token_secret);
+    let mistake = oauth::find_mistake(signed, consumer_secret, token_secret);
     let outcome = Outcome::Wrong(
         mistake
             .as_ref()
@@ -89,14 +137,20 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
                 .evidence("first_difference_at", diff);
         }
         None => {
+            // A wrong secret given here and a mistake this tool does not know look the same: only
+            // a call signed correctly with these secrets, sent, tells them apart (the corrected
+            // request does it).
+            finding.set_level(EvidenceLevel::Inconclusive);
             finding = finding
                 .detail(
                     "The signature was computed again with the secrets given, as Upwork computes it, and \
-                     differs. None of the known client mistakes reproduces it: the likeliest cause is a \
-                     different consumer or token secret than the one given here.",
+                     differs. None of the known client mistakes reproduces it, so either the secrets given \
+                     are not this key's and token's, or the client makes a mistake this tool does not know. \
+                     A call signed correctly with these secrets tells which: when it is sent (not offline), \
+                     its answer decides.",
                 )
                 .fix(
-                    "Check that the consumer secret and token secret are the ones of this key and token, \
+                    "Check that the consumer secret and token secret given are the ones of this key and token, \
                      then compare your base string with the expected one (`upwork-diag sign --compare`).",
                 );
         }
@@ -107,26 +161,36 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
 /// Where the rule that Upwork reads a `+` in the query as a plus comes from.
 pub const PLUS_SOURCE: &str = "Upwork API FAQ (\"The call fails with status 401 if there are spaces in the parameter using OAuth\": encode per RFC 1738, urllib.quote, rawurlencode) and python-upwork#49 (a query sent with `+` for spaces refused with \"Verification of signature failed\", the same call with %20 accepted)";
 
-fn unverified(missing: &[&str]) -> Finding {
-    let names = missing.join(" and ");
+fn unverified(variables: &[&str], why: &[String]) -> Finding {
+    let mut names = variables.to_vec();
+    names.dedup();
+    let names = names.join(" and ");
     Finding::new(
         "signature-unverified",
         Severity::Warning,
-        format!("The OAuth 1.0 signature was not checked: {names} not given"),
+        format!("The OAuth 1.0 signature was not checked: {}", why.join("; ")),
     )
     .level(EvidenceLevel::Inconclusive)
     .detail(format!(
-        "Checking the signature means computing it again, as Upwork does, with the consumer secret and \
-         (for a call carrying oauth_token) the token secret. {names} {} not given, so whether the \
+        "Checking the signature means computing it again, as Upwork does, with the secret of the call's \
+         consumer key and (for a call carrying oauth_token) the secret of that token. {}, so whether the \
          signature is right is not known here.",
-        if missing.len() > 1 { "were" } else { "was" }
+        capitalized(&why.join("; "))
     ))
     .fix(format!(
-        "Give {names} in the environment (or as NAME=value lines in a file passed with --secrets-file), \
-         then run the same command again: the signature is then recomputed and, when it is wrong, the \
-         mistake that produced it is named."
+        "Give {names} for this call's key and token in the environment (or as NAME=value lines in a \
+         file passed with --secrets-file), then run the same command again: the signature is then \
+         recomputed and, when it is wrong, the mistake that produced it is named."
     ))
-    .evidence("missing", missing.to_vec())
+    .evidence("missing", variables.to_vec())
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// What to change for the mistakes found (one, or two made together).
