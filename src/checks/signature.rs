@@ -17,6 +17,9 @@ pub enum Outcome {
     Unverified,
 }
 
+/// What is missing to check a signature: the variables to give, and why each is needed.
+type Missing = (Vec<&'static str>, Vec<String>);
+
 /// The secrets that sign this call, taken from those given only when they are this call's: the
 /// consumer secret of the call's own key, and the token secret of the call's own token (none for
 /// a call without a token, whatever is given). Otherwise, what is missing and why, one line each,
@@ -24,7 +27,7 @@ pub enum Outcome {
 fn secrets_for<'c>(
     signed: &SignedRequest,
     credentials: &'c Credentials,
-) -> Result<(&'c str, &'c str), (Vec<&'static str>, Vec<String>)> {
+) -> Result<(&'c str, &'c str), Missing> {
     let mut variables = Vec::new();
     let mut why = Vec::new();
     if credentials.consumer_secret.is_none() {
