@@ -67,8 +67,10 @@ const MOCK_EXAMPLES: &str = "\
 Examples:
   upwork-diag mock --listen 127.0.0.1:8080
   upwork-diag mock --listen 127.0.0.1:0 --keys keys.json
+  upwork-diag mock --listen 127.0.0.1:0 --ready-file mock.addr &
 
-The first line on stdout is `listening on http://ADDR`. Stops on Ctrl-C or SIGTERM.";
+The first line on stdout is `listening on http://ADDR`; --ready-file writes `http://ADDR` to a
+file once listening, for scripts to wait on. Stops on Ctrl-C or SIGTERM.";
 
 /// Where the call comes from: exactly one of the URL (with -X/-H/-d), --curl, --har or --raw.
 #[derive(Debug, Args)]
@@ -264,6 +266,10 @@ pub struct MockArgs {
     /// Serve without Upwork's rate limit, for load tests and benchmarks.
     #[arg(long)]
     pub no_rate_limit: bool,
+    /// Once listening, write the emulator's base URL (`http://ADDR` and a newline) to this file,
+    /// atomically: a script waits for the file, then reads a whole address.
+    #[arg(long, value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

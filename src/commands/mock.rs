@@ -1,5 +1,7 @@
 //! `upwork-diag mock`: the Upwork emulator in the foreground until Ctrl-C or SIGTERM.
 
+use std::path::Path;
+
 use super::UsageError;
 use crate::cli::MockArgs;
 use crate::mock::{self, Keys, MockConfig};
@@ -28,11 +30,43 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
             .map_err(|e| UsageError::new(e.to_string()))?;
         // The first line is a contract: scripts wait for it to learn the port.
         super::print_stdout(&format!("listening on http://{addr}\n"));
-        mock::serve_until(listener, config, shutdown_signal())
+        if let Some(path) = &args.ready_file {
+            write_ready_file(path, &format!("http://{addr}\n"))?;
+        }
+        let served = mock::serve_until(listener, config, shutdown_signal())
             .await
-            .map_err(|e| UsageError::new(format!("emulator: {e}")))
+            .map_err(|e| UsageError::new(format!("emulator: {e}")));
+        // A file left behind would tell the next script an address nobody listens on.
+        if let Some(path) = &args.ready_file {
+            let _ = std::fs::remove_file(path);
+        }
+        served
     })?;
     Ok(0)
+}
+
+/// Writes the address under a temporary name beside `path`, then renames it into place: a script
+/// polling for the file never reads it half written (an empty or cut address).
+fn write_ready_file(path: &Path, contents: &str) -> Result<(), UsageError> {
+    let failed =
+        |e: std::io::Error| UsageError::new(format!("--ready-file {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        UsageError::new(format!("--ready-file {}: not a file name", path.display()))
+    })?;
+    let temp = dir.join(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temp, contents).map_err(failed)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        failed(e)
+    })
 }
 
 /// Completes on Ctrl-C or SIGTERM.

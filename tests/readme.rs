@@ -1,0 +1,175 @@
+//! The README's commands, run as written: a reader copies them, so they must work.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The README, read from the checkout (not a copy: the test must see what a reader sees).
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The first fenced block of this language after the heading `heading`, without its fences.
+fn block_after(readme: &str, heading: &str, language: &str) -> String {
+    let start = readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no heading {heading:?}"));
+    let fence = format!("```{language}\n");
+    let open = start
+        + readme[start..]
+            .find(&fence)
+            .unwrap_or_else(|| panic!("no ```{language} block after {heading:?}"))
+        + fence.len();
+    let close = open + readme[open..].find("```").unwrap();
+    readme[open..close].to_string()
+}
+
+/// The directory of the binary under test, to put first on PATH as an installed tool would be.
+fn binary_dir() -> PathBuf {
+    let binary = assert_cmd::cargo::cargo_bin("upwork-diag");
+    binary.parent().unwrap().to_path_buf()
+}
+
+/// Bash running `script` in `dir` with the binary on PATH, as CI runners run a step (`bash -e`).
+fn bash(script: &str, dir: &Path) -> std::process::Output {
+    let path = format!(
+        "{}:{}",
+        binary_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("bash")
+        .arg("-e")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("UPWORK_CONSUMER_KEY")
+        .env_remove("UPWORK_CONSUMER_SECRET")
+        .env_remove("UPWORK_TOKEN")
+        .env_remove("UPWORK_TOKEN_SECRET")
+        .env_remove("UPWORK_ACCESS_TOKEN")
+        .env_remove("UPWORK_REFRESH_TOKEN")
+        .output()
+        .unwrap()
+}
+
+/// Waits until `path` is gone (the emulator removes its ready file when it stops).
+fn wait_gone(path: &Path) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while path.exists() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+#[test]
+fn the_ci_snippet_runs_as_written_and_the_call_succeeds() {
+    let snippet = block_after(
+        &readme(),
+        "## For CI: smoke checks against the emulator",
+        "sh",
+    );
+    // Run several times: the snippet used to race the emulator's start and fail most runs.
+    for run in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let output = bash(&snippet, dir.path());
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "run {run}: the README's CI snippet failed\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json = std::fs::read_to_string(dir.path().join("diagnosis.json")).unwrap();
+        let diagnosis: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(diagnosis["verdict"]["outcome"], "ok", "{json}");
+        assert_eq!(diagnosis["response"]["status"], 200, "{json}");
+        assert!(
+            wait_gone(&dir.path().join("mock.addr")),
+            "the emulator stopped by the snippet's trap removes its ready file"
+        );
+    }
+}
+
+#[test]
+fn the_keys_file_of_the_readme_is_one_the_emulator_loads() {
+    let keys = block_after(&readme(), "### Your own keys: `--keys`", "json");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keys.json"), keys).unwrap();
+    let script = "\
+upwork-diag mock --keys keys.json --ready-file mock.addr > mock.log 2>&1 &
+mock_pid=$!
+trap 'kill \"$mock_pid\"' EXIT
+for _ in $(seq 100); do [ -s mock.addr ] && break; sleep 0.1; done
+upwork-diag diagnose https://www.upwork.com/api/auth/v1/info.json -H 'Authorization: Bearer at' \\
+    --base-url \"$(cat mock.addr)\" --no-bundle --format json > diagnosis.json
+";
+    let output = bash(script, dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}\nlog: {}",
+        String::from_utf8_lossy(&output.stderr),
+        std::fs::read_to_string(dir.path().join("mock.log")).unwrap_or_default()
+    );
+    let json = std::fs::read_to_string(dir.path().join("diagnosis.json")).unwrap();
+    assert!(json.contains("\"outcome\": \"ok\""), "{json}");
+}
+
+#[test]
+fn the_ready_file_holds_the_whole_address_and_no_partial_file_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let ready = dir.path().join("mock.addr");
+    let mut mock = Command::new(assert_cmd::cargo::cargo_bin("upwork-diag"))
+        .args(["mock", "--listen", "127.0.0.1:0", "--ready-file"])
+        .arg(&ready)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ready.exists() {
+        assert!(Instant::now() < deadline, "no ready file after 10 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let address = std::fs::read_to_string(&ready).unwrap();
+    let entries: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(entries, ["mock.addr"], "no temporary file left beside it");
+    let base = address
+        .strip_suffix('\n')
+        .expect("one line, ended by a newline");
+    assert!(base.starts_with("http://127.0.0.1:"), "{address:?}");
+    // Listening already: the journal answers at once.
+    let journal: serde_json::Value =
+        serde_json::from_str(&common::http_get(&format!("{base}/__mock/requests"))).unwrap();
+    assert!(journal.is_array() || journal.is_object(), "{journal}");
+    let _ = Command::new("kill")
+        .arg(mock.id().to_string())
+        .status()
+        .unwrap();
+    mock.wait().unwrap();
+    assert!(!ready.exists(), "removed when the emulator stops");
+}
+
+#[test]
+fn an_unwritable_ready_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let ready = dir.path().join("no-such-dir").join("mock.addr");
+    let output = common::upwork_diag()
+        .args(["mock", "--listen", "127.0.0.1:0", "--ready-file"])
+        .arg(&ready)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--ready-file"), "{stderr}");
+    assert!(stderr.contains("no-such-dir"), "{stderr}");
+}
