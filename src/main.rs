@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            upwork_diag::redact::boundary::print_stderr(&format!("upwork-diag: {error}"));
+            upwork_diag::redact::boundary::print_stderr(&format!("error: {error}"));
             ExitCode::from(commands::EXIT_USAGE)
         }
     }

@@ -173,3 +173,47 @@ fn an_unwritable_ready_file_is_bad_input() {
     assert!(stderr.contains("--ready-file"), "{stderr}");
     assert!(stderr.contains("no-such-dir"), "{stderr}");
 }
+
+/// Runs each line of a README block on its own (bash, in a directory where `fixtures/` is the
+/// checkout's), returning the exit code of each.
+fn each_line(block: &str) -> Vec<(String, Option<i32>)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        dir.path().join("fixtures"),
+    )
+    .unwrap();
+    block
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let output = bash(line, dir.path());
+            assert!(
+                output.stderr.is_empty(),
+                "{line}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            (line.to_string(), output.status.code())
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_har_and_keycheck_examples_run_on_the_shipped_fixtures() {
+    let readme = readme();
+    let har = each_line(&block_after(&readme, "A HAR file from a developer", "sh"));
+    let codes: Vec<Option<i32>> = har.iter().map(|(_, code)| *code).collect();
+    // Two of the session's calls fail, and the offline diagnosis says why: exit 1 both.
+    assert_eq!(codes, [Some(1), Some(1)], "{har:?}");
+    let keycheck = each_line(&block_after(
+        &readme,
+        "### API key requests: `keycheck`",
+        "sh",
+    ));
+    let codes: Vec<Option<i32>> = keycheck.iter().map(|(_, code)| *code).collect();
+    assert_eq!(
+        codes,
+        [Some(0), Some(1)],
+        "approved, then rejected: {keycheck:?}"
+    );
+}

@@ -77,10 +77,11 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let written = if args.no_bundle {
         None
     } else {
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| bundle::default_out_dir(chrono::Utc::now(), args.zip));
+        let out = match &args.out {
+            Some(out) if args.zip => with_zip_extension(out),
+            Some(out) => out.clone(),
+            None => bundle::default_out_dir(chrono::Utc::now(), args.zip),
+        };
         Some(
             bundle::write_bundle(&bundle, &mut redactor, &out, args.zip)
                 .map_err(|e| UsageError::new(e.to_string()))?,
@@ -88,12 +89,40 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     };
     let printed = match args.format {
         Format::Text => super::summary::render(&bundle, written.as_ref()),
-        Format::Json => {
-            serde_json::to_string_pretty(&bundle).expect("the bundle always serializes") + "\n"
-        }
+        Format::Json => json_output(&bundle, written.as_ref()),
     };
     super::print_stdout(&redactor.text("stdout", &printed));
     Ok(diagnosis.verdict.outcome.exit_code())
+}
+
+/// `--out` of a `--zip` bundle, ending in `.zip`: an archive named `z1` would open in nothing.
+fn with_zip_extension(out: &Path) -> std::path::PathBuf {
+    let is_zip = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if is_zip {
+        out.to_path_buf()
+    } else {
+        let mut name = out.as_os_str().to_os_string();
+        name.push(".zip");
+        name.into()
+    }
+}
+
+/// `--format json`: the bundle's JSON, and where the bundle was written (`written_to`: its path
+/// and files, or null with `--no-bundle`), which the bundle itself cannot say.
+fn json_output(bundle: &bundle::Bundle, written: Option<&bundle::BundleFiles>) -> String {
+    let mut value = serde_json::to_value(bundle).expect("the bundle always serializes");
+    let written_to = written.map(|files| {
+        serde_json::json!({
+            "path": files.path.display().to_string(),
+            "files": files.files,
+        })
+    });
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.insert("written_to".into(), serde_json::json!(written_to));
+    }
+    serde_json::to_string_pretty(&value).expect("JSON values always serialize") + "\n"
 }
 
 /// The captured request and what its importer noted.

@@ -85,9 +85,14 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
     };
     let _ = writeln!(out, "\nverdict: {verdict}: {}", bundle.verdict.summary);
     if let Some(escalation) = &bundle.verdict.escalation {
+        // With --no-bundle there is nothing to attach: say how to get it rather than pretend.
+        let attach = match written {
+            Some(_) => "with the bundle attached",
+            None => "with a bundle attached (none written: run again without --no-bundle)",
+        };
         let _ = writeln!(
             out,
-            "escalate: {} queue, macro \"{}\", with the bundle attached",
+            "escalate: {} queue, macro \"{}\", {attach}",
             escalation.queue, escalation.r#macro
         );
     }
