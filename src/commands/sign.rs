@@ -40,7 +40,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
         },
         nonce: args.nonce.clone(),
         timestamp: args.timestamp,
-        version: args.version,
+        version: args.oauth_version,
         ..SignOptions::default()
     };
     let signed = match &args.mistake {
