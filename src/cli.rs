@@ -98,7 +98,7 @@ pub struct RequestInput {
     /// The method (default GET, or POST with a body).
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
-    /// The full URL, with its query exactly as your code sends it.
+    /// The full URL, with its query exactly as your code sends it (no scheme: https).
     #[arg(value_name = "URL", required_unless_present_any = ["curl", "har", "raw"], conflicts_with_all = ["curl", "har", "raw"])]
     pub url: Option<String>,
     /// A header, `Name: value`; repeat for more. Nothing is added for you.
@@ -116,9 +116,10 @@ pub struct RequestInput {
     /// The body, from a file (bytes exactly).
     #[arg(long = "data-file", value_name = "FILE")]
     pub data_file: Option<PathBuf>,
-    /// A pasted curl command line, from a file or `-` for standard input.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "har", "raw"])]
-    pub curl: Option<PathBuf>,
+    /// A curl command: the command itself (`--curl "curl -X POST ..."`), a file holding it, or
+    /// `-` for standard input (paste it, then Ctrl-D).
+    #[arg(long, value_name = "COMMAND|FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "har", "raw"])]
+    pub curl: Option<String>,
     /// A HAR file exported from browser devtools, Postman, Charles ...
     #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "raw"])]
     pub har: Option<PathBuf>,
@@ -287,9 +288,10 @@ pub enum SignField {
 
 #[derive(Debug, Args)]
 pub struct MockArgs {
-    /// The address to listen on; port 0 picks a free one. Loopback only.
-    #[arg(long, default_value = "127.0.0.1:0")]
-    pub listen: std::net::SocketAddr,
+    /// The address to listen on, HOST:PORT (`localhost:8089` too); port 0 picks a free one.
+    /// Loopback only.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
+    pub listen: String,
     /// A JSON file of consumer keys, secrets, permissions and tokens (default: the demo keys).
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,

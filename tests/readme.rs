@@ -217,3 +217,15 @@ fn the_readme_har_and_keycheck_examples_run_on_the_shipped_fixtures() {
         "approved, then rejected: {keycheck:?}"
     );
 }
+
+#[test]
+fn the_readme_curl_examples_run_as_written() {
+    let block = block_after(
+        &readme(),
+        "A curl command is taken as it is, from the command line",
+        "sh",
+    );
+    let codes: Vec<Option<i32>> = each_line(&block).into_iter().map(|(_, c)| c).collect();
+    // Both are the token request without Content-Length: explained offline, exit 1.
+    assert_eq!(codes, [Some(1), Some(1)]);
+}

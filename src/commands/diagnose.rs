@@ -152,29 +152,47 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             ),
             (None, None) => None,
         };
+        let mut notes = Vec::new();
+        let with_scheme = request::flags::with_default_scheme(url);
+        if with_scheme.is_some() {
+            notes.push(
+                "the URL has no scheme: read as https://, as Upwork serves only https".into(),
+            );
+        }
+        let url = with_scheme.as_deref().unwrap_or(url);
         let request =
             request::flags::from_flags(input.method.as_deref(), url, &input.headers, body)
                 .map_err(|e| bad(&e))?;
         return Ok(Captured {
             request,
             insecure: false,
-            notes: Vec::new(),
+            notes,
         });
     }
-    if let Some(path) = &input.curl {
-        let bytes = read_input(path)?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            UsageError::new(format!(
-                "{}: a curl command must be UTF-8 text",
-                shown(path)
-            ))
-        })?;
-        let base_dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let import =
-            request::curl::parse_curl(&text, &shown(path), base_dir).map_err(|e| bad(&e))?;
+    if let Some(arg) = &input.curl {
+        // The command itself (`--curl "curl -X POST ..."`), or a file holding it, or `-`.
+        let (text, shown, base_dir) = if is_curl_command(arg) {
+            (
+                arg.clone(),
+                "the --curl argument".to_string(),
+                Path::new("."),
+            )
+        } else {
+            let path = Path::new(arg);
+            let bytes = read_input(path, "the curl command")?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                UsageError::new(format!(
+                    "{}: a curl command must be UTF-8 text",
+                    shown(path)
+                ))
+            })?;
+            let base_dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            (text, shown(path), base_dir)
+        };
+        let import = request::curl::parse_curl(&text, &shown, base_dir).map_err(|e| bad(&e))?;
         return Ok(Captured {
             request: import.request,
             insecure: import.insecure,
@@ -201,7 +219,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
         });
     }
     if let Some(path) = &input.raw {
-        let bytes = read_input(path)?;
+        let bytes = read_input(path, "the raw request")?;
         let request = request::raw::parse_raw(&bytes, &shown(path), Some("https://www.upwork.com"))
             .map_err(|e| bad(&e))?;
         return Ok(Captured {
@@ -215,9 +233,26 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
     ))
 }
 
-/// Reads a file, or standard input for `-`.
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+/// True when a `--curl` value is the command itself rather than the name of a file holding it.
+fn is_curl_command(arg: &str) -> bool {
+    let arg = arg.trim_start();
+    arg.strip_prefix("curl")
+        .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+}
+
+/// Reads a file, or standard input for `-`. When standard input is a terminal, a person is about
+/// to paste `what`: say how to end it, or the tool seems to hang.
+pub(crate) fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
     if path == Path::new("-") {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            let end = if cfg!(windows) {
+                "Ctrl-Z, Enter"
+            } else {
+                "Ctrl-D"
+            };
+            crate::redact::boundary::print_stderr(&format!("paste {what}, then {end}"));
+        }
         let mut buffer = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buffer)

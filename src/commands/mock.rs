@@ -1,5 +1,6 @@
 //! `upwork-diag mock`: the Upwork emulator in the foreground until Ctrl-C or SIGTERM.
 
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::Path;
 
 use super::UsageError;
@@ -7,12 +8,7 @@ use crate::cli::MockArgs;
 use crate::mock::{self, Keys, MockConfig};
 
 pub fn run(args: MockArgs) -> Result<u8, UsageError> {
-    if !args.listen.ip().is_loopback() {
-        return Err(UsageError::new(format!(
-            "--listen {}: the emulator listens on loopback addresses only (127.0.0.1, ::1)",
-            args.listen
-        )));
-    }
+    let listen = loopback_address(&args.listen)?;
     let keys = match &args.keys {
         Some(path) => Keys::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
         None => Keys::demo(),
@@ -22,7 +18,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         config = config.with_upwork_rate_limit();
     }
     super::runtime()?.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| UsageError::new(format!("--listen {}: {e}", args.listen)))?;
         let addr = listener
@@ -43,6 +39,31 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         served
     })?;
     Ok(0)
+}
+
+/// The address of `--listen`: an IP and port, or a name and port (`localhost:8089`) resolved to
+/// its loopback address, IPv4 first as clients try it first. Only loopback: the emulator accepts
+/// made-up keys and must not be reachable from elsewhere.
+fn loopback_address(listen: &str) -> Result<SocketAddr, UsageError> {
+    let addresses: Vec<SocketAddr> = listen
+        .to_socket_addrs()
+        .map_err(|e| {
+            UsageError::new(format!(
+                "--listen {listen}: expected HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080 ({e})"
+            ))
+        })?
+        .collect();
+    let loopback = |v4: bool| {
+        addresses
+            .iter()
+            .find(|a| a.ip().is_loopback() && a.is_ipv4() == v4)
+            .copied()
+    };
+    loopback(true).or_else(|| loopback(false)).ok_or_else(|| {
+        UsageError::new(format!(
+            "--listen {listen}: the emulator listens on loopback addresses only (127.0.0.1, ::1, localhost)"
+        ))
+    })
 }
 
 /// Writes the address under a temporary name beside `path`, then renames it into place: a script
