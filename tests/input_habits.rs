@@ -1,6 +1,7 @@
 //! The input habits of curl and xh users: `--curl` given the command itself, a prompt when the
 //! command is pasted into a terminal (and none in a pipe), a URL without a scheme read as https,
 //! and `mock --listen localhost:PORT`.
+#![allow(clippy::disallowed_methods)] // a skip is said on the process's stderr, as in interop.rs
 
 mod common;
 
@@ -134,7 +135,12 @@ fn in_a_terminal(args: &str, input: &[u8]) -> Option<String> {
             std::env::var_os("UPWORK_DIAG_REQUIRE_PTY").is_none(),
             "UPWORK_DIAG_REQUIRE_PTY is set but util-linux `script` is missing"
         );
-        println!("skipped: util-linux `script` (a terminal for the test) is not installed");
+        // The harness keeps a passing test's prints to itself; the process's own stderr is shown
+        // by a plain `cargo test` (and found by `.ci/run`).
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: util-linux `script` (a terminal for the test) is not installed"
+        );
         return None;
     }
     let mut child = Command::new("script")
