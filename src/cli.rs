@@ -48,7 +48,23 @@ pub enum Command {
         after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list\n  upwork-diag explain scope-missing --format json"
     )]
     Explain(ExplainArgs),
+    /// Print a completion script for a shell: bash, zsh, fish, powershell or elvish.
+    #[command(display_name = "upwork-diag", after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of the tool or of one command.
+    #[command(
+        display_name = "upwork-diag",
+        after_help = "Examples:\n  upwork-diag man | man -l -\n  upwork-diag man diagnose > upwork-diag-diagnose.1"
+    )]
+    Man(ManArgs),
 }
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  source <(upwork-diag completions bash)     # in ~/.bashrc
+  upwork-diag completions zsh > ~/.zfunc/_upwork-diag
+  upwork-diag completions fish > ~/.config/fish/completions/upwork-diag.fish
+  upwork-diag completions powershell | Out-String | Invoke-Expression";
 
 // Examples are kept under 80 columns, each long command cut with a backslash, so that clap never
 // wraps one mid-command and every line pastes into a shell as it is.
@@ -345,4 +361,17 @@ pub struct KeycheckArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (e.g. diagnose) for its own page; the tool's page without one.
+    pub command: Option<String>,
 }

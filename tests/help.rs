@@ -18,8 +18,16 @@ fn help(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-const COMMANDS: [&str; 7] = [
-    "diagnose", "sign", "mock", "demo", "scan", "keycheck", "explain",
+const COMMANDS: [&str; 9] = [
+    "diagnose",
+    "sign",
+    "mock",
+    "demo",
+    "scan",
+    "keycheck",
+    "explain",
+    "completions",
+    "man",
 ];
 
 #[test]
@@ -53,6 +61,7 @@ fn every_help_fits_80_columns_and_examples_are_not_wrapped() {
         for line in examples.lines().take_while(|l| !l.is_empty()) {
             let fresh = line.starts_with("  upwork-diag ")
                 || line.starts_with("  export ")
+                || line.starts_with("  source ")
                 || line.starts_with("  # ");
             assert!(
                 fresh || (continued && line.starts_with("      ")),

@@ -132,8 +132,8 @@ fn in_a_terminal(args: &str, input: &[u8]) -> Option<String> {
         .is_ok_and(|o| o.status.success());
     if !has_script {
         assert!(
-            std::env::var_os("UPWORK_DIAG_REQUIRE_PTY").is_none(),
-            "UPWORK_DIAG_REQUIRE_PTY is set but util-linux `script` is missing"
+            std::env::var_os("UPWORK_DIAG_REQUIRE_TOOLS").is_none(),
+            "UPWORK_DIAG_REQUIRE_TOOLS is set but util-linux `script` is missing"
         );
         // The harness keeps a passing test's prints to itself; the process's own stderr is shown
         // by a plain `cargo test` (and found by `.ci/run`).

@@ -1,7 +1,9 @@
 //! The README's commands, run as written: a reader copies them, so they must work.
+#![allow(clippy::disallowed_methods)] // a skip is said on the process's stderr, as in interop.rs
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -228,4 +230,72 @@ fn the_readme_curl_examples_run_as_written() {
     let codes: Vec<Option<i32>> = each_line(&block).into_iter().map(|(_, c)| c).collect();
     // Both are the token request without Content-Length: explained offline, exit 1.
     assert_eq!(codes, [Some(1), Some(1)]);
+}
+
+#[test]
+fn the_install_section_completions_and_man_run_as_written() {
+    let block = block_after(
+        &readme(),
+        "Shell completions and the manual page come from the tool itself:",
+        "sh",
+    );
+    let has_man = Command::new("man").arg("--version").output().is_ok();
+    let block = if has_man {
+        block
+    } else {
+        assert!(
+            std::env::var_os("UPWORK_DIAG_REQUIRE_TOOLS").is_none(),
+            "UPWORK_DIAG_REQUIRE_TOOLS is set but `man` is missing"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: `man` is not installed: the README's `upwork-diag man | man -l -` is not run"
+        );
+        block.replace("upwork-diag man | man -l -", "")
+    };
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new("bash")
+        .arg("-e")
+        .arg("-o")
+        .arg("pipefail")
+        .arg("-c")
+        .arg(&block)
+        .env("HOME", home.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                binary_dir().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (file, marker) in [
+        (
+            ".local/share/bash-completion/completions/upwork-diag",
+            "complete -F",
+        ),
+        (".zfunc/_upwork-diag", "#compdef upwork-diag"),
+        (
+            ".config/fish/completions/upwork-diag.fish",
+            "complete -c upwork-diag",
+        ),
+    ] {
+        let script = std::fs::read_to_string(home.path().join(file)).unwrap();
+        assert!(script.contains(marker), "{file}");
+    }
+    if has_man {
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            shown.contains("NAME") && shown.contains("diagnose"),
+            "{shown}"
+        );
+    }
 }

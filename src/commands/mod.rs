@@ -1,5 +1,6 @@
 //! One file per subcommand. Each returns its exit code, or an error that `main` prints (exit 2).
 
+pub mod completions;
 pub mod demo;
 pub mod diagnose;
 pub mod explain;
@@ -35,6 +36,8 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Explain(args) => explain::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Keycheck(args) => keycheck::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 
