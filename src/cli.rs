@@ -9,8 +9,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "upwork-diag", version, propagate_version = true)]
 pub struct Cli {
+    /// Colour on the terminal: auto (when stdout is a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always or never.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto",
+        global = true
+    )]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +256,15 @@ pub struct DiagnoseArgs {
     /// Write no bundle.
     #[arg(long, conflicts_with_all = ["out", "zip"], help_heading = "Output")]
     pub no_bundle: bool,
+    /// Show the bytes sent and received (redacted, on stderr), as curl -v does.
+    #[arg(short = 'v', long, help_heading = "Output")]
+    pub verbose: bool,
+    /// Show the answer's head and body before the summary, as curl -i does.
+    #[arg(short = 'i', long, help_heading = "Output")]
+    pub include: bool,
+    /// Print only the verdict line (the exit code says the rest).
+    #[arg(short = 'q', long, conflicts_with_all = ["verbose", "include"], help_heading = "Output")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -227,6 +227,8 @@ fn no_canary_leaves_any_command_by_any_output() {
             ("text", vec![]),
             ("json", vec!["--format", "json"]),
             ("zip", vec!["--zip"]),
+            // curl's -v and -i: every byte sent and received, on stderr and stdout.
+            ("verbose", vec!["-v", "-i", "--color", "always"]),
         ] {
             let target = out.join(format!("{}-{variant}", name.replace(' ', "-")));
             let target = if variant == "zip" {

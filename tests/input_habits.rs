@@ -1,11 +1,9 @@
 //! The input habits of curl and xh users: `--curl` given the command itself, a prompt when the
 //! command is pasted into a terminal (and none in a pipe), a URL without a scheme read as https,
 //! and `mock --listen localhost:PORT`.
-#![allow(clippy::disallowed_methods)] // a skip is said on the process's stderr, as in interop.rs
 
 mod common;
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -121,51 +119,14 @@ fn the_emulator_listens_on_localhost_by_name() {
         ));
 }
 
-/// `upwork-diag ARGS` with a terminal as its standard input and output (util-linux `script`),
-/// `input` typed into it; what the terminal showed. `None` (with a visible note) when `script`
-/// is absent, unless CI requires it.
-fn in_a_terminal(args: &str, input: &[u8]) -> Option<String> {
-    let binary = assert_cmd::cargo::cargo_bin("upwork-diag");
-    let has_script = Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_script {
-        assert!(
-            std::env::var_os("UPWORK_DIAG_REQUIRE_TOOLS").is_none(),
-            "UPWORK_DIAG_REQUIRE_TOOLS is set but util-linux `script` is missing"
-        );
-        // The harness keeps a passing test's prints to itself; the process's own stderr is shown
-        // by a plain `cargo test` (and found by `.ci/run`).
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: util-linux `script` (a terminal for the test) is not installed"
-        );
-        return None;
-    }
-    let mut child = Command::new("script")
-        .args(["-q", "-e", "-c"])
-        .arg(format!("'{}' {args}", binary.display()))
-        .arg("/dev/null")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input).unwrap();
-    // The end of input as a person types it: Ctrl-D at the start of a line, once the line is read.
-    std::thread::sleep(Duration::from_millis(500));
-    stdin.write_all(b"\x04").unwrap();
-    let output = child.wait_with_output().unwrap();
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 #[test]
 fn a_terminal_is_told_how_to_end_the_paste_and_a_pipe_is_not() {
     let line = format!("{TOKEN_REQUEST}\n");
-    if let Some(screen) = in_a_terminal("diagnose --curl - --offline --no-bundle", line.as_bytes())
-    {
+    if let Some(screen) = common::in_a_terminal(
+        &["diagnose", "--curl", "-", "--offline", "--no-bundle"],
+        &[],
+        line.as_bytes(),
+    ) {
         assert!(
             screen.contains("paste the curl command, then Ctrl-D"),
             "{screen}"

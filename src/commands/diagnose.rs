@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::UsageError;
+use super::terminal::{Look, Waiting};
 use crate::bundle::{self, Context};
 use crate::cli::{DiagnoseArgs, Format, RequestInput};
 use crate::credentials::Credentials;
@@ -14,7 +15,7 @@ use crate::replay::ReplayOptions;
 use crate::request::{self, CapturedRequest, RawUrl};
 use crate::username;
 
-pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
+pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
     let Captured {
         request: mut captured,
         insecure,
@@ -42,7 +43,21 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let environment = environment::describe(&declared, captured.header("user-agent"));
 
     let runtime = super::runtime()?;
+    // Only a person watching gets the spinner; JSON and -q are for scripts.
+    let waiting = (!args.offline && args.format == Format::Text && !args.quiet).then(|| {
+        let to = settings
+            .base_url
+            .as_ref()
+            .map(|b| format!(" (to {})", b.as_str()));
+        Waiting::start(&format!(
+            "{} {}{}",
+            captured.method,
+            captured.url.as_str(),
+            to.unwrap_or_default()
+        ))
+    });
     let diagnosis = runtime.block_on(pipeline::diagnose(captured, &credentials, &settings));
+    drop(waiting);
 
     let mut notes = notes;
     let (username, username_origin) = match &args.username {
@@ -87,8 +102,20 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
                 .map_err(|e| UsageError::new(e.to_string()))?,
         )
     };
+    if args.verbose {
+        let trace = redactor.text("stderr", &super::wire_view::verbose(&bundle));
+        crate::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
+    }
     let printed = match args.format {
-        Format::Text => super::summary::render(&bundle, written.as_ref()),
+        Format::Text if args.quiet => super::summary::verdict_line(&bundle, look),
+        Format::Text => {
+            let head = if args.include {
+                super::wire_view::include(&bundle)
+            } else {
+                String::new()
+            };
+            head + &super::summary::render(&bundle, written.as_ref(), look)
+        }
         Format::Json => json_output(&bundle, written.as_ref()),
     };
     super::print_stdout(&redactor.text("stdout", &printed));

@@ -9,6 +9,8 @@ pub mod mock;
 pub mod scan;
 pub mod sign;
 mod summary;
+pub mod terminal;
+mod wire_view;
 
 use crate::cli::{Cli, Command};
 
@@ -29,7 +31,7 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<u8, UsageError> {
     match cli.command {
-        Command::Diagnose(args) => diagnose::run(*args),
+        Command::Diagnose(args) => diagnose::run(*args, terminal::Look::choose(cli.color)),
         Command::Sign(args) => sign::run(args),
         Command::Mock(args) => mock::run(args),
         Command::Demo(args) => demo::run(args),
