@@ -7,68 +7,124 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Diagnoses failing Upwork API calls: checks a call as you made it, replays it, explains the
 /// failure and writes a support bundle that holds no secret.
 #[derive(Debug, Parser)]
-#[command(name = "upwork-diag", version)]
+#[command(name = "upwork-diag", version, propagate_version = true)]
 pub struct Cli {
+    /// Colour on the terminal: auto (when stdout is a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always or never.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto",
+        global = true
+    )]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check, replay and explain one call; write a support bundle.
-    #[command(after_help = DIAGNOSE_EXAMPLES)]
+    #[command(after_help = DIAGNOSE_EXAMPLES, display_name = "upwork-diag")]
     Diagnose(Box<DiagnoseArgs>),
     /// Sign a request with OAuth 1.0 and show every step: base string, signature, header, URL.
-    #[command(after_help = SIGN_EXAMPLES)]
+    #[command(after_help = SIGN_EXAMPLES, display_name = "upwork-diag")]
     Sign(SignArgs),
     /// Run the Upwork emulator on 127.0.0.1 (for tests, CI and trying things out).
-    #[command(after_help = MOCK_EXAMPLES)]
+    #[command(after_help = MOCK_EXAMPLES, display_name = "upwork-diag")]
     Mock(MockArgs),
     /// Run the emulator and diagnose the three classic failures and one good call.
-    #[command(after_help = "Example:\n  upwork-diag demo\n  upwork-diag demo --out /tmp/demo")]
+    #[command(
+        after_help = "Example:\n  upwork-diag demo\n  upwork-diag demo --out /tmp/demo",
+        display_name = "upwork-diag"
+    )]
     Demo(DemoArgs),
     /// Run the offline checks over every Upwork API call of a HAR file (streamed: any size).
     #[command(
+        display_name = "upwork-diag",
         after_help = "Examples:\n  upwork-diag scan session.har\n  upwork-diag scan session.har --all --format json"
     )]
     Scan(ScanArgs),
     /// Check an API key request against the Special Projects checkpoints.
     #[command(
+        display_name = "upwork-diag",
         after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json"
     )]
     Keycheck(KeycheckArgs),
     /// Print the long explanation of a finding code (all codes with --list).
     #[command(
-        after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list"
+        display_name = "upwork-diag",
+        after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list\n  upwork-diag explain scope-missing --format json"
     )]
     Explain(ExplainArgs),
+    /// Print a completion script for a shell: bash, zsh, fish, powershell or elvish.
+    #[command(display_name = "upwork-diag", after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of the tool or of one command.
+    #[command(
+        display_name = "upwork-diag",
+        after_help = "Examples:\n  upwork-diag man | man -l -\n  upwork-diag man diagnose > upwork-diag-diagnose.1"
+    )]
+    Man(ManArgs),
 }
 
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  source <(upwork-diag completions bash)     # in ~/.bashrc
+  upwork-diag completions zsh > ~/.zfunc/_upwork-diag
+  upwork-diag completions fish > ~/.config/fish/completions/upwork-diag.fish
+  upwork-diag completions powershell | Out-String | Invoke-Expression";
+
+// Examples are kept under 80 columns, each long command cut with a backslash, so that clap never
+// wraps one mid-command and every line pastes into a shell as it is.
 const DIAGNOSE_EXAMPLES: &str = "\
 Examples:
-  # A token request sent without Content-Length, replayed against the emulator:
-  upwork-diag diagnose -X POST 'https://www.upwork.com/api/auth/v1/oauth/token/request' \\
+  # A token request sent without Content-Length, replayed to the emulator:
+  upwork-diag diagnose -X POST \\
+      'https://www.upwork.com/api/auth/v1/oauth/token/request' \\
       --base-url http://127.0.0.1:8080
   # With the secrets in the environment, the signature is checked too:
-  UPWORK_CONSUMER_KEY=... UPWORK_CONSUMER_SECRET=... UPWORK_TOKEN=... UPWORK_TOKEN_SECRET=... \\
-      upwork-diag diagnose -X GET 'https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design' \\
+  export UPWORK_CONSUMER_KEY=... UPWORK_CONSUMER_SECRET=...
+  export UPWORK_TOKEN=... UPWORK_TOKEN_SECRET=...
+  upwork-diag diagnose \\
+      'https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design' \\
       -H 'Authorization: OAuth oauth_consumer_key=\"...\", ...'
 
-Exit codes: 0 the call succeeded; 1 it failed and a finding explains why; 2 bad input or usage;
-3 no response (network, TLS, timeout); 4 it failed and nothing explains it (escalate).";
+Exit codes:
+  0  the call succeeded (with --offline: no problem found)
+  1  it failed, or will, and a finding explains why
+  2  bad input or usage
+  3  no response: network, DNS, TLS, timeout
+  4  it failed and nothing explains it: escalate (the bundle says where)
+  5  inconclusive: the output says what to give (a secret, the send time)";
 
 const SIGN_EXAMPLES: &str = "\
 Examples:
-  UPWORK_CONSUMER_KEY=ck UPWORK_CONSUMER_SECRET=cs UPWORK_TOKEN=tk UPWORK_TOKEN_SECRET=ts \\
-      upwork-diag sign -X GET 'https://www.upwork.com/api/auth/v1/info.json'
-  upwork-diag sign -X GET 'https://www.upwork.com/api/auth/v1/info.json' --format json";
+  export UPWORK_CONSUMER_KEY=... UPWORK_CONSUMER_SECRET=...
+  export UPWORK_TOKEN=... UPWORK_TOKEN_SECRET=...
+  upwork-diag sign -X GET 'https://www.upwork.com/api/auth/v1/info.json'
+  upwork-diag sign 'https://www.upwork.com/api/auth/v1/info.json' --format json
+  upwork-diag sign --mistake space-as-plus --only authorization \\
+      'https://www.upwork.com/api/profiles/v2/search/jobs.json?q=a+b'";
 
 const MOCK_EXAMPLES: &str = "\
 Examples:
   upwork-diag mock --listen 127.0.0.1:8080
   upwork-diag mock --listen 127.0.0.1:0 --keys keys.json
+  upwork-diag mock --listen 127.0.0.1:0 --ready-file mock.addr &
 
-The first line on stdout is `listening on http://ADDR`. Stops on Ctrl-C or SIGTERM.";
+The first line on stdout is `listening on http://ADDR`. --ready-file writes
+`http://ADDR` to a file once listening, for scripts to wait on.
+Stops on Ctrl-C or SIGTERM.";
 
 /// Where the call comes from: exactly one of the URL (with -X/-H/-d), --curl, --har or --raw.
 #[derive(Debug, Args)]
@@ -76,7 +132,7 @@ pub struct RequestInput {
     /// The method (default GET, or POST with a body).
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
-    /// The full URL, with its query exactly as your code sends it.
+    /// The full URL, with its query exactly as your code sends it (no scheme: https).
     #[arg(value_name = "URL", required_unless_present_any = ["curl", "har", "raw"], conflicts_with_all = ["curl", "har", "raw"])]
     pub url: Option<String>,
     /// A header, `Name: value`; repeat for more. Nothing is added for you.
@@ -94,9 +150,10 @@ pub struct RequestInput {
     /// The body, from a file (bytes exactly).
     #[arg(long = "data-file", value_name = "FILE")]
     pub data_file: Option<PathBuf>,
-    /// A pasted curl command line, from a file or `-` for standard input.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "har", "raw"])]
-    pub curl: Option<PathBuf>,
+    /// A curl command: the command itself (`--curl "curl -X POST ..."`), a file holding it, or
+    /// `-` for standard input (paste it, then Ctrl-D).
+    #[arg(long, value_name = "COMMAND|FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "har", "raw"])]
+    pub curl: Option<String>,
     /// A HAR file exported from browser devtools, Postman, Charles ...
     #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "headers", "data", "data_file", "raw"])]
     pub har: Option<PathBuf>,
@@ -199,6 +256,15 @@ pub struct DiagnoseArgs {
     /// Write no bundle.
     #[arg(long, conflicts_with_all = ["out", "zip"], help_heading = "Output")]
     pub no_bundle: bool,
+    /// Show the bytes sent and received (redacted, on stderr), as curl -v does.
+    #[arg(short = 'v', long, help_heading = "Output")]
+    pub verbose: bool,
+    /// Show the answer's head and body before the summary, as curl -i does.
+    #[arg(short = 'i', long, help_heading = "Output")]
+    pub include: bool,
+    /// Print only the verdict line (the exit code says the rest).
+    #[arg(short = 'q', long, conflicts_with_all = ["verbose", "include"], help_heading = "Output")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,9 +288,9 @@ pub struct SignArgs {
     /// Use this timestamp (seconds since 1970) instead of now.
     #[arg(long)]
     pub timestamp: Option<u64>,
-    /// Add oauth_version=1.0.
+    /// Add oauth_version=1.0 (`--version` prints the tool's version).
     #[arg(long)]
-    pub version: bool,
+    pub oauth_version: bool,
     /// Sign with PLAINTEXT instead of HMAC-SHA1.
     #[arg(long)]
     pub plaintext: bool,
@@ -232,7 +298,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
     /// Sign as a client making this mistake would (to reproduce a failure), e.g. space-as-plus.
-    #[arg(long, value_name = "MISTAKE")]
+    #[arg(long, value_name = "MISTAKE", value_parser = mistake_names())]
     pub mistake: Option<String>,
     /// Read the UPWORK_* credentials from this file instead of the environment.
     #[arg(long, value_name = "FILE")]
@@ -242,6 +308,16 @@ pub struct SignArgs {
     /// Print only this value, for scripts: base-string, signature, authorization or signed-url.
     #[arg(long, value_enum, value_name = "FIELD")]
     pub only: Option<SignField>,
+}
+
+/// The names of the mistakes `sign --mistake` can make, each with what the client did: listed by
+/// `--help`, and checked by clap before anything is signed.
+fn mistake_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::oauth::MistakeKind::ALL
+            .iter()
+            .map(|m| clap::builder::PossibleValue::new(m.name()).help(m.description())),
+    )
 }
 
 /// One value of the `sign` output.
@@ -255,9 +331,10 @@ pub enum SignField {
 
 #[derive(Debug, Args)]
 pub struct MockArgs {
-    /// The address to listen on; port 0 picks a free one. Loopback only.
-    #[arg(long, default_value = "127.0.0.1:0")]
-    pub listen: std::net::SocketAddr,
+    /// The address to listen on, HOST:PORT (`localhost:8089` too); port 0 picks a free one.
+    /// Loopback only.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
+    pub listen: String,
     /// A JSON file of consumer keys, secrets, permissions and tokens (default: the demo keys).
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
@@ -268,6 +345,10 @@ pub struct MockArgs {
     /// accepted here. By default a chunked POST, PUT or PATCH gets 411, as Upwork answers it.
     #[arg(long)]
     pub accept_chunked: bool,
+    /// Once listening, write the emulator's base URL (`http://ADDR` and a newline) to this file,
+    /// atomically: a script waits for the file, then reads a whole address.
+    #[arg(long, value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +366,9 @@ pub struct ExplainArgs {
     /// List every code with its title.
     #[arg(long)]
     pub list: bool,
+    /// What to print: the page as Markdown, or JSON (code, title, text; a list with --list).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -308,4 +392,17 @@ pub struct KeycheckArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (e.g. diagnose) for its own page; the tool's page without one.
+    pub command: Option<String>,
 }

@@ -48,6 +48,7 @@ finding_docs!(
     "endpoint-deprecated",
     "api-key-wrong-format",
     "profile-disabled",
+    "host-not-upwork",
 );
 
 /// The page of a code, if the code exists.

@@ -41,9 +41,9 @@ pub const TIMEOUT_LIMIT_SECS: f64 = 86_400.0;
 /// A limit written for people: `16 MiB`, `512 KiB`, `100 bytes`.
 pub fn describe(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

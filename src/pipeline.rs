@@ -99,6 +99,7 @@ pub async fn diagnose(
     settings: &Settings,
 ) -> Diagnosis {
     let mut findings = checks::before_sending(&captured, credentials);
+    findings.extend(not_upwork(&captured));
     if settings.offline {
         let verdict = offline_verdict(&findings);
         return Diagnosis {
@@ -351,6 +352,58 @@ fn missing(findings: &[Finding]) -> Vec<&Finding> {
         .collect()
 }
 
+/// The code of the note on a call to a host that is not Upwork's.
+const HOST_NOT_UPWORK: &str = "host-not-upwork";
+
+/// A call to a host that is neither Upwork's nor a loopback address (an emulator) is outside what
+/// this tool knows: Upwork's rules, texts and permissions say nothing about it, and Upwork support
+/// cannot help with another server. Said, so that a clean offline check or a failure is not read
+/// as Upwork's. Inconclusive: the tool lacks an Upwork call to check.
+fn not_upwork(captured: &CapturedRequest) -> Option<Finding> {
+    let host = captured.url.host();
+    let bare = host.trim_matches(['[', ']']);
+    let loopback = bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback || crate::upwork::hosts::is_upwork_host(host) {
+        return None;
+    }
+    Some(
+        Finding::new(
+            HOST_NOT_UPWORK,
+            Severity::Info,
+            format!("{host} is not one of Upwork's API hosts"),
+        )
+        .detail(format!(
+            "The call goes to {host}, not to {}: no Upwork check applies to it (Upwork's rules, error \
+             texts and permissions), and a failure there is not one for Upwork support.",
+            crate::upwork::hosts::ALL.join(" or ")
+        ))
+        .fix(
+            "If the call is meant for Upwork, send it to https://www.upwork.com (REST) or \
+             https://api.upwork.com/graphql (GraphQL); to try an Upwork call against the emulator, \
+             keep Upwork's URL and add --base-url.",
+        )
+        .level(EvidenceLevel::Inconclusive)
+        .evidence("host", host),
+    )
+}
+
+/// The host named by a `host-not-upwork` finding, if there is one.
+fn foreign_host(findings: &[Finding]) -> Option<String> {
+    findings
+        .iter()
+        .find(|f| f.code == HOST_NOT_UPWORK)
+        .map(|f| {
+            f.evidence
+                .get("host")
+                .and_then(|h| h.as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+}
+
 fn offline_verdict(findings: &[Finding]) -> Verdict {
     if has_error(findings) {
         let codes = explaining_codes(findings);
@@ -375,7 +428,11 @@ fn offline_verdict(findings: &[Finding]) -> Verdict {
         }
     } else {
         let unchecked = missing(findings);
-        let summary = if unchecked.is_empty() {
+        let summary = if let Some(host) = foreign_host(findings) {
+            format!(
+                "Checked offline, nothing sent: {host} is not one of Upwork's hosts, so no Upwork check applies."
+            )
+        } else if unchecked.is_empty() {
             "Checked offline, nothing sent: no problem found in the request.".to_string()
         } else {
             format!(
@@ -580,6 +637,15 @@ fn verdict(
             summary: format!(
                 "The call failed ({answer}): {}.{confirmation}",
                 explaining_codes(findings)
+            ),
+            escalation: None,
+        }
+    } else if let Some(host) = foreign_host(findings) {
+        // Not Upwork's failure: escalating it to Upwork's Tech Support would waste everyone's time.
+        Verdict {
+            outcome: Outcome::Inconclusive,
+            summary: format!(
+                "The call failed ({answer}); {host} is not one of Upwork's hosts, so no Upwork check applies and there is nothing to escalate to Upwork support.{confirmation}"
             ),
             escalation: None,
         }

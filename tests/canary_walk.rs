@@ -227,6 +227,8 @@ fn no_canary_leaves_any_command_by_any_output() {
             ("text", vec![]),
             ("json", vec!["--format", "json"]),
             ("zip", vec!["--zip"]),
+            // curl's -v and -i: every byte sent and received, on stderr and stdout.
+            ("verbose", vec!["-v", "-i", "--color", "always"]),
         ] {
             let target = out.join(format!("{}-{variant}", name.replace(' ', "-")));
             let target = if variant == "zip" {
@@ -285,6 +287,14 @@ fn no_canary_leaves_any_command_by_any_output() {
     );
     walk("explain --list", &["explain", "--list"], &[0]);
     walk("explain", &["explain", "token-expired"], &[0]);
+    walk(
+        "explain json",
+        &["explain", "token-expired", "--format", "json"],
+        &[0],
+    );
+    walk("completions", &["completions", "zsh"], &[0]);
+    walk("man", &["man", "diagnose"], &[0]);
+    walk("help", &["diagnose", "--help"], &[0]);
     let demo = outputs.path().join("demo").display().to_string();
     walk("demo", &["demo", "--out", &demo], &[0]);
 

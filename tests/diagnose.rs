@@ -372,13 +372,13 @@ fn bad_input_is_exit_2_and_names_the_input() {
             "diagnose",
             "-X",
             "POST",
-            "www.upwork.com/api/x",
+            "ftp://www.upwork.com/api/x",
             "--offline",
         ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "'www.upwork.com/api/x' is not an absolute",
+            "'ftp://www.upwork.com/api/x' is not an absolute",
         ));
     upwork_diag()
         .args([

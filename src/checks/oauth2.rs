@@ -116,7 +116,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let said = classification
         .message
         .clone()
-        .unwrap_or_else(|| classification.status.to_string());
+        .unwrap_or_else(|| "(no error message)".to_string()); // the status is said already
     match classification.kind {
         Kind::TokenExpired if bearer => findings.push(
             Finding::new("token-expired", Severity::Error, "The OAuth 2 access token has expired")

@@ -61,7 +61,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let said = classification
         .message
         .clone()
-        .unwrap_or_else(|| status.to_string());
+        .unwrap_or_else(|| "(no error message)".to_string()); // the status is said already
     let finding = match classification.kind {
         Kind::RateLimited => {
             let wait = classification

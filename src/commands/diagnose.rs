@@ -4,6 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::UsageError;
+use super::terminal::{Look, Waiting};
 use crate::bundle::{self, Context};
 use crate::cli::{DiagnoseArgs, Format, RequestInput};
 use crate::credentials::Credentials;
@@ -14,7 +15,7 @@ use crate::replay::ReplayOptions;
 use crate::request::{self, CapturedRequest, RawUrl};
 use crate::username;
 
-pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
+pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
     let Captured {
         request: mut captured,
         insecure,
@@ -43,7 +44,21 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
     let environment = environment::describe(&declared, captured.header("user-agent"));
 
     let runtime = super::runtime()?;
+    // Only a person watching gets the spinner; JSON and -q are for scripts.
+    let waiting = (!args.offline && args.format == Format::Text && !args.quiet).then(|| {
+        let to = settings
+            .base_url
+            .as_ref()
+            .map(|b| format!(" (to {})", b.as_str()));
+        Waiting::start(&format!(
+            "{} {}{}",
+            captured.method,
+            captured.url.as_str(),
+            to.unwrap_or_default()
+        ))
+    });
     let diagnosis = runtime.block_on(pipeline::diagnose(captured, &credentials, &settings));
+    drop(waiting);
 
     let (username, username_origin) = match &args.username {
         Some(name) => (Some(name.clone()), "flag"),
@@ -78,6 +93,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
         None
     } else {
         let destination = match &args.out {
+            Some(out) if args.zip => bundle::Destination::Exact(with_zip_extension(out)),
             Some(out) => bundle::Destination::Exact(out.clone()),
             None => bundle::Destination::Default(chrono::Utc::now()),
         };
@@ -86,14 +102,54 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
                 .map_err(|e| UsageError::new(e.to_string()))?,
         )
     };
+    if args.verbose {
+        let trace = redactor.text("stderr", &super::wire_view::verbose(&bundle));
+        crate::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
+    }
     let printed = match args.format {
-        Format::Text => super::summary::render(&bundle, written.as_ref()),
-        Format::Json => {
-            serde_json::to_string_pretty(&bundle).expect("the bundle always serializes") + "\n"
+        Format::Text if args.quiet => super::summary::verdict_line(&bundle, look),
+        Format::Text => {
+            let head = if args.include {
+                super::wire_view::include(&bundle)
+            } else {
+                String::new()
+            };
+            head + &super::summary::render(&bundle, written.as_ref(), look)
         }
+        Format::Json => json_output(&bundle, written.as_ref()),
     };
     super::print_stdout(&redactor.text("stdout", &printed));
     Ok(diagnosis.verdict.outcome.exit_code())
+}
+
+/// `--out` of a `--zip` bundle, ending in `.zip`: an archive named `z1` would open in nothing.
+fn with_zip_extension(out: &Path) -> std::path::PathBuf {
+    let is_zip = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if is_zip {
+        out.to_path_buf()
+    } else {
+        let mut name = out.as_os_str().to_os_string();
+        name.push(".zip");
+        name.into()
+    }
+}
+
+/// `--format json`: the bundle's JSON, and where the bundle was written (`written_to`: its path
+/// and files, or null with `--no-bundle`), which the bundle itself cannot say.
+fn json_output(bundle: &bundle::Bundle, written: Option<&bundle::BundleFiles>) -> String {
+    let mut value = serde_json::to_value(bundle).expect("the bundle always serializes");
+    let written_to = written.map(|files| {
+        serde_json::json!({
+            "path": files.path.display().to_string(),
+            "files": files.files,
+        })
+    });
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.insert("written_to".into(), serde_json::json!(written_to));
+    }
+    serde_json::to_string_pretty(&value).expect("JSON values always serialize") + "\n"
 }
 
 /// The captured request and what its importer noted.
@@ -128,29 +184,47 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             ),
             (None, None) => None,
         };
+        let mut notes = Vec::new();
+        let with_scheme = request::flags::with_default_scheme(url);
+        if with_scheme.is_some() {
+            notes.push(
+                "the URL has no scheme: read as https://, as Upwork serves only https".into(),
+            );
+        }
+        let url = with_scheme.as_deref().unwrap_or(url);
         let request =
             request::flags::from_flags(input.method.as_deref(), url, &input.headers, body)
                 .map_err(|e| bad(&e))?;
         return Ok(Captured {
             request,
             insecure: false,
-            notes: Vec::new(),
+            notes,
         });
     }
-    if let Some(path) = &input.curl {
-        let bytes = read_input(path)?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            UsageError::new(format!(
-                "{}: a curl command must be UTF-8 text",
-                shown(path)
-            ))
-        })?;
-        let base_dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let import =
-            request::curl::parse_curl(&text, &shown(path), base_dir).map_err(|e| bad(&e))?;
+    if let Some(arg) = &input.curl {
+        // The command itself (`--curl "curl -X POST ..."`), or a file holding it, or `-`.
+        let (text, shown, base_dir) = if is_curl_command(arg) {
+            (
+                arg.clone(),
+                "the --curl argument".to_string(),
+                Path::new("."),
+            )
+        } else {
+            let path = Path::new(arg);
+            let bytes = read_input(path, "the curl command")?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                UsageError::new(format!(
+                    "{}: a curl command must be UTF-8 text",
+                    shown(path)
+                ))
+            })?;
+            let base_dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            (text, shown(path), base_dir)
+        };
+        let import = request::curl::parse_curl(&text, &shown, base_dir).map_err(|e| bad(&e))?;
         return Ok(Captured {
             request: import.request,
             insecure: import.insecure,
@@ -179,7 +253,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
         });
     }
     if let Some(path) = &input.raw {
-        let bytes = read_input(path)?;
+        let bytes = read_input(path, "the raw request")?;
         let request = request::raw::parse_raw(&bytes, &shown(path), Some("https://www.upwork.com"))
             .map_err(|e| bad(&e))?;
         return Ok(Captured {
@@ -193,10 +267,28 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
     ))
 }
 
-/// Reads a file, or standard input for `-`, up to [`limits::INPUT_FILE_LIMIT`].
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, UsageError> {
+/// True when a `--curl` value is the command itself rather than the name of a file holding it.
+fn is_curl_command(arg: &str) -> bool {
+    let arg = arg.trim_start();
+    arg.strip_prefix("curl")
+        .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+}
+
+/// Reads a file, or standard input for `-`, up to [`limits::INPUT_FILE_LIMIT`]. When standard
+/// input is a terminal, a person is about to paste `what`: say how to end it, or the tool seems
+/// to hang.
+pub(crate) fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
     let limit = limits::INPUT_FILE_LIMIT;
     if path == Path::new("-") {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            let end = if cfg!(windows) {
+                "Ctrl-Z, Enter"
+            } else {
+                "Ctrl-D"
+            };
+            crate::redact::boundary::print_stderr(&format!("paste {what}, then {end}"));
+        }
         return limits::read_capped(std::io::stdin().lock(), limit)
             .map_err(|e| UsageError::new(format!("standard input: {}", e.for_what("an input"))));
     }

@@ -1,16 +1,14 @@
 //! `upwork-diag mock`: the Upwork emulator in the foreground until Ctrl-C or SIGTERM.
 
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
+
 use super::UsageError;
 use crate::cli::MockArgs;
 use crate::mock::{self, Keys, MockConfig};
 
 pub fn run(args: MockArgs) -> Result<u8, UsageError> {
-    if !args.listen.ip().is_loopback() {
-        return Err(UsageError::new(format!(
-            "--listen {}: the emulator listens on loopback addresses only (127.0.0.1, ::1)",
-            args.listen
-        )));
-    }
+    let listen = loopback_address(&args.listen)?;
     let keys = match &args.keys {
         Some(path) => Keys::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
         None => Keys::demo(),
@@ -21,7 +19,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
     }
     config.accept_chunked = args.accept_chunked;
     super::runtime()?.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| UsageError::new(format!("--listen {}: {e}", args.listen)))?;
         let addr = listener
@@ -29,11 +27,68 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
             .map_err(|e| UsageError::new(e.to_string()))?;
         // The first line is a contract: scripts wait for it to learn the port.
         super::print_stdout(&format!("listening on http://{addr}\n"));
-        mock::serve_until(listener, config, shutdown_signal())
+        if let Some(path) = &args.ready_file {
+            write_ready_file(path, &format!("http://{addr}\n"))?;
+        }
+        let served = mock::serve_until(listener, config, shutdown_signal())
             .await
-            .map_err(|e| UsageError::new(format!("emulator: {e}")))
+            .map_err(|e| UsageError::new(format!("emulator: {e}")));
+        // A file left behind would tell the next script an address nobody listens on.
+        if let Some(path) = &args.ready_file {
+            let _ = std::fs::remove_file(path);
+        }
+        served
     })?;
     Ok(0)
+}
+
+/// The address of `--listen`: an IP and port, or a name and port (`localhost:8089`) resolved to
+/// its loopback address, IPv4 first as clients try it first. Only loopback: the emulator accepts
+/// made-up keys and must not be reachable from elsewhere.
+fn loopback_address(listen: &str) -> Result<SocketAddr, UsageError> {
+    let addresses: Vec<SocketAddr> = listen
+        .to_socket_addrs()
+        .map_err(|e| {
+            UsageError::new(format!(
+                "--listen {listen}: expected HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080 ({e})"
+            ))
+        })?
+        .collect();
+    let loopback = |v4: bool| {
+        addresses
+            .iter()
+            .find(|a| a.ip().is_loopback() && a.is_ipv4() == v4)
+            .copied()
+    };
+    loopback(true).or_else(|| loopback(false)).ok_or_else(|| {
+        UsageError::new(format!(
+            "--listen {listen}: the emulator listens on loopback addresses only (127.0.0.1, ::1, localhost)"
+        ))
+    })
+}
+
+/// Writes the address under a temporary name beside `path`, then renames it into place: a script
+/// polling for the file never reads it half written (an empty or cut address).
+fn write_ready_file(path: &Path, contents: &str) -> Result<(), UsageError> {
+    let failed =
+        |e: std::io::Error| UsageError::new(format!("--ready-file {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        UsageError::new(format!("--ready-file {}: not a file name", path.display()))
+    })?;
+    let temp = dir.join(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temp, contents).map_err(failed)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        failed(e)
+    })
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -1,5 +1,6 @@
 //! One file per subcommand. Each returns its exit code, or an error that `main` prints (exit 2).
 
+pub mod completions;
 pub mod demo;
 pub mod diagnose;
 pub mod explain;
@@ -8,6 +9,8 @@ pub mod mock;
 pub mod scan;
 pub mod sign;
 mod summary;
+pub mod terminal;
+mod wire_view;
 
 use crate::cli::{Cli, Command};
 
@@ -28,13 +31,15 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<u8, UsageError> {
     match cli.command {
-        Command::Diagnose(args) => diagnose::run(*args),
+        Command::Diagnose(args) => diagnose::run(*args, terminal::Look::choose(cli.color)),
         Command::Sign(args) => sign::run(args),
         Command::Mock(args) => mock::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Keycheck(args) => keycheck::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 

@@ -17,7 +17,9 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     crate::redact::boundary::register(&credentials);
     let keys =
         Keys::from_credentials(&credentials).map_err(|e| UsageError::new(format!("sign: {e}")))?;
-    let url = RawUrl::parse(&args.url).map_err(|e| UsageError::new(format!("URL: {e}")))?;
+    let url = crate::request::flags::with_default_scheme(&args.url);
+    let url = RawUrl::parse(url.as_deref().unwrap_or(&args.url))
+        .map_err(|e| UsageError::new(format!("URL: {e}")))?;
     let request = CapturedRequest {
         method: args.method.clone(),
         url,
@@ -40,7 +42,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
         },
         nonce: args.nonce.clone(),
         timestamp: args.timestamp,
-        version: args.version,
+        version: args.oauth_version,
         ..SignOptions::default()
     };
     let signed = match &args.mistake {
@@ -75,7 +77,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
 
     let comparison = match &args.compare {
         Some(path) => {
-            let theirs = super::diagnose::read_input(path)?;
+            let theirs = super::diagnose::read_input(path, "your base string")?;
             let theirs = String::from_utf8_lossy(&theirs)
                 .trim_end_matches(['\r', '\n'])
                 .to_string();

@@ -4,10 +4,11 @@
 
 use std::fmt::Write;
 
+use super::terminal::Look;
 use crate::bundle::{Bundle, BundleFiles};
 use crate::diagnosis::{Outcome, Severity};
 
-pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
+pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> String {
     let mut out = String::new();
     let r = &bundle.request;
     let _ = writeln!(out, "{} {}", r.method, r.url);
@@ -24,10 +25,16 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
                 .as_deref()
                 .map(|u| format!(" (sent to {})", origin(u)))
                 .unwrap_or_default();
+            // A call to a local emulator takes well under a millisecond: "0 ms" would read as
+            // "not measured".
+            let elapsed = match resp.elapsed_ms {
+                0 => "under 1 ms".to_string(),
+                ms => format!("{ms} ms"),
+            };
             let _ = writeln!(
                 out,
-                "  answer: {} {}{to}, {} ms",
-                resp.status, resp.reason, resp.elapsed_ms
+                "  answer: {} {}{to}, {elapsed}",
+                resp.status, resp.reason
             );
         }
         (None, Some(error), _) => {
@@ -43,10 +50,13 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
+        let label = look.paint(
+            Look::severity(finding.severity),
+            &format!("{label}[{}]", finding.code),
+        );
         let _ = writeln!(
             out,
-            "\n{label}[{}] ({}): {}",
-            finding.code,
+            "\n{label} ({}): {}",
             finding.evidence_level.name(),
             finding.title
         );
@@ -76,18 +86,16 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
     if let Some(ask) = ask_for_environment(bundle) {
         let _ = writeln!(out, "\n{ask}");
     }
-    let verdict = match bundle.verdict.outcome {
-        Outcome::Ok => "ok",
-        Outcome::Explained => "failed, explained",
-        Outcome::Unexplained => "failed, unexplained",
-        Outcome::NoResponse => "no response",
-        Outcome::Inconclusive => "failed, inconclusive",
-    };
-    let _ = writeln!(out, "\nverdict: {verdict}: {}", bundle.verdict.summary);
+    let _ = write!(out, "\n{}", verdict_line(bundle, look));
     if let Some(escalation) = &bundle.verdict.escalation {
+        // With --no-bundle there is nothing to attach: say how to get it rather than pretend.
+        let attach = match written {
+            Some(_) => "with the bundle attached",
+            None => "with a bundle attached (none written: run again without --no-bundle)",
+        };
         let _ = writeln!(
             out,
-            "escalate: {} queue, macro \"{}\", with the bundle attached",
+            "escalate: {} queue, macro \"{}\", {attach}",
             escalation.queue, escalation.r#macro
         );
     }
@@ -100,6 +108,20 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
         );
     }
     out
+}
+
+/// The verdict in one line (all that `-q` prints).
+pub fn verdict_line(bundle: &Bundle, look: Look) -> String {
+    let outcome = bundle.verdict.outcome;
+    let verdict = match outcome {
+        Outcome::Ok => "ok",
+        Outcome::Explained => "failed, explained",
+        Outcome::Unexplained => "failed, unexplained",
+        Outcome::NoResponse => "no response",
+        Outcome::Inconclusive => "failed, inconclusive",
+    };
+    let verdict = look.paint(Look::outcome(outcome), &format!("verdict: {verdict}"));
+    format!("{verdict}: {}\n", bundle.verdict.summary)
 }
 
 /// The line that asks for what the User-Agent did not tell: support needs the library and the

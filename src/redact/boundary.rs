@@ -80,9 +80,7 @@ fn exit_on_write_error(error: &std::io::Error) -> ! {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    print_stderr(&format!(
-        "upwork-diag: cannot write to standard output: {error}"
-    ));
+    print_stderr(&format!("error: cannot write to standard output: {error}"));
     std::process::exit(EXIT_OUTPUT);
 }
 

@@ -904,10 +904,10 @@ impl Parser<'_> {
 
         let mut headers = Vec::new();
         // curl's own headers, in the order curl writes them, each yielding to a -H of its name.
-        if !has_custom("Authorization") {
-            if let Some(value) = self.authorization(&url) {
-                headers.push(Header::new("Authorization", value));
-            }
+        if !has_custom("Authorization")
+            && let Some(value) = self.authorization(&url)
+        {
+            headers.push(Header::new("Authorization", value));
         }
         let own = [
             (

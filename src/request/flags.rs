@@ -42,6 +42,14 @@ fn name_problem(name: &str) -> String {
     }
 }
 
+/// A URL typed without a scheme (`www.upwork.com/api/...`), read as https as curl users expect
+/// of an API that is served only over https; `None` when the URL has a scheme (or is a bare path,
+/// which has no host to send to and is refused by the URL parser).
+pub fn with_default_scheme(url: &str) -> Option<String> {
+    let scheme_less = !url.contains("://") && !url.starts_with('/') && !url.is_empty();
+    scheme_less.then(|| format!("https://{url}"))
+}
+
 /// Builds a request from `-X`, the URL, `-H` and the body (`-d` or `--data-file`).
 /// The method defaults to GET, or POST when there is a body, as curl does.
 pub fn from_flags(

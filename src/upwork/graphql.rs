@@ -119,13 +119,13 @@ pub fn root_field(kind: OperationKind, name: &str) -> Option<&'static RootField>
 /// it reads as a query (`application/graphql`).
 pub fn query_of_body(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?.trim();
-    if text.starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-            return value
-                .get("query")
-                .and_then(|q| q.as_str())
-                .map(str::to_string);
-        }
+    if text.starts_with('{')
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(text)
+    {
+        return value
+            .get("query")
+            .and_then(|q| q.as_str())
+            .map(str::to_string);
     }
     (!text.is_empty()).then(|| text.to_string())
 }

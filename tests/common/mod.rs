@@ -212,3 +212,64 @@ pub fn finding<'b>(bundle: &'b serde_json::Value, code: &str) -> &'b serde_json:
         .and_then(|all| all.iter().find(|f| f["code"] == code))
         .unwrap_or_else(|| panic!("no {code} among {:?}", finding_codes(bundle)))
 }
+
+/// `upwork-diag ARGS` with a terminal as its standard input, output and error (util-linux
+/// `script`), with `env` set and `input` typed into it (then Ctrl-D); what the terminal showed.
+/// `None`, with a visible `skipped:` line, when `script` is absent, unless
+/// `UPWORK_DIAG_REQUIRE_TOOLS` (set by `.ci/run`) makes that a failure.
+#[allow(clippy::disallowed_methods)] // the skip is said on the process's own stderr
+pub fn in_a_terminal(args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        assert!(
+            std::env::var_os("UPWORK_DIAG_REQUIRE_TOOLS").is_none(),
+            "UPWORK_DIAG_REQUIRE_TOOLS is set but util-linux `script` is missing"
+        );
+        // The harness keeps a passing test's prints to itself; the process's own stderr is shown
+        // by a plain `cargo test` (and found by `.ci/run`).
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: util-linux `script` (a terminal for the test) is not installed"
+        );
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("upwork-diag");
+    let quoted: Vec<String> = std::iter::once(binary.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect();
+    let mut command = Command::new("script");
+    command
+        .args(["-q", "-e", "-c"])
+        .arg(quoted.join(" "))
+        .arg("/dev/null")
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for name in [
+        "UPWORK_CONSUMER_SECRET",
+        "UPWORK_TOKEN_SECRET",
+        "UPWORK_ACCESS_TOKEN",
+    ] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    if !input.is_empty() {
+        stdin.write_all(input).unwrap();
+        // The end of input as a person types it: Ctrl-D at the start of a line, once read.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        stdin.write_all(b"\x04").unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
