@@ -467,9 +467,10 @@ fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
 
 /// An inconclusive finding that, decided one way, fails the call (a signature that differs for no
 /// known reason, a `+` the secrets would tell about, credentials a HAR left out, an undecided
-/// timestamp); not a check that merely could not run (`signature-unverified`).
+/// timestamp): a warning. Not a note about a check that merely could not run
+/// (`signature-unverified`, `host-not-upwork`).
 fn is_suspect(finding: &Finding) -> bool {
-    finding.evidence_level == EvidenceLevel::Inconclusive && finding.code != "signature-unverified"
+    finding.evidence_level == EvidenceLevel::Inconclusive && finding.severity == Severity::Warning
 }
 
 /// What the corrected request showed, in one sentence, honest about what it confirms.

@@ -46,7 +46,7 @@ fn a_body_file_that_never_ends_is_refused_at_the_limit() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(
         stderr.trim(),
-        "upwork-diag: --data-file /dev/zero: larger than 16 MiB, the limit for a request body"
+        "error: --data-file /dev/zero: larger than 16 MiB, the limit for a request body"
     );
 }
 
@@ -91,7 +91,7 @@ fn a_command_or_raw_request_that_never_ends_is_refused_at_the_limit() {
         assert_eq!(output.status.code(), Some(2), "{input}: {stderr}");
         assert_eq!(
             stderr.trim(),
-            "upwork-diag: /dev/zero: larger than 16 MiB, the limit for an input",
+            "error: /dev/zero: larger than 16 MiB, the limit for an input",
             "{input}"
         );
         // The same from an endless standard input.

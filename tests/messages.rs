@@ -184,7 +184,7 @@ fn every_error_starts_with_the_same_prefix() {
     let stderr = String::from_utf8(ours.stderr).unwrap();
     assert_eq!(
         stderr,
-        "error: --timeout 0: expected a positive number of seconds\n"
+        "error: --timeout 0: expected a positive number of seconds, at most 86400\n"
     );
 
     let clap = upwork_diag()

@@ -170,7 +170,7 @@ fn unverified(variables: &[&str], why: &[String]) -> Finding {
     let names = names.join(" and ");
     Finding::new(
         "signature-unverified",
-        Severity::Warning,
+        Severity::Info,
         format!("The OAuth 1.0 signature was not checked: {}", why.join("; ")),
     )
     .level(EvidenceLevel::Inconclusive)
