@@ -69,21 +69,6 @@ pub struct Classification {
     pub retry_after: Option<String>,
 }
 
-impl Classification {
-    /// A success known only by its status, as a HAR file records it.
-    pub fn success(status: u16) -> Classification {
-        Classification {
-            kind: Kind::Success,
-            status,
-            upwork_error_code: None,
-            message: None,
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-        }
-    }
-}
-
 /// The `error` codes of the OAuth 2 token endpoint (RFC 6749, 5.2).
 const GRANT_ERRORS: [&str; 6] = [
     "invalid_request",

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Checks only; nothing is sent.
     pub offline: bool,
     pub replay: ReplayOptions,
+    /// The answer the capture itself recorded (a HAR entry's response): Upwork's words about the
+    /// call as the developer made it, before any replay of ours.
+    pub recorded: Option<CapturedResponse>,
 }
 
 /// One request sent and what came of it.
@@ -100,8 +103,34 @@ pub async fn diagnose(
 ) -> Diagnosis {
     let mut findings = checks::before_sending(&captured, credentials);
     findings.extend(not_upwork(&captured));
+    // The capture's own answer is the first evidence about the call: what it says is Upwork's
+    // word about the call as made, which no replay of ours can spoil (a spent nonce, an old
+    // timestamp).
+    let recorded = settings
+        .recorded
+        .as_ref()
+        .filter(|r| r.status != 0)
+        .map(classify::classify);
+    if let Some(recorded) = &recorded {
+        findings.extend(
+            checks::after_response(&captured, recorded)
+                .into_iter()
+                .map(|f| f.evidence("answer", "the answer recorded in the capture")),
+        );
+        checks::weigh(&mut findings, recorded);
+    }
     if settings.offline {
-        let verdict = offline_verdict(&findings);
+        let verdict = match &recorded {
+            Some(recorded) => {
+                let mut verdict = verdict(None, Some(recorded), &findings, None);
+                verdict.summary = format!(
+                    "Checked offline against the answer the capture recorded, nothing sent: {}",
+                    verdict.summary
+                );
+                verdict
+            }
+            None => offline_verdict(&findings),
+        };
         return Diagnosis {
             captured,
             exchange: None,
@@ -115,7 +144,11 @@ pub async fn diagnose(
     let exchange = send_as_captured(&captured, settings).await;
     let classification = exchange.response().map(classify::classify);
     if let Some(classification) = &classification {
-        findings.extend(checks::after_response(&captured, classification));
+        let replayed: Vec<Finding> = checks::after_response(&captured, classification)
+            .into_iter()
+            .filter(|f| findings.iter().all(|known| known.code != f.code))
+            .collect();
+        findings.extend(replayed);
         checks::weigh(&mut findings, classification);
     }
 
@@ -134,12 +167,30 @@ pub async fn diagnose(
         findings.extend(revealed_by_the_fix(&findings, corrected));
         confirm(&mut findings, corrected);
     }
-    let verdict = verdict(
-        &exchange,
+    let mut verdict = verdict(
+        Some(&exchange),
         classification.as_ref(),
         &findings,
         corrected.as_ref(),
     );
+    // Upwork accepted the call as the developer made it: a refusal of our replay (its spent nonce,
+    // its age) says nothing against it.
+    if let Some(recorded) = recorded.as_ref().filter(|r| r.kind == Kind::Success)
+        && verdict.outcome != Outcome::Ok
+        && !has_error(&findings)
+    {
+        verdict = Verdict {
+            outcome: Outcome::Ok,
+            summary: format!(
+                "The answer recorded in the capture was a success ({}); the replay's own answer ({}) says nothing against the call as made.",
+                recorded.status,
+                classification
+                    .as_ref()
+                    .map_or_else(|| "none".to_string(), |c| c.status.to_string())
+            ),
+            escalation: None,
+        };
+    }
     Diagnosis {
         captured,
         exchange: Some(exchange),
@@ -550,13 +601,14 @@ fn bears_on_credentials(kind: Kind) -> bool {
 }
 
 fn verdict(
-    exchange: &Exchange,
+    exchange: Option<&Exchange>,
     classification: Option<&Classification>,
     findings: &[Finding],
     corrected: Option<&CorrectedExchange>,
 ) -> Verdict {
     let confirmation = corrected.map(confirmation_text).unwrap_or_default();
     let Some(classification) = classification else {
+        let exchange = exchange.expect("an answer or an exchange");
         let error = exchange
             .transport_error()
             .expect("an exchange without a response has an error");
@@ -586,7 +638,9 @@ fn verdict(
         };
     };
     if classification.kind == Kind::Success
-        && let Some(cut) = exchange.response().filter(|r| r.truncated)
+        && let Some(cut) = exchange
+            .and_then(Exchange::response)
+            .filter(|r| r.truncated)
     {
         // Only the first part was read: an error after the cut (GraphQL puts `errors` last)
         // would go unseen, so this is no success; nor a failure to escalate: the tool lacks the

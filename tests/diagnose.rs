@@ -1142,3 +1142,76 @@ fn a_wrong_secret_is_not_blamed_on_the_plus_in_the_query() {
     );
     assert_eq!(b["corrected"]["succeeded"], true);
 }
+
+/// A HAR of one call to the teams endpoint, signed with the limited key (which lacks the teams
+/// permission), with the answer Upwork gave it recorded.
+fn har_with_recorded_no_access(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let limited = Keys {
+        consumer_key: demo::LIMITED_CONSUMER_KEY,
+        consumer_secret: demo::LIMITED_CONSUMER_SECRET,
+        token: Some(demo::LIMITED_TOKEN),
+        token_secret: Some(demo::LIMITED_TOKEN_SECRET),
+    };
+    let header = signed_get_header(url, &limited);
+    let authorization = header.trim_start_matches("Authorization: ").to_string();
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [{
+        "startedDateTime": chrono::Utc::now().to_rfc3339(),
+        "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1", "headers": [
+            {"name": "Authorization", "value": authorization}
+        ]},
+        "response": {"status": 403, "statusText": "Forbidden", "httpVersion": "HTTP/1.1", "headers": [
+            {"name": "X-Upwork-Error-Code", "value": "1013"},
+            {"name": "X-Upwork-Error-Message", "value": "This APP has no access to the requested resource"}
+        ], "content": {"mimeType": "application/json", "text": "{}"}}
+    }]}});
+    let path = dir.join("session.har");
+    std::fs::write(&path, har.to_string()).unwrap();
+    (path, header)
+}
+
+#[test]
+fn the_answer_recorded_in_a_har_is_upworks_word_about_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let (har, header) = har_with_recorded_no_access(dir.path());
+    let har = har.to_str().unwrap();
+
+    // Offline: the recorded 403 names the missing permission.
+    let (code, b) = diagnose_json(&["--har", har, "--offline"], Secrets::None);
+    assert_eq!(code, Some(1), "{b:#}");
+    let scope = finding(&b, "scope-missing");
+    assert_eq!(scope["evidence_level"], "reproduced");
+    assert_eq!(
+        scope["evidence"]["answer"],
+        "the answer recorded in the capture"
+    );
+
+    // Replayed after the developer's own sending spent its nonce: the replay's refusal is its
+    // own, and the recorded answer still explains the failure.
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let first = upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .arg("--no-bundle")
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(1));
+    let (code, b) = diagnose_json(
+        &["--har", har, "--base-url", &emulator.base_url],
+        Secrets::None,
+    );
+    assert_eq!(b["response"]["status"], 401, "{b:#}");
+    assert_eq!(code, Some(1), "{b:#}");
+    assert_eq!(finding(&b, "scope-missing")["severity"], "error");
+    assert_eq!(
+        finding(&b, "nonce-reused")["evidence_level"],
+        "inconclusive"
+    );
+}

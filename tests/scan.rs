@@ -276,3 +276,21 @@ fn a_generated_har_of_thousands_of_entries_gives_the_right_counts() {
     let output = scan(&[path, "--all", "--format", "json"]);
     assert_eq!(json(&output)["checked"], 4000);
 }
+
+#[test]
+fn a_failure_recorded_in_the_har_is_read_like_any_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.har");
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [{
+        "request": {"method": "GET", "url": "https://www.upwork.com/api/hr/v2/teams.json",
+                    "headers": [{"name": "Authorization", "value": "Bearer a-token"}]},
+        "response": {"status": 403, "headers": [
+            {"name": "X-Upwork-Error-Message", "value": "This APP has no access to the requested resource"}
+        ], "content": {"text": "{}"}}
+    }]}});
+    std::fs::write(&path, har.to_string()).unwrap();
+    let output = scan(&[path.to_str().unwrap(), "--format", "json"]);
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["summary"], serde_json::json!({"scope-missing": 1}));
+}

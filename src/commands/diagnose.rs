@@ -20,6 +20,7 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
         request: mut captured,
         insecure,
         mut notes,
+        recorded,
     } = capture(&args.input)?;
     notes.extend(request::chunked::note(&captured));
     if let Some(text) = &args.sent_at {
@@ -35,6 +36,7 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
     crate::redact::boundary::register(&credentials);
     let mut settings = settings(&args, &captured)?;
     settings.replay.insecure |= insecure;
+    settings.recorded = recorded;
     let declared = Declared {
         library: args.library.as_deref(),
         language: args.language.as_deref(),
@@ -158,6 +160,8 @@ struct Captured {
     /// The developer's call skipped certificate checks (curl's `-k`).
     insecure: bool,
     notes: Vec<String>,
+    /// The answer the capture recorded (a HAR entry's response).
+    recorded: Option<crate::replay::CapturedResponse>,
 }
 
 /// The captured request, from exactly one input.
@@ -199,6 +203,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             request,
             insecure: false,
             notes,
+            recorded: None,
         });
     }
     if let Some(arg) = &input.curl {
@@ -229,6 +234,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             request: import.request,
             insecure: import.insecure,
             notes: import.notes,
+            recorded: None,
         });
     }
     if let Some(path) = &input.har {
@@ -240,7 +246,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             request::har::read_har_entry_within(reader, &shown(path), input.entry, limit)
                 .map_err(|e| bad(&e))?;
         let mut notes = vec![format!("entry {index} of {}", shown(path))];
-        if let Some(response) = response {
+        if let Some(response) = &response {
             notes.push(format!(
                 "the capture's own answer was {} {}",
                 response.status, response.status_text
@@ -250,6 +256,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             request,
             insecure: false,
             notes,
+            recorded: response.map(|r| r.into_response()),
         });
     }
     if let Some(path) = &input.raw {
@@ -260,6 +267,7 @@ fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             request,
             insecure: false,
             notes: Vec::new(),
+            recorded: None,
         });
     }
     Err(UsageError::new(
@@ -322,6 +330,7 @@ fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings,
         },
         base_url,
         offline: args.offline,
+        recorded: None,
     })
 }
 

@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use super::UsageError;
 use crate::checks;
-use crate::classify::Classification;
 use crate::cli::{Format, ScanArgs};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Finding, Severity};
@@ -127,6 +126,8 @@ struct ToCheck {
     request: CapturedRequest,
     /// The capture's response status; `None` when the entry has no response.
     status: Option<u16>,
+    /// The capture's response, read like any answer (its body is kept for Upwork's API calls only).
+    response: Option<crate::replay::CapturedResponse>,
 }
 
 impl ToCheck {
@@ -136,7 +137,8 @@ impl ToCheck {
             index,
             method: entry.method,
             request: entry.request.ok()?,
-            status: entry.response.map(|r| r.status),
+            status: entry.response.as_ref().map(|r| r.status),
+            response: entry.response.map(|r| r.into_response()),
         })
     }
 
@@ -148,7 +150,8 @@ impl ToCheck {
             .iter()
             .map(|h| h.name.len() + h.value.len())
             .sum();
-        self.request.url.as_str().len() + self.request.body.len() + headers
+        let answer = self.response.as_ref().map_or(0, |r| r.body.len());
+        self.request.url.as_str().len() + self.request.body.len() + headers + answer
     }
 }
 
@@ -182,9 +185,16 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
             && f.code != "signature-unverified"
             && !checks::freshness::is_undecided(f)
     });
-    // The capture's own answer: a call Upwork accepted did not fail for what a check predicts.
-    if let Some(status) = item.status.filter(|s| (200..300).contains(s)) {
-        checks::weigh(&mut findings, &Classification::success(status));
+    // The capture's own answer is Upwork's word about the call: what it names is a finding, and a
+    // call it accepted did not fail for what a check predicts.
+    if let Some(answer) = item.response.as_ref().filter(|r| r.status != 0) {
+        let answer = crate::classify::classify(answer);
+        let named: Vec<Finding> = checks::after_response(request, &answer)
+            .into_iter()
+            .filter(|f| findings.iter().all(|known| known.code != f.code))
+            .collect();
+        findings.extend(named);
+        checks::weigh(&mut findings, &answer);
     }
     // A redactor per entry: what it learns from one call's headers (a bearer token, a cookie)
     // hides that value in the same call's URL, and nothing accumulates over a file of any length.

@@ -70,6 +70,19 @@ pub struct HarResponseSummary {
 }
 
 impl HarResponseSummary {
+    /// The recorded answer as a response, to be read like a replay's answer.
+    pub fn into_response(self) -> crate::replay::CapturedResponse {
+        crate::replay::CapturedResponse {
+            version: self.http_version,
+            status: self.status,
+            reason: self.status_text,
+            headers: self.headers,
+            body: self.body,
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
     /// A status of 400 or more, no response at all, or a GraphQL answer with errors.
     pub fn failed(&self) -> bool {
         self.status >= 400 || self.status == 0 || !self.graphql_errors.is_empty()
