@@ -270,3 +270,24 @@ fn mock_accept_chunked_lets_a_chunked_body_through() {
         );
     }
 }
+
+#[test]
+fn the_request_token_call_is_signed_without_a_token_left_in_the_environment() {
+    let output = upwork_diag()
+        .args(["sign", "-X", "POST"])
+        .arg("https://www.upwork.com/api/auth/v1/oauth/token/request")
+        .args(["--only", "signed-url"])
+        .env("UPWORK_CONSUMER_KEY", "demo-consumer-key")
+        .env("UPWORK_CONSUMER_SECRET", "demo-consumer-secret")
+        .env("UPWORK_TOKEN", "demo-token")
+        .env("UPWORK_TOKEN_SECRET", "demo-token-secret")
+        .output()
+        .unwrap();
+    let url = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        url.contains("oauth_consumer_key=demo-consumer-key"),
+        "{url}"
+    );
+    assert!(!url.contains("oauth_token"), "{url}");
+}

@@ -717,3 +717,25 @@ fn the_emulator_journal_and_log_hide_what_it_was_sent() {
     );
     assert_clean("the emulator's log", &logged, &secrets);
 }
+
+#[test]
+fn a_secret_with_its_unreserved_characters_encoded_is_hidden() {
+    // Java's URLEncoder and Python 2's quote write `~` as %7E; stricter encoders `-` as %2D.
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "CANARY~cs-7";
+    let url = "https://www.upwork.com/api/profiles/v2/search/jobs.json";
+    for (name, sent) in [
+        ("tilde", "CANARY%7Ecs-7"),
+        ("tilde lowercase", "CANARY%7ecs-7"),
+        ("strict", "CANARY%7Ecs%2D7"),
+    ] {
+        let written = offline(
+            dir.path(),
+            &name.replace(' ', "-"),
+            &[&format!("{url}?q={sent}")],
+            &[("UPWORK_CONSUMER_SECRET", secret)],
+        );
+        assert!(!written.contains(sent), "{name}: {sent} written");
+        assert!(!written.contains("CANARY"), "{name}: {written}");
+    }
+}

@@ -36,10 +36,17 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
         Severity::Error,
         "The call carries no credentials: no OAuth signature, no token",
     )
-    .detail(format!(
-        "{method} {path} needs {needs}. The call has no Authorization header, no cookie and no \
-         oauth_* or access_token parameter, so Upwork answers 401 before anything else is looked at."
-    ));
+    .detail(match unread_scheme(request) {
+        Some(scheme) => format!(
+            "{method} {path} needs {needs}. The call's Authorization header is {scheme}, which Upwork \
+             does not read, and it has no oauth_* or access_token parameter, so Upwork answers 401 \
+             before anything else is looked at."
+        ),
+        None => format!(
+            "{method} {path} needs {needs}. The call has no Authorization header, no cookie and no \
+             oauth_* or access_token parameter, so Upwork answers 401 before anything else is looked at."
+        ),
+    });
     // Browsers strip credentials from the HAR files they export (Chrome's sanitized export drops
     // Authorization and Cookie): a HAR without them says nothing of the call that was made.
     let finding = if matches!(request.source, Source::Har { .. }) {
@@ -63,14 +70,41 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     )]
 }
 
-/// True when the call carries anything that authenticates it, right or wrong (a session cookie
-/// included: Upwork's own pages call the API with one).
+/// True when the call carries credentials of a kind Upwork reads, right or wrong: an OAuth 1.0
+/// signature (header, query or form), a non-empty bearer token or `access_token`, or a session
+/// cookie (Upwork's own pages call the API with one). `Authorization: Basic`, `Token`, an empty
+/// `Bearer` or a bare value are none of them.
 fn carries_credentials(request: &CapturedRequest) -> bool {
     let named = |name: &str| name.starts_with("oauth_") || name == "access_token";
-    request.header("authorization").is_some()
+    request.headers_named("authorization").any(is_upwork_scheme)
         || request.header("cookie").is_some()
         || request.url.query_pairs().iter().any(|(k, _)| named(k))
         || request.form_pairs().iter().any(|(k, _)| named(k))
+}
+
+/// `OAuth ...` with parameters, or `Bearer <token>`: the schemes Upwork authenticates.
+fn is_upwork_scheme(value: &str) -> bool {
+    let mut words = value.split_whitespace();
+    let scheme = words.next().unwrap_or_default();
+    let rest = words.next().is_some();
+    (scheme.eq_ignore_ascii_case("oauth") || scheme.eq_ignore_ascii_case("bearer")) && rest
+}
+
+/// The scheme word of an Authorization header that Upwork does not read (never its value).
+fn unread_scheme(request: &CapturedRequest) -> Option<String> {
+    let value = request.header("authorization")?;
+    let scheme = value.split_whitespace().next().unwrap_or_default();
+    let known = ["basic", "token", "bearer", "oauth", "digest"];
+    Some(if known.contains(&scheme.to_ascii_lowercase().as_str()) {
+        let empty = value.split_whitespace().nth(1).is_none();
+        if empty {
+            format!("`{scheme}` with nothing after it")
+        } else {
+            format!("`{scheme}`")
+        }
+    } else {
+        "a value with no scheme".to_string()
+    })
 }
 
 #[cfg(test)]
@@ -89,6 +123,27 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].code, "auth-missing");
         assert!(findings[0].explains());
+    }
+
+    #[test]
+    fn credentials_upwork_does_not_read_are_none() {
+        for header in [
+            "Authorization: Basic ZGVtbzpkZW1v",
+            "Authorization: Token abc123",
+            "Authorization: Bearer",
+            "Authorization: abc123",
+        ] {
+            let findings = before_sending(&call(
+                "https://www.upwork.com/api/hr/v2/teams.json",
+                &[header],
+            ));
+            assert_eq!(findings.len(), 1, "{header}");
+            assert!(
+                !findings[0].detail.contains("abc123"),
+                "the value is never quoted"
+            );
+            assert!(!findings[0].detail.contains("ZGVtbzpkZW1v"));
+        }
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn mistakes_fix(kinds: &[MistakeKind]) -> String {
 /// What to change for a named mistake.
 fn mistake_fix(name: &str) -> String {
     match name {
-        "query-plus-as-space" => "Send spaces in the query as %20, never `+`: Upwork reads a `+` in the query as a plus. Build the query with an RFC 3986 encoder (`urllib.parse.quote` in Python 3, `rawurlencode` in PHP, `encodeURIComponent` in JavaScript); with requests or the official Python binding, pre-quote the value (python-upwork#49) so no `+` reaches the URL.".into(),
+        "query-plus-as-space" => "Send spaces in the query as %20, never `+`: Upwork reads a `+` in the query as a plus. Build the query with an RFC 3986 encoder (`urllib.parse.quote` in Python 3, `rawurlencode` in PHP, `encodeURIComponent` in JavaScript); with requests or the official Python binding, pre-quote the value (python-upwork#49) so no `+` reaches the URL. requests-oauthlib with `signature_type='query'` writes `+` itself when it adds the OAuth parameters to the query: keep them in the Authorization header (its default).".into(),
         "space-as-plus" => "Encode spaces as %20 (RFC 3986: `rawurlencode`, `urllib.parse.quote`), never as `+`, both in the URL and in the base string.".into(),
         "double-encoded" => "Encode each parameter exactly once when building the base string: decode values taken from a URL first.".into(),
         "unencoded" => "Percent-encode every parameter name and value (RFC 3986) before joining them into the base string.".into(),

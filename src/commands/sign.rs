@@ -15,11 +15,19 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
     crate::redact::boundary::register(&credentials);
-    let keys =
+    let mut keys =
         Keys::from_credentials(&credentials).map_err(|e| UsageError::new(format!("sign: {e}")))?;
     let url = crate::request::flags::with_default_scheme(&args.url);
     let url = RawUrl::parse(url.as_deref().unwrap_or(&args.url))
         .map_err(|e| UsageError::new(format!("URL: {e}")))?;
+    // The request token call is signed by the consumer alone: a token in the environment (left
+    // from another step) would make Upwork refuse it.
+    let request_token_call = crate::upwork::endpoint_for(&args.method, url.path())
+        .is_some_and(|e| e.kind == crate::upwork::EndpointKind::OAuth1RequestToken);
+    if request_token_call {
+        keys.token = None;
+        keys.token_secret = None;
+    }
     let request = CapturedRequest {
         method: args.method.clone(),
         url,

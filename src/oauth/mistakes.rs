@@ -503,13 +503,21 @@ pub(crate) fn find_mistake(
 }
 
 fn mistake(kinds: &[MistakeKind], client_base_string: String, client_signature: String) -> Mistake {
+    // Beside another mistake, reading the query as a form is how the client saw its own `+`, not
+    // a second thing it did: said as such, not as a contradicting sentence.
+    let description = kinds
+        .iter()
+        .map(|&k| match k {
+            MistakeKind::QueryPlusAsSpace if kinds.len() > 1 => {
+                "(The client read its query's '+' as a space, as HTML forms do; Upwork reads it as a plus.)"
+            }
+            _ => k.description(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     Mistake {
         name: kinds[0].name(),
-        description: kinds
-            .iter()
-            .map(|k| k.description())
-            .collect::<Vec<_>>()
-            .join(" And: "),
+        description,
         client_base_string,
         client_signature,
         kinds: kinds.to_vec(),

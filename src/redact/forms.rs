@@ -21,6 +21,10 @@ pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
     for reading in &readings {
         let once = percent_encode(reading, false);
         let twice = percent_encode(&once, false);
+        // RFC 1738-era encoders (Java's URLEncoder, Python 2's quote) write `~` as `%7E`; stricter
+        // ones encode every byte that is not a letter or digit (`-` as `%2D`).
+        let tilde = once.replace('~', "%7E");
+        let strict = strict_encode(reading);
         let form = form_encode(reading);
         let json = serde_json::to_string(reading)
             .unwrap_or_default()
@@ -28,6 +32,10 @@ pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
             .to_string();
         for form in [
             reading.clone(),
+            lower_hex(&tilde),
+            tilde,
+            lower_hex(&strict),
+            strict,
             lower_hex(&once),
             once,
             lower_hex(&twice),
@@ -64,6 +72,20 @@ fn percent_encode(value: &str, plus_for_space: bool) -> String {
         }
     }
     out
+}
+
+/// Every byte but letters and digits percent-encoded.
+fn strict_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }
 
 /// `application/x-www-form-urlencoded`: a space is `+`, `*` stays.
@@ -139,6 +161,16 @@ mod tests {
             "a b\\/c+d",
             // `+` read as a space, as a form decoder does, then re-encoded.
             "a%20b%2Fc%20d",
+        ] {
+            assert!(forms.iter().any(|f| f == expected), "{expected}: {forms:?}");
+        }
+        // Unreserved characters encoded all the same, by older or stricter encoders.
+        let forms = encoded_forms("abc~def-1");
+        for expected in [
+            "abc%7Edef-1",
+            "abc%7edef-1",
+            "abc%7Edef%2D1",
+            "abc%7edef%2d1",
         ] {
             assert!(forms.iter().any(|f| f == expected), "{expected}: {forms:?}");
         }
