@@ -13,7 +13,7 @@ pub enum UrlError {
     NotAbsolute(String),
     #[error("'{}' has no host", shown(.0))]
     NoHost(String),
-    #[error("'{}' has a port that is not a number", shown(.url))]
+    #[error("'{}' has a port that is not a number from 0 to 65535", shown(.url))]
     BadPort { url: String, port: String },
     /// A host that no address can be: an IPv6 literal not closed by `]` or not an IPv6 address,
     /// brackets inside a name. The URL is not repeated: its userinfo may hold a password.
