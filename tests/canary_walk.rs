@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use common::canary::{assert_clean, files_text};
-use common::{http_get, upwork_diag};
+use common::{MockProcess, http_get, upwork_diag};
 
 const CONSUMER_KEY: &str = "walk-consumer-key";
 const TOKEN: &str = "walk-token";
@@ -62,47 +60,6 @@ fn walk(name: &str, args: &[&str], expect: &[i32]) -> String {
     stdout
 }
 
-/// `upwork-diag mock` with the canary keys, its log (stderr) going to a file.
-struct MockProcess {
-    child: Child,
-    base_url: String,
-}
-
-impl MockProcess {
-    fn start(keys: &Path, log: &Path) -> MockProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_upwork-diag"))
-            .args([
-                "mock",
-                "--listen",
-                "127.0.0.1:0",
-                "--no-rate-limit",
-                "--keys",
-            ])
-            .arg(keys)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let base_url = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        MockProcess { child, base_url }
-    }
-}
-
-impl Drop for MockProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn no_canary_leaves_any_command_by_any_output() {
     // The inputs hold the canaries; the outputs must not.
@@ -123,7 +80,7 @@ fn no_canary_leaves_any_command_by_any_output() {
     )
     .unwrap();
     let log = dir.path().join("mock.log");
-    let mock = MockProcess::start(Path::new(&keys), &log);
+    let mock = MockProcess::start(Some(Path::new(&keys)), &log);
     let base = mock.base_url.as_str();
 
     // sign, in every form it prints.

@@ -10,12 +10,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use common::canary::{assert_clean, files_text, percent};
-use common::upwork_diag;
+use common::{MockProcess, upwork_diag};
 use serde_json::Value;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -596,40 +595,6 @@ fn the_refresh_token_goes_only_to_upwork_or_a_local_emulator() {
     assert_clean("stdout", &stdout, &[refresh_token, client_secret]);
 }
 
-/// `upwork-diag mock` as a child process, its log (stderr) going to a file.
-struct MockProcess {
-    child: Child,
-    base_url: String,
-}
-
-impl MockProcess {
-    fn start(log: &Path) -> MockProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_upwork-diag"))
-            .args(["mock", "--listen", "127.0.0.1:0", "--no-rate-limit"])
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let base_url = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        MockProcess { child, base_url }
-    }
-}
-
-impl Drop for MockProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Sends raw bytes and reads the answer to its end.
 fn send_raw(base_url: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(base_url.trim_start_matches("http://")).unwrap();
@@ -643,7 +608,7 @@ fn send_raw(base_url: &str, request: &str) -> String {
 fn the_emulator_journal_and_log_hide_what_it_was_sent() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("mock.log");
-    let mock = MockProcess::start(&log);
+    let mock = MockProcess::start(None, &log);
     let post = |path: &str, headers: &[String], body: &str| {
         let mut request = format!(
             "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n",

@@ -8,9 +8,8 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
-use common::{files_under, http_get, upwork_diag};
+use common::{MockProcess, files_under, http_get, upwork_diag};
 use serde_json::Value;
 use upwork_diag::bundle::redact::fingerprint;
 use upwork_diag::oauth::{Keys, SignOptions, authorize};
@@ -288,59 +287,6 @@ fn no_canary_reaches_any_output_and_support_keeps_what_it_needs() {
     }
 }
 
-/// `upwork-diag mock` as a child process, its log (stderr) going to a file.
-struct MockProcess {
-    child: Child,
-    base_url: String,
-    log: std::path::PathBuf,
-}
-
-impl MockProcess {
-    fn start(keys: &Path, log: std::path::PathBuf) -> MockProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_upwork-diag"))
-            .args([
-                "mock",
-                "--listen",
-                "127.0.0.1:0",
-                "--no-rate-limit",
-                "--keys",
-            ])
-            .arg(keys)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let base_url = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_string();
-        MockProcess {
-            child,
-            base_url,
-            log,
-        }
-    }
-
-    /// Stops it and returns everything it logged.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for MockProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_emulator_log_and_journal_hold_no_canary() {
     let dir = tempfile::tempdir().unwrap();
@@ -357,7 +303,7 @@ fn the_emulator_log_and_journal_hold_no_canary() {
         .to_string(),
     )
     .unwrap();
-    let mock = MockProcess::start(&keys, dir.path().join("mock.log"));
+    let mock = MockProcess::start(Some(&keys), &dir.path().join("mock.log"));
 
     // A request token through the real OAuth 1.0 flow, signed with the canary secrets: the
     // emulator answers with an oauth_token_secret of its own.

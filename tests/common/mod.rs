@@ -273,3 +273,55 @@ pub fn in_a_terminal(args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Optio
     let output = child.wait_with_output().unwrap();
     Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
+
+/// `upwork-diag mock` as a child process (no rate limit; the demo keys, or `--keys`), its log
+/// (stderr) going to a file: what the emulator writes there is an output like any other.
+pub struct MockProcess {
+    child: std::process::Child,
+    pub base_url: String,
+    log: std::path::PathBuf,
+}
+
+impl MockProcess {
+    pub fn start(keys: Option<&std::path::Path>, log: &std::path::Path) -> MockProcess {
+        use std::io::BufRead;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_upwork-diag"));
+        command.args(["mock", "--listen", "127.0.0.1:0", "--no-rate-limit"]);
+        if let Some(keys) = keys {
+            command.arg("--keys").arg(keys);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let base_url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_string();
+        MockProcess {
+            child,
+            base_url,
+            log: log.to_path_buf(),
+        }
+    }
+
+    /// Stops it and returns everything it logged.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.log).unwrap()
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
