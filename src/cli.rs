@@ -34,7 +34,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// Check an API key request against the Special Projects checkpoints.
     #[command(
-        after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json"
+        after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json --macros desk-macros.toml\n\nExit codes: 0 every checkpoint passes; 1 one rejects; 5 none rejects, one needs your judgment (REVIEW); 2 bad input."
     )]
     Keycheck(KeycheckArgs),
     /// Print the long explanation of a finding code (all codes with --list).
@@ -304,4 +304,8 @@ pub struct KeycheckArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// The desk's macro titles by checkpoint and criterion (TOML, see docs/keycheck.md); without
+    /// it a rejection names the runbook's title, "In process".
+    #[arg(long, value_name = "FILE")]
+    pub macros: Option<PathBuf>,
 }

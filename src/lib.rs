@@ -24,5 +24,6 @@ pub mod redact;
 pub mod refresh;
 pub mod replay;
 pub mod request;
+pub mod routing;
 pub mod upwork;
 pub mod username;
