@@ -101,7 +101,15 @@ pub struct ReplayRecord {
     pub sent: bool,
     /// The URL the replay went to, when --base-url sent it elsewhere.
     pub sent_to: Option<String>,
-    /// The header lines exactly as they went on the wire (Host added when absent).
+    /// The origin (scheme, host, port) of the URL as the developer called it.
+    pub called_origin: String,
+    /// The origin the replay actually went to; null when nothing was sent.
+    pub sent_origin: Option<String>,
+    /// Who the replay went to: `as-called` (the URL's own origin), `emulator` (a base URL that
+    /// answered as upwork-diag's emulator), `base-url` (another base URL), `not-sent` (offline).
+    pub destination: &'static str,
+    /// The header lines exactly as they went on the wire (Host added when absent); offline, as
+    /// they would go.
     pub headers_on_wire: Vec<Header>,
     pub insecure: bool,
     pub timeout_ms: u64,
@@ -139,4 +147,8 @@ pub struct Routing {
     /// macro), or `none` (the call succeeded).
     pub route: &'static str,
     pub note: String,
+    /// The desk's route as the support runbook gives it: who handles the ticket, the public
+    /// touch response to send first, then the macro.
+    #[serde(flatten)]
+    pub desk: crate::routing::DeskRoute,
 }

@@ -20,10 +20,14 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
         &bundle.replay.sent_to,
     ) {
         (Some(resp), _, sent_to) => {
-            let to = sent_to
-                .as_deref()
-                .map(|u| format!(" (sent to {})", origin(u)))
-                .unwrap_or_default();
+            let to = match (bundle.replay.destination, sent_to) {
+                ("emulator", _) => format!(
+                    " (from the upwork-diag emulator at {}, not Upwork)",
+                    bundle.replay.sent_origin.as_deref().unwrap_or_default()
+                ),
+                (_, Some(u)) => format!(" (sent to {}, not {})", origin(u), origin(&r.url)),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
                 "  answer: {} {}{to}, {} ms",
@@ -91,6 +95,7 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>) -> String {
             escalation.queue, escalation.r#macro
         );
     }
+    out.push_str(&bundle.routing.desk.text());
     if let Some(files) = written {
         let _ = writeln!(
             out,
