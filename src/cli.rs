@@ -199,6 +199,11 @@ pub struct DiagnoseArgs {
     /// Write no bundle.
     #[arg(long, conflicts_with_all = ["out", "zip"], help_heading = "Output")]
     pub no_bundle: bool,
+    /// The public version, for posting where anyone can read (Stack Overflow, a GitHub issue):
+    /// the consumer key, tokens, signatures, nonces and username masked too, in the bundle and
+    /// the printed output. Send Upwork support the version without it.
+    #[arg(long, help_heading = "Output")]
+    pub public: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1276,3 +1276,98 @@ fn every_bundle_routes_as_the_runbook_says() {
         "{report}"
     );
 }
+
+#[test]
+fn the_public_version_masks_key_tokens_signatures_nonces_and_username_with_a_banner() {
+    const CONSUMER_KEY: &str = "CANARYpublickey4e2a";
+    const TOKEN: &str = "CANARYpublictoken81c0";
+    const USERNAME: &str = "canarypublicuser";
+    let keys_json = serde_json::json!({
+        "consumers": [{
+            "consumer_key": CONSUMER_KEY,
+            "consumer_secret": "consumer-secret-1",
+            "access_tokens": [{ "token": TOKEN, "secret": "token-secret-1", "username": USERNAME }]
+        }]
+    });
+    let emulator =
+        Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys_json.to_string()).unwrap());
+    let keys = Keys {
+        consumer_key: CONSUMER_KEY,
+        consumer_secret: "consumer-secret-1",
+        token: Some(TOKEN),
+        token_secret: Some("token-secret-1"),
+    };
+    let url = "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design";
+    let out = tempfile::tempdir().unwrap();
+    // Each run is signed afresh (the emulator refuses a nonce used twice); the nonce and the
+    // signature are read from the header passed.
+    let run = |name: &str, public: bool| {
+        let header = signed_get_header(url, &keys);
+        let read = |field: &str| {
+            let start = header.find(&format!("{field}=\"")).unwrap() + field.len() + 2;
+            header[start..start + header[start..].find('"').unwrap()].to_string()
+        };
+        let (nonce, signature) = (read("oauth_nonce"), read("oauth_signature"));
+        let dir = out.path().join(name);
+        let mut command = upwork_diag();
+        command
+            .args(["diagnose", url, "-H", &header, "--username", USERNAME])
+            .args(["--base-url", &emulator.base_url, "--out"])
+            .arg(&dir);
+        if public {
+            command.arg("--public");
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let mut texts = vec![String::from_utf8_lossy(&output.stdout).into_owned()];
+        for (_, bytes) in files_under(&dir) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        (texts, nonce, signature)
+    };
+
+    // The support version keeps them: support finds the call in its logs by them.
+    let (support, nonce, _) = run("support", false);
+    let support = support.join("\n");
+    for kept in [CONSUMER_KEY, TOKEN, USERNAME, nonce.as_str()] {
+        assert!(support.contains(kept), "{kept} kept for support");
+    }
+
+    let (public, nonce, signature) = run("public", true);
+    let encoded_signature = signature.replace('%', "%25");
+    let decoded_signature = signature
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    for text in &public {
+        for masked in [
+            CONSUMER_KEY,
+            TOKEN,
+            USERNAME,
+            nonce.as_str(),
+            signature.as_str(),
+            encoded_signature.as_str(),
+            decoded_signature.as_str(),
+        ] {
+            assert!(
+                !text.contains(masked),
+                "{masked} in the public version:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("Public version: besides the secrets"),
+            "a banner in every output:\n{text}"
+        );
+        assert!(text.contains("Please don"), "the FAQ's reason:\n{text}");
+    }
+    let bundle: Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("public").join("bundle.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(bundle["audience"], "public");
+    assert_eq!(
+        bundle["request"]["oauth"]["consumer_key"],
+        "[redacted consumer-key]"
+    );
+    assert_eq!(bundle["username"]["value"], "[redacted username]");
+}

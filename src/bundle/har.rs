@@ -55,6 +55,8 @@ pub fn render(bundle: &Bundle) -> Value {
             "creator": { "name": bundle.tool.name, "version": bundle.tool.version },
             "entries": entries,
             "_schema": bundle.schema,
+            "_audience": bundle.audience,
+            "_publicNote": bundle.public_note,
         }
     })
 }

@@ -10,6 +10,9 @@ pub fn render(bundle: &Bundle) -> String {
     let mut md = String::new();
     let r = &bundle.request;
     let _ = writeln!(md, "# Upwork API call report\n");
+    if let Some(note) = bundle.public_note {
+        let _ = writeln!(md, "> **{note}**\n");
+    }
     let _ = writeln!(
         md,
         "**Verdict: {}** {}\n",

@@ -3,6 +3,7 @@
 
 mod har;
 mod markdown;
+pub mod public;
 pub mod schema;
 mod write;
 
@@ -11,7 +12,10 @@ mod write;
 pub use crate::redact;
 pub use crate::redact::{Redaction, Redactor};
 pub use schema::Bundle;
-pub use write::{BundleError, BundleFiles, default_out_dir, write_bundle};
+pub use write::{
+    BundleError, BundleFiles, default_out_dir, render_public, render_support, write_bundle,
+    write_public_bundle,
+};
 
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -188,6 +192,8 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         verdict,
         routing,
         redactions: redactor.redactions().to_vec(),
+        audience: SUPPORT_AUDIENCE,
+        public_note: None,
     };
     (bundle, redactor)
 }

@@ -34,6 +34,43 @@ pub struct Bundle {
     /// Where a support question goes: the developer's own fix, Tech Support, or Special Projects.
     pub routing: Routing,
     pub redactions: Vec<Redaction>,
+    /// `support` (for Upwork support: the consumer key, token, signature and nonce kept, the
+    /// secrets hidden) or `public` (those masked too, for posting where anyone can read).
+    pub audience: &'static str,
+    /// The public version's banner: what was masked and why; absent in the support version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_note: Option<&'static str>,
+}
+
+/// The audience of a bundle made for Upwork support.
+pub const SUPPORT_AUDIENCE: &str = "support";
+/// The audience of a bundle made for posting in public.
+pub const PUBLIC_AUDIENCE: &str = "public";
+
+impl Bundle {
+    /// The public version: the same records with the consumer key, tokens, signature, nonce and
+    /// username taken out of the fields that hold them, and the banner set. Their occurrences
+    /// elsewhere (URLs, headers, bodies) are masked by value when the files are written
+    /// (`public::redactor`).
+    pub fn public(&self) -> Bundle {
+        let mut bundle = self.clone();
+        bundle.audience = PUBLIC_AUDIENCE;
+        bundle.public_note = Some(super::public::BANNER);
+        if let Some(oauth) = &mut bundle.request.oauth {
+            oauth.consumer_key = "[redacted consumer-key]".to_string();
+            oauth.signature = "[redacted signature]".to_string();
+            if let Some(token) = &mut oauth.token {
+                *token = "[redacted OAuth-token]".to_string();
+            }
+            if let Some(nonce) = &mut oauth.nonce {
+                *nonce = "[redacted nonce]".to_string();
+            }
+        }
+        if let Some(username) = &mut bundle.username.value {
+            *username = "[redacted username]".to_string();
+        }
+        bundle
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -60,6 +60,24 @@ fn render(bundle: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8
     .collect()
 }
 
+/// The three files of the public version of `support`: rendered from [`Bundle::public`], then
+/// every consumer key, token, signature, nonce and username masked by value (`public::redactor`),
+/// then scrubbed as the support version is.
+pub fn render_public(support: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8>)> {
+    let files = render(&support.public(), redactor);
+    let texts: Vec<&[u8]> = files.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+    let mut public = super::public::redactor(support, &texts);
+    files
+        .iter()
+        .map(|(name, bytes)| (*name, boundary::scrub_bytes(&public.bytes(name, bytes))))
+        .collect()
+}
+
+/// The three files of the support version, rendered and scrubbed.
+pub fn render_support(bundle: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8>)> {
+    render(bundle, redactor)
+}
+
 /// Writes the bundle to `out` (a directory, or a `.zip` file when `zip` is set).
 pub fn write_bundle(
     bundle: &Bundle,
@@ -70,7 +88,28 @@ pub fn write_bundle(
     if out.exists() {
         return Err(BundleError::Exists(out.to_path_buf()));
     }
-    let files = render(bundle, redactor);
+    write_files(render(bundle, redactor), out, zip)
+}
+
+/// Writes the public version of `support` to `out`, as [`write_bundle`] writes the support one.
+pub fn write_public_bundle(
+    support: &Bundle,
+    redactor: &mut Redactor,
+    out: &Path,
+    zip: bool,
+) -> Result<BundleFiles, BundleError> {
+    if out.exists() {
+        return Err(BundleError::Exists(out.to_path_buf()));
+    }
+    write_files(render_public(support, redactor), out, zip)
+}
+
+/// Writes rendered files all or nothing (see the module's note).
+fn write_files(
+    files: Vec<(&'static str, Vec<u8>)>,
+    out: &Path,
+    zip: bool,
+) -> Result<BundleFiles, BundleError> {
     let names = files.iter().map(|(n, _)| *n).collect();
     let parent = out
         .parent()

@@ -81,17 +81,31 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, UsageError> {
             .out
             .clone()
             .unwrap_or_else(|| bundle::default_out_dir(chrono::Utc::now(), args.zip));
-        Some(
+        let written = if args.public {
+            bundle::write_public_bundle(&bundle, &mut redactor, &out, args.zip)
+        } else {
             bundle::write_bundle(&bundle, &mut redactor, &out, args.zip)
-                .map_err(|e| UsageError::new(e.to_string()))?,
-        )
+        };
+        Some(written.map_err(|e| UsageError::new(e.to_string()))?)
     };
-    let printed = match args.format {
-        Format::Text => super::summary::render(&bundle, written.as_ref()),
+    let shown = if args.public {
+        bundle.public()
+    } else {
+        bundle.clone()
+    };
+    let mut printed = match args.format {
+        Format::Text => super::summary::render(&shown, written.as_ref()),
         Format::Json => {
-            serde_json::to_string_pretty(&bundle).expect("the bundle always serializes") + "\n"
+            serde_json::to_string_pretty(&shown).expect("the bundle always serializes") + "\n"
         }
     };
+    if args.public {
+        let mut public = bundle::public::redactor(&bundle, &[printed.as_bytes()]);
+        printed = public.text("stdout", &printed);
+        if args.format == Format::Text {
+            printed = format!("{}\n\n{printed}", bundle::public::BANNER);
+        }
+    }
     super::print_stdout(&redactor.text("stdout", &printed));
     Ok(diagnosis.verdict.outcome.exit_code())
 }
