@@ -37,6 +37,11 @@ pub enum Command {
         after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json --macros desk-macros.toml\n\nExit codes: 0 every checkpoint passes; 1 one rejects; 5 none rejects, one needs your judgment (REVIEW); 2 bad input."
     )]
     Keycheck(KeycheckArgs),
+    /// Serve the web console for support agents (first line: listening on http://ADDR).
+    #[command(
+        after_help = "Examples:\n  upwork-diag serve\n  upwork-diag serve --listen 0.0.0.0:8722 --token-file /etc/upwork-diag/console-token\n\nOffline by default: a call is sent only when the agent asks and names an emulator on this machine. Nothing is stored or logged."
+    )]
+    Serve(ServeArgs),
     /// Print the long explanation of a finding code (all codes with --list).
     #[command(
         after_help = "Examples:\n  upwork-diag explain content-length-missing\n  upwork-diag explain --list"
@@ -256,6 +261,17 @@ pub enum SignField {
     Signature,
     Authorization,
     SignedUrl,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one. Other than loopback, --token-file is
+    /// required.
+    #[arg(long, default_value = "127.0.0.1:8722")]
+    pub listen: std::net::SocketAddr,
+    /// A file holding the bearer token every request must carry (Authorization: Bearer ...).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

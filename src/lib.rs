@@ -11,6 +11,7 @@ pub mod checks;
 pub mod classify;
 pub mod cli;
 pub mod commands;
+pub mod console;
 pub mod correct;
 pub mod credentials;
 pub mod diagnosis;

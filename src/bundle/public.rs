@@ -28,22 +28,31 @@ const PUBLIC_PARAMETERS: &[(&str, &str)] = &[
 /// and every `oauth_consumer_key`, `oauth_token`, `oauth_signature` and `oauth_nonce` written in
 /// `texts` (a corrected request is signed again, with a nonce and a signature of its own).
 pub fn redactor(support: &Bundle, texts: &[&[u8]]) -> Redactor {
-    let bundle = support;
-    let mut redactor = Redactor::default().without_fingerprints();
-    if let Some(oauth) = &bundle.request.oauth {
-        redactor.learn("consumer key", &oauth.consumer_key);
+    let mut known: Vec<(&str, &str)> = Vec::new();
+    if let Some(oauth) = &support.request.oauth {
+        known.push(("consumer key", &oauth.consumer_key));
         if let Some(token) = &oauth.token {
-            redactor.learn("OAuth token", token);
+            known.push(("OAuth token", token));
         }
-        redactor.learn("signature", &oauth.signature);
+        known.push(("signature", &oauth.signature));
         if let Some(nonce) = &oauth.nonce {
-            redactor.learn("nonce", nonce);
+            known.push(("nonce", nonce));
         }
     }
+    if let Some(username) = &support.username.value {
+        known.push(("username", username));
+    }
+    redactor_of(&known, texts)
+}
+
+fn redactor_of(known: &[(&str, &str)], texts: &[&[u8]]) -> Redactor {
+    let mut redactor = Redactor::default().without_fingerprints();
     // Values shorter than 4 characters are masked in their fields only (`Bundle::public`): by
     // value they would mask innocent text everywhere.
-    if let Some(username) = &bundle.username.value {
-        redactor.learn("username", username);
+    for (label, value) in known {
+        if !value.starts_with("[redacted") {
+            redactor.learn(label, value);
+        }
     }
     for text in texts {
         let text = String::from_utf8_lossy(text);
@@ -58,6 +67,74 @@ pub fn redactor(support: &Bundle, texts: &[&[u8]]) -> Redactor {
         }
     }
     redactor
+}
+
+/// The public version of a support bundle's files read back (an upload to the console):
+/// bundle.json's fields masked and the banner set, report.md and exchange.har with the banner,
+/// then every value masked by value and the bytes scrubbed.
+pub fn public_files(
+    bundle_json: &serde_json::Value,
+    files: &[(&'static str, Vec<u8>)],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let oauth = &bundle_json["request"]["oauth"];
+    let values: Vec<(&str, Option<String>)> = vec![
+        ("consumer key", text(&oauth["consumer_key"])),
+        ("OAuth token", text(&oauth["token"])),
+        ("signature", text(&oauth["signature"])),
+        ("nonce", text(&oauth["nonce"])),
+        ("username", text(&bundle_json["username"]["value"])),
+    ];
+    let known: Vec<(&str, &str)> = values
+        .iter()
+        .filter_map(|(label, v)| v.as_deref().map(|v| (*label, v)))
+        .collect();
+    let texts: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
+    let mut redactor = redactor_of(&known, &texts);
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let with_banner = match *name {
+                "bundle.json" => {
+                    let mut json = bundle_json.clone();
+                    json["audience"] = "public".into();
+                    json["public_note"] = BANNER.into();
+                    for (field, mask) in [
+                        ("consumer_key", "[redacted consumer-key]"),
+                        ("token", "[redacted OAuth-token]"),
+                        ("signature", "[redacted signature]"),
+                        ("nonce", "[redacted nonce]"),
+                    ] {
+                        if json["request"]["oauth"][field].is_string() {
+                            json["request"]["oauth"][field] = mask.into();
+                        }
+                    }
+                    if json["username"]["value"].is_string() {
+                        json["username"]["value"] = "[redacted username]".into();
+                    }
+                    serde_json::to_vec_pretty(&json).unwrap_or_default()
+                }
+                "exchange.har" => match serde_json::from_slice::<serde_json::Value>(bytes) {
+                    Ok(mut har) => {
+                        har["log"]["_audience"] = "public".into();
+                        har["log"]["_publicNote"] = BANNER.into();
+                        serde_json::to_vec_pretty(&har).unwrap_or_default()
+                    }
+                    Err(_) => bytes.clone(),
+                },
+                "report.md" => {
+                    let report = String::from_utf8_lossy(bytes);
+                    let (title, rest) = report.split_once('\n').unwrap_or((&report, ""));
+                    format!("{title}\n\n> **{BANNER}**\n{rest}").into_bytes()
+                }
+                _ => bytes.clone(),
+            };
+            (
+                *name,
+                crate::redact::boundary::scrub_bytes(&redactor.bytes(name, &with_banner)),
+            )
+        })
+        .collect()
 }
 
 /// The values of `name` written as `name=value` or `name="value"` (a query, a form, an OAuth

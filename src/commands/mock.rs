@@ -36,7 +36,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
 }
 
 /// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         let mut terminate =

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod keycheck;
 pub mod mock;
 pub mod scan;
+pub mod serve;
 pub mod sign;
 mod summary;
 
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Explain(args) => explain::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Keycheck(args) => keycheck::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
