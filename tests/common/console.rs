@@ -79,12 +79,39 @@ pub fn request(
     stream.write_all(head.as_bytes()).unwrap();
     // A server that refuses early may close before it has read everything.
     let _ = stream.write_all(body);
+    // Read the head, then the body by its Content-Length when it has one (a server may keep the
+    // connection open whatever the request asked), else to the end.
     let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let split = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("an answer head");
+    let mut buffer = [0u8; 64 * 1024];
+    let split = loop {
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => panic!("no answer head: {}", String::from_utf8_lossy(&answer)),
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+        }
+    };
+    let length = String::from_utf8_lossy(&answer[..split])
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        });
+    match length {
+        Some(length) => {
+            while answer.len() < split + 4 + length {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => answer.extend_from_slice(&buffer[..n]),
+                }
+            }
+        }
+        None => {
+            let _ = stream.read_to_end(&mut answer);
+        }
+    }
     let head = String::from_utf8_lossy(&answer[..split]).into_owned();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     let mut body = answer[split + 4..].to_vec();
