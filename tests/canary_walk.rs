@@ -227,9 +227,10 @@ fn no_canary_leaves_any_command_by_any_output() {
             ("text", vec![]),
             ("json", vec!["--format", "json"]),
             ("zip", vec!["--zip"]),
+            ("public", vec!["--public", "--zip"]),
         ] {
             let target = out.join(format!("{}-{variant}", name.replace(' ', "-")));
-            let target = if variant == "zip" {
+            let target = if variant == "zip" || variant == "public" {
                 format!("{}.zip", target.display())
             } else {
                 target.display().to_string()
