@@ -57,9 +57,14 @@ pub enum Command {
     /// Check an API key request against the Special Projects checkpoints.
     #[command(
         display_name = "upwork-diag",
-        after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json"
+        after_help = "Examples:\n  upwork-diag keycheck request.json\n  upwork-diag keycheck request.toml --format json --macros desk-macros.toml\n\nExit codes: 0 every checkpoint passes; 1 one rejects; 5 none rejects, one needs your judgment (REVIEW); 2 bad input."
     )]
     Keycheck(KeycheckArgs),
+    /// Serve the web console for support agents (first line: listening on http://ADDR).
+    #[command(
+        after_help = "Examples:\n  upwork-diag serve\n  upwork-diag serve --listen 0.0.0.0:8722 --token-file /etc/upwork-diag/console-token\n\nOffline by default: a call is sent only when the agent asks and names an emulator on this machine. Nothing is stored or logged."
+    )]
+    Serve(ServeArgs),
     /// Print the long explanation of a finding code (all codes with --list).
     #[command(
         display_name = "upwork-diag",
@@ -265,6 +270,11 @@ pub struct DiagnoseArgs {
     /// Print only the verdict line (the exit code says the rest).
     #[arg(short = 'q', long, conflicts_with_all = ["verbose", "include"], help_heading = "Output")]
     pub quiet: bool,
+    /// The public version, for posting where anyone can read (Stack Overflow, a GitHub issue):
+    /// the consumer key, tokens, signatures, nonces and username masked too, in the bundle and
+    /// the printed output. Send Upwork support the version without it.
+    #[arg(long, help_heading = "Output")]
+    pub public: bool,
 }
 
 #[derive(Debug, Args)]
@@ -330,6 +340,17 @@ pub enum SignField {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free one. Other than loopback, --token-file is
+    /// required.
+    #[arg(long, default_value = "127.0.0.1:8722")]
+    pub listen: std::net::SocketAddr,
+    /// A file holding the bearer token every request must carry (Authorization: Bearer ...).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct MockArgs {
     /// The address to listen on, HOST:PORT (`localhost:8089` too); port 0 picks a free one.
     /// Loopback only.
@@ -392,6 +413,10 @@ pub struct KeycheckArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// The desk's macro titles by checkpoint and criterion (TOML, see docs/keycheck.md); without
+    /// it a rejection names the runbook's title, "In process".
+    #[arg(long, value_name = "FILE")]
+    pub macros: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -186,9 +186,10 @@ fn no_canary_leaves_any_command_by_any_output() {
             ("zip", vec!["--zip"]),
             // curl's -v and -i: every byte sent and received, on stderr and stdout.
             ("verbose", vec!["-v", "-i", "--color", "always"]),
+            ("public", vec!["--public", "--zip"]),
         ] {
             let target = out.join(format!("{}-{variant}", name.replace(' ', "-")));
-            let target = if variant == "zip" {
+            let target = if variant == "zip" || variant == "public" {
                 format!("{}.zip", target.display())
             } else {
                 target.display().to_string()

@@ -663,7 +663,7 @@ fn without_secrets_the_plus_is_named_and_the_verdict_is_inconclusive() {
         "{stdout}"
     );
     assert!(stdout.contains("UPWORK_CONSUMER_SECRET"), "{stdout}");
-    assert!(!stdout.contains("escalate"), "{stdout}");
+    assert!(!stdout.contains("API to Tech Support"), "{stdout}");
     assert!(
         !stdout.contains("signature-mismatch"),
         "no secret, no signature check: {stdout}"
@@ -1214,4 +1214,273 @@ fn the_answer_recorded_in_a_har_is_upworks_word_about_the_call() {
         finding(&b, "nonce-reused")["evidence_level"],
         "inconclusive"
     );
+}
+
+#[test]
+fn the_report_shows_the_url_as_called_and_the_emulator_that_answered_side_by_side() {
+    let emulator = Emulator::start();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let url = token_request_url();
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            &url,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .args(["-H", "User-Agent: python-requests/2.31.0", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "answer: 411 Length Required (from the upwork-diag emulator at {}, not Upwork)",
+            emulator.base_url
+        )),
+        "{stdout}"
+    );
+
+    let b = read_bundle(&dir);
+    assert_eq!(b["request"]["url"], url.as_str());
+    assert_eq!(b["replay"]["called_origin"], "https://www.upwork.com");
+    assert_eq!(b["replay"]["sent_origin"], emulator.base_url.as_str());
+    assert_eq!(b["replay"]["destination"], "emulator");
+
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let host = emulator.base_url.trim_start_matches("http://");
+    for line in [
+        format!("3. **Full URL:** `{url}` (as the developer called it)"),
+        format!(
+            "   - **Sent to:** `{}`: the upwork-diag emulator (--base-url), not Upwork; the \
+             answer below is the emulator's",
+            emulator.base_url
+        ),
+        "4. **Headers sent** (every line on the wire, in order, Host included):".to_string(),
+        format!("   Host: {host}"),
+        "   User-Agent: python-requests/2.31.0".to_string(),
+    ] {
+        assert!(report.lines().any(|l| l == line), "{line:?} in\n{report}");
+    }
+    assert!(
+        report.contains("8. **Response status and headers from the upwork-diag emulator, not Upwork:** `HTTP/1.1 411 Length Required`"),
+        "{report}"
+    );
+
+    let har: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("exchange.har")).unwrap()).unwrap();
+    let entry = &har["log"]["entries"][0];
+    assert_eq!(entry["request"]["url"], url.as_str());
+    assert_eq!(entry["_sentTo"]["destination"], "emulator");
+    assert_eq!(entry["_sentTo"]["sentOrigin"], emulator.base_url.as_str());
+    assert!(
+        entry["request"]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["name"] == "Host" && h["value"] == host),
+        "{entry:#}"
+    );
+}
+
+#[test]
+fn offline_the_report_lists_the_host_the_call_would_carry() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            TOKEN_REQUEST,
+            "--offline",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        report.contains("   - **Sent to:** nothing was sent (offline check)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "4. **Headers** (not sent: offline; as they would go on the wire, Host included):\n   ```\n   Host: www.upwork.com\n"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("(empty)"), "{report}");
+}
+
+#[test]
+fn every_bundle_routes_as_the_runbook_says() {
+    // Unexplained: Special Projects sends a touch response, then "API to Tech Support".
+    let emulator = Emulator::start();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "-H",
+            "X-Mock-Fault: 500",
+        ])
+        .args(["--base-url", &emulator.base_url, "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("route: handled by Tech Support"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("— macro \"API to Tech Support\""),
+        "{stdout}"
+    );
+    let b = read_bundle(&dir);
+    let routing = &b["routing"];
+    assert_eq!(routing["handled_by"], "Tech Support");
+    assert_eq!(routing["steps"][0]["macro"], "API to Special Projects");
+    assert_eq!(routing["steps"][1]["team"], "Special Projects");
+    assert_eq!(routing["steps"][1]["macro"], "API to Tech Support");
+    assert!(routing["steps"][1]["touch_response"].is_string());
+    assert_eq!(
+        routing["runbook"][1],
+        "If you are unable to solve the API issue after using the tools, please send a public \
+         touch response first, then escalate using the API to Tech Support macro."
+    );
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let touch = report
+        .find("Public touch response to send first (this tool's template, not Upwork's words")
+        .expect("a touch response in report.md");
+    let tech_support = report.find("Macro: `API to Tech Support`").unwrap();
+    assert!(report[..tech_support].contains("Handled by: **Tech Support**"));
+    assert!(touch < report.rfind("> Hello").unwrap());
+
+    // Explained: to Special Projects, who answer with the fix; nothing to Tech Support.
+    let dir = out.path().join("explained");
+    upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            TOKEN_REQUEST,
+            "--offline",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let b = read_bundle(&dir);
+    assert_eq!(b["routing"]["handled_by"], "Special Projects");
+    assert_eq!(b["routing"]["steps"][0]["macro"], "API to Special Projects");
+    assert!(b["routing"]["steps"][1]["macro"].is_null());
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(!report.contains("API to Tech Support"), "{report}");
+    assert!(
+        report.contains("Macro: `API to Special Projects`"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_public_version_masks_key_tokens_signatures_nonces_and_username_with_a_banner() {
+    const CONSUMER_KEY: &str = "CANARYpublickey4e2a";
+    const TOKEN: &str = "CANARYpublictoken81c0";
+    const USERNAME: &str = "canarypublicuser";
+    let keys_json = serde_json::json!({
+        "consumers": [{
+            "consumer_key": CONSUMER_KEY,
+            "consumer_secret": "consumer-secret-1",
+            "access_tokens": [{ "token": TOKEN, "secret": "token-secret-1", "username": USERNAME }]
+        }]
+    });
+    let emulator =
+        Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys_json.to_string()).unwrap());
+    let keys = Keys {
+        consumer_key: CONSUMER_KEY,
+        consumer_secret: "consumer-secret-1",
+        token: Some(TOKEN),
+        token_secret: Some("token-secret-1"),
+    };
+    let url = "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design";
+    let out = tempfile::tempdir().unwrap();
+    // Each run is signed afresh (the emulator refuses a nonce used twice); the nonce and the
+    // signature are read from the header passed.
+    let run = |name: &str, public: bool| {
+        let header = signed_get_header(url, &keys);
+        let read = |field: &str| {
+            let start = header.find(&format!("{field}=\"")).unwrap() + field.len() + 2;
+            header[start..start + header[start..].find('"').unwrap()].to_string()
+        };
+        let (nonce, signature) = (read("oauth_nonce"), read("oauth_signature"));
+        let dir = out.path().join(name);
+        let mut command = upwork_diag();
+        command
+            .args(["diagnose", url, "-H", &header, "--username", USERNAME])
+            .args(["--base-url", &emulator.base_url, "--out"])
+            .arg(&dir);
+        if public {
+            command.arg("--public");
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let mut texts = vec![String::from_utf8_lossy(&output.stdout).into_owned()];
+        for (_, bytes) in files_under(&dir) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        (texts, nonce, signature)
+    };
+
+    // The support version keeps them: support finds the call in its logs by them.
+    let (support, nonce, _) = run("support", false);
+    let support = support.join("\n");
+    for kept in [CONSUMER_KEY, TOKEN, USERNAME, nonce.as_str()] {
+        assert!(support.contains(kept), "{kept} kept for support");
+    }
+
+    let (public, nonce, signature) = run("public", true);
+    let encoded_signature = signature.replace('%', "%25");
+    let decoded_signature = signature
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    for text in &public {
+        for masked in [
+            CONSUMER_KEY,
+            TOKEN,
+            USERNAME,
+            nonce.as_str(),
+            signature.as_str(),
+            encoded_signature.as_str(),
+            decoded_signature.as_str(),
+        ] {
+            assert!(
+                !text.contains(masked),
+                "{masked} in the public version:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("Public version: besides the secrets"),
+            "a banner in every output:\n{text}"
+        );
+        assert!(text.contains("Please don"), "the FAQ's reason:\n{text}");
+    }
+    let bundle: Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("public").join("bundle.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(bundle["audience"], "public");
+    assert_eq!(
+        bundle["request"]["oauth"]["consumer_key"],
+        "[redacted consumer-key]"
+    );
+    assert_eq!(bundle["username"]["value"], "[redacted username]");
 }

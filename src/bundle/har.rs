@@ -9,11 +9,17 @@ use crate::request::Header;
 
 pub fn render(bundle: &Bundle) -> Value {
     let r = &bundle.request;
+    // The headers that went on the wire (Host included); offline, the ones that would go.
+    let headers = if bundle.replay.headers_on_wire.is_empty() {
+        &r.headers
+    } else {
+        &bundle.replay.headers_on_wire
+    };
     let mut entries = vec![entry(
         &r.time,
         &r.method,
         &r.url,
-        &r.headers,
+        headers,
         &r.body,
         bundle.response.as_ref(),
         bundle.transport_error.as_ref().map(|e| e.message.as_str()),
@@ -21,6 +27,14 @@ pub fn render(bundle: &Bundle) -> Value {
     if let Some(entry) = entries.first_mut() {
         entry["_findings"] = serde_json::to_value(&bundle.findings).unwrap_or(Value::Null);
         entry["_verdict"] = serde_json::to_value(&bundle.verdict).unwrap_or(Value::Null);
+        // `request.url` is the URL as called; where it actually went rides beside it.
+        entry["_sentTo"] = json!({
+            "destination": bundle.replay.destination,
+            "calledOrigin": bundle.replay.called_origin,
+            "sentOrigin": bundle.replay.sent_origin,
+            "url": bundle.replay.sent_to,
+            "description": super::destination_text(&bundle.replay),
+        });
     }
     if let Some(c) = &bundle.corrected {
         let mut corrected = entry(
@@ -41,6 +55,8 @@ pub fn render(bundle: &Bundle) -> Value {
             "creator": { "name": bundle.tool.name, "version": bundle.tool.version },
             "entries": entries,
             "_schema": bundle.schema,
+            "_audience": bundle.audience,
+            "_publicNote": bundle.public_note,
         }
     })
 }

@@ -10,6 +10,9 @@ pub fn render(bundle: &Bundle) -> String {
     let mut md = String::new();
     let r = &bundle.request;
     let _ = writeln!(md, "# Upwork API call report\n");
+    if let Some(note) = bundle.public_note {
+        let _ = writeln!(md, "> **{note}**\n");
+    }
     let _ = writeln!(
         md,
         "**Verdict: {}** {}\n",
@@ -35,11 +38,28 @@ pub fn render(bundle: &Bundle) -> String {
         format!("`{}`", r.method)
     };
     let _ = writeln!(md, "2. **Method:** {method}");
-    let _ = writeln!(md, "3. **Full URL:** `{}`", r.url);
     let _ = writeln!(
         md,
-        "4. **Headers sent:**\n{}",
-        indented_block(&headers_text(&r.headers))
+        "3. **Full URL:** `{}` (as the developer called it)",
+        r.url
+    );
+    let _ = writeln!(
+        md,
+        "   - **Sent to:** {}",
+        super::destination_text(&bundle.replay)
+    );
+    if let Some(sent_to) = &bundle.replay.sent_to {
+        let _ = writeln!(md, "   - **URL sent:** `{sent_to}`");
+    }
+    let headers_label = if bundle.replay.sent {
+        "4. **Headers sent** (every line on the wire, in order, Host included):"
+    } else {
+        "4. **Headers** (not sent: offline; as they would go on the wire, Host included):"
+    };
+    let _ = writeln!(
+        md,
+        "{headers_label}\n{}",
+        indented_block(&headers_text(&bundle.replay.headers_on_wire))
     );
     let username = match (&bundle.username.value, bundle.username.origin) {
         (Some(u), origin) => format!("{u} (from {origin})"),
@@ -57,9 +77,14 @@ pub fn render(bundle: &Bundle) -> String {
     let _ = writeln!(md, "7. **Platform:** {}", known(&bundle.platform));
     match &bundle.response {
         Some(response) => {
+            let from = match bundle.replay.destination {
+                "emulator" => " from the upwork-diag emulator, not Upwork",
+                "base-url" => " from the --base-url server, not Upwork",
+                _ => "",
+            };
             let _ = writeln!(
                 md,
-                "8. **Response status and headers:** `{} {} {}`\n{}",
+                "8. **Response status and headers{from}:** `{} {} {}`\n{}",
                 response.version,
                 response.status,
                 response.reason,
@@ -139,7 +164,12 @@ pub fn render(bundle: &Bundle) -> String {
         );
     }
 
-    let _ = writeln!(md, "## Routing\n\n{}\n", bundle.routing.note);
+    let _ = writeln!(
+        md,
+        "## Routing\n\n{}\n\n{}",
+        bundle.routing.note,
+        bundle.routing.desk.markdown()
+    );
     let _ = writeln!(md, "## Redactions\n");
     if bundle.redactions.is_empty() {
         let _ = writeln!(md, "No secret was found in the request or response.");

@@ -3,6 +3,7 @@
 
 mod har;
 mod markdown;
+pub mod public;
 pub mod schema;
 mod write;
 
@@ -11,7 +12,10 @@ mod write;
 pub use crate::redact;
 pub use crate::redact::{Redaction, Redactor};
 pub use schema::Bundle;
-pub use write::{BundleError, BundleFiles, Destination, write_bundle};
+pub use write::{
+    BundleError, BundleFiles, Destination, render_public, render_support, write_bundle,
+    write_public_bundle,
+};
 
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -66,19 +70,42 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         .iter()
         .map(|n| redactor.text("import notes", n))
         .collect();
+    let sent_to = context
+        .settings
+        .base_url
+        .as_ref()
+        .zip(diagnosis.exchange.as_ref())
+        .map(|(_, e)| redactor.url("replay url", e.request.url.as_str()));
+    let sent_origin = diagnosis
+        .exchange
+        .as_ref()
+        .map(|e| origin_of(&redactor.url("replay url", e.request.url.as_str())));
+    let answered_by_emulator = diagnosis
+        .exchange
+        .as_ref()
+        .and_then(Exchange::response)
+        .is_some_and(|r| {
+            r.headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(crate::mock::EMULATOR_HEADER))
+        });
+    let destination = match (&sent_origin, &sent_to, answered_by_emulator) {
+        (None, _, _) => "not-sent",
+        (Some(_), _, true) => "emulator",
+        (Some(_), Some(_), false) => "base-url",
+        (Some(_), None, false) => "as-called",
+    };
+    let wire_headers = match &diagnosis.exchange {
+        Some(e) => e.sent_headers.clone(),
+        None => crate::replay::wire::headers_on_wire(&diagnosis.captured),
+    };
     let replay = ReplayRecord {
         sent: diagnosis.exchange.is_some(),
-        sent_to: context
-            .settings
-            .base_url
-            .as_ref()
-            .zip(diagnosis.exchange.as_ref())
-            .map(|(_, e)| redactor.url("replay url", e.request.url.as_str())),
-        headers_on_wire: diagnosis
-            .exchange
-            .as_ref()
-            .map(|e| capped_headers(redactor.headers("request on wire", &e.sent_headers)))
-            .unwrap_or_default(),
+        called_origin: origin_of(&request.url),
+        sent_to,
+        sent_origin,
+        destination,
+        headers_on_wire: capped_headers(redactor.headers("request on wire", &wire_headers)),
         insecure: context.settings.replay.insecure,
         timeout_ms: context.settings.replay.timeout.as_millis() as u64,
     };
@@ -165,6 +192,8 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         verdict,
         routing,
         redactions: redactor.redactions().to_vec(),
+        audience: SUPPORT_AUDIENCE,
+        public_note: None,
     };
     (bundle, redactor)
 }
@@ -326,13 +355,54 @@ fn body_record(
     }
 }
 
+/// The scheme, host and port of a URL: `https://www.upwork.com` of
+/// `https://www.upwork.com/api/x.json?q=1`.
+pub fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_string()
+}
+
+/// Who answered, in words for a reader: the destination and the origin side by side with the URL
+/// as called, so that nobody reads the emulator's answer as Upwork's.
+pub fn destination_text(replay: &ReplayRecord) -> String {
+    let origin = replay.sent_origin.as_deref().unwrap_or("");
+    match replay.destination {
+        "emulator" => format!(
+            "`{origin}`: the upwork-diag emulator (--base-url), not Upwork; the answer below is \
+             the emulator's"
+        ),
+        "base-url" => format!(
+            "`{origin}`: a base URL given with --base-url, not `{}`; the answer below is that \
+             server's",
+            replay.called_origin
+        ),
+        "as-called" => format!("`{origin}`: the URL's own origin"),
+        _ => "nothing was sent (offline check)".to_string(),
+    }
+}
+
 /// Support has two queues for API tickets: Tech Support for failures nothing explains, Special
 /// Projects for API key requests. A missing permission is an explained failure, but when the
 /// developer cannot add it to the key themselves it becomes a key request.
 fn routing(outcome: Outcome, findings: &[crate::diagnosis::Finding]) -> Routing {
+    let (route, note) = route_and_note(outcome, findings);
+    Routing {
+        route,
+        note,
+        desk: crate::routing::DeskRoute::of(crate::routing::Ticket::ApiIssue(outcome)),
+    }
+}
+
+fn route_and_note(
+    outcome: Outcome,
+    findings: &[crate::diagnosis::Finding],
+) -> (&'static str, String) {
     let key_question = findings.iter().any(|f| f.code == "scope-missing");
     match outcome {
-        Outcome::Ok => Routing { route: "none", note: "The call succeeded; nothing to escalate.".into() },
+        Outcome::Ok => ("none", "The call succeeded; nothing to escalate.".into()),
         Outcome::Explained => {
             let mut note =
                 "A finding explains the failure: apply its fix. No escalation to Upwork support is needed.".to_string();
@@ -343,26 +413,17 @@ fn routing(outcome: Outcome, findings: &[crate::diagnosis::Finding]) -> Routing 
                      queue, not Tech Support.",
                 );
             }
-            Routing { route: "developer", note }
+            ("developer", note)
         }
-        Outcome::NoResponse => Routing {
-            route: "developer",
-            note: "No response came back: check the network, proxy, DNS and TLS on the developer's side before \
+        Outcome::NoResponse => ("developer", "No response came back: check the network, proxy, DNS and TLS on the developer's side before \
                    contacting Upwork support."
-                .into(),
-        },
-        Outcome::Inconclusive => Routing {
-            route: "developer",
-            note: "The tool lacks what it needs to decide (the findings say what: a secret, the send time): \
+                .into()),
+        Outcome::Inconclusive => ("developer", "The tool lacks what it needs to decide (the findings say what: a secret, the send time): \
                    run it again with that before contacting Upwork support. Nothing is escalated."
-                .into(),
-        },
-        Outcome::Unexplained => Routing {
-            route: "tech-support",
-            note: "Nothing explains the failure: escalate to Tech Support with the \"API to Tech Support\" macro \
+                .into()),
+        Outcome::Unexplained => ("tech-support", "Nothing explains the failure: escalate to Tech Support with the \"API to Tech Support\" macro \
                    and attach this bundle. (Questions about API keys go to the Special Projects queue instead.)"
-                .into(),
-        },
+                .into()),
     }
 }
 

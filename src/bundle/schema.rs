@@ -34,6 +34,43 @@ pub struct Bundle {
     /// Where a support question goes: the developer's own fix, Tech Support, or Special Projects.
     pub routing: Routing,
     pub redactions: Vec<Redaction>,
+    /// `support` (for Upwork support: the consumer key, token, signature and nonce kept, the
+    /// secrets hidden) or `public` (those masked too, for posting where anyone can read).
+    pub audience: &'static str,
+    /// The public version's banner: what was masked and why; absent in the support version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_note: Option<&'static str>,
+}
+
+/// The audience of a bundle made for Upwork support.
+pub const SUPPORT_AUDIENCE: &str = "support";
+/// The audience of a bundle made for posting in public.
+pub const PUBLIC_AUDIENCE: &str = "public";
+
+impl Bundle {
+    /// The public version: the same records with the consumer key, tokens, signature, nonce and
+    /// username taken out of the fields that hold them, and the banner set. Their occurrences
+    /// elsewhere (URLs, headers, bodies) are masked by value when the files are written
+    /// (`public::redactor`).
+    pub fn public(&self) -> Bundle {
+        let mut bundle = self.clone();
+        bundle.audience = PUBLIC_AUDIENCE;
+        bundle.public_note = Some(super::public::BANNER);
+        if let Some(oauth) = &mut bundle.request.oauth {
+            oauth.consumer_key = "[redacted consumer-key]".to_string();
+            oauth.signature = "[redacted signature]".to_string();
+            if let Some(token) = &mut oauth.token {
+                *token = "[redacted OAuth-token]".to_string();
+            }
+            if let Some(nonce) = &mut oauth.nonce {
+                *nonce = "[redacted nonce]".to_string();
+            }
+        }
+        if let Some(username) = &mut bundle.username.value {
+            *username = "[redacted username]".to_string();
+        }
+        bundle
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +138,15 @@ pub struct ReplayRecord {
     pub sent: bool,
     /// The URL the replay went to, when --base-url sent it elsewhere.
     pub sent_to: Option<String>,
-    /// The header lines exactly as they went on the wire (Host added when absent).
+    /// The origin (scheme, host, port) of the URL as the developer called it.
+    pub called_origin: String,
+    /// The origin the replay actually went to; null when nothing was sent.
+    pub sent_origin: Option<String>,
+    /// Who the replay went to: `as-called` (the URL's own origin), `emulator` (a base URL that
+    /// answered as upwork-diag's emulator), `base-url` (another base URL), `not-sent` (offline).
+    pub destination: &'static str,
+    /// The header lines exactly as they went on the wire (Host added when absent); offline, as
+    /// they would go.
     pub headers_on_wire: Vec<Header>,
     pub insecure: bool,
     pub timeout_ms: u64,
@@ -139,4 +184,8 @@ pub struct Routing {
     /// macro), or `none` (the call succeeded).
     pub route: &'static str,
     pub note: String,
+    /// The desk's route as the support runbook gives it: who handles the ticket, the public
+    /// touch response to send first, then the macro.
+    #[serde(flatten)]
+    pub desk: crate::routing::DeskRoute,
 }

@@ -82,10 +82,48 @@ const DEFAULT_NAME_TRIES: usize = 1000;
 /// that died while writing.
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The three files of the public version of `support`: rendered from [`Bundle::public`], then
+/// every consumer key, token, signature, nonce and username masked by value (`public::redactor`),
+/// then scrubbed as the support version is.
+pub fn render_public(support: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8>)> {
+    let files = render(&support.public(), redactor);
+    let texts: Vec<&[u8]> = files.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+    let mut public = super::public::redactor(support, &texts);
+    files
+        .iter()
+        .map(|(name, bytes)| (*name, boundary::scrub_bytes(&public.bytes(name, bytes))))
+        .collect()
+}
+
+/// The three files of the support version, rendered and scrubbed.
+pub fn render_support(bundle: &Bundle, redactor: &mut Redactor) -> Vec<(&'static str, Vec<u8>)> {
+    render(bundle, redactor)
+}
+
 /// Writes the bundle (a directory, or a `.zip` file when `zip` is set) to `destination`.
 pub fn write_bundle(
     bundle: &Bundle,
     redactor: &mut Redactor,
+    destination: &Destination,
+    zip: bool,
+) -> Result<BundleFiles, BundleError> {
+    write_files(render(bundle, redactor), destination, zip)
+}
+
+/// Writes the public version of `support` to `destination`, as [`write_bundle`] writes the
+/// support one.
+pub fn write_public_bundle(
+    support: &Bundle,
+    redactor: &mut Redactor,
+    destination: &Destination,
+    zip: bool,
+) -> Result<BundleFiles, BundleError> {
+    write_files(render_public(support, redactor), destination, zip)
+}
+
+/// Writes rendered files all or nothing, never over anything (see the module's note).
+fn write_files(
+    files: Vec<(&'static str, Vec<u8>)>,
     destination: &Destination,
     zip: bool,
 ) -> Result<BundleFiles, BundleError> {
@@ -99,7 +137,6 @@ pub fn write_bundle(
         }
         Destination::Default(now) => Box::new(default_names(*now, zip).take(DEFAULT_NAME_TRIES)),
     };
-    let files = render(bundle, redactor);
     let names = files.iter().map(|(n, _)| *n).collect();
     let mut candidates = candidates.peekable();
     let first = candidates.peek().cloned().expect("at least one name");

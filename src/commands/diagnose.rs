@@ -99,27 +99,41 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
             Some(out) => bundle::Destination::Exact(out.clone()),
             None => bundle::Destination::Default(chrono::Utc::now()),
         };
-        Some(
+        let written = if args.public {
+            bundle::write_public_bundle(&bundle, &mut redactor, &destination, args.zip)
+        } else {
             bundle::write_bundle(&bundle, &mut redactor, &destination, args.zip)
-                .map_err(|e| UsageError::new(e.to_string()))?,
-        )
+        };
+        Some(written.map_err(|e| UsageError::new(e.to_string()))?)
+    };
+    let shown = if args.public {
+        bundle.public()
+    } else {
+        bundle.clone()
     };
     if args.verbose {
-        let trace = redactor.text("stderr", &super::wire_view::verbose(&bundle));
+        let trace = redactor.text("stderr", &super::wire_view::verbose(&shown));
         crate::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
     }
-    let printed = match args.format {
-        Format::Text if args.quiet => super::summary::verdict_line(&bundle, look),
+    let mut printed = match args.format {
+        Format::Text if args.quiet => super::summary::verdict_line(&shown, look),
         Format::Text => {
             let head = if args.include {
-                super::wire_view::include(&bundle)
+                super::wire_view::include(&shown)
             } else {
                 String::new()
             };
-            head + &super::summary::render(&bundle, written.as_ref(), look)
+            head + &super::summary::render(&shown, written.as_ref(), look)
         }
-        Format::Json => json_output(&bundle, written.as_ref()),
+        Format::Json => json_output(&shown, written.as_ref()),
     };
+    if args.public {
+        let mut public = bundle::public::redactor(&bundle, &[printed.as_bytes()]);
+        printed = public.text("stdout", &printed);
+        if args.format == Format::Text {
+            printed = format!("{}\n\n{printed}", bundle::public::BANNER);
+        }
+    }
     super::print_stdout(&redactor.text("stdout", &printed));
     Ok(diagnosis.verdict.outcome.exit_code())
 }

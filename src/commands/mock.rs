@@ -92,7 +92,7 @@ fn write_ready_file(path: &Path, contents: &str) -> Result<(), UsageError> {
 }
 
 /// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         let mut terminate =

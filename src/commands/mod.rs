@@ -7,6 +7,7 @@ pub mod explain;
 pub mod keycheck;
 pub mod mock;
 pub mod scan;
+pub mod serve;
 pub mod sign;
 mod summary;
 pub mod terminal;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Keycheck(args) => keycheck::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

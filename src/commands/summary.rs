@@ -21,10 +21,14 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> Str
         &bundle.replay.sent_to,
     ) {
         (Some(resp), _, sent_to) => {
-            let to = sent_to
-                .as_deref()
-                .map(|u| format!(" (sent to {})", origin(u)))
-                .unwrap_or_default();
+            let to = match (bundle.replay.destination, sent_to) {
+                ("emulator", _) => format!(
+                    " (from the upwork-diag emulator at {}, not Upwork)",
+                    bundle.replay.sent_origin.as_deref().unwrap_or_default()
+                ),
+                (_, Some(u)) => format!(" (sent to {}, not {})", origin(u), origin(&r.url)),
+                _ => String::new(),
+            };
             // A call to a local emulator takes well under a millisecond: "0 ms" would read as
             // "not measured".
             let elapsed = match resp.elapsed_ms {
@@ -99,6 +103,7 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> Str
             escalation.queue, escalation.r#macro
         );
     }
+    out.push_str(&bundle.routing.desk.text());
     if let Some(files) = written {
         let _ = writeln!(
             out,

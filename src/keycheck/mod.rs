@@ -1,17 +1,18 @@
-//! API key requests, checked the way the Special Projects queue reviews them: seven fixed
-//! checkpoints, each passed or rejected with a reason and the macro that answers it.
+//! API key requests, checked the way the Special Projects queue reviews them: the runbook's seven
+//! checkpoints, each passed, rejected under one of its criteria, or left to the agent's judgment.
 //!
-//! [`request`] reads a request from JSON or TOML, [`checkpoints`] holds the rules, [`report`]
-//! renders the result. The rules are explained, with examples, in docs/keycheck.md.
+//! [`request`] reads a request from JSON or TOML, [`rules`] decides each checkpoint,
+//! [`checkpoints`] holds the runbook's table, [`macros`] the desk's own macro titles, [`report`]
+//! renders the result. docs/keycheck.md says where each rule comes from.
 
 pub mod checkpoints;
+pub mod macros;
 pub mod report;
 pub mod request;
+pub mod rules;
 mod words;
 
-pub use checkpoints::{CHECKPOINTS, CheckResult, Checkpoint, check};
+pub use checkpoints::{CHECKPOINTS, CheckResult, Checkpoint, Outcome, RUNBOOK_MACRO_TITLE, check};
+pub use macros::Macros;
 pub use report::Report;
 pub use request::{Address, InputError, IntendedUse, KeyRequest};
-
-/// The support queue that handles API key requests (and changes to a key's permissions).
-pub const QUEUE: &str = "Special Projects";

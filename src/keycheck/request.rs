@@ -224,10 +224,39 @@ pub fn read(path: &Path) -> Result<KeyRequest, InputError> {
 /// Parses a key request from text in the given format.
 pub fn parse(text: &str, format: Format) -> Result<KeyRequest, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| json_error(text, &e)),
-        Format::Toml => toml::from_str(text).map_err(|e| toml_error(text, &e)),
-    }
+    let request: KeyRequest = match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| json_error(text, &e))?,
+        Format::Toml => toml::from_str(text).map_err(|e| toml_error(text, &e))?,
+    };
+    check_earnings(text, format, request.earnings)?;
+    Ok(request)
+}
+
+/// Earnings are an amount of money: TOML's `inf` and `nan` and a negative number are not, and
+/// would pass or reject checkpoint 7 by accident of comparison.
+fn check_earnings(text: &str, format: Format, earnings: f64) -> Result<(), ParseError> {
+    let problem = if earnings.is_nan() {
+        "is not a number (nan)"
+    } else if earnings.is_infinite() {
+        "is infinite: give the account's total earnings in US dollars"
+    } else if earnings < 0.0 {
+        "is negative: give the account's total earnings in US dollars"
+    } else {
+        return Ok(());
+    };
+    let key = match format {
+        Format::Json => "\"earnings\"",
+        Format::Toml => "earnings",
+    };
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1);
+    Err(ParseError {
+        line,
+        field: Some("earnings".to_string()),
+        message: problem.to_string(),
+    })
 }
 
 fn json_error(text: &str, error: &serde_json::Error) -> ParseError {
@@ -430,6 +459,37 @@ country = "UK"
             "{error:?}"
         );
         assert_eq!(error.line, Some(5));
+    }
+
+    #[test]
+    fn earnings_that_are_not_an_amount_are_bad_input() {
+        for (value, problem) in [
+            ("inf", "is infinite"),
+            ("+inf", "is infinite"),
+            ("-inf", "is infinite"),
+            ("nan", "is not a number"),
+            ("-1", "is negative"),
+        ] {
+            let text = TOML.replace("earnings = 45000.5", &format!("earnings = {value}"));
+            let error = parse(&text, Format::Toml).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("earnings"), "{value}");
+            assert!(
+                error.message.starts_with(problem),
+                "{value}: {}",
+                error.message
+            );
+            assert!(error.line.is_some(), "{value}");
+        }
+        let text = JSON.replace("\"earnings\": 45000", "\"earnings\": -0.5");
+        let error = parse(&text, Format::Json).unwrap_err();
+        assert!(
+            error.message.starts_with("is negative"),
+            "{}",
+            error.message
+        );
+        // Zero is an amount: checkpoint 7 rejects it, the file is fine.
+        let text = TOML.replace("earnings = 45000.5", "earnings = 0");
+        assert_eq!(parse(&text, Format::Toml).unwrap().earnings, 0.0);
     }
 
     #[test]

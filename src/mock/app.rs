@@ -23,6 +23,8 @@ use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
 pub const REQUESTS_PATH: &str = "/__mock/requests";
+/// On every answer, so that a report can say the emulator answered, not Upwork.
+pub const EMULATOR_HEADER: &str = "X-Upwork-Diag-Emulator";
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -53,6 +55,10 @@ async fn handle(
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    let mark = header::HeaderName::from_static("x-upwork-diag-emulator");
+    response
+        .headers_mut()
+        .insert(mark, HeaderValue::from_static("1"));
     response
 }
 

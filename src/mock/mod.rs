@@ -31,7 +31,7 @@ mod responses;
 mod state;
 mod store;
 
-pub use app::REQUESTS_PATH;
+pub use app::{EMULATOR_HEADER, REQUESTS_PATH};
 pub use fault::Fault;
 pub use keys::{AccessToken, Consumer, Keys, KeysError, OAuth2Token};
 

@@ -108,6 +108,9 @@ pub struct Redactor {
     redactions: Vec<Redaction>,
     /// False for the process-wide scrubber, which must not grow with what it sees.
     keeps_record: bool,
+    /// False for the public audience: a fingerprint of a guessable value (a username) would let
+    /// anyone confirm a guess.
+    fingerprints: bool,
 }
 
 impl Default for Redactor {
@@ -117,6 +120,7 @@ impl Default for Redactor {
             needles: Vec::new(),
             redactions: Vec::new(),
             keeps_record: true,
+            fingerprints: true,
         }
     }
 }
@@ -190,7 +194,17 @@ impl Redactor {
                 self.redactions.push(redaction);
             }
         }
-        format!("[redacted {} {fingerprint}]", what.replace(' ', "-"))
+        if self.fingerprints {
+            format!("[redacted {} {fingerprint}]", what.replace(' ', "-"))
+        } else {
+            format!("[redacted {}]", what.replace(' ', "-"))
+        }
+    }
+
+    /// The same redactor, masking without fingerprints.
+    pub fn without_fingerprints(mut self) -> Self {
+        self.fingerprints = false;
+        self
     }
 
     /// Hides a value found by name: learned, so that it is hidden wherever else it shows.

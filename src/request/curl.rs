@@ -46,10 +46,26 @@ pub fn parse_curl_with_stdin(
     base_dir: &Path,
     stdin: Option<&[u8]>,
 ) -> Result<CurlImport, ImportError> {
+    parse(text, origin, Some(base_dir), stdin)
+}
+
+/// A curl command pasted by someone else (the console): `@file`, `-T file` and `< file` are
+/// refused, so that a command cannot read this machine's files.
+pub fn parse_curl_pasted(text: &str, origin: &str) -> Result<CurlImport, ImportError> {
+    parse(text, origin, None, None)
+}
+
+fn parse(
+    text: &str,
+    origin: &str,
+    base_dir: Option<&Path>,
+    stdin: Option<&[u8]>,
+) -> Result<CurlImport, ImportError> {
     let command = shell_words::split(text, origin)?;
     let mut parser = Parser {
         origin,
-        base_dir,
+        base_dir: base_dir.unwrap_or(Path::new(".")),
+        reads_files: base_dir.is_some(),
         given_stdin: stdin,
         command_stdin: command.stdin.clone(),
         state: State::default(),
@@ -374,6 +390,8 @@ struct State {
 struct Parser<'a> {
     origin: &'a str,
     base_dir: &'a Path,
+    /// False for a command pasted into the console: it may not read this machine's files.
+    reads_files: bool,
     given_stdin: Option<&'a [u8]>,
     command_stdin: Option<StdinSource>,
     state: State,
@@ -616,6 +634,16 @@ impl Parser<'_> {
     /// Files are read up to what is left of [`limits::REQUEST_BODY_LIMIT`]: `/dev/zero` or an
     /// endless pipe named by mistake ends in an error, not in memory used up.
     fn read_file(&self, name: &str, at: (usize, usize)) -> Result<Vec<u8>, ImportError> {
+        if !self.reads_files {
+            return Err(self.error_at(
+                at,
+                ImportErrorKind::Unsupported(
+                    "the command reads a file; here no file is read: paste the body itself \
+                     (--data-raw '...')"
+                        .to_string(),
+                ),
+            ));
+        }
         let left = limits::REQUEST_BODY_LIMIT.saturating_sub(self.body_bytes_read.get());
         let bytes =
             limits::read_file_capped(&resolve(self.base_dir, name), left).map_err(|e| match e {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod canary;
+pub mod console;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
