@@ -1,5 +1,6 @@
-//! What a response says, in Upwork's terms: the status, the `X-Upwork-Error-*` headers, the HTML 411
-//! page, legacy JSON errors, GraphQL `errors[]` (which come with HTTP 200) and the known texts.
+//! What a response says, in Upwork's terms: the status, the `X-Upwork-Error-*` headers (or their
+//! oDesk-era twins `X-Odesk-Error-*`), the HTML 411 page, legacy JSON errors, GraphQL `errors[]`
+//! (which come with HTTP 200) and the known texts.
 
 use serde::Serialize;
 
@@ -102,9 +103,15 @@ pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
 /// Reads a response.
 pub fn classify(response: &CapturedResponse) -> Classification {
     let body = response.body_text();
-    let upwork_error_code = response.header("x-upwork-error-code").map(str::to_string);
+    // Upwork sends the oDesk-era headers beside its own (python-upwork#2), and an answer may carry
+    // them alone: each is read where the Upwork one is missing.
+    let upwork_error_code = response
+        .header("x-upwork-error-code")
+        .or_else(|| response.header("x-odesk-error-code"))
+        .map(str::to_string);
     let message = response
         .header("x-upwork-error-message")
+        .or_else(|| response.header("x-odesk-error-message"))
         .map(str::to_string)
         .or_else(|| json_error_message(&body));
     let graphql_errors = graphql_error_messages(&body);
@@ -146,12 +153,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         401 if mentions("timestamp") || mentions("nonce") => Kind::TimestampOrNonceRejected,
         401 if mentions("expired") => Kind::TokenExpired,
         401 => Kind::Unauthorized,
-        403 if mentions("profile is disabled")
-            || mentions("account is disabled")
-            || mentions("profile disabled") =>
-        {
-            Kind::ProfileDisabled
-        }
+        403 if refuses_a_profile(message.as_deref().unwrap_or(&body)) => Kind::ProfileDisabled,
         403 if mentions(NO_ACCESS_TEXT) || mentions("no access") || mentions("scope") => {
             Kind::NoAccess
         }
@@ -174,6 +176,19 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         oauth_error,
         retry_after: response.header("retry-after").map(str::to_string),
     }
+}
+
+/// True for a refusal of a profile or account that is disabled or suspended, by meaning rather than
+/// one string: Upwork's `Profile ~01d79d1f56f49fcea6 is disabled` (python-upwork#2), `Forbidden:
+/// Freelancer profile is suspended` (node-upwork#53), and the emulator's stand-in for the user's
+/// own account.
+fn refuses_a_profile(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let whose = lower.contains("profile") || lower.contains("account");
+    let state = ["disabled", "suspended", "deactivated"]
+        .iter()
+        .any(|s| lower.contains(s));
+    whose && state
 }
 
 /// The phrase of Upwork's refusal of a malformed key.
@@ -300,6 +315,27 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_odesk_headers_where_the_upwork_ones_are_missing() {
+        let c = classify(&response(
+            403,
+            &[
+                ("X-Odesk-Error-Code", "403"),
+                (
+                    "X-Odesk-Error-Message",
+                    "Profile ~01d79d1f56f49fcea6 is disabled",
+                ),
+            ],
+            "",
+        ));
+        assert_eq!(c.kind, Kind::ProfileDisabled);
+        assert_eq!(c.upwork_error_code.as_deref(), Some("403"));
+        assert_eq!(
+            c.message.as_deref(),
+            Some("Profile ~01d79d1f56f49fcea6 is disabled")
+        );
+    }
+
+    #[test]
     fn graphql_scope_errors_come_with_200() {
         let body = r#"{"data":null,"errors":[{"message":"The client or authentication token doesn't have enough oauth2 permissions/scopes to access: [Freelancer.profile, User.email]."}]}"#;
         let c = classify(&response(200, &[], body));
@@ -374,6 +410,25 @@ mod tests {
             Kind::ProfileDisabled
         );
         assert_eq!(classify(&response(410, &[], "")).kind, Kind::Gone);
+        // Upwork's own wording (python-upwork#2, node-upwork#53).
+        assert_eq!(
+            classify(&response(
+                403,
+                &[],
+                r#"{"server_time":1,"error":{"status":403,"code":403,"message":"Forbidden: Freelancer profile is suspended"}}"#
+            ))
+            .kind,
+            Kind::ProfileDisabled
+        );
+        assert_eq!(
+            classify(&response(
+                403,
+                &[],
+                r#"{"error":{"message":"Forbidden: Access for the job opening is forbidden."}}"#
+            ))
+            .kind,
+            Kind::Forbidden
+        );
         let tenant = r#"{"data":{"organization":null},"errors":[{"message":"The organization (tenant) is not specified: send the X-Upwork-API-TenantId header."}]}"#;
         assert_eq!(
             classify(&response(200, &[], tenant)).kind,

@@ -129,7 +129,117 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             .evidence("key_length", key.as_ref().map(|k| k.len()))
             .evidence("problem", problem)
         }
-        Kind::ProfileDisabled => Finding::new(
+        Kind::ProfileDisabled => profile_disabled(request, classification, &said),
+        _ => return Vec::new(),
+    };
+    vec![finding]
+}
+
+/// Whose profile a refusal of a disabled profile is about.
+#[derive(Debug, PartialEq, Eq)]
+enum RefusedProfile {
+    /// A profile the call asked about (a job's, a freelancer's), named by the answer or the URL:
+    /// the call is right, that one item cannot be served.
+    Item {
+        /// The profile or job keys it may be; several when the call asked for several.
+        keys: Vec<String>,
+        /// True when Upwork's answer named the key itself.
+        named_by_upwork: bool,
+    },
+    /// The user the token acts for: no call of this token can succeed.
+    Caller,
+}
+
+/// The refusal of a profile: Upwork names it (`Profile ~01d79d1f56f49fcea6 is disabled`), or the
+/// call asked for profiles (`/api/profiles/v1/jobs/{job_key}`, several joined by `;`) and the
+/// answer says one is suspended without saying which; otherwise it is the caller's own account.
+fn refused_profile(request: &CapturedRequest, message: &str) -> RefusedProfile {
+    if let Some(key) = profile_key_in(message) {
+        return RefusedProfile::Item {
+            keys: vec![key],
+            named_by_upwork: true,
+        };
+    }
+    let path = request.url.path();
+    let asked = ["/profiles/v1/jobs/", "/profiles/v1/providers/", "/hr/v2/jobs/"]
+        .iter()
+        .find_map(|prefix| path.split_once(prefix).map(|(_, rest)| rest));
+    if let Some(rest) = asked {
+        let rest = rest.split('/').next().unwrap_or_default();
+        let rest = rest
+            .strip_suffix(".json")
+            .or_else(|| rest.strip_suffix(".xml"))
+            .unwrap_or(rest);
+        let keys: Vec<String> = rest
+            .split([';', ','])
+            .map(|k| crate::oauth::decode(k))
+            .filter(|k| !k.is_empty())
+            .collect();
+        if !keys.is_empty() {
+            return RefusedProfile::Item {
+                keys,
+                named_by_upwork: false,
+            };
+        }
+    }
+    RefusedProfile::Caller
+}
+
+/// A profile key in a message: `~` and hex digits, as Upwork's keys are written.
+fn profile_key_in(message: &str) -> Option<String> {
+    let start = message.find('~')?;
+    let digits: String = message[start + 1..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (digits.len() >= 8).then(|| format!("~{digits}"))
+}
+
+fn profile_disabled(
+    request: &CapturedRequest,
+    classification: &Classification,
+    said: &str,
+) -> Finding {
+    let status = classification.status;
+    match refused_profile(request, said) {
+        RefusedProfile::Item {
+            keys,
+            named_by_upwork,
+        } => {
+            let which = if keys.len() == 1 {
+                format!("profile {}", keys[0])
+            } else {
+                format!("one of the {} asked for ({})", keys.len(), keys.join(", "))
+            };
+            let named = if named_by_upwork {
+                "Upwork's answer names it"
+            } else {
+                "Upwork's answer does not say which: it is the call's"
+            };
+            Finding::new(
+                "profile-disabled",
+                Severity::Error,
+                format!("Upwork will not serve {which}: that profile is disabled or suspended"),
+            )
+            .detail(format!(
+                "Upwork answered {status}: {said} The refusal is about {which} ({named}), not about the \
+                 caller: the key, the signature or token and the permissions are fine, and the same \
+                 call succeeds for other items. A job is refused this way when its profile is \
+                 disabled, or when its client dealt with a freelancer whose profile was since \
+                 suspended (python-upwork#2, node-upwork#53)."
+            ))
+            .fix(
+                "Skip this item and go on: treat this 403 as \"not available\" for that one profile or \
+                 job. A new key, token or permission does not change it. When several keys were \
+                 asked for in one call, ask for them one at a time to learn which one is refused.",
+            )
+            .source(errors::PROFILE_REFUSAL_SOURCES)
+            .evidence("status", status)
+            .evidence("whose", "an item the call asked for")
+            .evidence("profiles", keys)
+            .evidence("named_by_upwork", named_by_upwork)
+        }
+        RefusedProfile::Caller => Finding::new(
             "profile-disabled",
             Severity::Error,
             "The user's Upwork profile is disabled",
@@ -139,10 +249,9 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
              suspended or closed, so every call made for it is refused."
         ))
         .fix("Nothing in the code fixes this: the account holder contacts Upwork support (https://support.upwork.com) to have the profile restored, or the app authorizes with another, active account.")
-        .evidence("status", status),
-        _ => return Vec::new(),
-    };
-    vec![finding]
+        .evidence("status", status)
+        .evidence("whose", "the user the token acts for"),
+    }
 }
 
 /// A retired endpoint that failed: the static warning is its cause.
@@ -177,6 +286,46 @@ mod tests {
             findings[0]
                 .fix
                 .contains("/api/messages/v3/{company}/rooms.json")
+        );
+    }
+
+    #[test]
+    fn a_refused_profile_is_the_item_named_or_asked_for() {
+        let job = |path: &str| {
+            from_flags(
+                Some("GET"),
+                &format!("https://www.upwork.com{path}"),
+                &[],
+                None,
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            refused_profile(
+                &job("/api/auth/v1/info.json"),
+                "Profile ~01d79d1f56f49fcea6 is disabled"
+            ),
+            RefusedProfile::Item {
+                keys: vec!["~01d79d1f56f49fcea6".into()],
+                named_by_upwork: true
+            }
+        );
+        assert_eq!(
+            refused_profile(
+                &job("/api/profiles/v1/jobs/~01a;~02b.json"),
+                "Forbidden: Freelancer profile is suspended"
+            ),
+            RefusedProfile::Item {
+                keys: vec!["~01a".into(), "~02b".into()],
+                named_by_upwork: false
+            }
+        );
+        assert_eq!(
+            refused_profile(
+                &job("/api/auth/v1/info.json"),
+                "The user's profile is disabled; the API cannot act for it."
+            ),
+            RefusedProfile::Caller
         );
     }
 

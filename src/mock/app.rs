@@ -16,7 +16,10 @@ use super::head::RawHead;
 use super::journal::Entry;
 use super::oauth_check::authenticate;
 use super::oauth2;
-use super::responses::{html_page, json, legacy_error, length_required};
+use super::demo;
+use super::responses::{
+    html_page, json, legacy_error, legacy_error_with_odesk_headers, length_required,
+};
 use super::state::{Shared, lock};
 use crate::request::{CapturedRequest, RawUrl, Source};
 use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
@@ -230,7 +233,33 @@ fn rest(shared: &Shared, request: &CapturedRequest, endpoint: &Endpoint) -> Resp
     {
         return legacy_error(403, errors::NO_ACCESS);
     }
+    if let Some(refusal) = refused_profile(endpoint, request) {
+        return refusal;
+    }
     canned::answer(endpoint, request, &username)
+}
+
+/// Upwork's refusals of a job whose profile cannot be served, in its own words, for the demo jobs:
+/// a call asking for several jobs (`;`-joined) is refused whole, as Upwork does (node-upwork#53).
+fn refused_profile(endpoint: &Endpoint, request: &CapturedRequest) -> Option<Response> {
+    if endpoint.name != "job-profile" {
+        return None;
+    }
+    let path = request.url.path();
+    let keys = path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".json");
+    let keys: Vec<String> = keys.split(';').map(crate::oauth::decode).collect();
+    if keys.iter().any(|k| k == demo::DISABLED_PROFILE_JOB) {
+        let message = errors::profile_key_disabled(demo::DISABLED_PROFILE_JOB);
+        return Some(legacy_error_with_odesk_headers(403, &message));
+    }
+    if keys.iter().any(|k| k == demo::SUSPENDED_FREELANCER_JOB) {
+        return Some(legacy_error(403, errors::FREELANCER_SUSPENDED));
+    }
+    None
 }
 
 fn route(shared: &Shared, request: &CapturedRequest) -> Response {

@@ -28,6 +28,13 @@ pub const DISABLED_TOKEN_SECRET: &str = "demo-disabled-token-secret";
 /// The user whose profile is disabled.
 pub const DISABLED_USERNAME: &str = "demo-disabled-user";
 
+/// A job whose profile is disabled: `GET /api/profiles/v1/jobs/{this}.json` is refused with
+/// Upwork's wording, `Profile ~01d79d1f56f49fcea6 is disabled` (the key of python-upwork#2).
+pub const DISABLED_PROFILE_JOB: &str = "~01d79d1f56f49fcea6";
+/// A job whose client dealt with a freelancer since suspended: refused with `Forbidden: Freelancer
+/// profile is suspended` (the key of node-upwork#53).
+pub const SUSPENDED_FREELANCER_JOB: &str = "~0150d301760bfe02d0";
+
 /// The OAuth 2 scopes of the limited consumer (and of its token): the one every call needs and the
 /// public job search, not the user's private details nor messaging.
 pub const LIMITED_SCOPES: [&str; 2] = [scopes::COMMON_ENTITIES, scopes::MARKETPLACE_JOB_POSTINGS];

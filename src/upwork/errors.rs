@@ -5,6 +5,11 @@
 pub const ERROR_CODE_HEADER: &str = "X-Upwork-Error-Code";
 /// The error message header of the legacy API.
 pub const ERROR_MESSAGE_HEADER: &str = "X-Upwork-Error-Message";
+/// The oDesk-era name of [`ERROR_CODE_HEADER`], which Upwork still sends beside it (and which
+/// some answers carry alone): read wherever the Upwork one is.
+pub const LEGACY_ERROR_CODE_HEADER: &str = "X-Odesk-Error-Code";
+/// The oDesk-era name of [`ERROR_MESSAGE_HEADER`].
+pub const LEGACY_ERROR_MESSAGE_HEADER: &str = "X-Odesk-Error-Message";
 
 /// The OAuth 1.0 signature did not match.
 pub const SIGNATURE_FAILED: &str = "Verification of signature failed.";
@@ -49,6 +54,22 @@ pub const TENANT_UNKNOWN: &str =
 pub const KEY_WRONG_FORMAT: &str = "API Key has wrong format";
 /// The user the token acts for has a disabled (suspended or closed) profile (403).
 pub const PROFILE_DISABLED: &str = "The user's profile is disabled; the API cannot act for it.";
+/// Upwork's refusal of a profile (a job's or a freelancer's) that is disabled, the profile's key
+/// in place of `{profile}`: `Profile ~01d79d1f56f49fcea6 is disabled`, 403, in
+/// `X-Upwork-Error-Message` and `X-Odesk-Error-Message` (python-upwork#2, from
+/// `GET /api/profiles/v1/jobs/~01d79d1f56f49fcea6.json`).
+pub const PROFILE_KEY_DISABLED: &str = "Profile {profile} is disabled";
+/// Upwork's refusal of a job whose client dealt with a freelancer since suspended, 403, from
+/// `GET /api/profiles/v1/jobs/{job_key}` (node-upwork#53). The answer does not say which profile.
+pub const FREELANCER_SUSPENDED: &str = "Forbidden: Freelancer profile is suspended";
+/// The public reports Upwork's wording of refused profiles is quoted from.
+pub const PROFILE_REFUSAL_SOURCES: &str = "python-upwork#2 (https://github.com/upwork/python-upwork/issues/2): 403 `Profile ~01d79d1f56f49fcea6 is disabled` in X-Upwork-Error-Message and X-Odesk-Error-Message; node-upwork#53 (https://github.com/upwork/node-upwork/issues/53): `Forbidden: Freelancer profile is suspended` from /api/profiles/v1/jobs/{job_key}";
+
+/// The text of Upwork's refusal of this disabled profile.
+pub fn profile_key_disabled(profile: &str) -> String {
+    PROFILE_KEY_DISABLED.replace("{profile}", profile)
+}
+
 /// A retired legacy endpoint (410); the replacement follows.
 pub const ENDPOINT_RETIRED: &str = "This API endpoint is deprecated and no longer available.";
 /// The title of the HTML page the front end answers a body without length with.
@@ -181,6 +202,12 @@ pub const KNOWN_ERRORS: &[KnownError] = &[
         status: 403,
         meaning: "The user's profile is disabled; only Upwork support can restore it.",
         upwork_wording: false,
+    },
+    KnownError {
+        text: FREELANCER_SUSPENDED,
+        status: 403,
+        meaning: "A job whose client dealt with a freelancer since suspended: skip the job.",
+        upwork_wording: true,
     },
     KnownError {
         text: ENDPOINT_RETIRED,
