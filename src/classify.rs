@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
+use crate::front_end::{self, FrontEnd, Stopper};
 use crate::replay::CapturedResponse;
+use crate::request::CapturedRequest;
+use crate::upwork::{EndpointKind, endpoint_for};
 
 /// The kind of answer, as far as a diagnosis cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,6 +54,12 @@ pub enum Kind {
     GraphqlError,
     /// Another 4xx.
     OtherClientError,
+    /// A bot challenge or firewall in front of Upwork answered (Cloudflare's "Just a moment...",
+    /// DataDome ...): the call never reached Upwork.
+    BotChallenge,
+    /// A proxy or captive portal answered, or an HTML page came where the API answers JSON: the
+    /// call never reached Upwork's API.
+    NotUpwork,
 }
 
 /// A response read for diagnosis.
@@ -68,6 +77,8 @@ pub struct Classification {
     pub oauth_error: Option<String>,
     /// `Retry-After`, when sent (429, 503).
     pub retry_after: Option<String>,
+    /// What answered instead of Upwork, for [`Kind::BotChallenge`] and [`Kind::NotUpwork`].
+    pub front_end: Option<FrontEnd>,
 }
 
 impl Classification {
@@ -81,6 +92,7 @@ impl Classification {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         }
     }
 }
@@ -99,6 +111,34 @@ const GRANT_ERRORS: [&str; 6] = [
 pub const NO_ACCESS_TEXT: &str = "This APP has no access to the requested resource";
 /// The phrase of Upwork's signature refusal.
 pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
+
+/// Reads the answer to this call: as [`classify`], and an HTML page with a 2xx status to a call of
+/// Upwork's API (which answers JSON, a form or XML) is not a success but a page of what sits in
+/// front of it.
+pub fn classify_call(request: &CapturedRequest, response: &CapturedResponse) -> Classification {
+    let mut classification = classify(response);
+    if classification.kind == Kind::Success
+        && expects_api_answer(request)
+        && let Some(page) = front_end::html_where_api_expected(response)
+    {
+        classification.kind = Kind::NotUpwork;
+        classification.front_end = Some(page);
+    }
+    classification
+}
+
+/// True for a call of Upwork's API: every endpoint but the authorization pages, which a browser
+/// shows, and any path under the legacy API or GraphQL the catalogue lacks.
+fn expects_api_answer(request: &CapturedRequest) -> bool {
+    let path = request.url.path();
+    match endpoint_for(&request.effective_method(), path) {
+        Some(endpoint) => !matches!(
+            endpoint.kind,
+            EndpointKind::OAuth1Authorize | EndpointKind::OAuth2Authorize
+        ),
+        None => path.starts_with("/api/") || path.starts_with("/gds/") || path == "/graphql",
+    }
+}
 
 /// Reads a response.
 pub fn classify(response: &CapturedResponse) -> Classification {
@@ -124,7 +164,12 @@ pub fn classify(response: &CapturedResponse) -> Classification {
             || body.to_ascii_lowercase().contains(&phrase)
     };
     let mut fields = Vec::new();
+    let front_end = front_end::read(response);
     let kind = match response.status {
+        _ if front_end.is_some() => match front_end.as_ref().map(|f| f.stopper) {
+            Some(Stopper::BotChallenge) => Kind::BotChallenge,
+            _ => Kind::NotUpwork,
+        },
         200..=299 if !graphql_errors.is_empty() => {
             fields = graphql_errors
                 .iter()
@@ -175,6 +220,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         fields,
         oauth_error,
         retry_after: response.header("retry-after").map(str::to_string),
+        front_end,
     }
 }
 
@@ -333,6 +379,23 @@ mod tests {
             c.message.as_deref(),
             Some("Profile ~01d79d1f56f49fcea6 is disabled")
         );
+    }
+
+    #[test]
+    fn an_html_page_is_no_api_answer_but_the_authorize_page_is_one() {
+        let page = response(
+            200,
+            &[("Content-Type", "text/html")],
+            "<html><head><title>Sign in</title></head></html>",
+        );
+        let call =
+            |url: &str| crate::request::flags::from_flags(Some("GET"), url, &[], None).unwrap();
+        let api = call("https://www.upwork.com/api/auth/v1/info.json");
+        assert_eq!(classify_call(&api, &page).kind, Kind::NotUpwork);
+        let authorize = call("https://www.upwork.com/services/api/auth?oauth_token=t");
+        assert_eq!(classify_call(&authorize, &page).kind, Kind::Success);
+        let json = response(200, &[("Content-Type", "application/json")], "{}");
+        assert_eq!(classify_call(&api, &json).kind, Kind::Success);
     }
 
     #[test]

@@ -47,6 +47,8 @@ finding_docs!(
     "endpoint-deprecated",
     "api-key-wrong-format",
     "profile-disabled",
+    "bot-challenge",
+    "proxy-page",
 );
 
 /// The page of a code, if the code exists.

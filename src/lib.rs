@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod diagnosis;
 pub mod environment;
 pub mod findings;
+pub mod front_end;
 pub mod keycheck;
 pub mod limits;
 pub mod mock;

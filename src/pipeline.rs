@@ -110,7 +110,9 @@ pub async fn diagnose(
     }
 
     let exchange = send_as_captured(&captured, settings).await;
-    let classification = exchange.response().map(classify::classify);
+    let classification = exchange
+        .response()
+        .map(|response| classify::classify_call(&captured, response));
     if let Some(classification) = &classification {
         findings.extend(checks::after_response(&captured, classification));
         checks::weigh(&mut findings, classification);
@@ -177,7 +179,10 @@ async fn send_corrected(correction: Correction, settings: &Settings) -> Correcte
     let started = Utc::now();
     let sent_headers = corrected_headers(&request);
     let result = replay::client::send(&request, &settings.replay).await;
-    let classification = result.as_ref().ok().map(classify::classify);
+    let classification = result
+        .as_ref()
+        .ok()
+        .map(|response| classify::classify_call(&request, response));
     CorrectedExchange {
         changes: correction.changes,
         fixes: correction.fixes,

@@ -18,7 +18,13 @@ fn offline_run(dir: &Path, out: Option<&str>, zip: bool) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_upwork-diag"));
     command
         .current_dir(dir)
-        .args(["diagnose", URL, "-H", "Authorization: Bearer a-token", "--offline"])
+        .args([
+            "diagnose",
+            URL,
+            "-H",
+            "Authorization: Bearer a-token",
+            "--offline",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if let Some(out) = out {

@@ -124,3 +124,84 @@ fn a_suspended_freelancer_names_the_jobs_asked_for() {
     let run = diagnose(&emulator.base_url, &[&url, "-H", &signed_get(&url)]);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
 }
+
+/// A GraphQL call with the demo OAuth 2 token, and `extra` headers.
+fn graphql_args(extra: &[&str]) -> Vec<String> {
+    let body = serde_json::json!({ "query": "{ user { id } }" }).to_string();
+    let mut args = vec![
+        "-X".to_string(),
+        "POST".to_string(),
+        "https://api.upwork.com/graphql".to_string(),
+        "-H".to_string(),
+        format!("Authorization: Bearer {}", demo::OAUTH2_TOKEN),
+        "-H".to_string(),
+        "Content-Type: application/json".to_string(),
+        "-H".to_string(),
+        format!("Content-Length: {}", body.len()),
+    ];
+    for header in extra {
+        args.extend(["-H".to_string(), header.to_string()]);
+    }
+    args.extend(["-d".to_string(), body]);
+    args
+}
+
+fn run_graphql(emulator: &Emulator, extra: &[&str]) -> Run {
+    let args = graphql_args(extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    diagnose(&emulator.base_url, &args)
+}
+
+#[test]
+fn cloudflare_s_challenge_is_named_and_never_escalated() {
+    let emulator = Emulator::start();
+    // The call itself is right: without the challenge it succeeds.
+    assert_eq!(run_graphql(&emulator, &[]).code, Some(0));
+    for (mode, status) in [("challenge", 403), ("challenge-503", 503)] {
+        let run = run_graphql(&emulator, &[&format!("X-Mock-Fault: {mode}")]);
+        assert_eq!(run.code, Some(1), "{mode}: {}", run.stdout);
+        assert_eq!(run.bundle["response"]["status"], status);
+        let f = finding(&run.bundle, "bot-challenge");
+        assert_eq!(f["evidence_level"], "reproduced", "{mode}");
+        assert_eq!(f["evidence"]["front_end"], "Cloudflare");
+        let signs = f["evidence"]["signs"].to_string();
+        assert!(signs.contains("<title>Just a moment...</title>"), "{signs}");
+        assert!(signs.contains("cf-ray: 8c6b1f2e3d4a5b6c-SJC"), "{signs}");
+        assert_eq!(
+            signs.contains("cf-mitigated: challenge"),
+            mode == "challenge",
+            "{signs}"
+        );
+        let detail = f["detail"].as_str().unwrap();
+        assert!(detail.contains("Upwork never saw the call"), "{detail}");
+        assert!(detail.contains("User-Agent"), "{detail}");
+        // Not Upwork's failure: no escalation to Tech Support.
+        assert!(run.bundle["verdict"]["escalation"].is_null(), "{mode}");
+        assert_ne!(run.bundle["routing"]["route"], "tech-support", "{mode}");
+        assert!(!run.stdout.contains("Tech Support"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn proxies_and_captive_portals_are_named_not_taken_for_upwork() {
+    let emulator = Emulator::start();
+    // A sign-in page answered 200: without this check the call passed for a success.
+    let run = run_graphql(&emulator, &["X-Mock-Fault: captive-portal"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.bundle["response"]["status"], 200);
+    let f = finding(&run.bundle, "proxy-page");
+    assert_eq!(f["evidence_level"], "reproduced");
+    let signs = f["evidence"]["signs"].to_string();
+    assert!(
+        signs.contains("Guest Wi-Fi: sign in to continue"),
+        "{signs}"
+    );
+    assert!(run.bundle["verdict"]["escalation"].is_null());
+
+    let run = run_graphql(&emulator, &["X-Mock-Fault: proxy-auth"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "proxy-page");
+    assert_eq!(f["evidence"]["front_end"], "a proxy that wants credentials");
+    assert!(f["fix"].as_str().unwrap().contains("Proxy-Authorization"));
+    assert!(run.bundle["verdict"]["escalation"].is_null());
+}

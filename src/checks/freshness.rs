@@ -301,6 +301,7 @@ mod tests {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         }
     }
 
@@ -398,6 +399,7 @@ mod tests {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings[0].code, "nonce-reused");

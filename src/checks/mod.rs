@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod content_length;
 pub mod freshness;
+pub mod front_end;
 pub mod oauth2;
 pub mod param_encoding;
 pub mod scope;
@@ -103,6 +104,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     if classification.kind == Kind::NoAccess {
         findings.push(scope::finding(request, classification));
     }
+    findings.extend(front_end::after_response(request, classification));
     findings.extend(oauth2::after_response(request, classification));
     findings.extend(upwork_errors::after_response(request, classification));
     for finding in &mut findings {
@@ -117,6 +119,11 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
 /// a timestamp or nonce refusal is read with the call's age; an answer that contradicts a finding
 /// takes its error away.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
+    // An answer from what sits in front of Upwork says nothing of what Upwork would answer: the
+    // static findings keep the level they had.
+    if matches!(classification.kind, Kind::BotChallenge | Kind::NotUpwork) {
+        return;
+    }
     freshness::weigh(findings, classification);
     oauth2::weigh(findings, classification);
     upwork_errors::weigh(findings, classification);

@@ -161,9 +161,13 @@ fn refused_profile(request: &CapturedRequest, message: &str) -> RefusedProfile {
         };
     }
     let path = request.url.path();
-    let asked = ["/profiles/v1/jobs/", "/profiles/v1/providers/", "/hr/v2/jobs/"]
-        .iter()
-        .find_map(|prefix| path.split_once(prefix).map(|(_, rest)| rest));
+    let asked = [
+        "/profiles/v1/jobs/",
+        "/profiles/v1/providers/",
+        "/hr/v2/jobs/",
+    ]
+    .iter()
+    .find_map(|prefix| path.split_once(prefix).map(|(_, rest)| rest));
     if let Some(rest) = asked {
         let rest = rest.split('/').next().unwrap_or_default();
         let rest = rest
@@ -172,7 +176,7 @@ fn refused_profile(request: &CapturedRequest, message: &str) -> RefusedProfile {
             .unwrap_or(rest);
         let keys: Vec<String> = rest
             .split([';', ','])
-            .map(|k| crate::oauth::decode(k))
+            .map(crate::oauth::decode)
             .filter(|k| !k.is_empty())
             .collect();
         if !keys.is_empty() {

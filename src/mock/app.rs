@@ -10,13 +10,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::canned;
 use super::conn::ConnMeta;
+use super::demo;
 use super::flow;
 use super::graphql;
 use super::head::RawHead;
 use super::journal::Entry;
 use super::oauth_check::authenticate;
 use super::oauth2;
-use super::demo;
 use super::responses::{
     html_page, json, legacy_error, legacy_error_with_odesk_headers, length_required,
 };
