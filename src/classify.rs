@@ -54,6 +54,8 @@ pub enum Kind {
     GraphqlError,
     /// Another 4xx.
     OtherClientError,
+    /// "Wrong URL requested": Upwork does not serve this URL (php-upwork#23, python-upwork#53).
+    WrongUrl,
     /// A bot challenge or firewall in front of Upwork answered (Cloudflare's "Just a moment...",
     /// DataDome ...): the call never reached Upwork.
     BotChallenge,
@@ -185,6 +187,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         }
         200..=299 => Kind::Success,
         300..=399 => Kind::Redirect,
+        400..=499 if mentions(crate::upwork::entry_points::WRONG_URL) => Kind::WrongUrl,
         400 | 401
             if oauth_error
                 .as_deref()

@@ -49,6 +49,7 @@ finding_docs!(
     "profile-disabled",
     "bot-challenge",
     "proxy-page",
+    "wrong-entry-point",
 );
 
 /// The page of a code, if the code exists.

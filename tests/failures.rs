@@ -205,3 +205,82 @@ fn proxies_and_captive_portals_are_named_not_taken_for_upwork() {
     assert!(f["fix"].as_str().unwrap().contains("Proxy-Authorization"));
     assert!(run.bundle["verdict"]["escalation"].is_null());
 }
+
+#[test]
+fn a_wrong_entry_point_is_put_right_from_the_catalogue() {
+    let emulator = Emulator::start();
+    let cases = [
+        (
+            "https://www.upwork.com/api/timereports/v1/companies/acme?tq=SELECT%20hours",
+            "api-for-gds",
+            "https://www.upwork.com/gds/timereports/v1/companies/acme?tq=SELECT%20hours",
+        ),
+        (
+            "https://www.upwork.com/api/hr/teams.json",
+            "version-missing",
+            "https://www.upwork.com/api/hr/v2/teams.json",
+        ),
+        (
+            "https://www.upwork.com/gds/hr/v2/teams.json",
+            "gds-for-api",
+            "https://www.upwork.com/api/hr/v2/teams.json",
+        ),
+    ];
+    for (url, mixup, right) in cases {
+        let run = diagnose(&emulator.base_url, &[url, "-H", &signed_get(url)]);
+        assert_eq!(run.code, Some(1), "{url}: {}", run.stdout);
+        assert_eq!(run.bundle["response"]["status"], 404, "{url}");
+        let f = finding(&run.bundle, "wrong-entry-point");
+        assert_eq!(f["evidence_level"], "reproduced", "{url}");
+        assert_eq!(f["evidence"]["mixup"], mixup, "{url}");
+        // The right URL without the query, which may carry secrets; the fix says to keep it.
+        let without_query = right.split('?').next().unwrap();
+        assert_eq!(f["evidence"]["right_url"], without_query, "{url}");
+        assert!(f["fix"].as_str().unwrap().contains("Sign the call again"));
+        assert!(run.bundle["verdict"]["escalation"].is_null(), "{url}");
+        // The right URL, signed for it, succeeds.
+        let run = diagnose(&emulator.base_url, &[right, "-H", &signed_get(right)]);
+        assert_eq!(run.code, Some(0), "{right}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn graphql_on_the_rest_host_is_named_and_only_a_warning_offline() {
+    let emulator = Emulator::start();
+    let mut args = graphql_args(&["Host: www.upwork.com"]);
+    args[2] = "https://www.upwork.com/graphql".to_string();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = diagnose(&emulator.base_url, &args);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "wrong-entry-point");
+    assert_eq!(f["evidence"]["mixup"], "wrong-host");
+    assert_eq!(f["evidence"]["right_url"], "https://api.upwork.com/graphql");
+    assert_eq!(f["evidence_level"], "reproduced");
+
+    // Offline, with no answer, the catalogue alone does not fail the call.
+    let output = upwork_diag()
+        .arg("diagnose")
+        .args(&args)
+        .args(["--offline", "--no-bundle"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("wrong-entry-point"), "{stdout}");
+}
+
+#[test]
+fn upwork_s_wrong_url_answer_is_read_without_a_catalogue_match() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/nothing/v1/here.json";
+    let run = diagnose(&emulator.base_url, &[url, "-H", &signed_get(url)]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "wrong-entry-point");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Wrong URL requested")
+    );
+}

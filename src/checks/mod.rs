@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod content_length;
+pub mod entry_point;
 pub mod freshness;
 pub mod front_end;
 pub mod oauth2;
@@ -41,6 +42,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     }
     findings.extend(oauth2::before_sending(request));
     findings.extend(upwork_errors::before_sending(request));
+    findings.extend(entry_point::before_sending(request));
     findings
 }
 
@@ -105,6 +107,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         findings.push(scope::finding(request, classification));
     }
     findings.extend(front_end::after_response(request, classification));
+    findings.extend(entry_point::after_response(request, classification));
     findings.extend(oauth2::after_response(request, classification));
     findings.extend(upwork_errors::after_response(request, classification));
     for finding in &mut findings {
@@ -119,6 +122,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
 /// a timestamp or nonce refusal is read with the call's age; an answer that contradicts a finding
 /// takes its error away.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
+    entry_point::weigh(findings, classification);
     // An answer from what sits in front of Upwork says nothing of what Upwork would answer: the
     // static findings keep the level they had.
     if matches!(classification.kind, Kind::BotChallenge | Kind::NotUpwork) {

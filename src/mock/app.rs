@@ -22,6 +22,7 @@ use super::responses::{
 };
 use super::state::{Shared, lock};
 use crate::request::{CapturedRequest, RawUrl, Source};
+use crate::upwork::entry_points::WRONG_URL;
 use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
@@ -273,6 +274,9 @@ fn route(shared: &Shared, request: &CapturedRequest) -> Response {
     let Some(endpoint) = endpoint else {
         return no_route(&known);
     };
+    if on_the_other_host(request, endpoint) {
+        return legacy_error(404, WRONG_URL);
+    }
     match endpoint.kind {
         EndpointKind::OAuth1Authorize => flow::authorize(shared, request),
         EndpointKind::OAuth1RequestToken => match authenticate(shared, request, endpoint.kind) {
@@ -311,6 +315,18 @@ fn known_path(path: &str) -> String {
     }
 }
 
+/// True when the call's `Host` names one of Upwork's hosts, but not the endpoint's (GraphQL on
+/// www.upwork.com, REST on api.upwork.com): Upwork serves each API on its own host. A call to the
+/// emulator's own address is served whatever the path.
+fn on_the_other_host(request: &CapturedRequest, endpoint: &Endpoint) -> bool {
+    let host = request
+        .url
+        .host()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    (host == "upwork.com" || host.ends_with(".upwork.com")) && host != endpoint.host
+}
+
 /// A `.xml` call to an endpoint the emulator knows: Upwork answers it in XML, which the emulator
 /// does not speak; it says so instead of pretending the resource does not exist.
 fn xml_not_served() -> Response {
@@ -333,7 +349,9 @@ fn no_route(path: &str) -> Response {
         return response;
     }
     if path.starts_with("/api/") || path.starts_with("/gds/") {
-        legacy_error(404, "Not Found: no such resource.")
+        // Upwork's words for a URL it does not serve (php-upwork#23, python-upwork#53); the status
+        // is not on record, 404 is HTTP's.
+        legacy_error(404, WRONG_URL)
     } else {
         html_page(404, "")
     }

@@ -480,7 +480,7 @@ fn strip_query(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
 }
 
-fn path_matches(pattern: &str, path: &str) -> bool {
+pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
     let mut wanted = pattern.split('/');
     let mut given = path.split('/');
     loop {
@@ -494,7 +494,7 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 
 /// A segment with one `{name}` piece matches any non-empty text between its literal prefix and
 /// suffix; a segment without one must be equal.
-fn segment_matches(pattern: &str, segment: &str) -> bool {
+pub(crate) fn segment_matches(pattern: &str, segment: &str) -> bool {
     let Some((prefix, rest)) = pattern.split_once('{') else {
         return pattern == segment;
     };
