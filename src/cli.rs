@@ -175,6 +175,11 @@ pub struct DiagnoseArgs {
     /// Run the checks only; send nothing.
     #[arg(long, help_heading = "Replay")]
     pub offline: bool,
+    /// Follow a redirect the call is answered with (Upwork's hosts only, at most 5), each hop of
+    /// an OAuth 1.0 call signed anew when the secrets are given; without it a redirect is
+    /// reported, not followed.
+    #[arg(long, conflicts_with = "offline", help_heading = "Replay")]
+    pub follow: bool,
     /// Seconds to wait for the whole exchange.
     #[arg(
         long,

@@ -50,6 +50,7 @@ finding_docs!(
     "bot-challenge",
     "proxy-page",
     "wrong-entry-point",
+    "redirected",
 );
 
 /// The page of a code, if the code exists.

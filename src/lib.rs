@@ -23,6 +23,7 @@ pub mod mock;
 pub mod oauth;
 pub mod pipeline;
 pub mod redact;
+pub mod redirects;
 pub mod refresh;
 pub mod replay;
 pub mod request;

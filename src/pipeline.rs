@@ -21,6 +21,9 @@ pub struct Settings {
     pub base_url: Option<RawUrl>,
     /// Checks only; nothing is sent.
     pub offline: bool,
+    /// Follow a redirect (Upwork's hosts only), each hop of an OAuth 1.0 call signed anew when
+    /// the secrets are given; by default a redirect is reported, not followed.
+    pub follow: bool,
     pub replay: ReplayOptions,
 }
 
@@ -116,6 +119,23 @@ pub async fn diagnose(
     if let Some(classification) = &classification {
         findings.extend(checks::after_response(&captured, classification));
         checks::weigh(&mut findings, classification);
+    }
+    if let (Some(classification), Some(response)) = (&classification, exchange.response())
+        && classification.kind == Kind::Redirect
+    {
+        let chain = crate::redirects::chain(
+            &captured,
+            response,
+            settings.follow,
+            credentials,
+            settings.base_url.as_ref(),
+            &settings.replay,
+        )
+        .await;
+        let last = chain.last.as_ref().map(classify::classify);
+        // The chain says more than the warning about plain http: it replaces it.
+        findings.retain(|f| f.code != "redirected");
+        findings.push(checks::redirect::finding(&captured, &chain, last.as_ref()));
     }
 
     let failed = classification

@@ -19,13 +19,18 @@ struct Run {
 
 /// `diagnose ARGS --base-url EMULATOR --out DIR` with the demo consumer's secrets and token.
 fn diagnose(base_url: &str, args: &[&str]) -> Run {
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("bundle");
     let env = demo_env(
         demo::CONSUMER_KEY,
         demo::CONSUMER_SECRET,
         Some((demo::TOKEN, demo::TOKEN_SECRET)),
     );
+    diagnose_with(base_url, args, env)
+}
+
+/// [`diagnose`] with these variables only.
+fn diagnose_with(base_url: &str, args: &[&str], env: Vec<(&'static str, String)>) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("bundle");
     let output = upwork_diag()
         .arg("diagnose")
         .args(args)
@@ -282,5 +287,92 @@ fn upwork_s_wrong_url_answer_is_read_without_a_catalogue_match() {
             .as_str()
             .unwrap()
             .contains("Wrong URL requested")
+    );
+}
+
+/// A call over plain http that the emulator's front end redirects to https (the fault's path
+/// prefix stands for the http origin; the rest of the path is the API's).
+const HTTP_INFO: &str = "http://www.upwork.com/__fault/redirect-https/api/auth/v1/info.json";
+
+#[test]
+fn a_redirect_is_shown_not_followed_by_default() {
+    let emulator = Emulator::start();
+    let run = diagnose(
+        &emulator.base_url,
+        &[HTTP_INFO, "-H", &signed_get(HTTP_INFO)],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.bundle["response"]["status"], 301);
+    let f = finding(&run.bundle, "redirected");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(f["evidence"]["followed"], false);
+    let chain = f["evidence"]["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 1, "{chain:?}");
+    assert_eq!(
+        chain[0]["location"],
+        "https://www.upwork.com/api/auth/v1/info.json"
+    );
+    assert!(f["title"].as_str().unwrap().contains("from http to https"));
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("Do not let the HTTP client follow redirects")
+    );
+    assert!(run.bundle["verdict"]["escalation"].is_null());
+    // Nothing but the first call reached the emulator.
+    let received = emulator.received();
+    assert_eq!(
+        received["requests"].as_array().unwrap().len(),
+        1,
+        "{received}"
+    );
+}
+
+#[test]
+fn follow_signs_each_hop_anew_with_the_secrets() {
+    let emulator = Emulator::start();
+    let run = diagnose(
+        &emulator.base_url,
+        &[HTTP_INFO, "-H", &signed_get(HTTP_INFO), "--follow"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "redirected");
+    assert_eq!(f["evidence"]["followed"], true);
+    let chain = f["evidence"]["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 2, "{chain:?}");
+    assert_eq!(
+        chain[1]["url"],
+        "https://www.upwork.com/api/auth/v1/info.json"
+    );
+    assert_eq!(chain[1]["signed_anew"], true);
+    assert_eq!(chain[1]["status"], 200, "{chain:?}");
+    assert_eq!(f["evidence"]["resent_same_nonce"], false);
+}
+
+#[test]
+fn following_with_the_same_nonce_is_named_as_the_client_mistake() {
+    let emulator = Emulator::start();
+    // No secrets: the hop can only be re-sent as it was, as a client that follows redirects does.
+    let auth = signed_get(HTTP_INFO);
+    let run = diagnose_with(
+        &emulator.base_url,
+        &[HTTP_INFO, "-H", &auth, "--follow"],
+        Vec::new(),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "redirected");
+    let chain = f["evidence"]["chain"].as_array().unwrap();
+    assert_eq!(chain[1]["same_nonce"], true, "{chain:?}");
+    assert_eq!(chain[1]["status"], 401, "{chain:?}");
+    assert_eq!(
+        f["evidence"]["mistake"],
+        "followed-redirect-with-same-nonce"
+    );
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("known failure of OAuth 1.0 clients that follow redirects")
     );
 }

@@ -7,6 +7,7 @@ pub mod freshness;
 pub mod front_end;
 pub mod oauth2;
 pub mod param_encoding;
+pub mod redirect;
 pub mod scope;
 pub mod signature;
 pub mod upwork_errors;
@@ -43,6 +44,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     findings.extend(oauth2::before_sending(request));
     findings.extend(upwork_errors::before_sending(request));
     findings.extend(entry_point::before_sending(request));
+    findings.extend(redirect::before_sending(request));
     findings
 }
 

@@ -230,6 +230,7 @@ fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings,
         },
         base_url,
         offline: args.offline,
+        follow: args.follow,
     })
 }
 

@@ -57,11 +57,15 @@ pub enum Fault {
     ProxyAuth,
     /// `captive-portal`: a network's sign-in page, HTML with 200, where the API answers JSON.
     CaptivePortal,
+    /// `redirect-https`: `301 Moved Permanently` to the same path on `https://www.upwork.com`, as
+    /// Upwork's front end answers a call made over plain http. Selected by the path prefix, the
+    /// rest of the path is the one redirected to, so following the redirect reaches the API.
+    RedirectHttps,
 }
 
 impl Fault {
     /// Every mode's name, as selected.
-    pub const NAMES: [&'static str; 12] = [
+    pub const NAMES: [&'static str; 13] = [
         "reset",
         "hang",
         "slow-body",
@@ -74,6 +78,7 @@ impl Fault {
         "challenge-503",
         "proxy-auth",
         "captive-portal",
+        "redirect-https",
     ];
 
     /// The mode of this name.
@@ -91,6 +96,7 @@ impl Fault {
             "challenge-503" => Fault::Challenge503,
             "proxy-auth" => Fault::ProxyAuth,
             "captive-portal" => Fault::CaptivePortal,
+            "redirect-https" => Fault::RedirectHttps,
             _ => return None,
         })
     }
@@ -109,6 +115,7 @@ impl Fault {
             Fault::Challenge503 => "challenge-503",
             Fault::ProxyAuth => "proxy-auth",
             Fault::CaptivePortal => "captive-portal",
+            Fault::RedirectHttps => "redirect-https",
         }
     }
 
@@ -120,6 +127,7 @@ impl Fault {
             Fault::Unavailable | Fault::Challenge503 => Some(503),
             Fault::Challenge => Some(403),
             Fault::ProxyAuth => Some(407),
+            Fault::RedirectHttps => Some(301),
             Fault::SlowBody | Fault::CaptivePortal => Some(200),
             _ => None,
         }
@@ -256,8 +264,35 @@ fn in_front_of_upwork(fault: Fault) -> Vec<u8> {
     }
 }
 
-/// Misbehaves as `fault` says, then drops the connection.
-pub(crate) async fn serve(mut stream: TcpStream, fault: Fault, shared: &Shared) {
+/// The target a `redirect-https` answer sends the client to: the request's own, without the
+/// fault's path prefix, on Upwork's https origin.
+fn https_location(target: &str) -> String {
+    let prefix = format!("{PATH_PREFIX}{}", Fault::RedirectHttps.name());
+    let rest = target.strip_prefix(prefix.as_str()).unwrap_or(target);
+    let rest = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
+    format!("https://{}{rest}", crate::upwork::hosts::WWW)
+}
+
+/// Misbehaves as `fault` says, then drops the connection; `target` is the request's.
+pub(crate) async fn serve(mut stream: TcpStream, fault: Fault, target: &str, shared: &Shared) {
+    if fault == Fault::RedirectHttps {
+        let bytes = response(
+            301,
+            "Moved Permanently",
+            &[
+                ("Location", https_location(target)),
+                ("Server", "cloudflare".to_string()),
+            ],
+            "text/html",
+            "<html><head><title>301 Moved Permanently</title></head><body><center><h1>301 Moved Permanently</h1></center><hr><center>cloudflare</center></body></html>",
+        );
+        answer_and_close(stream, &bytes).await;
+        return;
+    }
     let mut stop = shared.stop.clone();
     let stopped = async move {
         let _ = stop.wait_for(|s| *s).await;
@@ -345,6 +380,7 @@ async fn misbehave(stream: &mut TcpStream, fault: Fault) {
             let _ = stream.write_all(&bytes).await;
             let _ = stream.shutdown().await;
         }
+        Fault::RedirectHttps => {}
         Fault::Challenge | Fault::Challenge503 | Fault::ProxyAuth | Fault::CaptivePortal => {
             let _ = stream.write_all(&in_front_of_upwork(fault)).await;
             let _ = stream.shutdown().await;
