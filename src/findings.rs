@@ -51,6 +51,9 @@ finding_docs!(
     "proxy-page",
     "wrong-entry-point",
     "redirected",
+    "client-credentials-misplaced",
+    "authorization-code-invalid",
+    "redirect-uri-mismatch",
 );
 
 /// The page of a code, if the code exists.

@@ -376,3 +376,204 @@ fn following_with_the_same_nonce_is_named_as_the_client_mistake() {
             .contains("known failure of OAuth 1.0 clients that follow redirects")
     );
 }
+
+const TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
+
+/// `diagnose` of a POST of this form body to the token endpoint, with these extra headers; no
+/// secret in the environment: the form carries them, as the client sent it.
+fn token_call(emulator: &Emulator, form: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "-X".to_string(),
+        "POST".to_string(),
+        TOKEN_URL.to_string(),
+        "-H".to_string(),
+        "Content-Type: application/x-www-form-urlencoded".to_string(),
+        "-H".to_string(),
+        format!("Content-Length: {}", form.len()),
+    ];
+    for header in extra {
+        args.extend(["-H".to_string(), header.to_string()]);
+    }
+    args.extend(["-d".to_string(), form.to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    diagnose_with(&emulator.base_url, &args, Vec::new())
+}
+
+fn client_params() -> String {
+    format!(
+        "client_id={}&client_secret={}",
+        demo::CONSUMER_KEY,
+        demo::CONSUMER_SECRET
+    )
+}
+
+/// The code the emulator's authorization page issues for this redirect URI (from its Location).
+fn authorize(emulator: &Emulator, redirect_uri: &str) -> String {
+    use std::io::{Read, Write};
+    let host = emulator.base_url.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /ab/account-security/oauth2/authorize?client_id={}&response_type=code&redirect_uri={} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n",
+        demo::CONSUMER_KEY,
+        redirect_uri
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("location: ")
+                .or_else(|| l.strip_prefix("Location: "))
+        })
+        .unwrap_or_else(|| panic!("no Location: {answer}"));
+    location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn a_refresh_token_replaced_a_day_ago_is_named_with_upwork_s_rotation() {
+    let emulator = Emulator::start();
+    // A refresh rotates the token; the replaced one still works for a day, as Upwork's does.
+    let form = format!(
+        "grant_type=refresh_token&refresh_token={}&{}",
+        demo::OAUTH2_REFRESH_TOKEN,
+        client_params()
+    );
+    assert_eq!(token_call(&emulator, &form, &[]).code, Some(0));
+    assert_eq!(token_call(&emulator, &form, &[]).code, Some(0));
+
+    let form = format!(
+        "grant_type=refresh_token&refresh_token={}&{}",
+        demo::OAUTH2_ROTATED_REFRESH_TOKEN,
+        client_params()
+    );
+    let run = token_call(&emulator, &form, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.bundle["response"]["status"], 400);
+    let f = finding(&run.bundle, "refresh-token-invalid");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(
+        f["evidence"]["message"],
+        "Refresh token is expired or revoked or not registered"
+    );
+    let detail = f["detail"].as_str().unwrap();
+    assert!(detail.contains("expires 24 hours later"), "{detail}");
+    assert!(
+        f["source"]
+            .as_str()
+            .unwrap()
+            .contains("python-upwork-oauth2#11")
+    );
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("refresh with the newest")
+    );
+}
+
+#[test]
+fn client_credentials_in_basic_or_missing_are_named() {
+    use base64::Engine;
+    let emulator = Emulator::start();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        demo::CONSUMER_KEY,
+        demo::CONSUMER_SECRET
+    ));
+    let form = format!(
+        "grant_type=refresh_token&refresh_token={}",
+        demo::OAUTH2_REFRESH_TOKEN
+    );
+    let run = token_call(
+        &emulator,
+        &form,
+        &[&format!("Authorization: Basic {basic}")],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.bundle["response"]["status"], 400);
+    let body = run.bundle["response"]["body"].to_string();
+    assert!(body.contains("Missing parameters: client_id"), "{body}");
+    let f = finding(&run.bundle, "client-credentials-misplaced");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(f["evidence"]["basic_credentials"], true);
+    assert!(
+        f["title"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization: Basic")
+    );
+    assert!(f["fix"].as_str().unwrap().contains("form body"));
+    assert_eq!(
+        finding_codes(&run.bundle)
+            .iter()
+            .filter(|c| *c == "client-credentials-misplaced")
+            .count(),
+        1
+    );
+
+    // Without any client credentials.
+    let run = token_call(&emulator, &form, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "client-credentials-misplaced");
+    assert_eq!(f["evidence"]["basic_credentials"], false);
+    assert_eq!(
+        f["evidence"]["missing"],
+        serde_json::json!(["client_id", "client_secret"])
+    );
+}
+
+#[test]
+fn an_authorization_code_used_twice_or_expired_is_named() {
+    let emulator = Emulator::start();
+    let redirect = "https://example.com/callback";
+    let code = authorize(&emulator, redirect);
+    let form = format!(
+        "grant_type=authorization_code&code={code}&redirect_uri={redirect}&{}",
+        client_params()
+    );
+    assert_eq!(token_call(&emulator, &form, &[]).code, Some(0));
+    let run = token_call(&emulator, &form, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "authorization-code-invalid");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert!(f["detail"].as_str().unwrap().contains("exchanged already"));
+
+    let form = format!(
+        "grant_type=authorization_code&code={}&{}",
+        demo::OAUTH2_EXPIRED_CODE,
+        client_params()
+    );
+    let run = token_call(&emulator, &form, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    finding(&run.bundle, "authorization-code-invalid");
+}
+
+#[test]
+fn a_redirect_uri_that_differs_is_named() {
+    let emulator = Emulator::start();
+    let code = authorize(&emulator, "https://example.com/callback");
+    let form = format!(
+        "grant_type=authorization_code&code={code}&redirect_uri=https://example.com/callback/&{}",
+        client_params()
+    );
+    let run = token_call(&emulator, &form, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "redirect-uri-mismatch");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert!(
+        f["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`https://example.com/callback/`")
+    );
+}

@@ -53,6 +53,11 @@ pub const OAUTH2_EXPIRED_REFRESH_TOKEN: &str = "demo-oauth2-expired-refresh-toke
 pub const OAUTH2_AGENCY_TOKEN: &str = "demo-oauth2-agency-token";
 /// An OAuth 2 access token of the user whose profile is disabled.
 pub const OAUTH2_DISABLED_TOKEN: &str = "demo-oauth2-disabled-token";
+/// A refresh token the emulator treats as replaced by a newer one more than a day ago: Upwork
+/// refuses it with `invalid_grant` (python-upwork-oauth2#11).
+pub const OAUTH2_ROTATED_REFRESH_TOKEN: &str = "demo-oauth2-rotated-refresh-token";
+/// An authorization code past its lifetime.
+pub const OAUTH2_EXPIRED_CODE: &str = "demo-oauth2-expired-code";
 /// The demo user's own organization.
 pub const TENANT_ID: &str = "1000000000000000001";
 /// The agency the agency token's user belongs to as well.
