@@ -54,6 +54,9 @@ finding_docs!(
     "client-credentials-misplaced",
     "authorization-code-invalid",
     "redirect-uri-mismatch",
+    "oauth1-request-token-call",
+    "oauth1-authorize",
+    "oauth1-access-token-call",
 );
 
 /// The page of a code, if the code exists.

@@ -577,3 +577,278 @@ fn a_redirect_uri_that_differs_is_named() {
             .contains("`https://example.com/callback/`")
     );
 }
+
+const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
+const ACCESS_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/access";
+
+/// Sends a request signed for Upwork to the emulator over a plain socket; status and body.
+fn send_raw(emulator: &Emulator, request: &upwork_diag::request::CapturedRequest) -> (u16, String) {
+    use std::io::{Read, Write};
+    let host = emulator.base_url.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {host}\r\n",
+        request.method,
+        request.url.target()
+    );
+    for h in &request.headers {
+        if !h.name.eq_ignore_ascii_case("content-length") && !h.name.eq_ignore_ascii_case("host") {
+            head.push_str(&format!("{}: {}\r\n", h.name, h.value));
+        }
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        request.body.len()
+    ));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&request.body).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer.split_once("\r\n\r\n").unwrap().1.to_string();
+    (status, body)
+}
+
+fn consumer_keys() -> SignKeys<'static> {
+    SignKeys {
+        consumer_key: demo::CONSUMER_KEY,
+        consumer_secret: demo::CONSUMER_SECRET,
+        token: None,
+        token_secret: None,
+    }
+}
+
+/// A request token of the emulator (oob): the token and its secret.
+fn request_token(emulator: &Emulator) -> (String, String) {
+    let request = from_flags(Some("POST"), REQUEST_TOKEN_URL, &[], None).unwrap();
+    let options = upwork_diag::oauth::SignOptions {
+        callback: Some("oob".into()),
+        ..upwork_diag::oauth::SignOptions::from_request(&request)
+    };
+    let signed =
+        upwork_diag::oauth::sign_request_with(&request, &consumer_keys(), &options).request;
+    let (status, body) = send_raw(emulator, &signed);
+    assert_eq!(status, 200, "{body}");
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.trim().as_bytes())
+        .into_owned()
+        .collect();
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).unwrap().1.clone();
+    (get("oauth_token"), get("oauth_token_secret"))
+}
+
+/// The verifier the emulator's authorization page shows for this request token (oob).
+fn verifier(emulator: &Emulator, token: &str) -> String {
+    let page = common::http_get(&format!(
+        "{}/services/api/auth?oauth_token={token}",
+        emulator.base_url
+    ));
+    page.split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap_or_else(|| panic!("no verifier: {page}"))
+        .to_string()
+}
+
+/// `diagnose` of the access token call for this request token, signed with `token_secret` and
+/// carrying `verifier`; the secrets given are the consumer's and the request token's.
+fn access_token_call(
+    emulator: &Emulator,
+    (token, secret): (&str, &str),
+    signed_with: &str,
+    verifier: Option<&str>,
+) -> Run {
+    let request = from_flags(
+        Some("POST"),
+        ACCESS_TOKEN_URL,
+        &["Content-Length: 0".to_string()],
+        None,
+    )
+    .unwrap();
+    let keys = SignKeys {
+        token: Some(token),
+        token_secret: Some(signed_with),
+        ..consumer_keys()
+    };
+    let options = upwork_diag::oauth::SignOptions {
+        verifier: verifier.map(str::to_string),
+        ..upwork_diag::oauth::SignOptions::from_request(&request)
+    };
+    let signed = upwork_diag::oauth::sign_request_with(&request, &keys, &options).request;
+    let auth = format!("Authorization: {}", signed.header("authorization").unwrap());
+    diagnose_with(
+        &emulator.base_url,
+        &[
+            "-X",
+            "POST",
+            ACCESS_TOKEN_URL,
+            "-H",
+            &auth,
+            "-H",
+            "Content-Length: 0",
+        ],
+        demo_env(
+            demo::CONSUMER_KEY,
+            demo::CONSUMER_SECRET,
+            Some((token, secret)),
+        ),
+    )
+}
+
+#[test]
+fn an_authorize_url_without_a_request_token_is_named() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/services/api/auth?oauth_token=None";
+    let run = diagnose_with(&emulator.base_url, &[url], Vec::new());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-authorize");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(f["evidence"]["mistake"], "no-request-token");
+    assert!(f["title"].as_str().unwrap().contains("oauth_token=None"));
+    assert!(f["source"].as_str().unwrap().contains("python-upwork#32"));
+}
+
+#[test]
+fn the_request_token_step_names_a_token_or_a_token_secret() {
+    let emulator = Emulator::start();
+    // An access token carried into the first step.
+    let run = diagnose(
+        &emulator.base_url,
+        &[
+            "-X",
+            "POST",
+            REQUEST_TOKEN_URL,
+            "-H",
+            &signed_post(REQUEST_TOKEN_URL),
+            "-H",
+            "Content-Length: 0",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-request-token-call");
+    assert_eq!(f["evidence"]["mistake"], "token-on-request-token-call");
+    assert_eq!(f["evidence_level"], "reproduced");
+
+    // No token, but the token secret in the signing key.
+    let request = from_flags(
+        Some("POST"),
+        REQUEST_TOKEN_URL,
+        &["Content-Length: 0".to_string()],
+        None,
+    )
+    .unwrap();
+    let keys = SignKeys {
+        token: None,
+        token_secret: Some(demo::TOKEN_SECRET),
+        ..consumer_keys()
+    };
+    // The signer leaves a token secret out when there is no token, as it must: the key is built
+    // by hand, as the broken client does.
+    let base = upwork_diag::oauth::sign_request_at(&request, &keys, "n0nce1", now());
+    let signed = resign_with_key(
+        &base,
+        &format!("{}&{}", demo::CONSUMER_SECRET, demo::TOKEN_SECRET),
+    );
+    let auth = format!("Authorization: {}", signed.header("authorization").unwrap());
+    let run = diagnose(
+        &emulator.base_url,
+        &[
+            "-X",
+            "POST",
+            REQUEST_TOKEN_URL,
+            "-H",
+            &auth,
+            "-H",
+            "Content-Length: 0",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-request-token-call");
+    assert_eq!(f["evidence"]["mistake"], "signed-with-token-secret");
+    assert_eq!(f["evidence_level"], "reproduced");
+}
+
+#[test]
+fn the_access_token_step_names_each_mistake() {
+    let emulator = Emulator::start();
+    let (token, secret) = request_token(&emulator);
+    let (other, _) = request_token(&emulator);
+    let mine = verifier(&emulator, &token);
+    let theirs = verifier(&emulator, &other);
+
+    // No verifier at all.
+    let run = access_token_call(&emulator, (&token, &secret), &secret, None);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-access-token-call");
+    assert_eq!(f["evidence"]["mistake"], "no-verifier");
+    assert_eq!(f["evidence_level"], "reproduced");
+
+    // The verifier of another request token.
+    let run = access_token_call(&emulator, (&token, &secret), &secret, Some(&theirs));
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-access-token-call");
+    assert_eq!(f["evidence"]["mistake"], "verifier-refused");
+
+    // Right: exchanged once; the second exchange of the same request token is refused.
+    let run = access_token_call(&emulator, (&token, &secret), &secret, Some(&mine));
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let run = access_token_call(&emulator, (&token, &secret), &secret, Some(&mine));
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-access-token-call");
+    assert_eq!(f["evidence"]["mistake"], "request-token-used-or-expired");
+    assert!(!finding_codes(&run.bundle).contains(&"token-invalid".to_string()));
+
+    // Signed without the request token's secret: named, and the call signed again with it (the
+    // corrected request) exchanges the token.
+    let (token, secret) = request_token(&emulator);
+    let mine = verifier(&emulator, &token);
+    let run = access_token_call(&emulator, (&token, &secret), "", Some(&mine));
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let f = finding(&run.bundle, "oauth1-access-token-call");
+    assert_eq!(
+        f["evidence"]["mistake"],
+        "signed-without-request-token-secret"
+    );
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(run.bundle["corrected"]["succeeded"], true, "{}", run.stdout);
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A POST signed with the demo consumer and its access token, as an `-H` value.
+fn signed_post(url: &str) -> String {
+    let keys = SignKeys {
+        token: Some(demo::TOKEN),
+        token_secret: Some(demo::TOKEN_SECRET),
+        ..consumer_keys()
+    };
+    let request = from_flags(Some("POST"), url, &["Content-Length: 0".to_string()], None).unwrap();
+    let signed = sign_request(&request, &keys);
+    format!("Authorization: {}", signed.header("authorization").unwrap())
+}
+
+/// The same signed call with its HMAC-SHA1 signature made under another signing key, as a client
+/// with that mistake makes it.
+fn resign_with_key(
+    signed: &upwork_diag::request::CapturedRequest,
+    key: &str,
+) -> upwork_diag::request::CapturedRequest {
+    use upwork_diag::oauth::{self, SignatureMethod, SignedRequest};
+    let parsed = SignedRequest::from_request(signed).unwrap().unwrap();
+    let base = oauth::base_string(&parsed);
+    let signature = oauth::sign_with_key(SignatureMethod::HmacSha1, key, &base);
+    let mut out = signed.clone();
+    for header in &mut out.headers {
+        if header.name.eq_ignore_ascii_case("authorization") {
+            header.value = header.value.replace(
+                &oauth::encode(&parsed.signature),
+                &oauth::encode(&signature),
+            );
+        }
+    }
+    out
+}

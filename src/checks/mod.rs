@@ -5,6 +5,7 @@ pub mod content_length;
 pub mod entry_point;
 pub mod freshness;
 pub mod front_end;
+pub mod oauth1_flow;
 pub mod oauth2;
 pub mod param_encoding;
 pub mod redirect;
@@ -45,6 +46,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     findings.extend(upwork_errors::before_sending(request));
     findings.extend(entry_point::before_sending(request));
     findings.extend(redirect::before_sending(request));
+    findings.extend(oauth1_flow::before_sending(request, credentials));
     findings
 }
 
@@ -110,6 +112,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     }
     findings.extend(front_end::after_response(request, classification));
     findings.extend(entry_point::after_response(request, classification));
+    findings.extend(oauth1_flow::after_response(request, classification));
     findings.extend(oauth2::after_response(request, classification));
     findings.extend(upwork_errors::after_response(request, classification));
     for finding in &mut findings {
@@ -131,6 +134,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         return;
     }
     freshness::weigh(findings, classification);
+    oauth1_flow::weigh(findings, classification);
     oauth2::weigh(findings, classification);
     upwork_errors::weigh(findings, classification);
     for finding in findings.iter_mut() {

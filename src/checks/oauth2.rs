@@ -208,7 +208,16 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         ),
         // "Invalid or expired token." to an OAuth 1.0 call: its access tokens never expire, so the
         // token is unknown, revoked or of the wrong kind.
-        Kind::TokenExpired if !is_graphql(request) && has_oauth1_token(request) => findings.push(
+        // (The token of the flow's own calls is a request token: `oauth1_flow` reads those.)
+        Kind::TokenExpired
+            if !is_graphql(request)
+                && has_oauth1_token(request)
+                && !matches!(
+                    endpoint_kind(request),
+                    Some(EndpointKind::OAuth1RequestToken | EndpointKind::OAuth1AccessToken)
+                ) =>
+        {
+            findings.push(
             Finding::new(
                 "token-invalid",
                 Severity::Error,
@@ -222,7 +231,8 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             .fix("Run the authorization flow again (request token, authorize, access token) with this key and sign with the access token and its secret.")
             .evidence("status", classification.status)
             .evidence("message", classification.message.clone()),
-        ),
+            )
+        }
         Kind::OAuth2GrantRefused => {
             let finding = grant_refused(request, classification);
             // The static finding says it already; `weigh` makes it the cause.

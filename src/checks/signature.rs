@@ -33,7 +33,13 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
     else {
         return (Outcome::Unverified, vec![unverified(&missing)]);
     };
-    let token_secret = credentials.token_secret.as_ref().map_or("", |s| s.expose());
+    // A call without a token (the request token call) is signed with `consumer_secret&`: a token
+    // secret given for other calls has no part in it.
+    let token_secret = if has_token {
+        credentials.token_secret.as_ref().map_or("", |s| s.expose())
+    } else {
+        ""
+    };
     let verification = oauth::verify(signed, consumer_secret.expose(), token_secret);
     if verification.ok {
         return (Outcome::Verified, Vec::new());

@@ -80,6 +80,10 @@ pub(crate) struct RequestToken {
     pub consumer_key: String,
     pub secret: Secret,
     pub callback: String,
+    /// The verifier the authorization page gave for it; until then the demo verifier stands in.
+    pub verifier: Option<String>,
+    /// When it was issued (seconds since the epoch).
+    pub issued_at: i64,
 }
 
 /// An access token the emulator issued at the end of the flow.

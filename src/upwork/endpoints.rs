@@ -104,7 +104,7 @@ use EndpointKind::*;
 /// Every endpoint we know, one line each.
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(
-        "oauth1-request-token",
+        "oauth1-request-token-call",
         "POST",
         "/api/auth/v1/oauth/token/request",
         OAuth1RequestToken,
@@ -120,7 +120,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The user authorizes a request token",
     ),
     endpoint(
-        "oauth1-access-token",
+        "oauth1-access-token-call",
         "POST",
         "/api/auth/v1/oauth/token/access",
         OAuth1AccessToken,
