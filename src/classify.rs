@@ -119,6 +119,11 @@ pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
 /// front of it.
 pub fn classify_call(request: &CapturedRequest, response: &CapturedResponse) -> Classification {
     let mut classification = classify(response);
+    // The authorization pages send the browser on to the callback: that redirect is their success.
+    if classification.kind == Kind::Redirect && is_authorize_page(request) {
+        classification.kind = Kind::Success;
+        return classification;
+    }
     if classification.kind == Kind::Success
         && expects_api_answer(request)
         && let Some(page) = front_end::html_where_api_expected(response)
@@ -127,6 +132,15 @@ pub fn classify_call(request: &CapturedRequest, response: &CapturedResponse) -> 
         classification.front_end = Some(page);
     }
     classification
+}
+
+fn is_authorize_page(request: &CapturedRequest) -> bool {
+    endpoint_for(&request.effective_method(), request.url.path()).is_some_and(|e| {
+        matches!(
+            e.kind,
+            EndpointKind::OAuth1Authorize | EndpointKind::OAuth2Authorize
+        )
+    })
 }
 
 /// True for a call of Upwork's API: every endpoint but the authorization pages, which a browser

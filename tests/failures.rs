@@ -852,3 +852,191 @@ fn resign_with_key(
     }
     out
 }
+
+/// `flow GENERATION --base-url EMULATOR --save FILE` with the demo key in the environment.
+fn flow(
+    emulator: &Emulator,
+    generation: &str,
+    key: &str,
+    extra: &[&str],
+) -> (Option<i32>, String, std::path::PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("tokens.env");
+    let output = upwork_diag()
+        .args([
+            "flow",
+            generation,
+            "--base-url",
+            &emulator.base_url,
+            "--save",
+        ])
+        .arg(&save)
+        .args(extra)
+        .env("UPWORK_CONSUMER_KEY", key)
+        .env("UPWORK_CONSUMER_SECRET", demo::CONSUMER_SECRET)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), stdout, save, dir)
+}
+
+/// The `NAME=value` lines of a secrets file.
+fn secrets_in(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn flow_oauth1_gets_working_tokens_end_to_end_without_printing_them() {
+    let emulator = Emulator::start();
+    let (code, stdout, save, _dir) = flow(&emulator, "oauth1", demo::CONSUMER_KEY, &[]);
+    assert_eq!(code, Some(0), "{stdout}");
+    for step in [
+        "step 1: request token",
+        "step 2: authorization",
+        "step 3: access token",
+        "step 4: a call with the access token",
+    ] {
+        assert!(stdout.contains(step), "{step}: {stdout}");
+    }
+    let secrets = secrets_in(&save);
+    let names: Vec<&str> = secrets.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "UPWORK_CONSUMER_KEY",
+            "UPWORK_CONSUMER_SECRET",
+            "UPWORK_TOKEN",
+            "UPWORK_TOKEN_SECRET"
+        ]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&save).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    for (name, value) in &secrets {
+        if name.ends_with("SECRET") {
+            assert!(!stdout.contains(value.as_str()), "{name} printed: {stdout}");
+        }
+    }
+    // The tokens work: a call signed with them, the secrets read from the file.
+    let token = &secrets.iter().find(|(k, _)| k == "UPWORK_TOKEN").unwrap().1;
+    let token_secret = &secrets
+        .iter()
+        .find(|(k, _)| k == "UPWORK_TOKEN_SECRET")
+        .unwrap()
+        .1;
+    let keys = SignKeys {
+        token: Some(token),
+        token_secret: Some(token_secret),
+        ..consumer_keys()
+    };
+    let request = from_flags(
+        Some("GET"),
+        "https://www.upwork.com/api/auth/v1/info.json",
+        &[],
+        None,
+    )
+    .unwrap();
+    let auth = format!(
+        "Authorization: {}",
+        sign_request(&request, &keys)
+            .header("authorization")
+            .unwrap()
+    );
+    let out = tempfile::tempdir().unwrap();
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "-H",
+            &auth,
+            "--no-bundle",
+            "--base-url",
+            &emulator.base_url,
+            "--secrets-file",
+        ])
+        .arg(&save)
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    // Never over an existing file.
+    let output = upwork_diag()
+        .args(["flow", "oauth1", "--base-url", &emulator.base_url, "--save"])
+        .arg(&save)
+        .env("UPWORK_CONSUMER_KEY", demo::CONSUMER_KEY)
+        .env("UPWORK_CONSUMER_SECRET", demo::CONSUMER_SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the file exists"));
+    assert_eq!(secrets_in(&save), secrets);
+}
+
+#[test]
+fn flow_oauth2_gets_working_tokens_end_to_end() {
+    let emulator = Emulator::start();
+    let (code, stdout, save, _dir) = flow(
+        &emulator,
+        "oauth2",
+        demo::CONSUMER_KEY,
+        &["--callback", "https://example.com/callback"],
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("step 3: a call with the access token"),
+        "{stdout}"
+    );
+    let secrets = secrets_in(&save);
+    let access = &secrets
+        .iter()
+        .find(|(k, _)| k == "UPWORK_ACCESS_TOKEN")
+        .unwrap()
+        .1;
+    let refresh = &secrets
+        .iter()
+        .find(|(k, _)| k == "UPWORK_REFRESH_TOKEN")
+        .unwrap()
+        .1;
+    assert!(!stdout.contains(access.as_str()), "{stdout}");
+    assert!(!stdout.contains(refresh.as_str()), "{stdout}");
+    // The access token reads GraphQL.
+    let mut args = graphql_args(&[]);
+    args[4] = format!("Authorization: Bearer {access}");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(
+        diagnose_with(&emulator.base_url, &args, Vec::new()).code,
+        Some(0)
+    );
+}
+
+#[test]
+fn flow_stops_with_a_diagnosis_at_the_first_failing_step() {
+    let emulator = Emulator::start();
+    // The 16 hex digits of a secret, sent as the key.
+    let (code, stdout, save, _dir) = flow(&emulator, "oauth1", "0123456789abcdef", &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("error[api-key-wrong-format]"), "{stdout}");
+    assert!(
+        stdout.contains("The flow stopped at step 1 (request token)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("step 2"), "{stdout}");
+    assert!(!save.exists());
+}
