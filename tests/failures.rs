@@ -1040,3 +1040,29 @@ fn flow_stops_with_a_diagnosis_at_the_first_failing_step() {
     assert!(!stdout.contains("step 2"), "{stdout}");
     assert!(!save.exists());
 }
+
+#[test]
+fn a_retired_rest_endpoint_names_the_graphql_query_that_replaces_it() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design";
+    let run = diagnose(
+        &emulator.base_url,
+        &[url, "-H", &signed_get(url), "-H", "X-Mock-Fault: sunset"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(run.bundle["response"]["status"], 410);
+    let f = finding(&run.bundle, "endpoint-deprecated");
+    assert_eq!(f["evidence_level"], "reproduced");
+    assert_eq!(f["evidence"]["endpoint_name"], "search-jobs");
+    let fix = f["fix"].as_str().unwrap();
+    assert!(fix.contains("POST https://api.upwork.com/graphql"), "{fix}");
+    assert!(fix.contains("marketplaceJobPostingsSearch"), "{fix}");
+    assert!(fix.contains("Read marketplace Job Postings"), "{fix}");
+    assert!(
+        f["source"]
+            .as_str()
+            .unwrap()
+            .contains("python-upwork-oauth2#8")
+    );
+    assert!(run.bundle["verdict"]["escalation"].is_null());
+}

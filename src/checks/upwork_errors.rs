@@ -98,7 +98,11 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Retry with exponential backoff (e.g. 1, 2, 4, 8 s). If it persists for the same call, send this bundle to Upwork support's Tech Support queue (macro \"API to Tech Support\").")
         .evidence("status", status)
         .evidence("retry_after", classification.retry_after.clone()),
-        Kind::Gone if before_sending(request).is_empty() => Finding::new(
+        Kind::Gone if before_sending(request).is_empty() => {
+            if let Some(finding) = sunset(request, status, &said) {
+                return vec![finding];
+            }
+            Finding::new(
             "endpoint-deprecated",
             Severity::Error,
             format!("Upwork retired {} ({status})", request.url.path()),
@@ -108,7 +112,8 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
              so its replacement is not known here."
         ))
         .fix("Find the replacement in Upwork's API reference (most legacy calls now have a GraphQL query: https://www.upwork.com/developer/documentation/graphql/api/docs/index.html).")
-        .evidence("status", status),
+        .evidence("status", status)
+        }
         Kind::KeyWrongFormat => {
             let key = sent_key(request);
             let problem = key.as_deref().and_then(errors::key_format_problem);
@@ -133,6 +138,41 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         _ => return Vec::new(),
     };
     vec![finding]
+}
+
+/// A REST endpoint answered 410 whose GraphQL replacement the catalogue has: Upwork's sunset of its
+/// REST API (python-upwork-oauth2#8).
+fn sunset(request: &CapturedRequest, status: u16, said: &str) -> Option<Finding> {
+    let method = request.effective_method();
+    let path = request.url.path();
+    let endpoint = upwork::endpoint_for(&method, path)
+        .or_else(|| upwork::endpoint_for(&method, &format!("{path}.json")))?;
+    let instead = upwork::endpoints::graphql_replacement_text(endpoint)?;
+    Some(
+        Finding::new(
+            "endpoint-deprecated",
+            Severity::Error,
+            format!(
+                "Upwork retired {method} {} in its REST API sunset",
+                endpoint.path
+            ),
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} Upwork sunset its REST API in favour of GraphQL; {} \
+             ({}) is done in GraphQL by {instead}.",
+            endpoint.name, endpoint.summary
+        ))
+        .fix(format!(
+            "Call {instead}, with an OAuth 2 bearer token (an OAuth 2 key from the API Center: \
+             `upwork-diag flow oauth2` gets one). The arguments and the selection are an example: \
+             check them against the GraphQL reference \
+             (https://www.upwork.com/developer/documentation/graphql/api/docs/index.html)."
+        ))
+        .source(upwork::endpoints::SUNSET_SOURCE)
+        .evidence("status", status)
+        .evidence("endpoint_name", endpoint.name)
+        .evidence("graphql", endpoint.graphql),
+    )
 }
 
 /// Whose profile a refusal of a disabled profile is about.

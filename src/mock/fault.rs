@@ -61,11 +61,14 @@ pub enum Fault {
     /// Upwork's front end answers a call made over plain http. Selected by the path prefix, the
     /// rest of the path is the one redirected to, so following the redirect reaches the API.
     RedirectHttps,
+    /// `sunset`: `410 Gone`, the REST endpoint retired, naming its GraphQL replacement from the
+    /// catalogue (Upwork's REST sunset, python-upwork-oauth2#8).
+    Sunset,
 }
 
 impl Fault {
     /// Every mode's name, as selected.
-    pub const NAMES: [&'static str; 13] = [
+    pub const NAMES: [&'static str; 14] = [
         "reset",
         "hang",
         "slow-body",
@@ -79,6 +82,7 @@ impl Fault {
         "proxy-auth",
         "captive-portal",
         "redirect-https",
+        "sunset",
     ];
 
     /// The mode of this name.
@@ -97,6 +101,7 @@ impl Fault {
             "proxy-auth" => Fault::ProxyAuth,
             "captive-portal" => Fault::CaptivePortal,
             "redirect-https" => Fault::RedirectHttps,
+            "sunset" => Fault::Sunset,
             _ => return None,
         })
     }
@@ -116,6 +121,7 @@ impl Fault {
             Fault::ProxyAuth => "proxy-auth",
             Fault::CaptivePortal => "captive-portal",
             Fault::RedirectHttps => "redirect-https",
+            Fault::Sunset => "sunset",
         }
     }
 
@@ -128,6 +134,7 @@ impl Fault {
             Fault::Challenge => Some(403),
             Fault::ProxyAuth => Some(407),
             Fault::RedirectHttps => Some(301),
+            Fault::Sunset => Some(410),
             Fault::SlowBody | Fault::CaptivePortal => Some(200),
             _ => None,
         }
@@ -277,8 +284,31 @@ fn https_location(target: &str) -> String {
     format!("https://{}{rest}", crate::upwork::hosts::WWW)
 }
 
+/// The 410 of a retired REST endpoint: Upwork's retirement text, and the GraphQL query that
+/// replaces the endpoint when the catalogue has one.
+fn sunset_message(method: &str, target: &str) -> String {
+    let path = target.split('?').next().unwrap_or(target);
+    let endpoint = crate::upwork::endpoint_for(method, path)
+        .or_else(|| crate::upwork::endpoint_for(method, &format!("{path}.json")));
+    match endpoint.and_then(crate::upwork::endpoints::graphql_replacement_text) {
+        Some(instead) => format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),
+        None => errors::ENDPOINT_RETIRED.to_string(),
+    }
+}
+
 /// Misbehaves as `fault` says, then drops the connection; `target` is the request's.
-pub(crate) async fn serve(mut stream: TcpStream, fault: Fault, target: &str, shared: &Shared) {
+pub(crate) async fn serve(
+    mut stream: TcpStream,
+    fault: Fault,
+    method: &str,
+    target: &str,
+    shared: &Shared,
+) {
+    if fault == Fault::Sunset {
+        let bytes = legacy_error(410, "Gone", &sunset_message(method, target), &[]);
+        answer_and_close(stream, &bytes).await;
+        return;
+    }
     if fault == Fault::RedirectHttps {
         let bytes = response(
             301,
@@ -380,7 +410,7 @@ async fn misbehave(stream: &mut TcpStream, fault: Fault) {
             let _ = stream.write_all(&bytes).await;
             let _ = stream.shutdown().await;
         }
-        Fault::RedirectHttps => {}
+        Fault::RedirectHttps | Fault::Sunset => {}
         Fault::Challenge | Fault::Challenge503 | Fault::ProxyAuth | Fault::CaptivePortal => {
             let _ = stream.write_all(&in_front_of_upwork(fault)).await;
             let _ = stream.shutdown().await;
