@@ -147,6 +147,15 @@ fn is_authorize_page(request: &CapturedRequest) -> bool {
 /// shows, and any path under the legacy API or GraphQL the catalogue lacks.
 fn expects_api_answer(request: &CapturedRequest) -> bool {
     let path = request.url.path();
+    // A report asked as HTML (the data source protocol's `tqx=out:html`) answers a page by design.
+    let html_report = request
+        .url
+        .query_pairs()
+        .iter()
+        .any(|(k, v)| k == "tqx" && v.to_ascii_lowercase().contains("out:html"));
+    if html_report {
+        return false;
+    }
     match endpoint_for(&request.effective_method(), path) {
         Some(endpoint) => !matches!(
             endpoint.kind,
@@ -413,6 +422,10 @@ mod tests {
         assert_eq!(classify_call(&authorize, &page).kind, Kind::Success);
         let json = response(200, &[("Content-Type", "application/json")], "{}");
         assert_eq!(classify_call(&api, &json).kind, Kind::Success);
+        let report = call(
+            "https://www.upwork.com/gds/timereports/v1/companies/acme?tq=SELECT%20hours&tqx=out:html",
+        );
+        assert_eq!(classify_call(&report, &page).kind, Kind::Success);
     }
 
     #[test]

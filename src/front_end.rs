@@ -111,8 +111,10 @@ fn challenge(response: &CapturedResponse) -> Option<FrontEnd> {
             who.get_or_insert(*service);
         }
     }
-    // A page is read only when it is one: a JSON body that quotes a marker is not a challenge.
-    if is_html(response) {
+    // A page is read only when it is one (a JSON body that quotes a marker is not a challenge),
+    // and only on a refusal: Cloudflare also puts its challenge-platform script into ordinary
+    // pages it serves with 200, Upwork's sign-in page among them.
+    if is_html(response) && response.status >= 400 {
         let lower = response.body_text().to_ascii_lowercase();
         for (marker, service) in CHALLENGE_PAGES {
             if let Some(at) = lower.find(marker) {
@@ -286,6 +288,13 @@ mod tests {
         );
         assert!(read(&json).is_none());
         assert!(html_where_api_expected(&json).is_none());
+        // A page served with 200 that carries Cloudflare's script is an ordinary page.
+        let page = response(
+            200,
+            &[("Content-Type", "text/html")],
+            "<html><head><title>Log in</title><script src=\"/cdn-cgi/challenge-platform/scripts/jsd/main.js\"></script></head></html>",
+        );
+        assert!(read(&page).is_none());
         // The front end's own 411 and 503 pages are Upwork's front end, not a challenge.
         let length = response(
             411,
