@@ -1,9 +1,13 @@
-//! What a response says, in Upwork's terms: the status, the `X-Upwork-Error-*` headers, the HTML 411
-//! page, legacy JSON errors, GraphQL `errors[]` (which come with HTTP 200) and the known texts.
+//! What a response says, in Upwork's terms: the status, the `X-Upwork-Error-*` headers (or their
+//! oDesk-era twins `X-Odesk-Error-*`), the HTML 411 page, legacy JSON errors, GraphQL `errors[]`
+//! (which come with HTTP 200) and the known texts.
 
 use serde::Serialize;
 
+use crate::front_end::{self, FrontEnd, Stopper};
 use crate::replay::CapturedResponse;
+use crate::request::CapturedRequest;
+use crate::upwork::{EndpointKind, endpoint_for};
 
 /// The kind of answer, as far as a diagnosis cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +54,14 @@ pub enum Kind {
     GraphqlError,
     /// Another 4xx.
     OtherClientError,
+    /// "Wrong URL requested": Upwork does not serve this URL (php-upwork#23, python-upwork#53).
+    WrongUrl,
+    /// A bot challenge or firewall in front of Upwork answered (Cloudflare's "Just a moment...",
+    /// DataDome ...): the call never reached Upwork.
+    BotChallenge,
+    /// A proxy or captive portal answered, or an HTML page came where the API answers JSON: the
+    /// call never reached Upwork's API.
+    NotUpwork,
 }
 
 /// A response read for diagnosis.
@@ -67,6 +79,8 @@ pub struct Classification {
     pub oauth_error: Option<String>,
     /// `Retry-After`, when sent (429, 503).
     pub retry_after: Option<String>,
+    /// What answered instead of Upwork, for [`Kind::BotChallenge`] and [`Kind::NotUpwork`].
+    pub front_end: Option<FrontEnd>,
 }
 
 /// The `error` codes of the OAuth 2 token endpoint (RFC 6749, 5.2).
@@ -84,12 +98,69 @@ pub const NO_ACCESS_TEXT: &str = "This APP has no access to the requested resour
 /// The phrase of Upwork's signature refusal.
 pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
 
+/// Reads the answer to this call: as [`classify`], and an HTML page with a 2xx status to a call of
+/// Upwork's API (which answers JSON, a form or XML) is not a success but a page of what sits in
+/// front of it.
+pub fn classify_call(request: &CapturedRequest, response: &CapturedResponse) -> Classification {
+    let mut classification = classify(response);
+    // The authorization pages send the browser on to the callback: that redirect is their success.
+    if classification.kind == Kind::Redirect && is_authorize_page(request) {
+        classification.kind = Kind::Success;
+        return classification;
+    }
+    if classification.kind == Kind::Success
+        && expects_api_answer(request)
+        && let Some(page) = front_end::html_where_api_expected(response)
+    {
+        classification.kind = Kind::NotUpwork;
+        classification.front_end = Some(page);
+    }
+    classification
+}
+
+fn is_authorize_page(request: &CapturedRequest) -> bool {
+    endpoint_for(&request.effective_method(), request.url.path()).is_some_and(|e| {
+        matches!(
+            e.kind,
+            EndpointKind::OAuth1Authorize | EndpointKind::OAuth2Authorize
+        )
+    })
+}
+
+/// True for a call of Upwork's API: every endpoint but the authorization pages, which a browser
+/// shows, and any path under the legacy API or GraphQL the catalogue lacks.
+fn expects_api_answer(request: &CapturedRequest) -> bool {
+    let path = request.url.path();
+    // A report asked as HTML (the data source protocol's `tqx=out:html`) answers a page by design.
+    let html_report = request
+        .url
+        .query_pairs()
+        .iter()
+        .any(|(k, v)| k == "tqx" && v.to_ascii_lowercase().contains("out:html"));
+    if html_report {
+        return false;
+    }
+    match endpoint_for(&request.effective_method(), path) {
+        Some(endpoint) => !matches!(
+            endpoint.kind,
+            EndpointKind::OAuth1Authorize | EndpointKind::OAuth2Authorize
+        ),
+        None => path.starts_with("/api/") || path.starts_with("/gds/") || path == "/graphql",
+    }
+}
+
 /// Reads a response.
 pub fn classify(response: &CapturedResponse) -> Classification {
     let body = response.body_text();
-    let upwork_error_code = response.header("x-upwork-error-code").map(str::to_string);
+    // Upwork sends the oDesk-era headers beside its own (python-upwork#2), and an answer may carry
+    // them alone: each is read where the Upwork one is missing.
+    let upwork_error_code = response
+        .header("x-upwork-error-code")
+        .or_else(|| response.header("x-odesk-error-code"))
+        .map(str::to_string);
     let message = response
         .header("x-upwork-error-message")
+        .or_else(|| response.header("x-odesk-error-message"))
         .map(str::to_string)
         .or_else(|| json_error_message(&body));
     let graphql_errors = graphql_error_messages(&body);
@@ -102,7 +173,12 @@ pub fn classify(response: &CapturedResponse) -> Classification {
             || body.to_ascii_lowercase().contains(&phrase)
     };
     let mut fields = Vec::new();
+    let front_end = front_end::read(response);
     let kind = match response.status {
+        _ if front_end.is_some() => match front_end.as_ref().map(|f| f.stopper) {
+            Some(Stopper::BotChallenge) => Kind::BotChallenge,
+            _ => Kind::NotUpwork,
+        },
         200..=299 if !graphql_errors.is_empty() => {
             fields = graphql_errors
                 .iter()
@@ -118,6 +194,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         }
         200..=299 => Kind::Success,
         300..=399 => Kind::Redirect,
+        400..=499 if mentions(crate::upwork::entry_points::WRONG_URL) => Kind::WrongUrl,
         400 | 401
             if oauth_error
                 .as_deref()
@@ -131,12 +208,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         401 if mentions("timestamp") || mentions("nonce") => Kind::TimestampOrNonceRejected,
         401 if mentions("expired") => Kind::TokenExpired,
         401 => Kind::Unauthorized,
-        403 if mentions("profile is disabled")
-            || mentions("account is disabled")
-            || mentions("profile disabled") =>
-        {
-            Kind::ProfileDisabled
-        }
+        403 if refuses_a_profile(message.as_deref().unwrap_or(&body)) => Kind::ProfileDisabled,
         403 if mentions(NO_ACCESS_TEXT) || mentions("no access") || mentions("scope") => {
             Kind::NoAccess
         }
@@ -158,7 +230,21 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         fields,
         oauth_error,
         retry_after: response.header("retry-after").map(str::to_string),
+        front_end,
     }
+}
+
+/// True for a refusal of a profile or account that is disabled or suspended, by meaning rather than
+/// one string: Upwork's `Profile ~01d79d1f56f49fcea6 is disabled` (python-upwork#2), `Forbidden:
+/// Freelancer profile is suspended` (node-upwork#53), and the emulator's stand-in for the user's
+/// own account.
+fn refuses_a_profile(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let whose = lower.contains("profile") || lower.contains("account");
+    let state = ["disabled", "suspended", "deactivated"]
+        .iter()
+        .any(|s| lower.contains(s));
+    whose && state
 }
 
 /// The phrase of Upwork's refusal of a malformed key.
@@ -285,6 +371,48 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_odesk_headers_where_the_upwork_ones_are_missing() {
+        let c = classify(&response(
+            403,
+            &[
+                ("X-Odesk-Error-Code", "403"),
+                (
+                    "X-Odesk-Error-Message",
+                    "Profile ~01d79d1f56f49fcea6 is disabled",
+                ),
+            ],
+            "",
+        ));
+        assert_eq!(c.kind, Kind::ProfileDisabled);
+        assert_eq!(c.upwork_error_code.as_deref(), Some("403"));
+        assert_eq!(
+            c.message.as_deref(),
+            Some("Profile ~01d79d1f56f49fcea6 is disabled")
+        );
+    }
+
+    #[test]
+    fn an_html_page_is_no_api_answer_but_the_authorize_page_is_one() {
+        let page = response(
+            200,
+            &[("Content-Type", "text/html")],
+            "<html><head><title>Sign in</title></head></html>",
+        );
+        let call =
+            |url: &str| crate::request::flags::from_flags(Some("GET"), url, &[], None).unwrap();
+        let api = call("https://www.upwork.com/api/auth/v1/info.json");
+        assert_eq!(classify_call(&api, &page).kind, Kind::NotUpwork);
+        let authorize = call("https://www.upwork.com/services/api/auth?oauth_token=t");
+        assert_eq!(classify_call(&authorize, &page).kind, Kind::Success);
+        let json = response(200, &[("Content-Type", "application/json")], "{}");
+        assert_eq!(classify_call(&api, &json).kind, Kind::Success);
+        let report = call(
+            "https://www.upwork.com/gds/timereports/v1/companies/acme?tq=SELECT%20hours&tqx=out:html",
+        );
+        assert_eq!(classify_call(&report, &page).kind, Kind::Success);
+    }
+
+    #[test]
     fn graphql_scope_errors_come_with_200() {
         let body = r#"{"data":null,"errors":[{"message":"The client or authentication token doesn't have enough oauth2 permissions/scopes to access: [Freelancer.profile, User.email]."}]}"#;
         let c = classify(&response(200, &[], body));
@@ -359,6 +487,25 @@ mod tests {
             Kind::ProfileDisabled
         );
         assert_eq!(classify(&response(410, &[], "")).kind, Kind::Gone);
+        // Upwork's own wording (python-upwork#2, node-upwork#53).
+        assert_eq!(
+            classify(&response(
+                403,
+                &[],
+                r#"{"server_time":1,"error":{"status":403,"code":403,"message":"Forbidden: Freelancer profile is suspended"}}"#
+            ))
+            .kind,
+            Kind::ProfileDisabled
+        );
+        assert_eq!(
+            classify(&response(
+                403,
+                &[],
+                r#"{"error":{"message":"Forbidden: Access for the job opening is forbidden."}}"#
+            ))
+            .kind,
+            Kind::Forbidden
+        );
         let tenant = r#"{"data":{"organization":null},"errors":[{"message":"The organization (tenant) is not specified: send the X-Upwork-API-TenantId header."}]}"#;
         assert_eq!(
             classify(&response(200, &[], tenant)).kind,

@@ -65,6 +65,10 @@ pub enum Command {
         after_help = "Examples:\n  upwork-diag serve\n  upwork-diag serve --listen 0.0.0.0:8722 --token-file /etc/upwork-diag/console-token\n\nOffline by default: a call is sent only when the agent asks and names an emulator on this machine. Nothing is stored or logged."
     )]
     Serve(ServeArgs),
+    /// Get tokens step by step (OAuth 1.0 or 2) against the emulator or Upwork, printing each
+    /// exchange and stopping with a diagnosis at the first step that fails.
+    #[command(after_help = FLOW_EXAMPLES)]
+    Flow(FlowArgs),
     /// Print the long explanation of a finding code (all codes with --list).
     #[command(
         display_name = "upwork-diag",
@@ -91,6 +95,18 @@ Examples:
 
 // Examples are kept under 80 columns, each long command cut with a backslash, so that clap never
 // wraps one mid-command and every line pastes into a shell as it is.
+const FLOW_EXAMPLES: &str = "\
+Examples:
+  # Against the emulator, with its demo key: every step runs by itself.
+  UPWORK_CONSUMER_KEY=demo-consumer-key UPWORK_CONSUMER_SECRET=demo-consumer-secret \\
+      upwork-diag flow oauth1 --base-url http://127.0.0.1:8080 --save tokens.env
+  # Against Upwork: open the printed authorization URL, authorize, paste the verifier (or code).
+  upwork-diag flow oauth2 --secrets-file key.env --callback https://example.com/callback --save tokens.env
+
+The tokens are written to the --save file only (NAME=value lines, mode 0600, never over an
+existing file), which --secrets-file reads. Exit codes as for diagnose: 0 every step succeeded;
+otherwise the code of the diagnosis of the step that failed; 2 bad input or usage.";
+
 const DIAGNOSE_EXAMPLES: &str = "\
 Examples:
   # A token request sent without Content-Length, replayed to the emulator:
@@ -237,6 +253,11 @@ pub struct DiagnoseArgs {
     /// Run the checks only; send nothing.
     #[arg(long, help_heading = "Replay")]
     pub offline: bool,
+    /// Follow a redirect the call is answered with (Upwork's hosts only, at most 5), each hop of
+    /// an OAuth 1.0 call signed anew when the secrets are given; without it a redirect is
+    /// reported, not followed.
+    #[arg(long, conflicts_with = "offline", help_heading = "Replay")]
+    pub follow: bool,
     /// Seconds to wait for the whole exchange.
     #[arg(
         long,
@@ -377,6 +398,44 @@ pub struct DemoArgs {
     /// Where to write the demo bundles.
     #[arg(long, value_name = "DIR", default_value = "upwork-diag-demo")]
     pub out: PathBuf,
+}
+
+/// Which OAuth generation `flow` walks through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlowGeneration {
+    /// Request token, authorization (verifier), access token, then a call with it.
+    Oauth1,
+    /// Authorization (code), token, then a GraphQL call with the access token.
+    Oauth2,
+}
+
+#[derive(Debug, Args)]
+pub struct FlowArgs {
+    /// oauth1 or oauth2.
+    #[arg(value_enum)]
+    pub generation: FlowGeneration,
+    /// Write the tokens got to this file (NAME=value lines for --secrets-file, mode 0600); it must
+    /// not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub save: PathBuf,
+    /// Send every step to another origin (the emulator), keeping path and query.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read UPWORK_CONSUMER_KEY and UPWORK_CONSUMER_SECRET (the OAuth 2 client id and secret) from
+    /// this file instead of the environment.
+    #[arg(long, value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
+    /// OAuth 1.0: the oauth_callback of the request token call (default oob). OAuth 2: the
+    /// redirect_uri (the callback URL registered for the key).
+    #[arg(long, value_name = "URL")]
+    pub callback: Option<String>,
+    /// The verifier (OAuth 1.0) or code (OAuth 2) the authorization gave; without it, it is read
+    /// from the emulator's answer, or asked on standard input.
+    #[arg(long, value_name = "VALUE")]
+    pub verifier: Option<String>,
+    /// Seconds to wait for each exchange.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,16 @@ finding_docs!(
     "api-key-wrong-format",
     "profile-disabled",
     "host-not-upwork",
+    "bot-challenge",
+    "proxy-page",
+    "wrong-entry-point",
+    "redirected",
+    "client-credentials-misplaced",
+    "authorization-code-invalid",
+    "redirect-uri-mismatch",
+    "oauth1-request-token-call",
+    "oauth1-authorize",
+    "oauth1-access-token-call",
 );
 
 /// The page of a code, if the code exists.

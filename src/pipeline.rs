@@ -21,6 +21,9 @@ pub struct Settings {
     pub base_url: Option<RawUrl>,
     /// Checks only; nothing is sent.
     pub offline: bool,
+    /// Follow a redirect (Upwork's hosts only), each hop of an OAuth 1.0 call signed anew when
+    /// the secrets are given; by default a redirect is reported, not followed.
+    pub follow: bool,
     pub replay: ReplayOptions,
     /// The answer the capture itself recorded (a HAR entry's response): Upwork's words about the
     /// call as the developer made it, before any replay of ours.
@@ -142,7 +145,9 @@ pub async fn diagnose(
     }
 
     let exchange = send_as_captured(&captured, settings).await;
-    let classification = exchange.response().map(classify::classify);
+    let classification = exchange
+        .response()
+        .map(|response| classify::classify_call(&captured, response));
     if let Some(classification) = &classification {
         let replayed: Vec<Finding> = checks::after_response(&captured, classification)
             .into_iter()
@@ -150,6 +155,23 @@ pub async fn diagnose(
             .collect();
         findings.extend(replayed);
         checks::weigh(&mut findings, classification);
+    }
+    if let (Some(classification), Some(response)) = (&classification, exchange.response())
+        && classification.kind == Kind::Redirect
+    {
+        let chain = crate::redirects::chain(
+            &captured,
+            response,
+            settings.follow,
+            credentials,
+            settings.base_url.as_ref(),
+            &settings.replay,
+        )
+        .await;
+        let last = chain.last.as_ref().map(classify::classify);
+        // The chain says more than the warning about plain http: it replaces it.
+        findings.retain(|f| f.code != "redirected");
+        findings.push(checks::redirect::finding(&captured, &chain, last.as_ref()));
     }
 
     let failed = classification
@@ -231,7 +253,10 @@ async fn send_corrected(correction: Correction, settings: &Settings) -> Correcte
     let started = Utc::now();
     let sent_headers = corrected_headers(&request);
     let result = replay::client::send(&request, &settings.replay).await;
-    let classification = result.as_ref().ok().map(classify::classify);
+    let classification = result
+        .as_ref()
+        .ok()
+        .map(|response| classify::classify_call(&request, response));
     CorrectedExchange {
         changes: correction.changes,
         fixes: correction.fixes,

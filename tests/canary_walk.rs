@@ -253,6 +253,19 @@ fn no_canary_leaves_any_command_by_any_output() {
     walk("completions", &["completions", "zsh"], &[0]);
     walk("man", &["man", "diagnose"], &[0]);
     walk("help", &["diagnose", "--help"], &[0]);
+    // flow, each generation: its tokens go to the --save file only, kept outside the outputs.
+    let saved = path("flow-oauth1.env");
+    walk(
+        "flow oauth1",
+        &["flow", "oauth1", "--base-url", base, "--save", &saved],
+        &[0],
+    );
+    let saved = path("flow-oauth2.env");
+    walk(
+        "flow oauth2",
+        &["flow", "oauth2", "--base-url", base, "--save", &saved],
+        &[0, 1],
+    );
     let demo = outputs.path().join("demo").display().to_string();
     walk("demo", &["demo", "--out", &demo], &[0]);
 

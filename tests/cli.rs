@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use common::{http_get, upwork_diag};
 
 #[test]
-fn the_demo_explains_the_three_failures_and_writes_four_bundles() {
+fn the_demo_explains_four_failures_and_writes_five_bundles() {
     let out = tempfile::tempdir().unwrap();
     let output = upwork_diag()
         .args(["demo", "--out"])
@@ -28,6 +28,8 @@ fn the_demo_explains_the_three_failures_and_writes_four_bundles() {
         "403 Forbidden: This APP has no access to the requested resource",
         "explained by scope-missing (reproduced)",
         "GET /api/auth/v1/info.json -> 200 OK",
+        "403 Forbidden: Profile ~01d79d1f56f49fcea6 is disabled",
+        "explained by profile-disabled (reproduced)",
     ] {
         assert!(
             stdout.contains(expected),
@@ -52,7 +54,8 @@ fn the_demo_explains_the_three_failures_and_writes_four_bundles() {
             "1-token-request-411",
             "2-search-with-spaces-401",
             "3-teams-without-permission-403",
-            "4-good-call"
+            "4-good-call",
+            "5-disabled-job-profile-403"
         ]
     );
     for bundle in bundles {

@@ -325,6 +325,7 @@ mod tests {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         }
     }
 
@@ -427,6 +428,7 @@ mod tests {
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings[0].code, "nonce-reused");

@@ -2,9 +2,13 @@
 
 pub mod auth;
 pub mod content_length;
+pub mod entry_point;
 pub mod freshness;
+pub mod front_end;
+pub mod oauth1_flow;
 pub mod oauth2;
 pub mod param_encoding;
+pub mod redirect;
 pub mod scope;
 pub mod signature;
 pub mod upwork_errors;
@@ -40,6 +44,9 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
     }
     findings.extend(oauth2::before_sending(request));
     findings.extend(upwork_errors::before_sending(request));
+    findings.extend(entry_point::before_sending(request));
+    findings.extend(redirect::before_sending(request));
+    findings.extend(oauth1_flow::before_sending(request, credentials));
     findings
 }
 
@@ -111,6 +118,9 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     if classification.kind == Kind::NoAccess {
         findings.push(scope::finding(request, classification));
     }
+    findings.extend(front_end::after_response(request, classification));
+    findings.extend(entry_point::after_response(request, classification));
+    findings.extend(oauth1_flow::after_response(request, classification));
     findings.extend(oauth2::after_response(request, classification));
     findings.extend(upwork_errors::after_response(request, classification));
     for finding in &mut findings {
@@ -125,7 +135,14 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
 /// a timestamp or nonce refusal is read with the call's age; an answer that contradicts a finding
 /// takes its error away.
 pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
+    entry_point::weigh(findings, classification);
+    // An answer from what sits in front of Upwork says nothing of what Upwork would answer: the
+    // static findings keep the level they had.
+    if matches!(classification.kind, Kind::BotChallenge | Kind::NotUpwork) {
+        return;
+    }
     freshness::weigh(findings, classification);
+    oauth1_flow::weigh(findings, classification);
     oauth2::weigh(findings, classification);
     upwork_errors::weigh(findings, classification);
     for finding in findings.iter_mut() {

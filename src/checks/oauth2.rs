@@ -4,7 +4,7 @@
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
 use crate::request::CapturedRequest;
-use crate::upwork::{self, EndpointKind, graphql};
+use crate::upwork::{self, EndpointKind, errors, graphql};
 
 /// Where OAuth 2 tokens are issued and refreshed.
 pub const TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
@@ -41,6 +41,9 @@ fn token_param(request: &CapturedRequest, name: &str) -> Option<String> {
 /// The checks the request alone allows.
 pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     let mut findings = Vec::new();
+    if endpoint_kind(request) == Some(EndpointKind::OAuth2Token) {
+        findings.extend(client_credentials_misplaced(request));
+    }
     if !is_graphql(request) {
         return findings;
     }
@@ -49,6 +52,58 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     }
     findings.extend(tenant_warning(request));
     findings
+}
+
+/// True when the call carries `Authorization: Basic ...`.
+fn has_basic(request: &CapturedRequest) -> bool {
+    request.header("authorization").is_some_and(|v| {
+        v.trim()
+            .split_once(' ')
+            .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+    })
+}
+
+/// A token request whose body (or query) lacks `client_id` or `client_secret`: Upwork reads them
+/// there only, and answers "Missing parameters: client_id" when they come in `Authorization:
+/// Basic` or not at all (node-upwork-oauth2#29).
+fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
+    let missing: Vec<&str> = ["client_id", "client_secret"]
+        .into_iter()
+        .filter(|name| token_param(request, name).is_none())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let grant = token_param(request, "grant_type").unwrap_or_default();
+    let basic = has_basic(request);
+    let missing_text = missing.join(" and ");
+    let (title, how) = if basic {
+        (
+            "The token request sends the client credentials in Authorization: Basic, where Upwork does not read them".to_string(),
+            format!(
+                "The client id and secret came in `Authorization: Basic` (RFC 6749 allows it, and                  simple-oauth2, the library of Upwork's Node binding, sends them so by default);                  Upwork reads them from the form body only, so {missing_text} count as missing."
+            ),
+        )
+    } else {
+        (
+            format!("The token request has no {missing_text}"),
+            format!("The {grant} request carries no {missing_text}."),
+        )
+    };
+    Some(
+        Finding::new("client-credentials-misplaced", Severity::Error, title)
+            .detail(format!(
+                "{how} Upwork's token endpoint needs client_id and client_secret as form parameters for                  every grant, a refresh included, and answers 400 invalid_request \"{}\" without them.",
+                errors::MISSING_CLIENT_ID
+            ))
+            .fix(format!(
+                "Send client_id and client_secret in the form body of the POST to {TOKEN_URL}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
+            ))
+            .source(errors::CLIENT_ID_SOURCES)
+            .evidence("missing", missing)
+            .evidence("basic_credentials", basic)
+            .evidence("grant_type", grant),
+    )
 }
 
 fn no_bearer(request: &CapturedRequest) -> Finding {
@@ -153,7 +208,16 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         ),
         // "Invalid or expired token." to an OAuth 1.0 call: its access tokens never expire, so the
         // token is unknown, revoked or of the wrong kind.
-        Kind::TokenExpired if !is_graphql(request) && has_oauth1_token(request) => findings.push(
+        // (The token of the flow's own calls is a request token: `oauth1_flow` reads those.)
+        Kind::TokenExpired
+            if !is_graphql(request)
+                && has_oauth1_token(request)
+                && !matches!(
+                    endpoint_kind(request),
+                    Some(EndpointKind::OAuth1RequestToken | EndpointKind::OAuth1AccessToken)
+                ) =>
+        {
+            findings.push(
             Finding::new(
                 "token-invalid",
                 Severity::Error,
@@ -167,8 +231,17 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             .fix("Run the authorization flow again (request token, authorize, access token) with this key and sign with the access token and its secret.")
             .evidence("status", classification.status)
             .evidence("message", classification.message.clone()),
-        ),
-        Kind::OAuth2GrantRefused => findings.push(grant_refused(request, classification)),
+            )
+        }
+        Kind::OAuth2GrantRefused => {
+            let finding = grant_refused(request, classification);
+            // The static finding says it already; `weigh` makes it the cause.
+            let said_before = finding.code == "client-credentials-misplaced"
+                && client_credentials_misplaced(request).is_some();
+            if !said_before {
+                findings.push(finding);
+            }
+        }
         Kind::TenantRequired if tenant_warning(request).is_none() => findings.push(
             Finding::new(
                 "tenant-id-missing",
@@ -204,18 +277,59 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             .evidence("grant_type", grant.clone())
             .evidence("message", classification.message.clone())
     };
+    let mentions = |what: &str| said.to_ascii_lowercase().contains(what);
     match (error, grant.as_str()) {
+        ("invalid_request", _) if mentions("client_id") || mentions("client_secret") => {
+            client_credentials_misplaced(request).unwrap_or_else(|| {
+                base(
+                    "client-credentials-misplaced",
+                    "The token endpoint did not find the client credentials".to_string(),
+                )
+                .detail(format!(
+                    "{TOKEN_URL} answered {} invalid_request: {said}",
+                    classification.status
+                ))
+                .fix("Send client_id and client_secret as form parameters of the POST body.")
+                .source(errors::CLIENT_ID_SOURCES)
+            })
+        }
         ("invalid_grant", "refresh_token") => base(
             "refresh-token-invalid",
             "The token endpoint refused the refresh token".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} The refresh token is unknown, expired (they last \
-             about two weeks), revoked (a change of the key's scopes revokes them), already replaced by a newer \
-             one, or was issued to another client id.",
+            "{TOKEN_URL} answered {} invalid_grant: {said} Upwork rotates refresh tokens: each refresh \
+             answers a new refresh token, good for 14 days, and the one just used expires 24 hours later. \
+             A client that keeps refreshing with the first refresh token it got works for a day after its \
+             first refresh, then gets this. Otherwise the refresh token is past its 14 days, revoked (a \
+             change of the key's scopes revokes them), or was issued to another client id.",
             classification.status
         ))
-        .fix("Keep the newest refresh_token of every token answer; when it is refused, send the user through the authorization again (grant_type=authorization_code) to get a new pair."),
+        .fix("Store the refresh_token of every token answer, replacing the old one at once (and atomically, when several processes refresh), and refresh with the newest. When it is refused, send the user through the authorization again (grant_type=authorization_code) to get a new pair.")
+        .source(errors::REFRESH_SOURCES),
+        ("invalid_grant", "authorization_code") if mentions("redirect_uri") => base(
+            "redirect-uri-mismatch",
+            "The token request's redirect_uri is not the authorization request's".to_string(),
+        )
+        .detail(format!(
+            "{TOKEN_URL} answered {} invalid_grant: {said} The code exchange must repeat, byte for byte, \
+             the redirect_uri the authorization page was opened with (RFC 6749, 4.1.3), which must be the \
+             callback URL registered for the key in the API Center; sent here: {}.",
+            classification.status,
+            token_param(request, "redirect_uri").map_or_else(|| "none".to_string(), |r| format!("`{r}`"))
+        ))
+        .fix("Send the same redirect_uri in the authorization URL and in the token request (same scheme, host, path, trailing slash and encoding), the one registered for the key; then authorize again: the code is used up."),
+        ("invalid_grant", "authorization_code") => base(
+            "authorization-code-invalid",
+            "The token endpoint refused the authorization code".to_string(),
+        )
+        .detail(format!(
+            "{TOKEN_URL} answered {} invalid_grant: {said} An authorization code is good once, for a few \
+             minutes, for the client it was issued to: this one was exchanged already (a retry, a page \
+             reloaded, two workers), is past its lifetime, or was issued to another key.",
+            classification.status
+        ))
+        .fix("Exchange the code at once and only once, with the key it was issued for; on failure send the user through the authorization again for a new code, and keep the tokens of the first exchange."),
         ("invalid_client", _) => base(
             "token-invalid",
             "The token endpoint refused the client id or secret".to_string(),
@@ -227,7 +341,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         .fix("Send the key as client_id and its secret as client_secret (form body or HTTP Basic), exactly as the API Center shows them."),
         (_, "authorization_code") => base(
             "token-invalid",
-            "The token endpoint refused the authorization code".to_string(),
+            "The token endpoint refused the authorization code request".to_string(),
         )
         .detail(format!(
             "{TOKEN_URL} answered {} {error}: {said} A code is good once, for a few minutes, with the \
@@ -244,8 +358,22 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
     }
 }
 
-/// A refusal that asks for the organization makes the static warning its cause.
+/// A refusal that asks for the organization makes the static warning its cause; the token
+/// endpoint's refusal of the client makes the missing credentials the cause.
 pub fn weigh(findings: &mut [Finding], classification: &Classification) {
+    if classification.kind == Kind::OAuth2GrantRefused
+        && matches!(
+            classification.oauth_error.as_deref(),
+            Some("invalid_request" | "invalid_client")
+        )
+    {
+        for finding in findings
+            .iter_mut()
+            .filter(|f| f.code == "client-credentials-misplaced")
+        {
+            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
+        }
+    }
     if classification.kind == Kind::TenantRequired {
         for finding in findings
             .iter_mut()

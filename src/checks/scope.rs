@@ -122,6 +122,7 @@ mod tests {
             fields: fields.iter().map(|f| f.to_string()).collect(),
             oauth_error: None,
             retry_after: None,
+            front_end: None,
         }
     }
 

@@ -98,7 +98,11 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Retry with exponential backoff (e.g. 1, 2, 4, 8 s). If it persists for the same call, send this bundle to Upwork support's Tech Support queue (macro \"API to Tech Support\").")
         .evidence("status", status)
         .evidence("retry_after", classification.retry_after.clone()),
-        Kind::Gone if before_sending(request).is_empty() => Finding::new(
+        Kind::Gone if before_sending(request).is_empty() => {
+            if let Some(finding) = sunset(request, status, &said) {
+                return vec![finding];
+            }
+            Finding::new(
             "endpoint-deprecated",
             Severity::Error,
             format!("Upwork retired {} ({status})", request.url.path()),
@@ -108,7 +112,8 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
              so its replacement is not known here."
         ))
         .fix("Find the replacement in Upwork's API reference (most legacy calls now have a GraphQL query: https://www.upwork.com/developer/documentation/graphql/api/docs/index.html).")
-        .evidence("status", status),
+        .evidence("status", status)
+        }
         Kind::KeyWrongFormat => {
             let key = sent_key(request);
             let problem = key.as_deref().and_then(errors::key_format_problem);
@@ -129,7 +134,156 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             .evidence("key_length", key.as_ref().map(|k| k.len()))
             .evidence("problem", problem)
         }
-        Kind::ProfileDisabled => Finding::new(
+        Kind::ProfileDisabled => profile_disabled(request, classification, &said),
+        _ => return Vec::new(),
+    };
+    vec![finding]
+}
+
+/// A REST endpoint answered 410 whose GraphQL replacement the catalogue has: Upwork's sunset of its
+/// REST API (python-upwork-oauth2#8).
+fn sunset(request: &CapturedRequest, status: u16, said: &str) -> Option<Finding> {
+    let method = request.effective_method();
+    let path = request.url.path();
+    let endpoint = upwork::endpoint_for(&method, path)
+        .or_else(|| upwork::endpoint_for(&method, &format!("{path}.json")))?;
+    let instead = upwork::endpoints::graphql_replacement_text(endpoint)?;
+    Some(
+        Finding::new(
+            "endpoint-deprecated",
+            Severity::Error,
+            format!(
+                "Upwork retired {method} {} in its REST API sunset",
+                endpoint.path
+            ),
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} Upwork sunset its REST API in favour of GraphQL; {} \
+             ({}) is done in GraphQL by {instead}.",
+            endpoint.name, endpoint.summary
+        ))
+        .fix(format!(
+            "Call {instead}, with an OAuth 2 bearer token (an OAuth 2 key from the API Center: \
+             `upwork-diag flow oauth2` gets one). The arguments and the selection are an example: \
+             check them against the GraphQL reference \
+             (https://www.upwork.com/developer/documentation/graphql/api/docs/index.html)."
+        ))
+        .source(upwork::endpoints::SUNSET_SOURCE)
+        .evidence("status", status)
+        .evidence("endpoint_name", endpoint.name)
+        .evidence("graphql", endpoint.graphql),
+    )
+}
+
+/// Whose profile a refusal of a disabled profile is about.
+#[derive(Debug, PartialEq, Eq)]
+enum RefusedProfile {
+    /// A profile the call asked about (a job's, a freelancer's), named by the answer or the URL:
+    /// the call is right, that one item cannot be served.
+    Item {
+        /// The profile or job keys it may be; several when the call asked for several.
+        keys: Vec<String>,
+        /// True when Upwork's answer named the key itself.
+        named_by_upwork: bool,
+    },
+    /// The user the token acts for: no call of this token can succeed.
+    Caller,
+}
+
+/// The refusal of a profile: Upwork names it (`Profile ~01d79d1f56f49fcea6 is disabled`), or the
+/// call asked for profiles (`/api/profiles/v1/jobs/{job_key}`, several joined by `;`) and the
+/// answer says one is suspended without saying which; otherwise it is the caller's own account.
+fn refused_profile(request: &CapturedRequest, message: &str) -> RefusedProfile {
+    if let Some(key) = profile_key_in(message) {
+        return RefusedProfile::Item {
+            keys: vec![key],
+            named_by_upwork: true,
+        };
+    }
+    let path = request.url.path();
+    let asked = [
+        "/profiles/v1/jobs/",
+        "/profiles/v1/providers/",
+        "/hr/v2/jobs/",
+    ]
+    .iter()
+    .find_map(|prefix| path.split_once(prefix).map(|(_, rest)| rest));
+    if let Some(rest) = asked {
+        let rest = rest.split('/').next().unwrap_or_default();
+        let rest = rest
+            .strip_suffix(".json")
+            .or_else(|| rest.strip_suffix(".xml"))
+            .unwrap_or(rest);
+        let keys: Vec<String> = rest
+            .split([';', ','])
+            .map(crate::oauth::decode)
+            .filter(|k| !k.is_empty())
+            .collect();
+        if !keys.is_empty() {
+            return RefusedProfile::Item {
+                keys,
+                named_by_upwork: false,
+            };
+        }
+    }
+    RefusedProfile::Caller
+}
+
+/// A profile key in a message: `~` and hex digits, as Upwork's keys are written.
+fn profile_key_in(message: &str) -> Option<String> {
+    let start = message.find('~')?;
+    let digits: String = message[start + 1..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (digits.len() >= 8).then(|| format!("~{digits}"))
+}
+
+fn profile_disabled(
+    request: &CapturedRequest,
+    classification: &Classification,
+    said: &str,
+) -> Finding {
+    let status = classification.status;
+    match refused_profile(request, said) {
+        RefusedProfile::Item {
+            keys,
+            named_by_upwork,
+        } => {
+            let which = if keys.len() == 1 {
+                format!("profile {}", keys[0])
+            } else {
+                format!("one of the {} asked for ({})", keys.len(), keys.join(", "))
+            };
+            let named = if named_by_upwork {
+                "Upwork's answer names it"
+            } else {
+                "Upwork's answer does not say which: it is the call's"
+            };
+            Finding::new(
+                "profile-disabled",
+                Severity::Error,
+                format!("Upwork will not serve {which}: that profile is disabled or suspended"),
+            )
+            .detail(format!(
+                "Upwork answered {status}: {said} The refusal is about {which} ({named}), not about the \
+                 caller: the key, the signature or token and the permissions are fine, and the same \
+                 call succeeds for other items. A job is refused this way when its profile is \
+                 disabled, or when its client dealt with a freelancer whose profile was since \
+                 suspended (python-upwork#2, node-upwork#53)."
+            ))
+            .fix(
+                "Skip this item and go on: treat this 403 as \"not available\" for that one profile or \
+                 job. A new key, token or permission does not change it. When several keys were \
+                 asked for in one call, ask for them one at a time to learn which one is refused.",
+            )
+            .source(errors::PROFILE_REFUSAL_SOURCES)
+            .evidence("status", status)
+            .evidence("whose", "an item the call asked for")
+            .evidence("profiles", keys)
+            .evidence("named_by_upwork", named_by_upwork)
+        }
+        RefusedProfile::Caller => Finding::new(
             "profile-disabled",
             Severity::Error,
             "The user's Upwork profile is disabled",
@@ -139,10 +293,9 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
              suspended or closed, so every call made for it is refused."
         ))
         .fix("Nothing in the code fixes this: the account holder contacts Upwork support (https://support.upwork.com) to have the profile restored, or the app authorizes with another, active account.")
-        .evidence("status", status),
-        _ => return Vec::new(),
-    };
-    vec![finding]
+        .evidence("status", status)
+        .evidence("whose", "the user the token acts for"),
+    }
 }
 
 /// A retired endpoint that failed: the static warning is its cause.
@@ -177,6 +330,46 @@ mod tests {
             findings[0]
                 .fix
                 .contains("/api/messages/v3/{company}/rooms.json")
+        );
+    }
+
+    #[test]
+    fn a_refused_profile_is_the_item_named_or_asked_for() {
+        let job = |path: &str| {
+            from_flags(
+                Some("GET"),
+                &format!("https://www.upwork.com{path}"),
+                &[],
+                None,
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            refused_profile(
+                &job("/api/auth/v1/info.json"),
+                "Profile ~01d79d1f56f49fcea6 is disabled"
+            ),
+            RefusedProfile::Item {
+                keys: vec!["~01d79d1f56f49fcea6".into()],
+                named_by_upwork: true
+            }
+        );
+        assert_eq!(
+            refused_profile(
+                &job("/api/profiles/v1/jobs/~01a;~02b.json"),
+                "Forbidden: Freelancer profile is suspended"
+            ),
+            RefusedProfile::Item {
+                keys: vec!["~01a".into(), "~02b".into()],
+                named_by_upwork: false
+            }
+        );
+        assert_eq!(
+            refused_profile(
+                &job("/api/auth/v1/info.json"),
+                "The user's profile is disabled; the API cannot act for it."
+            ),
+            RefusedProfile::Caller
         );
     }
 

@@ -1,5 +1,7 @@
 //! `upwork-diag demo`: starts the emulator on a free loopback port and diagnoses the three classic
-//! failures of Upwork's API FAQ and one good call, writing a bundle for each. No network, no key:
+//! failures of Upwork's API FAQ, one good call, and a failure developers report on the official
+//! bindings' trackers (a job whose profile is disabled, in Upwork's own words), writing a bundle
+//! for each. No network, no key:
 //! the calls are signed with the emulator's demo keys. Exit code 0 when each call ends as expected.
 
 use std::path::{Path, PathBuf};
@@ -114,6 +116,20 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
         &keys(&full)?,
     );
 
+    // 403: a job whose profile is disabled, refused in Upwork's words (python-upwork#2): the
+    // profile is named, and neither the caller nor a permission is blamed.
+    let disabled_job = oauth::sign_request(
+        &request(
+            "GET",
+            &format!(
+                "https://www.upwork.com/api/profiles/v1/jobs/{}.json",
+                demo::DISABLED_PROFILE_JOB
+            ),
+            Vec::new(),
+        ),
+        &keys(&full)?,
+    );
+
     Ok(vec![
         Scenario {
             slug: "1-token-request-411",
@@ -143,9 +159,17 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
             slug: "4-good-call",
             title: "A good call: the user's info (200)",
             request: info,
-            credentials: full,
+            credentials: full.clone(),
             expected: Outcome::Ok,
             expected_code: None,
+        },
+        Scenario {
+            slug: "5-disabled-job-profile-403",
+            title: "A job whose profile is disabled (403, Upwork's own words)",
+            request: disabled_job,
+            credentials: full,
+            expected: Outcome::Explained,
+            expected_code: Some("profile-disabled"),
         },
     ])
 }

@@ -345,6 +345,7 @@ fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings,
         base_url,
         offline: args.offline,
         recorded: None,
+        follow: args.follow,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod completions;
 pub mod demo;
 pub mod diagnose;
 pub mod explain;
+pub mod flow;
 pub mod keycheck;
 pub mod mock;
 pub mod scan;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Mock(args) => mock::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Flow(args) => flow::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Keycheck(args) => keycheck::run(args),
         Command::Completions(args) => completions::completions(args),

@@ -129,6 +129,7 @@ pub async fn diagnose(call: Call, emulator: Option<RawUrl>, username: Option<Str
             ..ReplayOptions::default()
         },
         recorded: call.recorded,
+        ..Settings::default()
     };
     let declared = Declared {
         library: None,

@@ -10,15 +10,19 @@ use axum::response::{IntoResponse, Response};
 
 use super::canned;
 use super::conn::ConnMeta;
+use super::demo;
 use super::flow;
 use super::graphql;
 use super::head::RawHead;
 use super::journal::Entry;
 use super::oauth_check::authenticate;
 use super::oauth2;
-use super::responses::{html_page, json, legacy_error, length_required};
+use super::responses::{
+    html_page, json, legacy_error, legacy_error_with_odesk_headers, length_required,
+};
 use super::state::{Shared, lock};
 use crate::request::{CapturedRequest, RawUrl, Source};
+use crate::upwork::entry_points::WRONG_URL;
 use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
@@ -237,7 +241,33 @@ fn rest(shared: &Shared, request: &CapturedRequest, endpoint: &Endpoint) -> Resp
     {
         return legacy_error(403, errors::NO_ACCESS);
     }
+    if let Some(refusal) = refused_profile(endpoint, request) {
+        return refusal;
+    }
     canned::answer(endpoint, request, &username)
+}
+
+/// Upwork's refusals of a job whose profile cannot be served, in its own words, for the demo jobs:
+/// a call asking for several jobs (`;`-joined) is refused whole, as Upwork does (node-upwork#53).
+fn refused_profile(endpoint: &Endpoint, request: &CapturedRequest) -> Option<Response> {
+    if endpoint.name != "job-profile" {
+        return None;
+    }
+    let path = request.url.path();
+    let keys = path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".json");
+    let keys: Vec<String> = keys.split(';').map(crate::oauth::decode).collect();
+    if keys.iter().any(|k| k == demo::DISABLED_PROFILE_JOB) {
+        let message = errors::profile_key_disabled(demo::DISABLED_PROFILE_JOB);
+        return Some(legacy_error_with_odesk_headers(403, &message));
+    }
+    if keys.iter().any(|k| k == demo::SUSPENDED_FREELANCER_JOB) {
+        return Some(legacy_error(403, errors::FREELANCER_SUSPENDED));
+    }
+    None
 }
 
 fn route(shared: &Shared, request: &CapturedRequest) -> Response {
@@ -251,6 +281,9 @@ fn route(shared: &Shared, request: &CapturedRequest) -> Response {
     let Some(endpoint) = endpoint else {
         return no_route(&known);
     };
+    if on_the_other_host(request, endpoint) {
+        return legacy_error(404, WRONG_URL);
+    }
     match endpoint.kind {
         EndpointKind::OAuth1Authorize => flow::authorize(shared, request),
         EndpointKind::OAuth1RequestToken => match authenticate(shared, request, endpoint.kind) {
@@ -289,6 +322,18 @@ fn known_path(path: &str) -> String {
     }
 }
 
+/// True when the call's `Host` names one of Upwork's hosts, but not the endpoint's (GraphQL on
+/// www.upwork.com, REST on api.upwork.com): Upwork serves each API on its own host. A call to the
+/// emulator's own address is served whatever the path.
+fn on_the_other_host(request: &CapturedRequest, endpoint: &Endpoint) -> bool {
+    let host = request
+        .url
+        .host()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    (host == "upwork.com" || host.ends_with(".upwork.com")) && host != endpoint.host
+}
+
 /// A `.xml` call to an endpoint the emulator knows: Upwork answers it in XML, which the emulator
 /// does not speak; it says so instead of pretending the resource does not exist.
 fn xml_not_served() -> Response {
@@ -311,7 +356,9 @@ fn no_route(path: &str) -> Response {
         return response;
     }
     if path.starts_with("/api/") || path.starts_with("/gds/") {
-        legacy_error(404, "Not Found: no such resource.")
+        // Upwork's words for a URL it does not serve (php-upwork#23, python-upwork#53); the status
+        // is not on record, 404 is HTTP's.
+        legacy_error(404, WRONG_URL)
     } else {
         html_page(404, "")
     }

@@ -173,7 +173,7 @@ async fn raw_stage(
         None => {}
         Some(Ok(fault)) => {
             shared.record_raw(&head, fault.status(), Some(fault.name()));
-            fault::serve(stream, fault, &shared).await;
+            fault::serve(stream, fault, &head.method, &head.target, &shared).await;
             return;
         }
         Some(Err(unknown)) => {

@@ -28,6 +28,13 @@ pub const DISABLED_TOKEN_SECRET: &str = "demo-disabled-token-secret";
 /// The user whose profile is disabled.
 pub const DISABLED_USERNAME: &str = "demo-disabled-user";
 
+/// A job whose profile is disabled: `GET /api/profiles/v1/jobs/{this}.json` is refused with
+/// Upwork's wording, `Profile ~01d79d1f56f49fcea6 is disabled` (the key of python-upwork#2).
+pub const DISABLED_PROFILE_JOB: &str = "~01d79d1f56f49fcea6";
+/// A job whose client dealt with a freelancer since suspended: refused with `Forbidden: Freelancer
+/// profile is suspended` (the key of node-upwork#53).
+pub const SUSPENDED_FREELANCER_JOB: &str = "~0150d301760bfe02d0";
+
 /// The OAuth 2 scopes of the limited consumer (and of its token): the one every call needs and the
 /// public job search, not the user's private details nor messaging.
 pub const LIMITED_SCOPES: [&str; 2] = [scopes::COMMON_ENTITIES, scopes::MARKETPLACE_JOB_POSTINGS];
@@ -46,6 +53,11 @@ pub const OAUTH2_EXPIRED_REFRESH_TOKEN: &str = "demo-oauth2-expired-refresh-toke
 pub const OAUTH2_AGENCY_TOKEN: &str = "demo-oauth2-agency-token";
 /// An OAuth 2 access token of the user whose profile is disabled.
 pub const OAUTH2_DISABLED_TOKEN: &str = "demo-oauth2-disabled-token";
+/// A refresh token the emulator treats as replaced by a newer one more than a day ago: Upwork
+/// refuses it with `invalid_grant` (python-upwork-oauth2#11).
+pub const OAUTH2_ROTATED_REFRESH_TOKEN: &str = "demo-oauth2-rotated-refresh-token";
+/// An authorization code past its lifetime.
+pub const OAUTH2_EXPIRED_CODE: &str = "demo-oauth2-expired-code";
 /// The demo user's own organization.
 pub const TENANT_ID: &str = "1000000000000000001";
 /// The agency the agency token's user belongs to as well.

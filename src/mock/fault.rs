@@ -1,6 +1,7 @@
 //! Fault modes, served on the raw socket so that a client can be tested against a server that
 //! misbehaves below HTTP: a reset, a hang, a trickling or truncated body, bytes that are not HTTP,
-//! and the error statuses a client must survive.
+//! the error statuses a client must survive, and what can sit in front of Upwork and answer
+//! instead of it: Cloudflare's bot challenge, a proxy, a captive portal.
 //!
 //! Selected per request by a path prefix, `/__fault/<mode>/...` (the rest of the path is ignored),
 //! or by the header `X-Mock-Fault: <mode>` on any request. Nothing else (411, OAuth, routing) is
@@ -46,11 +47,28 @@ pub enum Fault {
     InternalError,
     /// `503`: the front end's unavailable page, with `Retry-After`.
     Unavailable,
+    /// `challenge`: Cloudflare's "Just a moment..." bot challenge, 403 with `cf-mitigated:
+    /// challenge` and `cf-ray` (python-upwork-oauth2#12).
+    Challenge,
+    /// `challenge-503`: the same page as the older "I'm Under Attack" mode sends it, 503 without
+    /// `cf-mitigated`.
+    Challenge503,
+    /// `proxy-auth`: a proxy asking for credentials, 407 with `Proxy-Authenticate`.
+    ProxyAuth,
+    /// `captive-portal`: a network's sign-in page, HTML with 200, where the API answers JSON.
+    CaptivePortal,
+    /// `redirect-https`: `301 Moved Permanently` to the same path on `https://www.upwork.com`, as
+    /// Upwork's front end answers a call made over plain http. Selected by the path prefix, the
+    /// rest of the path is the one redirected to, so following the redirect reaches the API.
+    RedirectHttps,
+    /// `sunset`: `410 Gone`, the REST endpoint retired, naming its GraphQL replacement from the
+    /// catalogue (Upwork's REST sunset, python-upwork-oauth2#8).
+    Sunset,
 }
 
 impl Fault {
     /// Every mode's name, as selected.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 14] = [
         "reset",
         "hang",
         "slow-body",
@@ -59,6 +77,12 @@ impl Fault {
         "429",
         "500",
         "503",
+        "challenge",
+        "challenge-503",
+        "proxy-auth",
+        "captive-portal",
+        "redirect-https",
+        "sunset",
     ];
 
     /// The mode of this name.
@@ -72,6 +96,12 @@ impl Fault {
             "429" => Fault::TooManyRequests,
             "500" => Fault::InternalError,
             "503" => Fault::Unavailable,
+            "challenge" => Fault::Challenge,
+            "challenge-503" => Fault::Challenge503,
+            "proxy-auth" => Fault::ProxyAuth,
+            "captive-portal" => Fault::CaptivePortal,
+            "redirect-https" => Fault::RedirectHttps,
+            "sunset" => Fault::Sunset,
             _ => return None,
         })
     }
@@ -86,6 +116,12 @@ impl Fault {
             Fault::TooManyRequests => "429",
             Fault::InternalError => "500",
             Fault::Unavailable => "503",
+            Fault::Challenge => "challenge",
+            Fault::Challenge503 => "challenge-503",
+            Fault::ProxyAuth => "proxy-auth",
+            Fault::CaptivePortal => "captive-portal",
+            Fault::RedirectHttps => "redirect-https",
+            Fault::Sunset => "sunset",
         }
     }
 
@@ -94,8 +130,12 @@ impl Fault {
         match self {
             Fault::TooManyRequests => Some(429),
             Fault::InternalError => Some(500),
-            Fault::Unavailable => Some(503),
-            Fault::SlowBody => Some(200),
+            Fault::Unavailable | Fault::Challenge503 => Some(503),
+            Fault::Challenge => Some(403),
+            Fault::ProxyAuth => Some(407),
+            Fault::RedirectHttps => Some(301),
+            Fault::Sunset => Some(410),
+            Fault::SlowBody | Fault::CaptivePortal => Some(200),
             _ => None,
         }
     }
@@ -172,8 +212,117 @@ fn legacy_error(status: u16, reason: &str, message: &str, extra: &[(&str, String
     response(status, reason, &headers, "application/json", &body)
 }
 
-/// Misbehaves as `fault` says, then drops the connection.
-pub(crate) async fn serve(mut stream: TcpStream, fault: Fault, shared: &Shared) {
+/// Cloudflare's challenge page, shortened: its title, the sentence a client without JavaScript
+/// sees, and the script path of the challenge platform (python-upwork-oauth2#12 quotes it whole).
+pub const CHALLENGE_PAGE: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title><meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"><meta name=\"robots\" content=\"noindex,nofollow\"></head><body><div class=\"main-wrapper\" role=\"main\"><div class=\"main-content\"><noscript><div class=\"h2\"><span id=\"challenge-error-text\">Enable JavaScript and cookies to continue</span></div></noscript></div></div><script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script></body></html>";
+
+/// The `cf-ray` of the emulator's challenges: a ray id and a data centre, as Cloudflare writes it.
+pub const CHALLENGE_RAY: &str = "8c6b1f2e3d4a5b6c-SJC";
+
+/// The answer of what sits in front of Upwork, for the modes that stand for it.
+fn in_front_of_upwork(fault: Fault) -> Vec<u8> {
+    let cloudflare = |extra: Option<(&'static str, String)>| {
+        let mut headers = vec![
+            ("Server", "cloudflare".to_string()),
+            ("cf-ray", CHALLENGE_RAY.to_string()),
+            (
+                "Cache-Control",
+                "private, max-age=0, no-store, no-cache, must-revalidate".to_string(),
+            ),
+        ];
+        headers.extend(extra);
+        headers
+    };
+    match fault {
+        Fault::Challenge => response(
+            403,
+            "Forbidden",
+            &cloudflare(Some(("cf-mitigated", "challenge".to_string()))),
+            "text/html; charset=UTF-8",
+            CHALLENGE_PAGE,
+        ),
+        Fault::Challenge503 => response(
+            503,
+            "Service Unavailable",
+            &cloudflare(None),
+            "text/html; charset=UTF-8",
+            CHALLENGE_PAGE,
+        ),
+        Fault::ProxyAuth => response(
+            407,
+            "Proxy Authentication Required",
+            &[
+                (
+                    "Proxy-Authenticate",
+                    "Basic realm=\"office proxy\"".to_string(),
+                ),
+                ("Via", "1.1 proxy.office.example (squid/5.7)".to_string()),
+            ],
+            "text/html",
+            "<html><head><title>407 Proxy Authentication Required</title></head><body>Proxy Authentication Required</body></html>",
+        ),
+        _ => response(
+            200,
+            "OK",
+            &[],
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html><head><title>Guest Wi-Fi: sign in to continue</title></head><body><form method=\"post\" action=\"/login\"><input name=\"room\"><button>Connect</button></form></body></html>",
+        ),
+    }
+}
+
+/// The target a `redirect-https` answer sends the client to: the request's own, without the
+/// fault's path prefix, on Upwork's https origin.
+fn https_location(target: &str) -> String {
+    let prefix = format!("{PATH_PREFIX}{}", Fault::RedirectHttps.name());
+    let rest = target.strip_prefix(prefix.as_str()).unwrap_or(target);
+    let rest = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
+    format!("https://{}{rest}", crate::upwork::hosts::WWW)
+}
+
+/// The 410 of a retired REST endpoint: Upwork's retirement text, and the GraphQL query that
+/// replaces the endpoint when the catalogue has one.
+fn sunset_message(method: &str, target: &str) -> String {
+    let path = target.split('?').next().unwrap_or(target);
+    let endpoint = crate::upwork::endpoint_for(method, path)
+        .or_else(|| crate::upwork::endpoint_for(method, &format!("{path}.json")));
+    match endpoint.and_then(crate::upwork::endpoints::graphql_replacement_text) {
+        Some(instead) => format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),
+        None => errors::ENDPOINT_RETIRED.to_string(),
+    }
+}
+
+/// Misbehaves as `fault` says, then drops the connection; `target` is the request's.
+pub(crate) async fn serve(
+    mut stream: TcpStream,
+    fault: Fault,
+    method: &str,
+    target: &str,
+    shared: &Shared,
+) {
+    if fault == Fault::Sunset {
+        let bytes = legacy_error(410, "Gone", &sunset_message(method, target), &[]);
+        answer_and_close(stream, &bytes).await;
+        return;
+    }
+    if fault == Fault::RedirectHttps {
+        let bytes = response(
+            301,
+            "Moved Permanently",
+            &[
+                ("Location", https_location(target)),
+                ("Server", "cloudflare".to_string()),
+            ],
+            "text/html",
+            "<html><head><title>301 Moved Permanently</title></head><body><center><h1>301 Moved Permanently</h1></center><hr><center>cloudflare</center></body></html>",
+        );
+        answer_and_close(stream, &bytes).await;
+        return;
+    }
     let mut stop = shared.stop.clone();
     let stopped = async move {
         let _ = stop.wait_for(|s| *s).await;
@@ -259,6 +408,11 @@ async fn misbehave(stream: &mut TcpStream, fault: Fault) {
                 page,
             );
             let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Fault::RedirectHttps | Fault::Sunset => {}
+        Fault::Challenge | Fault::Challenge503 | Fault::ProxyAuth | Fault::CaptivePortal => {
+            let _ = stream.write_all(&in_front_of_upwork(fault)).await;
             let _ = stream.shutdown().await;
         }
     }

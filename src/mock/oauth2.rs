@@ -9,20 +9,25 @@
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use base64::Engine;
 use serde_json::json;
 
 use super::demo;
 use super::keys::{Consumer, OAuth2Token};
 use super::responses::{html_page, legacy_error, server_time};
 use super::state::{Shared, lock};
-use super::store::random_token;
+use super::store::{IssuedCode, random_token};
 use crate::credentials::Secret;
 use crate::request::CapturedRequest;
 use crate::upwork::errors;
 
 /// How long an access token the emulator issues lives, in seconds (Upwork: a day).
 pub const ACCESS_TOKEN_LIFETIME_SECS: i64 = 86_400;
+/// How long a refresh token stays good once a refresh replaced it (Upwork: 24 hours,
+/// python-upwork-oauth2#11).
+pub const ROTATED_REFRESH_GRACE_SECS: i64 = 86_400;
+/// How long an authorization code is good for (Upwork's is not on record; RFC 6749 advises at most
+/// ten minutes).
+pub const CODE_LIFETIME_SECS: i64 = 600;
 
 /// A call whose bearer token checked out.
 pub(crate) struct Bearer {
@@ -120,7 +125,14 @@ pub(crate) fn authorize(shared: &Shared, request: &CapturedRequest) -> Response 
         return html_page(400, "<p>response_type must be code.</p>\r\n");
     }
     let code = random_token("code-");
-    lock(&shared.tokens).codes.insert(code.clone(), client);
+    lock(&shared.tokens).codes.insert(
+        code.clone(),
+        IssuedCode {
+            client_id: client,
+            redirect_uri: get("redirect_uri"),
+            issued_at: server_time(),
+        },
+    );
     if let Some(redirect) = get("redirect_uri").filter(|r| url::Url::parse(r).is_ok()) {
         let separator = if redirect.contains('?') { '&' } else { '?' };
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -150,35 +162,6 @@ fn grant_error(status: u16, error: &str, description: &str) -> Response {
     response
 }
 
-/// The client id and secret: `Authorization: Basic` first (RFC 6749, 2.3.1), else the parameters.
-fn client_credentials(
-    request: &CapturedRequest,
-    params: &[(String, String)],
-) -> (Option<String>, Option<String>) {
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let basic = request
-        .header("authorization")
-        .and_then(|v| {
-            let (scheme, rest) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("basic").then(|| rest.trim())
-        })
-        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            let (id, secret) = text.split_once(':')?;
-            Some((id.to_string(), secret.to_string()))
-        });
-    match basic {
-        Some((id, secret)) => (Some(id), Some(secret)),
-        None => (param("client_id"), param("client_secret")),
-    }
-}
-
 /// `POST /api/v3/oauth2/token`.
 pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
     let mut params = request.form_pairs();
@@ -189,13 +172,13 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let (client_id, client_secret) = client_credentials(request, &params);
-    let Some(client_id) = client_id else {
-        return grant_error(
-            401,
-            "invalid_client",
-            "Client authentication failed: no client_id.",
-        );
+    // Upwork reads the client credentials from the parameters only: in `Authorization: Basic`
+    // (RFC 6749 allows it, simple-oauth2 does it) they count as missing (node-upwork-oauth2#29).
+    let Some(client_id) = param("client_id") else {
+        return grant_error(400, "invalid_request", errors::MISSING_CLIENT_ID);
+    };
+    let Some(client_secret) = param("client_secret") else {
+        return grant_error(400, "invalid_request", errors::MISSING_CLIENT_SECRET);
     };
     let Some(consumer) = shared.config.keys.consumer(&client_id).cloned() else {
         if errors::key_format_problem(&client_id).is_some() {
@@ -207,7 +190,7 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
             "Client authentication failed: unknown client_id.",
         );
     };
-    if client_secret.as_deref() != Some(consumer.consumer_secret.expose()) {
+    if client_secret != consumer.consumer_secret.expose() {
         return grant_error(
             401,
             "invalid_client",
@@ -216,44 +199,15 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
     }
     let template = match param("grant_type").as_deref() {
         Some("authorization_code") => {
-            let code = param("code").unwrap_or_default();
-            let issued = lock(&shared.tokens).codes.remove(&code);
-            let known = code == demo::OAUTH2_CODE || issued.as_deref() == Some(client_id.as_str());
-            if !known {
-                return grant_error(
-                    400,
-                    "invalid_grant",
-                    "The authorization code is invalid, expired or was used already.",
-                );
+            if let Err(why) = redeem_code(shared, &client_id, &param) {
+                return grant_error(400, "invalid_grant", why);
             }
             granted_to(&consumer)
         }
-        Some("refresh_token") => {
-            let refresh = param("refresh_token").unwrap_or_default();
-            let from_file = consumer.oauth2_by_refresh(&refresh).cloned();
-            let issued = || {
-                lock(&shared.tokens)
-                    .oauth2
-                    .iter()
-                    .find(|(client, t)| {
-                        *client == client_id
-                            && t.refresh_token
-                                .as_ref()
-                                .is_some_and(|r| r.expose() == refresh)
-                    })
-                    .map(|(_, t)| t.clone())
-            };
-            match from_file.or_else(issued).filter(|_| !refresh.is_empty()) {
-                Some(token) => token,
-                None => {
-                    return grant_error(
-                        400,
-                        "invalid_grant",
-                        "The refresh token is invalid, expired or was revoked.",
-                    );
-                }
-            }
-        }
+        Some("refresh_token") => match refreshed(shared, &consumer, &client_id, &param) {
+            Ok(token) => token,
+            Err(why) => return grant_error(400, "invalid_grant", why),
+        },
         Some("client_credentials") => granted_to(&consumer),
         Some(other) => {
             return grant_error(
@@ -288,6 +242,74 @@ pub(crate) fn token(shared: &Shared, request: &CapturedRequest) -> Response {
         HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// Takes the authorization code of a token request: good once, for [`CODE_LIFETIME_SECS`], for
+/// the client it was issued to, with the `redirect_uri` of the authorization request (RFC 6749,
+/// 4.1.3). The demo code is good for any client, any number of times. The refusal is the
+/// `error_description` of an `invalid_grant`.
+fn redeem_code(
+    shared: &Shared,
+    client_id: &str,
+    param: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), &'static str> {
+    let code = param("code").unwrap_or_default();
+    if code == demo::OAUTH2_CODE {
+        return Ok(());
+    }
+    // Removed at the first try: a code is used up even by a refused exchange.
+    let Some(issued) = lock(&shared.tokens).codes.remove(&code) else {
+        return Err(errors::CODE_REFUSED);
+    };
+    if issued.client_id != client_id || server_time() - issued.issued_at > CODE_LIFETIME_SECS {
+        return Err(errors::CODE_REFUSED);
+    }
+    if issued.redirect_uri.is_some() && param("redirect_uri") != issued.redirect_uri {
+        return Err(errors::REDIRECT_URI_MISMATCH);
+    }
+    Ok(())
+}
+
+/// The token a refresh token stands for. Each refresh replaces the refresh token; the replaced one
+/// stays good for [`ROTATED_REFRESH_GRACE_SECS`] (Upwork: 24 hours), then is refused. The refusal
+/// is the `error_description` of an `invalid_grant`.
+fn refreshed(
+    shared: &Shared,
+    consumer: &Consumer,
+    client_id: &str,
+    param: &dyn Fn(&str) -> Option<String>,
+) -> Result<OAuth2Token, &'static str> {
+    let refused = || errors::REFRESH_TOKEN_REFUSED;
+    let refresh = param("refresh_token").unwrap_or_default();
+    if refresh.is_empty() || refresh == demo::OAUTH2_ROTATED_REFRESH_TOKEN {
+        return Err(refused());
+    }
+    let now = server_time();
+    let mut tokens = lock(&shared.tokens);
+    if tokens
+        .rotated_refresh
+        .get(&refresh)
+        .is_some_and(|replaced| now - replaced > ROTATED_REFRESH_GRACE_SECS)
+    {
+        return Err(refused());
+    }
+    let token = consumer.oauth2_by_refresh(&refresh).cloned().or_else(|| {
+        tokens
+            .oauth2
+            .iter()
+            .find(|(client, t)| {
+                client == client_id
+                    && t.refresh_token
+                        .as_ref()
+                        .is_some_and(|r| r.expose() == refresh)
+            })
+            .map(|(_, t)| t.clone())
+    });
+    let Some(token) = token else {
+        return Err(refused());
+    };
+    tokens.rotated_refresh.entry(refresh).or_insert(now);
+    Ok(token)
 }
 
 /// The template of a token granted to a client by code or by its own credentials: the key's

@@ -65,6 +65,22 @@ pub(crate) fn legacy_error(code: u16, message: &str) -> Response {
     response
 }
 
+/// A legacy API error with the oDesk-era `X-Odesk-Error-*` headers beside Upwork's, as Upwork
+/// answered the disabled profile of python-upwork#2.
+pub(crate) fn legacy_error_with_odesk_headers(code: u16, message: &str) -> Response {
+    let mut response = legacy_error(code, message);
+    let headers = response.headers_mut();
+    let upwork_message = headers.get("x-upwork-error-message").cloned();
+    headers.insert(
+        HeaderName::from_static("x-odesk-error-code"),
+        HeaderValue::from(code),
+    );
+    if let Some(value) = upwork_message {
+        headers.insert(HeaderName::from_static("x-odesk-error-message"), value);
+    }
+    response
+}
+
 /// A front-end HTML page with a title and a heading of `code reason`.
 pub(crate) fn html_page(code: u16, extra: &str) -> Response {
     let title = format!(

@@ -80,6 +80,10 @@ pub(crate) struct RequestToken {
     pub consumer_key: String,
     pub secret: Secret,
     pub callback: String,
+    /// The verifier the authorization page gave for it; until then the demo verifier stands in.
+    pub verifier: Option<String>,
+    /// When it was issued (seconds since the epoch).
+    pub issued_at: i64,
 }
 
 /// An access token the emulator issued at the end of the flow.
@@ -94,10 +98,22 @@ pub(crate) struct IssuedAccessToken {
 pub(crate) struct Tokens {
     pub request: HashMap<String, RequestToken>,
     pub access: HashMap<String, IssuedAccessToken>,
-    /// OAuth 2 authorization codes issued, with the client id each was issued to.
-    pub codes: HashMap<String, String>,
+    /// OAuth 2 authorization codes issued, each with its client and redirect URI.
+    pub codes: HashMap<String, IssuedCode>,
     /// OAuth 2 tokens issued at the token endpoint, with their client id.
     pub oauth2: Vec<(String, OAuth2Token)>,
+    /// OAuth 2 refresh tokens replaced by a newer one, with when (seconds since the epoch): Upwork
+    /// keeps one valid for a day after it was replaced (python-upwork-oauth2#11).
+    pub rotated_refresh: HashMap<String, i64>,
+}
+
+/// An OAuth 2 authorization code the authorization page issued.
+pub(crate) struct IssuedCode {
+    pub client_id: String,
+    /// The `redirect_uri` of the authorization request, which the token request must repeat.
+    pub redirect_uri: Option<String>,
+    /// When it was issued (seconds since the epoch).
+    pub issued_at: i64,
 }
 
 /// The calls of each client address within the last second, for the rate limit.

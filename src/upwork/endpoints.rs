@@ -53,6 +53,11 @@ pub struct Endpoint {
     pub summary: &'static str,
     /// For an endpoint Upwork retired: the name of the endpoint that replaces it (or `graphql`).
     pub deprecated: Option<&'static str>,
+    /// The GraphQL query that does what this REST endpoint did, for the endpoints the official
+    /// bindings still expose: Upwork sunset its REST API in favour of GraphQL
+    /// (python-upwork-oauth2#8). The root field is the replacement; the arguments and selection
+    /// are an example to adapt.
+    pub graphql: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -64,6 +69,25 @@ impl Endpoint {
     /// The documented URL, pattern pieces left in braces.
     pub fn url(&self) -> String {
         format!("https://{}{}", self.host, self.path)
+    }
+
+    /// The same endpoint, with the GraphQL query that replaces it.
+    const fn graphql(self, query: &'static str) -> Endpoint {
+        Endpoint {
+            graphql: Some(query),
+            ..self
+        }
+    }
+
+    /// The GraphQL root field of the query that replaces this endpoint, as `Query.field`.
+    pub fn graphql_root(&self) -> Option<String> {
+        let query = self.graphql?;
+        let inner = query.split_once('{')?.1.trim_start();
+        let field: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        (!field.is_empty()).then(|| format!("Query.{field}"))
     }
 
     /// The same endpoint, marked as retired in favour of `replacement` (an endpoint's name).
@@ -96,6 +120,7 @@ const fn endpoint(
         permission,
         summary,
         deprecated: None,
+        graphql: None,
     }
 }
 
@@ -104,7 +129,7 @@ use EndpointKind::*;
 /// Every endpoint we know, one line each.
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint(
-        "oauth1-request-token",
+        "oauth1-request-token-call",
         "POST",
         "/api/auth/v1/oauth/token/request",
         OAuth1RequestToken,
@@ -120,7 +145,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "The user authorizes a request token",
     ),
     endpoint(
-        "oauth1-access-token",
+        "oauth1-access-token-call",
         "POST",
         "/api/auth/v1/oauth/token/access",
         OAuth1AccessToken,
@@ -150,7 +175,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::BASIC_INFO),
         "The authenticated user's basic info",
-    ),
+    )
+    .graphql("query { user { id nid rid name } }"),
     endpoint(
         "hr-companies",
         "GET",
@@ -158,7 +184,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::TEAMS),
         "The companies the user has access to",
-    ),
+    )
+    .graphql("query { companySelector { items { title organizationId } } }"),
     endpoint(
         "hr-teams",
         "GET",
@@ -214,7 +241,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::SEARCH),
         "Search jobs (q, skills, paging ...)",
-    ),
+    )
+    .graphql("query { marketplaceJobPostingsSearch(marketplaceJobFilter: { searchExpression_eq: \"web design\" }) { totalCount edges { node { id title ciphertext } } } }"),
     endpoint(
         "search-providers",
         "GET",
@@ -230,7 +258,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::SEARCH),
         "A freelancer's public profile",
-    ),
+    )
+    .graphql("query { freelancerProfileByProfileKey(profileKey: \"<profile key>\") { personalData { firstName lastName title } } }"),
     endpoint(
         "job-profile",
         "GET",
@@ -238,7 +267,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::SEARCH),
         "A job's public profile",
-    ),
+    )
+    .graphql("query { marketplaceJobPosting(id: \"<job id>\") { id content { title description } } }"),
     endpoint(
         "gds-company-timereport",
         "GET",
@@ -345,7 +375,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Rest,
         Some(p::MESSAGES),
         "The message rooms of a company",
-    ),
+    )
+    .graphql("query { roomList { totalCount edges { node { id roomName } } } }"),
     endpoint(
         "messages-room-create",
         "POST",
@@ -464,6 +495,23 @@ pub fn replacement_text(name: &str) -> String {
         .map_or_else(|| name.to_string(), |e| format!("{} {}", e.method, e.url()))
 }
 
+/// Where Upwork's sunset of its REST API in favour of GraphQL is on record.
+pub const SUNSET_SOURCE: &str = "python-upwork-oauth2#8 (https://github.com/upwork/python-upwork-oauth2/issues/8), \"Rest API sunset\": Upwork's maintainer: \"Yes, you need to switch to GraphQL\" for the REST routers the bindings still expose (auth, organization companies, work diary ...)";
+
+/// The GraphQL call that replaces an endpoint, with the OAuth 2 scope its root field needs.
+pub fn graphql_replacement_text(endpoint: &Endpoint) -> Option<String> {
+    let query = endpoint.graphql?;
+    let scope = endpoint
+        .graphql_root()
+        .and_then(|root| super::scopes::scope_for(&root))
+        .map(|scope| format!(" (OAuth 2 scope \"{scope}\")"))
+        .unwrap_or_default();
+    Some(format!(
+        "POST https://{}/graphql with `{query}`{scope}",
+        super::hosts::API
+    ))
+}
+
 /// The endpoint for this method and path (query ignored; method compared without case).
 pub fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
@@ -480,7 +528,7 @@ fn strip_query(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
 }
 
-fn path_matches(pattern: &str, path: &str) -> bool {
+pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
     let mut wanted = pattern.split('/');
     let mut given = path.split('/');
     loop {
@@ -494,7 +542,7 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 
 /// A segment with one `{name}` piece matches any non-empty text between its literal prefix and
 /// suffix; a segment without one must be equal.
-fn segment_matches(pattern: &str, segment: &str) -> bool {
+pub(crate) fn segment_matches(pattern: &str, segment: &str) -> bool {
     let Some((prefix, rest)) = pattern.split_once('{') else {
         return pattern == segment;
     };
@@ -509,6 +557,25 @@ fn segment_matches(pattern: &str, segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_graphql_replacement_has_a_root_field_with_a_known_scope() {
+        let replaced: Vec<&Endpoint> = ENDPOINTS.iter().filter(|e| e.graphql.is_some()).collect();
+        assert!(replaced.len() >= 6);
+        for endpoint in replaced {
+            let root = endpoint.graphql_root().expect("a root field");
+            assert!(
+                super::super::scopes::scope_for(&root).is_some(),
+                "{}: {root} has no scope",
+                endpoint.name
+            );
+            assert!(
+                graphql_replacement_text(endpoint)
+                    .unwrap()
+                    .contains("OAuth 2 scope")
+            );
+        }
+    }
 
     #[test]
     fn finds_endpoints_by_method_and_pattern() {

@@ -5,6 +5,11 @@
 pub const ERROR_CODE_HEADER: &str = "X-Upwork-Error-Code";
 /// The error message header of the legacy API.
 pub const ERROR_MESSAGE_HEADER: &str = "X-Upwork-Error-Message";
+/// The oDesk-era name of [`ERROR_CODE_HEADER`], which Upwork still sends beside it (and which
+/// some answers carry alone): read wherever the Upwork one is.
+pub const LEGACY_ERROR_CODE_HEADER: &str = "X-Odesk-Error-Code";
+/// The oDesk-era name of [`ERROR_MESSAGE_HEADER`].
+pub const LEGACY_ERROR_MESSAGE_HEADER: &str = "X-Odesk-Error-Message";
 
 /// The OAuth 1.0 signature did not match.
 pub const SIGNATURE_FAILED: &str = "Verification of signature failed.";
@@ -49,6 +54,43 @@ pub const TENANT_UNKNOWN: &str =
 pub const KEY_WRONG_FORMAT: &str = "API Key has wrong format";
 /// The user the token acts for has a disabled (suspended or closed) profile (403).
 pub const PROFILE_DISABLED: &str = "The user's profile is disabled; the API cannot act for it.";
+/// Upwork's refusal of a profile (a job's or a freelancer's) that is disabled, the profile's key
+/// in place of `{profile}`: `Profile ~01d79d1f56f49fcea6 is disabled`, 403, in
+/// `X-Upwork-Error-Message` and `X-Odesk-Error-Message` (python-upwork#2, from
+/// `GET /api/profiles/v1/jobs/~01d79d1f56f49fcea6.json`).
+pub const PROFILE_KEY_DISABLED: &str = "Profile {profile} is disabled";
+/// Upwork's refusal of a job whose client dealt with a freelancer since suspended, 403, from
+/// `GET /api/profiles/v1/jobs/{job_key}` (node-upwork#53). The answer does not say which profile.
+pub const FREELANCER_SUSPENDED: &str = "Forbidden: Freelancer profile is suspended";
+/// The public reports Upwork's wording of refused profiles is quoted from.
+pub const PROFILE_REFUSAL_SOURCES: &str = "python-upwork#2 (https://github.com/upwork/python-upwork/issues/2): 403 `Profile ~01d79d1f56f49fcea6 is disabled` in X-Upwork-Error-Message and X-Odesk-Error-Message; node-upwork#53 (https://github.com/upwork/node-upwork/issues/53): `Forbidden: Freelancer profile is suspended` from /api/profiles/v1/jobs/{job_key}";
+
+/// The text of Upwork's refusal of this disabled profile.
+pub fn profile_key_disabled(profile: &str) -> String {
+    PROFILE_KEY_DISABLED.replace("{profile}", profile)
+}
+
+/// Upwork's refusal of a refresh token it no longer honours (`invalid_grant`, 400): unknown,
+/// revoked, past its 14 days, or replaced by a newer one more than 24 hours ago
+/// (python-upwork-oauth2#11 quotes it, from the token endpoint).
+pub const REFRESH_TOKEN_REFUSED: &str = "Refresh token is expired or revoked or not registered";
+/// Upwork's refusal of a token request without `client_id` in its body (`invalid_request`, 400),
+/// also when the client credentials came in `Authorization: Basic` (node-upwork-oauth2#29: the
+/// issue's title; its 79-byte JSON body is this in RFC 6749's shape).
+pub const MISSING_CLIENT_ID: &str = "Missing parameters: client_id";
+/// The same for `client_secret` (the emulator's stand-in, by analogy: not on record).
+pub const MISSING_CLIENT_SECRET: &str = "Missing parameters: client_secret";
+/// An authorization code refused (the emulator's stand-in: Upwork's text is not on record).
+pub const CODE_REFUSED: &str = "The authorization code is invalid, expired or was used already.";
+/// A token request whose `redirect_uri` is not the authorization request's (the emulator's
+/// stand-in: Upwork's text is not on record).
+pub const REDIRECT_URI_MISMATCH: &str =
+    "The redirect_uri does not match the one of the authorization request.";
+/// Where Upwork's OAuth 2 refresh behaviour is described.
+pub const REFRESH_SOURCES: &str = "python-upwork-oauth2#11 (https://github.com/upwork/python-upwork-oauth2/issues/11): \"(invalid_grant) Refresh token is expired or revoked or not registered\"; Upwork's maintainer: a new refresh token is valid for 14 days, and the old one's expiry is set to now + 24 hours; php-upwork-oauth2#21 (https://github.com/upwork/php-upwork-oauth2/issues/21): the old refresh token expires in 1-2 days";
+/// Where Upwork's refusal of a token request without `client_id` in its body is reported.
+pub const CLIENT_ID_SOURCES: &str = "node-upwork-oauth2#29 (https://github.com/upwork/node-upwork-oauth2/issues/29): 400 \"Missing parameters: client_id\" on a refresh made by simple-oauth2, which sends the client credentials in Authorization: Basic by default; node-upwork-oauth2#28: client_id and client_secret as parameters of the refresh";
+
 /// A retired legacy endpoint (410); the replacement follows.
 pub const ENDPOINT_RETIRED: &str = "This API endpoint is deprecated and no longer available.";
 /// The title of the HTML page the front end answers a body without length with.
@@ -181,6 +223,36 @@ pub const KNOWN_ERRORS: &[KnownError] = &[
         status: 403,
         meaning: "The user's profile is disabled; only Upwork support can restore it.",
         upwork_wording: false,
+    },
+    KnownError {
+        text: REFRESH_TOKEN_REFUSED,
+        status: 400,
+        meaning: "The refresh token is unknown, revoked, expired, or was replaced a day ago or more.",
+        upwork_wording: true,
+    },
+    KnownError {
+        text: MISSING_CLIENT_ID,
+        status: 400,
+        meaning: "The token request has no client_id in its body (Basic credentials are not read).",
+        upwork_wording: true,
+    },
+    KnownError {
+        text: CODE_REFUSED,
+        status: 400,
+        meaning: "The authorization code was used already, expired or is another client's.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: REDIRECT_URI_MISMATCH,
+        status: 400,
+        meaning: "The token request's redirect_uri differs from the authorization request's.",
+        upwork_wording: false,
+    },
+    KnownError {
+        text: FREELANCER_SUSPENDED,
+        status: 403,
+        meaning: "A job whose client dealt with a freelancer since suspended: skip the job.",
+        upwork_wording: true,
     },
     KnownError {
         text: ENDPOINT_RETIRED,

@@ -3,6 +3,7 @@
 //! emulator all read them from here so they cannot disagree.
 
 pub mod endpoints;
+pub mod entry_points;
 pub mod errors;
 pub mod graphql;
 pub mod hosts;

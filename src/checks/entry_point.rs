@@ -1,0 +1,123 @@
+//! The wrong entry point: a URL one mix-up away from a catalogue endpoint (`/api` for `/gds`, the
+//! other host, a version segment missing, GraphQL at another path), with the right URL; and
+//! Upwork's "Wrong URL requested" for a URL the catalogue cannot put right.
+//!
+//! Before the answer it is a risk (the catalogue may lack an endpoint Upwork serves); Upwork's
+//! refusal of the URL makes it the cause, and a success takes it away.
+
+use crate::classify::{Classification, Kind};
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::request::CapturedRequest;
+use crate::upwork::entry_points::{self, WRONG_URL_SOURCES};
+
+/// The answers that refuse a URL: a wrong path, method or host is answered so.
+const URL_REFUSALS: [Kind; 6] = [
+    Kind::WrongUrl,
+    Kind::NotFound,
+    Kind::MethodNotAllowed,
+    Kind::BadRequest,
+    Kind::OtherClientError,
+    Kind::NotUpwork,
+];
+
+/// The mix-up the URL shows, known from the request alone.
+pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
+    let method = request.effective_method();
+    let path = request.url.path();
+    let Some(found) = entry_points::mixup(&method, request.url.host(), path) else {
+        return Vec::new();
+    };
+    let written = format!("https://{}{path}", request.url.host());
+    let query_note = if request.url.query().is_some() {
+        ", with the same query"
+    } else {
+        ""
+    };
+    let resign = if request.header("authorization").is_some_and(|a| {
+        a.trim_start()
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("oauth "))
+    }) || request
+        .url
+        .query()
+        .is_some_and(|q| q.contains("oauth_signature"))
+    {
+        " Sign the call again for that URL: an OAuth 1.0 signature covers the host and the path."
+    } else {
+        ""
+    };
+    vec![
+        Finding::new(
+            "wrong-entry-point",
+            Severity::Warning,
+            format!(
+                "{method} {written} is not an Upwork endpoint: {}",
+                found.mixup.describe()
+            ),
+        )
+        .detail(format!(
+            "The catalogue has no {method} {written}; it has {} {} ({}: {}), which is this URL \
+             with the mix-up put right.",
+            found.endpoint.method,
+            found.endpoint.url(),
+            found.endpoint.name,
+            found.endpoint.summary
+        ))
+        .fix(format!(
+            "Call {method} {}{query_note}.{resign}",
+            found.right_url
+        ))
+        .source(WRONG_URL_SOURCES)
+        .evidence(
+            "mixup",
+            serde_json::to_value(found.mixup).unwrap_or_default(),
+        )
+        .evidence("right_url", found.right_url)
+        .evidence("endpoint_name", found.endpoint.name),
+    ]
+}
+
+/// Upwork's "Wrong URL requested" for a URL the catalogue cannot put right.
+pub fn after_response(request: &CapturedRequest, classification: &Classification) -> Vec<Finding> {
+    // A URL on another host is no Upwork entry point, right or wrong (`host-not-upwork`).
+    if classification.kind != Kind::WrongUrl
+        || !before_sending(request).is_empty()
+        || !crate::upwork::hosts::is_upwork_host(request.url.host())
+    {
+        return Vec::new();
+    }
+    let method = request.effective_method();
+    let path = request.url.path();
+    vec![
+        Finding::new(
+            "wrong-entry-point",
+            Severity::Error,
+            format!("Upwork does not serve {method} {path}"),
+        )
+        .detail(format!(
+            "Upwork answered {}: {}. No endpoint of this tool's catalogue is one mix-up away from \
+             this URL, so the right one is not known here.",
+            classification.status,
+            classification
+                .message
+                .as_deref()
+                .unwrap_or(entry_points::WRONG_URL)
+        ))
+        .fix("Check the URL against Upwork's API reference (https://www.upwork.com/developer/documentation/graphql/api/docs/index.html): the REST API is under https://www.upwork.com/api/ with a version segment (/api/hr/v2/...), the reports under https://www.upwork.com/gds/, GraphQL at https://api.upwork.com/graphql.")
+        .source(WRONG_URL_SOURCES)
+        .evidence("status", classification.status),
+    ]
+}
+
+/// Upwork refused the URL the mix-up names: that is the cause.
+pub fn weigh(findings: &mut [Finding], classification: &Classification) {
+    if !URL_REFUSALS.contains(&classification.kind) {
+        return;
+    }
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.code == "wrong-entry-point")
+    {
+        finding.raise(EvidenceLevel::Reproduced);
+    }
+}

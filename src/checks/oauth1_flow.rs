@@ -1,0 +1,303 @@
+//! The OAuth 1.0 three-legged flow, one finding per step: the request token call
+//! (`oauth1-request-token-call`), the authorization page (`oauth1-authorize`) and the access token call
+//! (`oauth1-access-token-call`), from the call (and the secrets, when given) and the answer.
+//!
+//! The public reports: python-upwork#32 (an authorize URL with `oauth_token=None`: the request
+//! token call had failed unnoticed), python-upwork#47 (`get_access_token` returning `None, None`),
+//! ruby-upwork#10, php-upwork#7 and #12, node-upwork#6 (the flow's steps mixed up). Upwork's own
+//! texts for the refusals of the flow are not public: the answers are read by their meaning.
+
+use crate::classify::{Classification, Kind};
+use crate::credentials::Credentials;
+use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::oauth::{self, SignedRequest};
+use crate::request::CapturedRequest;
+use crate::upwork::{EndpointKind, endpoint_for};
+
+/// The public reports of the flow's failures.
+pub const FLOW_SOURCES: &str = "python-upwork#32 (https://github.com/upwork/python-upwork/issues/32): an authorize URL with oauth_token=None; python-upwork#47: get_access_token returning None, None; ruby-upwork#10, php-upwork#7, php-upwork#12, node-upwork#6: the steps of the flow";
+
+const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
+const AUTHORIZE_URL: &str = "https://www.upwork.com/services/api/auth";
+
+/// The step of the flow a call is, if it is one.
+fn step(request: &CapturedRequest) -> Option<EndpointKind> {
+    let kind = endpoint_for(&request.effective_method(), request.url.path())?.kind;
+    matches!(
+        kind,
+        EndpointKind::OAuth1RequestToken
+            | EndpointKind::OAuth1Authorize
+            | EndpointKind::OAuth1AccessToken
+    )
+    .then_some(kind)
+}
+
+/// A value that stands for nothing: what a client writes when the value it meant was missing.
+fn is_placeholder(value: &str) -> bool {
+    let value = value.trim();
+    value.is_empty()
+        || ["none", "null", "undefined", "nil", "false"]
+            .iter()
+            .any(|p| value.eq_ignore_ascii_case(p))
+}
+
+fn oauth_param(signed: &SignedRequest, name: &str) -> Option<String> {
+    signed
+        .oauth_params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// The checks of the call itself, with the secrets when given.
+pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> Vec<Finding> {
+    match step(request) {
+        Some(EndpointKind::OAuth1Authorize) => authorize(request).into_iter().collect(),
+        Some(EndpointKind::OAuth1RequestToken) => {
+            request_token(request, credentials).into_iter().collect()
+        }
+        Some(EndpointKind::OAuth1AccessToken) => {
+            access_token(request, credentials).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn authorize(request: &CapturedRequest) -> Option<Finding> {
+    let token = request
+        .url
+        .query_pairs()
+        .into_iter()
+        .find(|(k, _)| k == "oauth_token")
+        .map(|(_, v)| v);
+    if token.as_deref().is_some_and(|t| !is_placeholder(t)) {
+        return None;
+    }
+    let sent = match &token {
+        None => "no oauth_token".to_string(),
+        Some(t) if t.is_empty() => "an empty oauth_token".to_string(),
+        Some(t) => format!("oauth_token={t}"),
+    };
+    Some(
+        Finding::new(
+            "oauth1-authorize",
+            Severity::Error,
+            format!("The authorization URL carries {sent}: there is no request token to authorize"),
+        )
+        .detail(format!(
+            "The user is sent to {AUTHORIZE_URL} to authorize a request token, named by oauth_token. \
+             This URL carries {sent}: the request token call before it failed, or its answer was not \
+             read (a library that returns None on a refused call, python-upwork#32), so the page \
+             cannot work."
+        ))
+        .fix(format!(
+            "Check the request token call first: POST {REQUEST_TOKEN_URL}, signed with the consumer key \
+             and secret alone, with oauth_callback (your callback URL, or oob); its answer is \
+             oauth_token=...&oauth_token_secret=.... Stop when it fails (upwork-diag diagnose it, or \
+             upwork-diag flow oauth1), and build the authorization URL from the oauth_token it gives."
+        ))
+        .source(FLOW_SOURCES)
+        .evidence("mistake", "no-request-token")
+        .evidence("step", "authorize"),
+    )
+}
+
+fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option<Finding> {
+    let signed = SignedRequest::from_request(request).ok().flatten()?;
+    let base = |title: &str, mistake: &str| {
+        Finding::new(
+            "oauth1-request-token-call",
+            Severity::Error,
+            title.to_string(),
+        )
+        .source(FLOW_SOURCES)
+        .evidence("mistake", mistake.to_string())
+        .evidence("step", "request-token")
+    };
+    if signed
+        .token
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty())
+    {
+        return Some(
+            base(
+                "The request token call carries an oauth_token",
+                "token-on-request-token-call",
+            )
+            .detail(
+                "The request token call is the first step: signed with the consumer key and secret \
+                 alone, it has no token yet. This one carries oauth_token (an access token or an old \
+                 request token kept from before), which Upwork refuses at this step.",
+            )
+            .fix(format!(
+                "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with the signing key \
+                 `consumer_secret&` (nothing after the &)."
+            )),
+        );
+    }
+    // Signed with a token secret (an old access token's, kept in the client): only the secrets
+    // tell. The signature check verifies with an empty token secret, as the step needs.
+    let consumer = credentials.consumer_secret.as_ref()?.expose();
+    let token_secret = credentials.token_secret.as_ref()?.expose();
+    if token_secret.is_empty()
+        || oauth::verify(&signed, consumer, "").ok
+        || !oauth::verify(&signed, consumer, token_secret).ok
+    {
+        return None;
+    }
+    Some(
+        base(
+            "The request token call is signed with a token secret",
+            "signed-with-token-secret",
+        )
+        .detail(
+            "Signed again with the signing key `consumer_secret&token_secret` (the token secret given \
+             in UPWORK_TOKEN_SECRET) the signature is the captured one byte for byte: the client put a \
+             token secret into the key of a call that has no token. Upwork verifies it with \
+             `consumer_secret&` and refuses it.",
+        )
+        .fix("Sign the request token call with the consumer secret alone (`consumer_secret&`); clear any token and token secret the client kept from a previous authorization before starting the flow.")
+        .level(EvidenceLevel::Reproduced),
+    )
+}
+
+fn access_token(request: &CapturedRequest, credentials: &Credentials) -> Option<Finding> {
+    let signed = SignedRequest::from_request(request).ok().flatten()?;
+    let base = |title: String, mistake: &str| {
+        Finding::new("oauth1-access-token-call", Severity::Error, title)
+            .source(FLOW_SOURCES)
+            .evidence("mistake", mistake.to_string())
+            .evidence("step", "access-token")
+    };
+    let token = signed.token.clone().unwrap_or_default();
+    if is_placeholder(&token) {
+        let sent = if token.is_empty() {
+            "no oauth_token".to_string()
+        } else {
+            format!("oauth_token={token}")
+        };
+        return Some(
+            base(format!("The access token call carries {sent}"), "no-request-token")
+                .detail(format!(
+                    "The access token call exchanges the authorized request token: it must carry it as \
+                     oauth_token and be signed with its secret. This one carries {sent}: the request \
+                     token of the first step was lost (or never came)."
+                ))
+                .fix("Keep the oauth_token and oauth_token_secret of the request token answer until the exchange, and sign the access token call with them and the verifier."),
+        );
+    }
+    let verifier = oauth_param(&signed, "oauth_verifier").unwrap_or_default();
+    if is_placeholder(&verifier) {
+        return Some(
+            base(
+                "The access token call carries no oauth_verifier".to_string(),
+                "no-verifier",
+            )
+            .detail(
+                "OAuth 1.0a: the access token call must carry the oauth_verifier the authorization \
+                 gave (in the callback's query, or on the page with oob), inside the signed \
+                 parameters. Without it the request token cannot be exchanged.",
+            )
+            .fix("Read oauth_verifier from the callback (or the page, for oob) and send it with the access token call, signed with the other oauth_* parameters."),
+        );
+    }
+    // Signed without the request token's secret: only the secrets tell.
+    let consumer = credentials.consumer_secret.as_ref()?.expose();
+    let token_secret = credentials.token_secret.as_ref()?.expose();
+    if token_secret.is_empty()
+        || oauth::verify(&signed, consumer, token_secret).ok
+        || !oauth::verify(&signed, consumer, "").ok
+    {
+        return None;
+    }
+    Some(
+        base(
+            "The access token call is signed without the request token's secret".to_string(),
+            "signed-without-request-token-secret",
+        )
+        .detail(
+            "Signed again with `consumer_secret&` (the request token's secret left out) the signature \
+             is the captured one byte for byte. The access token call must be signed with \
+             `consumer_secret&request_token_secret`, the secret of the request token answer.",
+        )
+        .fix("Keep the oauth_token_secret of the request token answer and sign the access token call with it.")
+        .level(EvidenceLevel::Reproduced),
+    )
+}
+
+/// The answers of the flow's steps that name their cause.
+pub fn after_response(request: &CapturedRequest, classification: &Classification) -> Vec<Finding> {
+    let refused = matches!(
+        classification.kind,
+        Kind::Unauthorized | Kind::TokenExpired | Kind::BadRequest
+    );
+    if !refused || !before_sending(request, &Credentials::default()).is_empty() {
+        return Vec::new();
+    }
+    let said = classification
+        .message
+        .clone()
+        .unwrap_or_else(|| classification.status.to_string());
+    let lower = said.to_ascii_lowercase();
+    let status = classification.status;
+    let finding = match step(request) {
+        Some(EndpointKind::OAuth1AccessToken) if lower.contains("verifier") => Finding::new(
+            "oauth1-access-token-call",
+            Severity::Error,
+            "Upwork refused the oauth_verifier of the access token call",
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} The verifier is not the one the authorization gave for \
+             this request token: a verifier of another request token (the flow started twice, two \
+             tabs, a stored verifier), mistyped, or cut."
+        ))
+        .fix("Use the oauth_verifier of the same authorization as the oauth_token you exchange; when in doubt start the flow again from the request token.")
+        .evidence("mistake", "verifier-refused"),
+        Some(EndpointKind::OAuth1AccessToken) if lower.contains("token") => Finding::new(
+            "oauth1-access-token-call",
+            Severity::Error,
+            "Upwork refused the request token of the access token call",
+        )
+        .detail(format!(
+            "Upwork answered {status}: {said} A request token is exchanged once, within minutes of \
+             being issued, by the key that asked for it: this one was exchanged already (a retry, a \
+             reloaded callback), expired while the user authorized, or is another key's."
+        ))
+        .fix("Start the flow again (request token, authorize, access token) and exchange the new request token once, at once; keep the access token it gives: it does not expire.")
+        .evidence("mistake", "request-token-used-or-expired"),
+        Some(EndpointKind::OAuth1RequestToken) if lower.contains("token") => Finding::new(
+            "oauth1-request-token-call",
+            Severity::Error,
+            "Upwork refused the request token call",
+        )
+        .detail(format!("Upwork answered {status}: {said}"))
+        .fix(format!(
+            "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with `consumer_secret&`."
+        ))
+        .evidence("mistake", "refused"),
+        _ => return Vec::new(),
+    };
+    vec![
+        finding
+            .source(FLOW_SOURCES)
+            .evidence("status", status)
+            .evidence("message", said),
+    ]
+}
+
+/// A refusal of the step a static finding blamed makes it the cause.
+pub fn weigh(findings: &mut [Finding], classification: &Classification) {
+    let refused = matches!(
+        classification.kind,
+        Kind::Unauthorized | Kind::TokenExpired | Kind::BadRequest | Kind::SignatureRejected
+    );
+    if !refused {
+        return;
+    }
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.code.starts_with("oauth1-") && f.evidence_level < EvidenceLevel::Reproduced)
+    {
+        finding.raise(EvidenceLevel::Reproduced);
+    }
+}
