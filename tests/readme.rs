@@ -299,3 +299,123 @@ fn the_install_section_completions_and_man_run_as_written() {
         );
     }
 }
+
+/// Lines of a README block with `; echo "== exit $?"` after each command that starts with
+/// `prefix` (continuation lines kept): the commands run as written, and each one's exit code is
+/// seen although `bash -e` is not used.
+fn with_exit_codes(block: &str, prefix: &str) -> String {
+    let mut out = String::new();
+    let mut in_command = false;
+    for line in block.lines() {
+        if line.starts_with(prefix) {
+            in_command = true;
+        }
+        // A trailing comment (`  # what it does`) stays after the added echo.
+        let (command, comment) = match line.find(" # ") {
+            Some(at) => line.split_at(at),
+            None => (line, ""),
+        };
+        out.push_str(command);
+        if in_command && !command.ends_with('\\') {
+            out.push_str("; echo \"== exit $?\"");
+            in_command = false;
+        }
+        out.push_str(comment);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_walk_by_hand_and_the_flow_run_as_written_against_the_emulator() {
+    let readme = readme();
+    let start = block_after(
+        &readme,
+        "### Try the three failures by hand against the emulator",
+        "sh",
+    );
+    let walk = block_after(
+        &readme,
+        "In another, with the emulator's built-in demo keys:",
+        "sh",
+    );
+    let flow = block_after(&readme, "### Getting tokens step by step: `flow`", "sh");
+    let mock_line = start
+        .lines()
+        .find(|l| l.contains(" mock --listen "))
+        .expect("the walk starts the emulator");
+    // The reader's checkout: the release binary where the README says, here the one under test.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("target/release")).unwrap();
+    std::os::unix::fs::symlink(
+        assert_cmd::cargo::cargo_bin("upwork-diag"),
+        dir.path().join("target/release/upwork-diag"),
+    )
+    .unwrap();
+    let mut mock = Stopped(
+        Command::new("bash")
+            .args(["-c", &format!("exec {mock_line}")])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.0.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(
+        first.trim(),
+        "listening on http://127.0.0.1:8080",
+        "the README's emulator (is port 8080 taken on this machine?)"
+    );
+
+    let output = bash(
+        &format!("set +e\n{}", with_exit_codes(&walk, "upwork-diag diagnose")),
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let exits: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("== exit"))
+        .collect();
+    assert_eq!(
+        exits,
+        ["== exit 1", "== exit 1", "== exit 1"],
+        "each ends with exit code 1:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for explained in [
+        "error[content-length-missing]",
+        "space-as-plus",
+        "error[scope-missing]",
+    ] {
+        assert!(stdout.contains(explained), "{explained}:\n{stdout}");
+    }
+    // The emulator allows ten calls a second, as Upwork does: the reader types more slowly.
+    std::thread::sleep(Duration::from_millis(1100));
+    let output = bash(
+        &format!("set +e\n{}", with_exit_codes(&flow, "upwork-diag flow")),
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let exits: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("== exit"))
+        .collect();
+    assert_eq!(exits, ["== exit 0", "== exit 0"], "{stdout}");
+}
+
+/// A child process stopped when dropped, a failing test's included: the README's emulator holds
+/// a fixed port.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
