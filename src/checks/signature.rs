@@ -154,7 +154,10 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
                 )
                 .fix(
                     "Check that the consumer secret and token secret given are the ones of this key and token, \
-                     then compare your base string with the expected one (`upwork-diag sign --compare`).",
+                     then compare your base string with the expected one (`upwork-diag sign --compare`): a \
+                     parameter your library signed but left out of the request (an empty or null value \
+                     dropped from the URL, as PHP's http_build_query drops nulls) shows there, though its \
+                     name, absent from the call, cannot be searched for here.",
                 );
         }
     }
