@@ -320,19 +320,9 @@ fn scope_fields(message: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Header;
-    use std::time::Duration;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
-        CapturedResponse {
-            version: "HTTP/1.1".into(),
-            status,
-            reason: String::new(),
-            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: Duration::ZERO,
-        }
+        CapturedResponse::for_test(status, headers, body)
     }
 
     #[test]

@@ -206,19 +206,9 @@ fn page_title(page: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Header;
-    use std::time::Duration;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
-        CapturedResponse {
-            version: "HTTP/1.1".into(),
-            status,
-            reason: String::new(),
-            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: Duration::ZERO,
-        }
+        CapturedResponse::for_test(status, headers, body)
     }
 
     const JUST_A_MOMENT: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>";

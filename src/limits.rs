@@ -38,6 +38,18 @@ pub fn har_entry_limit() -> Result<u64, String> {
 /// The longest `--timeout`, in seconds (a day).
 pub const TIMEOUT_LIMIT_SECS: f64 = 86_400.0;
 
+/// A `--timeout` in seconds as a duration, or the message that says why it is none: a positive
+/// number of seconds, at most [`TIMEOUT_LIMIT_SECS`] (`1e20` would overflow a `Duration`).
+pub fn timeout(seconds: f64) -> Result<std::time::Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= TIMEOUT_LIMIT_SECS {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!(
+            "--timeout {seconds}: expected a positive number of seconds, at most {TIMEOUT_LIMIT_SECS}"
+        ))
+    }
+}
+
 /// A limit written for people: `16 MiB`, `512 KiB`, `100 bytes`.
 pub fn describe(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;

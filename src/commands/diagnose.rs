@@ -1,7 +1,6 @@
 //! `upwork-diag diagnose`: capture the call, run the pipeline, print the summary, write the bundle.
 
 use std::path::Path;
-use std::time::Duration;
 
 use super::UsageError;
 use super::terminal::{Look, Waiting};
@@ -319,16 +318,7 @@ pub(crate) fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, UsageError>
 }
 
 fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings, UsageError> {
-    if !(args.timeout.is_finite()
-        && args.timeout > 0.0
-        && args.timeout <= limits::TIMEOUT_LIMIT_SECS)
-    {
-        return Err(UsageError::new(format!(
-            "--timeout {}: expected a positive number of seconds, at most {}",
-            args.timeout,
-            limits::TIMEOUT_LIMIT_SECS
-        )));
-    }
+    let timeout = limits::timeout(args.timeout).map_err(UsageError::new)?;
     let base_url = args
         .base_url
         .as_deref()
@@ -337,7 +327,7 @@ fn settings(args: &DiagnoseArgs, captured: &CapturedRequest) -> Result<Settings,
     let target = base_url.as_ref().map_or(&captured.url, |b| b);
     Ok(Settings {
         replay: ReplayOptions {
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout,
             insecure: args.insecure,
             proxy: proxy_from_env(target, |name| std::env::var(name).ok()),
             ..ReplayOptions::default()

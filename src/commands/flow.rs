@@ -7,7 +7,6 @@
 
 use std::io::{BufRead, Write as _};
 use std::path::Path;
-use std::time::Duration;
 
 use super::{UsageError, print_stdout, summary};
 use crate::bundle::{self, Context};
@@ -30,16 +29,7 @@ const OAUTH2_TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
 const GRAPHQL_URL: &str = "https://api.upwork.com/graphql";
 
 pub fn run(args: FlowArgs) -> Result<u8, UsageError> {
-    if !(args.timeout.is_finite()
-        && args.timeout > 0.0
-        && args.timeout <= limits::TIMEOUT_LIMIT_SECS)
-    {
-        return Err(UsageError::new(format!(
-            "--timeout {}: expected a positive number of seconds, at most {}",
-            args.timeout,
-            limits::TIMEOUT_LIMIT_SECS
-        )));
-    }
+    let timeout = limits::timeout(args.timeout).map_err(UsageError::new)?;
     // Refused before anything is sent: the tokens would have nowhere to go.
     if std::fs::symlink_metadata(&args.save).is_ok() {
         return Err(UsageError::new(format!(
@@ -66,7 +56,7 @@ pub fn run(args: FlowArgs) -> Result<u8, UsageError> {
     let settings = Settings {
         base_url,
         replay: ReplayOptions {
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout,
             ..ReplayOptions::default()
         },
         ..Settings::default()

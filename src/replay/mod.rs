@@ -33,6 +33,22 @@ pub struct CapturedResponse {
     pub elapsed: Duration,
 }
 
+#[cfg(test)]
+impl CapturedResponse {
+    /// An answer for unit tests: this status, these headers and body, read whole at once.
+    pub(crate) fn for_test(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
+        CapturedResponse {
+            version: "HTTP/1.1".into(),
+            status,
+            reason: String::new(),
+            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
 impl CapturedResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::request::header_value(&self.headers, name)
