@@ -103,9 +103,23 @@ pub fn correct(
         );
     }
     let signed = SignedRequest::from_request(captured).ok().flatten();
-    let keys = oauth::Keys::from_credentials(credentials).ok();
+    // Signed again only under the call's own key and token, with their secrets: the secrets of
+    // another key in the environment would send another call (and a key's secret given without
+    // UPWORK_CONSUMER_KEY still serves the call that names that key).
+    let secrets = signed
+        .as_ref()
+        .and_then(|signed| crate::checks::signature::secrets_for(signed, credentials).ok());
+    let keys = match (&signed, secrets) {
+        (Some(signed), Some((consumer_secret, token_secret))) => Some(oauth::Keys {
+            consumer_key: &signed.consumer_key,
+            consumer_secret,
+            token: signed.token.as_deref().filter(|t| !t.is_empty()),
+            token_secret: Some(token_secret),
+        }),
+        _ => None,
+    };
     // A signed request whose parameters change needs a new signature, which needs the secrets.
-    let can_sign_again = signed.is_some() && keys.is_some();
+    let can_sign_again = keys.is_some();
 
     if needs(Fix::Signature) && can_sign_again {
         // Only the query: a `+` in a form body is read as a space by Upwork too.
@@ -139,10 +153,7 @@ pub fn correct(
         fixes,
     } = correction;
     // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay.
-    if let (Some(signed), Some(mut keys)) = (&signed, keys) {
-        if signed.token.is_none() {
-            keys.token = None;
-        }
+    if let Some(keys) = keys {
         request = oauth::sign_request(&request, &keys);
         changes.push(if fixes.contains(&Fix::Signature) {
             "signed again, correctly, with the secrets given (fresh nonce and timestamp)"

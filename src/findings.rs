@@ -33,6 +33,7 @@ finding_docs!(
     "param-encoding",
     "signature-mismatch",
     "signature-unverified",
+    "secret-rejected",
     "auth-missing",
     "scope-missing",
     "oauth-params-invalid",

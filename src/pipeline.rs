@@ -174,6 +174,16 @@ pub async fn diagnose(
         findings.push(checks::redirect::finding(&captured, &chain, last.as_ref()));
     }
 
+    // A signature that is right for the secrets given, refused all the same: the secrets are wrong.
+    if classification
+        .as_ref()
+        .is_some_and(|c| c.kind == Kind::SignatureRejected)
+        && !has_error(&findings)
+        && let Ok(Some(signed)) = crate::oauth::SignedRequest::from_request(&captured)
+        && let Some(finding) = checks::signature::refused_though_right(&signed, credentials)
+    {
+        findings.push(finding);
+    }
     let failed = classification
         .as_ref()
         .is_none_or(|c| c.kind != Kind::Success);
@@ -199,8 +209,15 @@ pub async fn diagnose(
     // its age) says nothing against it.
     if let Some(recorded) = recorded.as_ref().filter(|r| r.kind == Kind::Success)
         && verdict.outcome != Outcome::Ok
-        && !has_error(&findings)
     {
+        // What the replay's answer made errors (a rate limit, a timestamp refused) speaks of the
+        // replay: Upwork accepted the call itself.
+        for finding in findings.iter_mut().filter(|f| f.explains()) {
+            finding.set_level(EvidenceLevel::Risk);
+            finding.detail.push_str(
+                " The capture recorded a success for the call itself: this concerns the replay only.",
+            );
+        }
         verdict = Verdict {
             outcome: Outcome::Ok,
             summary: format!(

@@ -1484,3 +1484,166 @@ fn the_public_version_masks_key_tokens_signatures_nonces_and_username_with_a_ban
     );
     assert_eq!(bundle["username"]["value"], "[redacted username]");
 }
+
+#[test]
+fn the_secrets_of_another_key_neither_judge_nor_sign_the_call() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/hr/v2/teams.json";
+    let header = signed_get_header(url, &full_keys());
+    // The developer's own call, sent once: it worked.
+    let first = upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .arg("--no-bundle")
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    // Diagnosed again with the limited key's secrets in the environment.
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .args(["--no-bundle", "--format", "json"])
+        .envs(demo_env(
+            demo::LIMITED_CONSUMER_KEY,
+            demo::LIMITED_CONSUMER_SECRET,
+            Some((demo::LIMITED_TOKEN, demo::LIMITED_TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(5), "{b:#}");
+    assert!(
+        b["corrected"].is_null(),
+        "never sent under another key: {b:#}"
+    );
+    assert!(!finding_codes(&b).contains(&"scope-missing".to_string()));
+    let unverified = finding(&b, "signature-unverified");
+    assert!(
+        unverified["title"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to UPWORK_CONSUMER_KEY"),
+        "{unverified:#}"
+    );
+}
+
+#[test]
+fn a_signature_right_for_a_wrong_secret_is_named_secret_rejected() {
+    let emulator = Emulator::start();
+    let url = "https://www.upwork.com/api/auth/v1/info.json";
+    let wrong = "a-secret-copied-wrong";
+    let header = signed_get_header(
+        url,
+        &Keys {
+            consumer_secret: wrong,
+            ..full_keys()
+        },
+    );
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            url,
+            "-H",
+            &header,
+            "--base-url",
+            &emulator.base_url,
+        ])
+        .args(["--no-bundle", "--format", "json"])
+        .envs(demo_env(
+            demo::CONSUMER_KEY,
+            wrong,
+            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+        ))
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{b:#}");
+    let rejected = finding(&b, "secret-rejected");
+    assert_eq!(rejected["evidence_level"], "reproduced");
+    assert!(b["verdict"]["escalation"].is_null(), "{b:#}");
+}
+
+#[test]
+fn a_success_recorded_in_the_har_outweighs_a_refusal_of_the_replay() {
+    let emulator = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://www.upwork.com/api/auth/v1/info.json";
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [{
+        "startedDateTime": chrono::Utc::now().to_rfc3339(),
+        "request": {"method": "GET", "url": url, "headers": [
+            {"name": "Authorization", "value": format!("Bearer {}", demo::OAUTH2_TOKEN)},
+            // The emulator answers this replay 429, as a busy Upwork would.
+            {"name": "X-Mock-Fault", "value": "429"}
+        ]},
+        "response": {"status": 200, "headers": [], "content": {"text": "{}"}}
+    }]}});
+    let path = dir.path().join("session.har");
+    std::fs::write(&path, har.to_string()).unwrap();
+    let args = [
+        "--har",
+        path.to_str().unwrap(),
+        "--base-url",
+        &emulator.base_url,
+    ];
+    let (code, b) = diagnose_json(&args, Secrets::None);
+    assert_eq!(b["response"]["status"], 429, "{b:#}");
+    assert_eq!(code, Some(0), "{b:#}");
+    assert_eq!(finding(&b, "rate-limited")["severity"], "warning");
+}
+
+#[test]
+fn the_public_version_withholds_the_answer_which_holds_personal_data() {
+    let emulator = Emulator::start();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("public");
+    let output = upwork_diag()
+        .args(["diagnose", "https://www.upwork.com/api/auth/v1/info.json"])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {}", demo::OAUTH2_TOKEN),
+        ])
+        .args(["--base-url", &emulator.base_url, "--public", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let support = upwork_diag()
+        .args(["diagnose", "https://www.upwork.com/api/auth/v1/info.json"])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {}", demo::OAUTH2_TOKEN),
+        ])
+        .args([
+            "--base-url",
+            &emulator.base_url,
+            "--no-bundle",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_slice(&support.stdout).unwrap();
+    assert!(
+        b["response"]["body"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("first_name"),
+        "the support version keeps the answer: {b:#}"
+    );
+    for (path, bytes) in files_under(&dir) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("first_name"), "{}: {text}", path.display());
+    }
+}

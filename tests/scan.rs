@@ -294,3 +294,24 @@ fn a_failure_recorded_in_the_har_is_read_like_any_answer() {
     assert_eq!(output.status.code(), Some(1), "{report:#}");
     assert_eq!(report["summary"], serde_json::json!({"scope-missing": 1}));
 }
+
+#[test]
+fn a_signature_refusal_recorded_without_the_secrets_is_not_shown_as_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.har");
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [{
+        "request": {"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json",
+                    "headers": [{"name": "Authorization", "value": "OAuth oauth_consumer_key=\"k\", oauth_token=\"t\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"s%3D\""}]},
+        "response": {"status": 401, "headers": [
+            {"name": "X-Upwork-Error-Message", "value": "Verification of signature failed."}
+        ], "content": {"text": "{}"}}
+    }]}});
+    std::fs::write(&path, har.to_string()).unwrap();
+    let output = scan(&[path.to_str().unwrap(), "--format", "json"]);
+    let report = json(&output);
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"signature-unverified": 1}),
+        "{report:#}"
+    );
+}

@@ -69,6 +69,16 @@ impl Bundle {
         if let Some(username) = &mut bundle.username.value {
             *username = "[redacted username]".to_string();
         }
+        // An answer holds the user's own data (names, location, mail, the account's username
+        // whatever --username says): in the public version only its size is left.
+        if let Some(response) = &mut bundle.response {
+            response.body.withhold();
+        }
+        if let Some(corrected) = &mut bundle.corrected
+            && let Some(response) = &mut corrected.response
+        {
+            response.body.withhold();
+        }
         bundle
     }
 }
@@ -123,6 +133,20 @@ pub struct BodyRecord {
     pub truncated: bool,
     /// SHA-256 of the whole body as sent or received (before redaction), hex.
     pub sha256: String,
+}
+
+impl BodyRecord {
+    /// Keeps the size only: the text, and the hash that would confirm a guess of it, go.
+    pub fn withhold(&mut self) {
+        if self.size > 0 {
+            self.text = Some(
+                "(withheld in the public version: an answer may hold personal data)".to_string(),
+            );
+        }
+        self.base64 = None;
+        self.truncated = false;
+        self.sha256 = "withheld".to_string();
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

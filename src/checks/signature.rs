@@ -24,7 +24,7 @@ type Missing = (Vec<&'static str>, Vec<String>);
 /// consumer secret of the call's own key, and the token secret of the call's own token (none for
 /// a call without a token, whatever is given). Otherwise, what is missing and why, one line each,
 /// with the variables that give it.
-fn secrets_for<'c>(
+pub(crate) fn secrets_for<'c>(
     signed: &SignedRequest,
     credentials: &'c Credentials,
 ) -> Result<(&'c str, &'c str), Missing> {
@@ -224,4 +224,31 @@ fn mistake_fix(name: &str) -> String {
         "path-re-encoded" => "Sign the path exactly as it is sent (do not decode or re-encode it, e.g. ~ stays ~).".into(),
         _ => "Correct that step of the signing code, or sign with a maintained OAuth 1.0 library.".into(),
     }
+}
+
+/// `secret-rejected`: Upwork refused a signature that is right for the secrets given. The client
+/// signed what it sent with those secrets, so they are not the ones Upwork holds for this key and
+/// token. `None` unless the signature checks out with secrets that are this call's.
+pub fn refused_though_right(signed: &SignedRequest, credentials: &Credentials) -> Option<Finding> {
+    let (outcome, _) = check(signed, credentials);
+    (outcome == Outcome::Verified).then(|| {
+        Finding::new(
+            "secret-rejected",
+            Severity::Error,
+            "Upwork refused a signature that is right for the secrets given: those secrets are not the ones Upwork holds",
+        )
+        .level(EvidenceLevel::Reproduced)
+        .detail(format!(
+            "The signature was computed again, as Upwork computes it, with the consumer secret and token \
+             secret given for the key `{}`, and it is the one the call carries; Upwork refused it all \
+             the same. The secrets are wrong at the source: copied wrong, another key's, regenerated, or \
+             the secret of another token.",
+            signed.consumer_key
+        ))
+        .fix(
+            "Copy the key's secret again from the API Center (https://www.upwork.com/developer/keys/), without \
+             spaces or line breaks, into the client and into UPWORK_CONSUMER_SECRET; for the token secret, \
+             use the one issued with this access token (authorize again if unsure).",
+        )
+    })
 }

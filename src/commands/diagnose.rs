@@ -111,7 +111,11 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
         bundle.clone()
     };
     if args.verbose {
-        let trace = redactor.text("stderr", &super::wire_view::verbose(&shown));
+        let mut trace = redactor.text("stderr", &super::wire_view::verbose(&shown));
+        if args.public {
+            let mut public = bundle::public::redactor(&bundle, &[trace.as_bytes()]);
+            trace = public.text("stderr", &trace);
+        }
         crate::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
     }
     let mut printed = match args.format {

@@ -176,19 +176,32 @@ struct FindingLine {
 fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
+    let answer = item
+        .response
+        .as_ref()
+        .filter(|r| r.status != 0)
+        .map(crate::classify::classify);
+    // A call Upwork refused for its credentials: an unchecked signature is then what is missing to
+    // tell why, and the row says so rather than "ok".
+    let refused_credentials = answer.as_ref().is_some_and(|a| {
+        matches!(
+            a.kind,
+            crate::classify::Kind::SignatureRejected | crate::classify::Kind::Unauthorized
+        )
+    });
     // That a captured signature is too old to replay matters to `diagnose`, which replays; a scan
     // sends nothing, and every capture older than five minutes would carry it; so would the
     // undecided clock-or-capture readings of an entry without a send time. An unchecked
-    // signature (no secrets given) is the rule in a scan, not news about one call.
+    // signature (no secrets given) is the rule in a scan, not news about one call, unless the
+    // call was refused for its credentials.
     findings.retain(|f| {
         f.code != "replay-stale"
-            && f.code != "signature-unverified"
+            && (f.code != "signature-unverified" || refused_credentials)
             && !checks::freshness::is_undecided(f)
     });
     // The capture's own answer is Upwork's word about the call: what it names is a finding, and a
     // call it accepted did not fail for what a check predicts.
-    if let Some(answer) = item.response.as_ref().filter(|r| r.status != 0) {
-        let answer = crate::classify::classify(answer);
+    if let Some(answer) = answer {
         let named: Vec<Finding> = checks::after_response(request, &answer)
             .into_iter()
             .filter(|f| findings.iter().all(|known| known.code != f.code))
