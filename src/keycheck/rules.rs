@@ -497,6 +497,15 @@ pub fn title(title: Option<&str>) -> Vec<Mark> {
                  decide whether it uses \"Upwork\" in the title"
             ),
         ));
+    } else if upwork_disguised(title) {
+        marks.push(review(
+            TITLE_UPWORK,
+            format!(
+                "the title \"{title}\" reads as \"Upwork\" once letters from other alphabets, \
+                 full-width letters or letters spelled apart (U.p.w.o.r.k) are read as plain ones: \
+                 decide whether it uses \"Upwork\" in the title"
+            ),
+        ));
     } else if let Some(found) = former_name_in(&words) {
         marks.push(review(
             TITLE_UPWORK,
@@ -550,6 +559,55 @@ fn upwork_lookalike<'a>(words: &Words<'a>) -> Option<&'a str> {
         let next = lower.get(i + 1)?;
         (format!("{}{}", read(word), read(next)) == "upwork").then(|| words.original(i..i + 2))
     })
+}
+
+/// True for a title that spells "Upwork" with look-alike characters the word check cannot see:
+/// Cyrillic or Greek letters shaped like Latin ones ("Upwоrk" with a Cyrillic о), full-width
+/// letters ("Ｕｐｗｏｒｋ"), or letters set apart ("U.p.w.o.r.k", "U p w o r k"). Words that merely
+/// meet ("Setup Workflow") are not joined: only runs of single letters are.
+fn upwork_disguised(title: &str) -> bool {
+    let plain: String = title.chars().map(plain_letter).collect();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut previous_single = false;
+    for token in plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
+        let single = token.chars().count() == 1;
+        match tokens.last_mut() {
+            Some(last) if single && previous_single => last.push_str(token),
+            _ => tokens.push(token.to_string()),
+        }
+        previous_single = single;
+    }
+    let read = |word: &str| word.replace('0', "o").replace("vv", "w");
+    tokens.iter().any(|t| read(t).contains("upwork"))
+        || tokens
+            .windows(2)
+            .any(|pair| read(&format!("{}{}", pair[0], pair[1])) == "upwork")
+}
+
+/// A letter as the plain lowercase Latin one it looks like, when it is a known look-alike.
+fn plain_letter(c: char) -> char {
+    let c = match c as u32 {
+        // Full-width ASCII (U+FF01..U+FF5E) is ASCII shifted by 0xFEE0.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    match c.to_lowercase().next().unwrap_or(c) {
+        'а' => 'a',
+        'е' => 'e',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'к' | 'κ' => 'k',
+        'ԝ' | 'ѡ' | 'ω' => 'w',
+        'ս' | 'υ' => 'u',
+        'г' => 'r',
+        other => other,
+    }
 }
 
 fn former_name_in<'a>(words: &Words<'a>) -> Option<&'a str> {
@@ -623,13 +681,54 @@ pub fn description(description: Option<&str>, intended_use: Option<IntendedUse>)
     ];
     for (patterns, criterion, what) in refused {
         if let Some(found) = words.find(patterns) {
-            marks.push(reject(
-                criterion,
-                format!("the description mentions {what} (\"{found}\")"),
-            ));
+            if negated(description, found) {
+                // "We will never scrape", "not for commercial use": the words of a refused use,
+                // said to rule it out. The rules cannot read that far: the agent decides.
+                marks.push(review(
+                    criterion,
+                    format!(
+                        "the description mentions {what} (\"{found}\") after a negation: decide \
+                         whether it rules that use out"
+                    ),
+                ));
+            } else {
+                marks.push(reject(
+                    criterion,
+                    format!("the description mentions {what} (\"{found}\")"),
+                ));
+            }
         }
     }
     marks
+}
+
+/// True when a negation ("not", "never", "no", "don't", "won't", "without") stands within the
+/// four words before `found` in `text`.
+fn negated(text: &str, found: &str) -> bool {
+    let lower = text.to_lowercase();
+    let Some(at) = lower.find(&found.to_lowercase()) else {
+        return false;
+    };
+    lower[..at]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(4)
+        .any(|w| {
+            matches!(
+                w,
+                "not"
+                    | "never"
+                    | "no"
+                    | "nor"
+                    | "don't"
+                    | "won't"
+                    | "doesn't"
+                    | "without"
+                    | "don’t"
+                    | "won’t"
+            )
+        })
 }
 
 // ---- 3. OBO - Username --------------------------------------------------------------------------
@@ -892,6 +991,42 @@ mod tests {
     }
 
     // 1. API Request - Title
+
+    #[test]
+    fn a_refused_use_ruled_out_is_the_agents_call_not_a_rejection() {
+        for text in [
+            "A dashboard for our own team to track contracts. We will never scrape or resell any data.",
+            "A dashboard for our own team to track contracts. Not for commercial use of any kind.",
+        ] {
+            let marks = description(Some(text), None);
+            assert!(
+                !marks.iter().any(|m| matches!(m, Mark::Reject { .. })),
+                "{text}: {marks:?}"
+            );
+            assert!(
+                marks.iter().any(|m| matches!(m, Mark::Review { .. })),
+                "{text}: {marks:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn upwork_in_other_alphabets_or_spelled_apart_is_the_agents_call() {
+        for text in [
+            "Upwоrk Sync",
+            "Ｕｐｗｏｒｋ Sync",
+            "U.p.w.o.r.k Sync",
+            "U p w o r k Sync",
+        ] {
+            let marks = title(Some(text));
+            assert!(
+                marks.iter().any(|m| m.criterion() == TITLE_UPWORK),
+                "{text}: {}",
+                marks.len()
+            );
+        }
+        assert!(!upwork_disguised("Setup Workflow Sync"));
+    }
 
     #[test]
     fn title_passes_when_clear_and_without_upwork() {
