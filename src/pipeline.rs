@@ -199,12 +199,13 @@ pub async fn diagnose(
         findings.extend(revealed_by_the_fix(&findings, corrected));
         confirm(&mut findings, corrected);
     }
-    let mut verdict = verdict(
-        Some(&exchange),
-        classification.as_ref(),
-        &findings,
-        corrected.as_ref(),
-    );
+    // The verdict speaks of the call as made: a failure the capture recorded is its answer, the
+    // replay's only when there is none.
+    let answer = recorded
+        .as_ref()
+        .filter(|r| r.kind != Kind::Success)
+        .or(classification.as_ref());
+    let mut verdict = verdict(Some(&exchange), answer, &findings, corrected.as_ref());
     // Upwork accepted the call as the developer made it: a refusal of our replay (its spent nonce,
     // its age) says nothing against it.
     if let Some(recorded) = recorded.as_ref().filter(|r| r.kind == Kind::Success)

@@ -1210,6 +1210,11 @@ fn the_answer_recorded_in_a_har_is_upworks_word_about_the_call() {
     assert_eq!(b["response"]["status"], 401, "{b:#}");
     assert_eq!(code, Some(1), "{b:#}");
     assert_eq!(finding(&b, "scope-missing")["severity"], "error");
+    let summary = b["verdict"]["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("The call failed (403"),
+        "the verdict quotes the call's own answer, not the replay's: {summary}"
+    );
     assert_eq!(
         finding(&b, "nonce-reused")["evidence_level"],
         "inconclusive"
@@ -1646,4 +1651,34 @@ fn the_public_version_withholds_the_answer_which_holds_personal_data() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("first_name"), "{}: {text}", path.display());
     }
+}
+
+#[test]
+fn offline_the_report_shows_the_answer_the_capture_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (har, _) = har_with_recorded_no_access(dir.path());
+    let out = dir.path().join("bundle");
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "--har",
+            har.to_str().unwrap(),
+            "--offline",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(
+            "8. **Response status and headers as the capture recorded them (nothing was sent):**"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("This APP has no access to the requested resource"),
+        "{report}"
+    );
 }

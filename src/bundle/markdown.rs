@@ -80,6 +80,7 @@ pub fn render(bundle: &Bundle) -> String {
             let from = match bundle.replay.destination {
                 "emulator" => " from the upwork-diag emulator, not Upwork",
                 "base-url" => " from the --base-url server, not Upwork",
+                "not-sent" => " as the capture recorded them (nothing was sent)",
                 _ => "",
             };
             let _ = writeln!(

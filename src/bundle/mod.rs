@@ -109,11 +109,12 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         insecure: context.settings.replay.insecure,
         timeout_ms: context.settings.replay.timeout.as_millis() as u64,
     };
-    let response = diagnosis
-        .exchange
-        .as_ref()
-        .and_then(Exchange::response)
-        .map(|r| response_record(&mut redactor, "response", r));
+    // Offline, the answer a capture recorded (a HAR entry's) is the answer the verdict rests on.
+    let response = match diagnosis.exchange.as_ref() {
+        Some(exchange) => exchange.response(),
+        None => context.settings.recorded.as_ref(),
+    }
+    .map(|r| response_record(&mut redactor, "response", r));
     let transport_error = diagnosis
         .exchange
         .as_ref()
