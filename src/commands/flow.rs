@@ -346,7 +346,7 @@ impl Walk<'_> {
         };
         let (bundle, redactor) = bundle::build(diagnosis, &context);
         crate::redact::boundary::adopt(&redactor);
-        summary::render(&bundle, None, super::terminal::Look::PLAIN)
+        summary::render_flow_step(&bundle, super::terminal::Look::PLAIN)
     }
 
     /// A step that succeeded without the values the next one needs.

@@ -9,6 +9,29 @@ use crate::bundle::{Bundle, BundleFiles};
 use crate::diagnosis::{Outcome, Severity};
 
 pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> String {
+    render_with(bundle, Output::Bundle(written), look)
+}
+
+/// One step of `flow`: as a diagnosis prints, but a step that succeeded gets no support routing
+/// (four of them would bury the exchanges), and a flow writes no bundle to attach.
+pub fn render_flow_step(bundle: &Bundle, look: Look) -> String {
+    render_with(bundle, Output::FlowStep, look)
+}
+
+/// Where the printed diagnosis belongs.
+#[derive(Clone, Copy)]
+enum Output<'a> {
+    /// `diagnose`: with the bundle written, if any.
+    Bundle(Option<&'a BundleFiles>),
+    /// A step of `flow`.
+    FlowStep,
+}
+
+fn render_with(bundle: &Bundle, output: Output<'_>, look: Look) -> String {
+    let written = match output {
+        Output::Bundle(written) => written,
+        Output::FlowStep => None,
+    };
     let mut out = String::new();
     let r = &bundle.request;
     let _ = writeln!(out, "{} {}", r.method, r.url);
@@ -93,9 +116,14 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> Str
     let _ = write!(out, "\n{}", verdict_line(bundle, look));
     if let Some(escalation) = &bundle.verdict.escalation {
         // With --no-bundle there is nothing to attach: say how to get it rather than pretend.
-        let attach = match written {
-            Some(_) => "with the bundle attached",
-            None => "with a bundle attached (none written: run again without --no-bundle)",
+        let attach = match output {
+            Output::Bundle(Some(_)) => "with the bundle attached",
+            Output::Bundle(None) => {
+                "with a bundle attached (none written: run again without --no-bundle)"
+            }
+            Output::FlowStep => {
+                "with a bundle of the failing call attached (`upwork-diag diagnose` writes one)"
+            }
         };
         let _ = writeln!(
             out,
@@ -103,7 +131,10 @@ pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> Str
             escalation.queue, escalation.r#macro
         );
     }
-    out.push_str(&bundle.routing.desk.text());
+    let quiet_step = matches!(output, Output::FlowStep) && bundle.verdict.outcome == Outcome::Ok;
+    if !quiet_step {
+        out.push_str(&bundle.routing.desk.text());
+    }
     if let Some(files) = written {
         let _ = writeln!(
             out,
