@@ -3,6 +3,9 @@
 //! variables, and a local TLS server standing in for Upwork. Faults: a port in use, an unwritable
 //! CA directory, a client that does not trust the CA, an upstream that refuses or hangs.
 
+// A test's own note about a skipped peer goes to the terminal as it is: it holds no secret.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -653,29 +656,14 @@ fn no_canary_secret_reaches_the_proxy_outputs() {
 /// The environment of a binding run through the proxy: the demo keys, the proxy, the CA file.
 fn binding_env(proxy: &Proxy, ca: &Path) -> Vec<(&'static str, String)> {
     let ca = ca.display().to_string();
-    vec![
-        (
-            "UPWORK_DIAG_DEMO_OAUTH2_CLIENT_ID",
-            demo::CONSUMER_KEY.to_string(),
-        ),
-        (
-            "UPWORK_DIAG_DEMO_OAUTH2_CLIENT_SECRET",
-            demo::CONSUMER_SECRET.to_string(),
-        ),
-        (
-            "UPWORK_DIAG_DEMO_OAUTH2_TOKEN",
-            demo::OAUTH2_TOKEN.to_string(),
-        ),
-        (
-            "UPWORK_DIAG_DEMO_OAUTH2_LIMITED_TOKEN",
-            demo::OAUTH2_LIMITED_TOKEN.to_string(),
-        ),
-        ("UPWORK_DIAG_DEMO_TENANT_ID", demo::TENANT_ID.to_string()),
+    let mut env = binding_env_demo();
+    env.extend([
         ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
         ("SSL_CERT_FILE", ca.clone()),
         ("REQUESTS_CA_BUNDLE", ca.clone()),
         ("NODE_EXTRA_CA_CERTS", ca),
-    ]
+    ]);
+    env
 }
 
 const REQUIRE: &str = "UPWORK_DIAG_REQUIRE_INTEROP";
@@ -799,4 +787,116 @@ fn the_official_node_oauth2_binding_runs_unmodified_through_the_proxy() {
     let mut script = Command::new("node");
     script.arg("through_proxy.js");
     binding_through_proxy(script, |call| call["status"].as_u64().map(|s| s as u16));
+}
+
+/// The README block under `heading`, as a reader copies it.
+fn readme_block(heading: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no heading {heading:?}"));
+    let rest = &readme[start..];
+    let open = rest.find("```sh\n").unwrap() + "```sh\n".len();
+    let close = rest[open..].find("```").unwrap();
+    rest[open..open + close].to_string()
+}
+
+#[test]
+fn the_readme_commands_for_python_and_node_run_as_written() {
+    let pylib = interop_dir().join("pylib/oauth2");
+    let python_ready = peer_ready(
+        "python-upwork-oauth2",
+        Command::new("python3")
+            .env("PYTHONPATH", &pylib)
+            .args(["-c", "import upwork, requests"]),
+        "pip install --target tests/interop/pylib/oauth2 python-upwork-oauth2==3.2.0",
+    );
+    let node_ready = peer_ready(
+        "@upwork/node-upwork-oauth2",
+        Command::new("node")
+            .current_dir(interop_dir())
+            .args(["-e", "require('@upwork/node-upwork-oauth2')"]),
+        "npm ci --prefix tests/interop",
+    );
+    if !(python_ready && node_ready) {
+        return;
+    }
+    let free = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port().to_string();
+    drop(free);
+    // Only the port and the app stand in for the reader's: the commands are the README's.
+    let block = readme_block("## Run your app through upwork-diag")
+        .replace("8089", &port)
+        .replace("python3 app.py", "python3 \"$INTEROP/through_proxy.py\"")
+        .replace("node app.js", "node \"$INTEROP/through_proxy.js\"");
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let binary = Path::new(env!("CARGO_BIN_EXE_upwork-diag"))
+        .parent()
+        .unwrap();
+    let output = Command::new("bash")
+        .args(["-e", "-c", &block])
+        .current_dir(work.path())
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("UPWORK_DIAG_CA_DIR")
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                binary.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("PYTHONPATH", &pylib)
+        .env("INTEROP", interop_dir())
+        .envs(binding_env_demo())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let log = std::fs::read_to_string(work.path().join("proxy.log")).unwrap_or_default();
+    // `scan` ends the block: 1, as the limited-scope calls of both bindings are findings.
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stdout: {stdout}\nstderr: {}\nproxy.log: {log}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        home.path()
+            .join(".config/upwork-diag/proxy-ca/ca.pem")
+            .exists()
+    );
+    assert!(
+        log.contains("8 Upwork call(s), 2 failing; findings: scope-missing (2)"),
+        "{log}"
+    );
+    assert!(
+        stdout.contains("8 Upwork API calls checked; calls with findings: scope-missing 2"),
+        "{stdout}"
+    );
+}
+
+/// The demo keys the binding scripts read.
+fn binding_env_demo() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "UPWORK_DIAG_DEMO_OAUTH2_CLIENT_ID",
+            demo::CONSUMER_KEY.to_string(),
+        ),
+        (
+            "UPWORK_DIAG_DEMO_OAUTH2_CLIENT_SECRET",
+            demo::CONSUMER_SECRET.to_string(),
+        ),
+        (
+            "UPWORK_DIAG_DEMO_OAUTH2_TOKEN",
+            demo::OAUTH2_TOKEN.to_string(),
+        ),
+        (
+            "UPWORK_DIAG_DEMO_OAUTH2_LIMITED_TOKEN",
+            demo::OAUTH2_LIMITED_TOKEN.to_string(),
+        ),
+        ("UPWORK_DIAG_DEMO_TENANT_ID", demo::TENANT_ID.to_string()),
+    ]
 }
