@@ -299,6 +299,7 @@ async fn serve_calls<S: AsyncRead + AsyncWrite + Unpin>(
     config: &ProxyConfig,
 ) {
     let mut buf = Vec::new();
+    let mut upstream_connection = None;
     loop {
         let request = match wire::read_request(stream, &mut buf, config.idle).await {
             Ok(Some(request)) => request,
@@ -311,7 +312,13 @@ async fn serve_calls<S: AsyncRead + AsyncWrite + Unpin>(
         let method = request.head.method.clone();
         let answer = config
             .upstream
-            .send(host, &method, &request.bytes, config.upstream_timeout)
+            .send(
+                host,
+                &method,
+                &request.bytes,
+                config.upstream_timeout,
+                &mut upstream_connection,
+            )
             .await;
         match answer {
             Ok((bytes, response)) => {
@@ -322,7 +329,11 @@ async fn serve_calls<S: AsyncRead + AsyncWrite + Unpin>(
                     || response
                         .header("connection")
                         .is_some_and(|v| v.to_ascii_lowercase().contains("close"));
-                config.session.record(host, &request.bytes, response).await;
+                // Diagnosed on its own task: the app's next call on this connection does not
+                // wait for the diagnosis of this one.
+                let session = Arc::clone(&config.session);
+                let host = host.to_string();
+                tokio::spawn(async move { session.record(&host, &request.bytes, response).await });
                 if closes {
                     break;
                 }

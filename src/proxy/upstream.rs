@@ -34,65 +34,102 @@ impl Upstream {
         }
     }
 
-    /// Sends `request` (bytes as the client sent them) for `host` and reads the whole answer.
+    /// Sends `request` (bytes as the client sent them) for `host` and reads the whole answer,
+    /// on the connection `kept` from the client's previous call when there is one (a fresh
+    /// connection per call would cost more than the rest of the proxy), else on a new one, which
+    /// is then kept unless the answer closes it.
     pub async fn send(
         &self,
         host: &str,
         method: &str,
         request: &[u8],
         timeout: Duration,
+        kept: &mut Option<Box<dyn Connection>>,
     ) -> Result<(Vec<u8>, CapturedResponse), TransportError> {
         let started = std::time::Instant::now();
         let exchange = async {
-            match self {
-                Upstream::Emulator(addr) => {
-                    let mut stream = connect(&addr.to_string()).await?;
-                    exchange(&mut stream, method, request).await
-                }
-                Upstream::Upwork { address, tls } => {
-                    let target = address.clone().unwrap_or_else(|| format!("{host}:443"));
-                    let name = address
-                        .as_deref()
-                        .map(|a| a.rsplit_once(':').map_or(a, |(h, _)| h))
-                        .unwrap_or(host)
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .to_string();
-                    let server_name = ServerName::try_from(name.clone()).map_err(|_| {
-                        TransportError::new(
-                            TransportErrorKind::InvalidRequest,
-                            format!("{name} is not a host name"),
-                        )
-                    })?;
-                    let stream = connect(&target).await?;
-                    let mut stream = tokio_rustls::TlsConnector::from(Arc::clone(tls))
-                        .connect(server_name, stream)
-                        .await
-                        .map_err(|e| {
-                            TransportError::new(
-                                TransportErrorKind::Tls,
-                                format!("TLS with {target}: {e}"),
-                            )
-                        })?;
-                    exchange(&mut stream, method, request).await
+            if let Some(mut connection) = kept.take() {
+                match exchange(&mut connection, method, request).await {
+                    Ok(answer) => return Ok((answer, connection)),
+                    // The upstream closed the idle connection: a call it cannot have acted on
+                    // (nothing came back) is sent again on a new one, as clients do, but only
+                    // when sending it twice would change nothing.
+                    Err(_) if idempotent(method) => {}
+                    Err(e) => return Err(e),
                 }
             }
-        };
-        let (bytes, mut response) =
-            tokio::time::timeout(timeout, exchange)
+            let mut connection = self.open(host).await?;
+            exchange(&mut connection, method, request)
                 .await
-                .map_err(|_| {
-                    TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!(
-                            "no whole answer within {} s (--upstream-timeout)",
-                            timeout.as_secs_f64()
-                        ),
-                    )
-                })??;
+                .map(|answer| (answer, connection))
+        };
+        let ((bytes, mut response), connection) = tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| {
+            TransportError::new(
+                TransportErrorKind::Timeout,
+                format!(
+                    "no whole answer within {} s (--upstream-timeout)",
+                    timeout.as_secs_f64()
+                ),
+            )
+        })??;
+        let closes = response.version.eq_ignore_ascii_case("HTTP/1.0")
+            || response
+                .header("connection")
+                .is_some_and(|v| v.to_ascii_lowercase().contains("close"));
+        if !closes {
+            *kept = Some(connection);
+        }
         response.elapsed = started.elapsed();
         Ok((bytes, response))
     }
+
+    /// A new connection to the upstream of `host`.
+    async fn open(&self, host: &str) -> Result<Box<dyn Connection>, TransportError> {
+        match self {
+            Upstream::Emulator(addr) => Ok(Box::new(connect(&addr.to_string()).await?)),
+            Upstream::Upwork { address, tls } => {
+                let target = address.clone().unwrap_or_else(|| format!("{host}:443"));
+                let name = address
+                    .as_deref()
+                    .map(|a| a.rsplit_once(':').map_or(a, |(h, _)| h))
+                    .unwrap_or(host)
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string();
+                let server_name = ServerName::try_from(name.clone()).map_err(|_| {
+                    TransportError::new(
+                        TransportErrorKind::InvalidRequest,
+                        format!("{name} is not a host name"),
+                    )
+                })?;
+                let stream = connect(&target).await?;
+                let stream = tokio_rustls::TlsConnector::from(Arc::clone(tls))
+                    .connect(server_name, stream)
+                    .await
+                    .map_err(|e| {
+                        TransportError::new(
+                            TransportErrorKind::Tls,
+                            format!("TLS with {target}: {e}"),
+                        )
+                    })?;
+                Ok(Box::new(stream))
+            }
+        }
+    }
+}
+
+/// A connection to the upstream, plain or TLS.
+pub trait Connection: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Connection for T {}
+
+/// Methods whose repetition changes nothing (RFC 9110 section 9.2.2).
+fn idempotent(method: &str) -> bool {
+    ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method))
 }
 
 async fn connect(target: &str) -> Result<TcpStream, TransportError> {
