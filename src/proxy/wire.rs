@@ -246,10 +246,10 @@ mod tests {
 
     #[test]
     fn a_chunked_body_ends_after_its_trailers() {
-        assert_eq!(chunked_end(b"3\r\nabc\r\n0\r\n\r\nNEXT").unwrap(), Some(15));
+        assert_eq!(chunked_end(b"3\r\nabc\r\n0\r\n\r\nNEXT").unwrap(), Some(13));
         assert_eq!(
             chunked_end(b"3\r\nabc\r\n0\r\nX: 1\r\n\r\n").unwrap(),
-            Some(21)
+            Some(19)
         );
         assert_eq!(chunked_end(b"3\r\nabc\r\n").unwrap(), None);
         assert!(chunked_end(b"zz\r\n").is_err());
