@@ -2,12 +2,16 @@
 # Load and abuse test of the emulator on 127.0.0.1, bounded in count and time (about a minute):
 #   1. many concurrent connections (wrk): good calls, and POSTs without Content-Length (411);
 #   2. slowloris: clients that trickle their headers, while a normal client keeps calling;
-#   3. limits: an oversized head (431), an oversized body (413), bytes that are not HTTP (400).
-# Fails (exit 1) if the emulator stops answering or a limit does not hold.
+#   3. limits: an oversized head (431), an oversized body (413), bytes that are not HTTP (400);
+#   4. `upwork-diag proxy`: the median time a call takes through it against the same call made
+#      directly (each over a kept-alive connection), and 64 clients through it at once.
+# Fails (exit 1) if the emulator stops answering, a limit does not hold, or a call of the proxy's
+# 64 clients fails. The proxy's added median is printed against issue 12's target (1 ms); the
+# call through it pays TLS on both sides, which the direct call to the emulator does not.
 #
 #   benches/load.sh          # CONNECTIONS=512 SECONDS_PER_RUN=10 SLOW_CLIENTS=300 by default
 #
-# Needs: curl, python3, wrk (Debian: apt-get install -y wrk).
+# Needs: curl, python3 with requests, wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -115,6 +119,50 @@ for case in "head 431" "body 413" "garbage 400"; do
     echo "$1: $got (expected $2)"
     [ "$got" = "$2" ] || failed=1
 done
+echo "== 4. the proxy: overhead per call, and 64 concurrent clients"
+"$bin" proxy --listen 127.0.0.1:0 --ca-dir "$work/ca" --out "$work/proxy-bundles" >"$work/proxy.out" 2>"$work/proxy.err" &
+proxy=$!
+trap 'kill "$mock" "$proxy" 2>/dev/null || true; wait "$mock" "$proxy" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q NODE_EXTRA_CA_CERTS "$work/proxy.out" 2>/dev/null && break; sleep 0.05; done
+proxy_url=$(head -n1 "$work/proxy.out" | sed 's/^listening on //')
+python3 - "$base" "$proxy_url" "$work/ca/ca.pem" <<'PY' || failed=1
+import concurrent.futures, statistics, sys, time
+import requests
+direct_base, proxy_url, ca = sys.argv[1:4]
+auth = {"Authorization": "Bearer demo-oauth2-token"}
+path = "/api/auth/v1/info.json"
+# Per call, not on the session: requests lets REQUESTS_CA_BUNDLE in the environment win over
+# `Session.verify`.
+via = {"proxies": {"https": proxy_url}, "verify": ca}
+def timed(session, url, n, **options):
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        answer = session.get(url, headers=auth, **options)
+        times.append(time.perf_counter() - started)
+        assert answer.status_code == 200, answer.status_code
+    return statistics.median(times) * 1000
+direct = requests.Session()
+through = requests.Session()
+# Warm: connections, TLS, the CA's certificate for the host.
+timed(direct, direct_base + path, 20)
+timed(through, "https://www.upwork.com" + path, 20, **via)
+d = timed(direct, direct_base + path, 300)
+p = timed(through, "https://www.upwork.com" + path, 300, **via)
+print(f"median call: direct {d:.3f} ms, through the proxy {p:.3f} ms, added {p - d:.3f} ms")
+def client(_):
+    session = requests.Session()
+    return sum(session.get("https://www.upwork.com" + path, headers=auth, **via).status_code == 200
+               for _ in range(10))
+started = time.perf_counter()
+with concurrent.futures.ThreadPoolExecutor(64) as pool:
+    ok = sum(pool.map(client, range(64)))
+print(f"64 clients x 10 calls through the proxy: {ok}/640 answered 200 in {time.perf_counter() - started:.2f} s")
+print("target (issue 12): at most 1 ms added:", "met" if p - d <= 1.0 else "NOT MET")
+sys.exit(0 if ok == 640 else 1)
+PY
+kill -0 "$proxy" || { echo "the proxy died"; failed=1; }
+
 kill -0 "$mock" || { echo "the emulator died"; failed=1; }
 t=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -H "$auth" "$base$path")
 echo "after all that: $t"

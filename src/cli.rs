@@ -42,6 +42,10 @@ pub enum Command {
     /// Run the Upwork emulator on 127.0.0.1 (for tests, CI and trying things out).
     #[command(after_help = MOCK_EXAMPLES, display_name = "upwork-diag")]
     Mock(MockArgs),
+    /// Run an HTTP proxy for an unmodified app: its Upwork calls are recorded and checked as they
+    /// pass, each failing one gets a bundle.
+    #[command(after_help = PROXY_EXAMPLES, display_name = "upwork-diag")]
+    Proxy(ProxyArgs),
     /// Run the emulator and diagnose the three classic failures and one good call.
     #[command(
         after_help = "Example:\n  upwork-diag demo\n  upwork-diag demo --out /tmp/demo",
@@ -146,6 +150,15 @@ Examples:
 The first line on stdout is `listening on http://ADDR`. --ready-file writes
 `http://ADDR` to a file once listening, for scripts to wait on.
 Stops on Ctrl-C or SIGTERM.";
+
+const PROXY_EXAMPLES: &str = "\
+Examples:
+  upwork-diag proxy --listen 127.0.0.1:8089
+  upwork-diag proxy --upstream upwork --out proxy-bundles --har session.har
+
+The first line on stdout is `listening on http://ADDR`; the next lines are the
+variables to export for the app (HTTPS_PROXY and the CA file). Stops on Ctrl-C
+or SIGTERM with a summary of the calls and findings.";
 
 /// Where the call comes from: exactly one of the URL (with -X/-H/-d), --curl, --har or --raw.
 #[derive(Debug, Args)]
@@ -391,6 +404,49 @@ pub struct MockArgs {
     /// atomically: a script waits for the file, then reads a whole address.
     #[arg(long, value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
+}
+
+/// Where `proxy` sends the calls to Upwork's hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProxyUpstream {
+    /// The built-in emulator answers: no network, no key.
+    Emulator,
+    /// The calls go on to Upwork, unchanged byte for byte.
+    Upwork,
+}
+
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// The address to listen on, HOST:PORT, loopback only; port 0 picks a free one.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8089")]
+    pub listen: String,
+    /// Who answers the calls to Upwork's hosts.
+    #[arg(long, value_enum, default_value = "emulator")]
+    pub upstream: ProxyUpstream,
+    /// With --upstream upwork: send to this HOST:PORT instead of Upwork's host on port 443 (the
+    /// certificate is checked for HOST). For tests with a stand-in for Upwork.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub upstream_addr: Option<String>,
+    /// With --upstream upwork: trust only this CA (PEM or DER) for the upstream, instead of the
+    /// system's.
+    #[arg(long, value_name = "FILE")]
+    pub upstream_ca: Option<PathBuf>,
+    /// Seconds the upstream may take to answer one call (504 to the app after it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub upstream_timeout: f64,
+    /// Where the local CA is kept (made on first use). Default: $XDG_CONFIG_HOME or
+    /// ~/.config, then upwork-diag/proxy-ca.
+    #[arg(long, value_name = "DIR", env = "UPWORK_DIAG_CA_DIR")]
+    pub ca_dir: Option<PathBuf>,
+    /// Where each failing call's bundle goes (one directory per call).
+    #[arg(long, value_name = "DIR", default_value = "upwork-diag-proxy")]
+    pub out: PathBuf,
+    /// On exit, write the whole session as a sanitized HAR file (it must not exist yet).
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// The emulator's keys, a JSON file (default: the demo keys).
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,7 @@ pub mod limits;
 pub mod mock;
 pub mod oauth;
 pub mod pipeline;
+pub mod proxy;
 pub mod redact;
 pub mod redirects;
 pub mod refresh;

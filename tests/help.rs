@@ -18,10 +18,11 @@ fn help(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "diagnose",
     "sign",
     "mock",
+    "proxy",
     "demo",
     "scan",
     "keycheck",

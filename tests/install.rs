@@ -106,5 +106,5 @@ fn the_man_pages_hold_every_command_and_flag() {
         .args(["man", "nope"])
         .assert()
         .code(2)
-        .stderr("error: man: unknown command 'nope'; known: diagnose, sign, mock, demo, scan, keycheck, serve, flow, explain, completions, man\n");
+        .stderr("error: man: unknown command 'nope'; known: diagnose, sign, mock, proxy, demo, scan, keycheck, serve, flow, explain, completions, man\n");
 }

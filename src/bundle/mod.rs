@@ -1,7 +1,7 @@
 //! The support bundle: what Upwork support asks for, and never a secret. Built from a
 //! [`Diagnosis`], redacted once as it is built, checked clean again as each file is written.
 
-mod har;
+pub mod har;
 mod markdown;
 pub mod public;
 pub mod schema;

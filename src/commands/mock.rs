@@ -45,7 +45,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
 /// The address of `--listen`: an IP and port, or a name and port (`localhost:8089`) resolved to
 /// its loopback address, IPv4 first as clients try it first. Only loopback: the emulator accepts
 /// made-up keys and must not be reachable from elsewhere.
-fn loopback_address(listen: &str) -> Result<SocketAddr, UsageError> {
+pub(crate) fn loopback_address(listen: &str) -> Result<SocketAddr, UsageError> {
     let addresses: Vec<SocketAddr> = listen
         .to_socket_addrs()
         .map_err(|e| {

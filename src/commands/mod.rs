@@ -7,6 +7,7 @@ pub mod explain;
 pub mod flow;
 pub mod keycheck;
 pub mod mock;
+pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod sign;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Diagnose(args) => diagnose::run(*args, terminal::Look::choose(cli.color)),
         Command::Sign(args) => sign::run(args),
         Command::Mock(args) => mock::run(args),
+        Command::Proxy(args) => proxy::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Flow(args) => flow::run(args),
