@@ -22,11 +22,7 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| UsageError::new(format!("--listen {}: {e}", args.listen)))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| UsageError::new(e.to_string()))?;
-        // The first line is a contract: scripts wait for it to learn the port.
-        super::print_stdout(&format!("listening on http://{addr}\n"));
+        let addr = super::announce(&listener)?;
         if let Some(path) = &args.ready_file {
             write_ready_file(path, &format!("http://{addr}\n"))?;
         }

@@ -58,6 +58,18 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
         .map_err(|e| UsageError::new(format!("cannot start the async runtime: {e}")))
 }
 
+/// The bound socket's address, announced as the first line on standard output: a contract,
+/// scripts wait for `listening on http://ADDR` to learn the port (mock, serve, proxy).
+pub(crate) fn announce(
+    listener: &tokio::net::TcpListener,
+) -> Result<std::net::SocketAddr, UsageError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| UsageError::new(e.to_string()))?;
+    print_stdout(&format!("listening on http://{addr}\n"));
+    Ok(addr)
+}
+
 /// Writes to standard output, through the redacting boundary.
 pub(crate) fn print_stdout(text: &str) {
     crate::redact::boundary::print_stdout(text);

@@ -79,8 +79,7 @@ pub fn run(args: ProxyArgs) -> Result<u8, UsageError> {
         };
         let session = Arc::new(Session::new(args.out.clone(), upstream.name()));
         let ca_path = local_ca.cert_path.display().to_string();
-        // The first line is a contract: scripts wait for it to learn the port.
-        super::print_stdout(&format!("listening on http://{addr}\n"));
+        super::announce(&listener)?;
         super::print_stdout(&format!(
             "{} the proxy's CA: {ca_path}\nupstream: {}\nfor the app:\n  export HTTPS_PROXY=http://{addr} HTTP_PROXY=http://{addr}\n  export SSL_CERT_FILE={ca_path} REQUESTS_CA_BUNDLE={ca_path} NODE_EXTRA_CA_CERTS={ca_path}\n",
             if local_ca.created { "made" } else { "using" },

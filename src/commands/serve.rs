@@ -27,11 +27,7 @@ pub fn run(args: ServeArgs) -> Result<u8, UsageError> {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| UsageError::new(format!("--listen {}: {e}", args.listen)))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| UsageError::new(e.to_string()))?;
-        // The first line is a contract: scripts wait for it to learn the port.
-        super::print_stdout(&format!("listening on http://{addr}\n"));
+        super::announce(&listener)?;
         let access = match &args.token_file {
             Some(path) => format!(
                 "every request must carry Authorization: Bearer <the token in {}>",
