@@ -64,12 +64,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
 }
 
 fn authorize(request: &CapturedRequest) -> Option<Finding> {
-    let token = request
-        .url
-        .query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == "oauth_token")
-        .map(|(_, v)| v);
+    let token = request.url.query_value("oauth_token");
     if token.as_deref().is_some_and(|t| !is_placeholder(t)) {
         return None;
     }

@@ -54,12 +54,7 @@ pub(crate) fn request_token(shared: &Shared, auth: &Authenticated) -> Response {
 /// `GET /services/api/auth?oauth_token=...`: the user "authorizes" at once; the verifier goes to
 /// the callback when there is one, else it is shown on the page.
 pub(crate) fn authorize(shared: &Shared, request: &CapturedRequest) -> Response {
-    let token = request
-        .url
-        .query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == "oauth_token")
-        .map(|(_, v)| v);
+    let token = request.url.query_value("oauth_token");
     let mut tokens = lock(&shared.tokens);
     let Some((token, issued)) =
         token.and_then(|t| tokens.request.get_mut(&t).map(|issued| (t, issued)))

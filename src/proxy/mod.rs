@@ -102,6 +102,13 @@ fn split_authority(target: &str) -> Option<(String, u16)> {
     (!host.is_empty()).then(|| (host.to_ascii_lowercase(), port))
 }
 
+/// The answer to a CONNECT that is taken: the client's bytes flow through from here on.
+async fn established(stream: &mut TcpStream) -> std::io::Result<()> {
+    stream
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .await
+}
+
 /// A short answer of the proxy's own.
 async fn reply<S: AsyncWrite + Unpin>(
     stream: &mut S,
@@ -142,11 +149,7 @@ async fn tunnel(mut stream: TcpStream, host: &str, port: u16) {
             return;
         }
     };
-    if stream
-        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        .await
-        .is_err()
-    {
+    if established(&mut stream).await.is_err() {
         return;
     }
     let _ = tokio::io::copy_bidirectional(&mut stream, &mut remote).await;
@@ -227,11 +230,7 @@ async fn intercept(mut stream: TcpStream, host: String, config: Arc<ProxyConfig>
             return;
         }
     };
-    if stream
-        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        .await
-        .is_err()
-    {
+    if established(&mut stream).await.is_err() {
         return;
     }
     let mut tls_config = match rustls::ServerConfig::builder_with_provider(Arc::new(

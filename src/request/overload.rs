@@ -15,12 +15,7 @@ pub fn http_method_override(request: &CapturedRequest) -> Option<String> {
     if !request.method.eq_ignore_ascii_case("POST") {
         return None;
     }
-    let from_query = request
-        .url
-        .query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == OVERLOAD_PARAM)
-        .map(|(_, v)| v);
+    let from_query = request.url.query_value(OVERLOAD_PARAM);
     from_query.or_else(|| from_body(request))
 }
 

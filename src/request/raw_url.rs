@@ -194,6 +194,14 @@ impl RawUrl {
         super::form_urlencoded_pairs(self.query().unwrap_or_default().as_bytes())
     }
 
+    /// The first value of the query parameter `name`, decoded as [`RawUrl::query_pairs`] decodes.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
     /// The same path and query sent to another origin: `--base-url http://127.0.0.1:8080` sends a
     /// captured call to the emulator. A path in the base is put before the captured path.
     pub fn rebased(&self, base: &RawUrl) -> RawUrl {
