@@ -312,12 +312,11 @@ fn no_answer_is_exit_3_with_the_transport_error_in_the_bundle() {
     assert_eq!(b["verdict"]["outcome"], "no-response");
 }
 
-#[test]
-fn an_unexplained_failure_is_exit_4_with_the_escalation_block() {
+/// A call the emulator answers 500 (its fault mode), diagnosed into a bundle at `dir`: nothing
+/// explains it.
+fn unexplained_500(dir: &std::path::Path) -> std::process::Output {
     let emulator = Emulator::start();
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("b");
-    let output = upwork_diag()
+    upwork_diag()
         .args([
             "diagnose",
             "https://www.upwork.com/api/auth/v1/info.json",
@@ -325,9 +324,16 @@ fn an_unexplained_failure_is_exit_4_with_the_escalation_block() {
             "X-Mock-Fault: 500",
         ])
         .args(["--base-url", &emulator.base_url, "--out"])
-        .arg(&dir)
+        .arg(dir)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn an_unexplained_failure_is_exit_4_with_the_escalation_block() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let output = unexplained_500(&dir);
     assert_eq!(
         output.status.code(),
         Some(4),
@@ -1325,20 +1331,9 @@ fn offline_the_report_lists_the_host_the_call_would_carry() {
 #[test]
 fn every_bundle_routes_as_the_runbook_says() {
     // Unexplained: Special Projects sends a touch response, then "API to Tech Support".
-    let emulator = Emulator::start();
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("b");
-    let output = upwork_diag()
-        .args([
-            "diagnose",
-            "https://www.upwork.com/api/auth/v1/info.json",
-            "-H",
-            "X-Mock-Fault: 500",
-        ])
-        .args(["--base-url", &emulator.base_url, "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let output = unexplained_500(&dir);
     assert_eq!(output.status.code(), Some(4));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
