@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Emulator, upwork_diag};
+use common::{Emulator, self_signed_tls_server, upwork_diag};
 use serde_json::Value;
 
 const URL: &str = "https://www.upwork.com/api/auth/v1/info.json";
@@ -183,47 +183,6 @@ fn the_json_output_carries_the_transport_error_too() {
     assert_eq!(output.status.code(), Some(3));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["transport_error"]["kind"], "timeout");
-}
-
-/// A TLS server on `localhost` with a self-signed certificate no trust store knows; it answers
-/// a request properly if one ever comes through.
-fn self_signed_tls_server() -> String {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = include_bytes!("../fixtures/tls/self-signed-localhost.cert.der");
-    let key = include_bytes!("../fixtures/tls/self-signed-localhost.key.der");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![CertificateDer::from(cert.to_vec())],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.to_vec())),
-    )
-    .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!(
-        "https://localhost:{}",
-        listener.local_addr().unwrap().port()
-    );
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let config = Arc::clone(&config);
-            std::thread::spawn(move || {
-                let connection = rustls::ServerConnection::new(config).unwrap();
-                let mut tls = rustls::StreamOwned::new(connection, stream);
-                let mut buf = [0u8; 4096];
-                if matches!(tls.read(&mut buf), Ok(n) if n > 0) {
-                    let _ = tls.write_all(
-                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
-                    );
-                }
-            });
-        }
-    });
-    base
 }
 
 #[test]

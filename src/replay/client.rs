@@ -6,7 +6,8 @@
 
 use std::error::Error as _;
 use std::io;
-use std::time::Instant;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -41,7 +42,7 @@ pub async fn send(
     request: &CapturedRequest,
     options: &ReplayOptions,
 ) -> Result<CapturedResponse, TransportError> {
-    let client = build_client(options)?;
+    let client = options.clients.get(options)?;
     let invalid =
         |message: String| TransportError::new(TransportErrorKind::InvalidRequest, message);
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
@@ -121,13 +122,80 @@ pub async fn send(
     })
 }
 
+/// The reqwest client of a run: built by its first send, then shared by the corrected request,
+/// the refresh, the username lookup and the redirects that use the same options. Clones share it.
+///
+/// A client costs its TLS configuration and its connection pool; one per run also lets a later
+/// request reuse a connection that Upwork kept open.
+#[derive(Clone, Default)]
+pub struct SharedClient(Arc<Mutex<Option<(ClientKey, reqwest::Client)>>>);
+
+/// What a client is built from: options that differ need a client of their own.
+#[derive(Clone, PartialEq, Eq)]
+struct ClientKey {
+    timeout: Duration,
+    insecure: bool,
+    proxy: Option<String>,
+}
+
+impl ClientKey {
+    fn of(options: &ReplayOptions) -> ClientKey {
+        ClientKey {
+            timeout: options.timeout,
+            insecure: options.insecure,
+            proxy: options.proxy.as_ref().map(|p| p.as_str().to_string()),
+        }
+    }
+}
+
+impl std::fmt::Debug for SharedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let built = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        f.debug_struct("SharedClient")
+            .field("built", &built)
+            .finish()
+    }
+}
+
+impl SharedClient {
+    /// The client for these options: the shared one when it was built from the same options,
+    /// else a new one, kept for the next send.
+    fn get(&self, options: &ReplayOptions) -> Result<reqwest::Client, TransportError> {
+        let key = ClientKey::of(options);
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((built_for, client)) = slot.as_ref()
+            && *built_for == key
+        {
+            // A reqwest client is a handle: the clone shares its pool and configuration.
+            return Ok(client.clone());
+        }
+        let client = build_client(options)?;
+        *slot = Some((key, client.clone()));
+        Ok(client)
+    }
+}
+
 fn build_client(options: &ReplayOptions) -> Result<reqwest::Client, TransportError> {
     install_crypto_provider();
+    let setup_error = |message: String| {
+        TransportError::new(
+            TransportErrorKind::Tls,
+            format!("cannot set up the HTTP client: {message}"),
+        )
+    };
+    // Our own TLS configuration, not reqwest's: reqwest would load the platform's certificate
+    // store while building the client, for an `http://` call too (and fail it when the store is
+    // empty); ours loads it at the first certificate to check.
+    let tls = super::tls::reqwest_client_config(options.insecure).map_err(setup_error)?;
     let mut builder = reqwest::Client::builder()
         .timeout(options.timeout)
         .connect_timeout(options.timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .tls_danger_accept_invalid_certs(options.insecure)
+        .tls_backend_preconfigured(tls)
         .no_proxy();
     if let Some(proxy) = &options.proxy {
         let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
@@ -138,12 +206,7 @@ fn build_client(options: &ReplayOptions) -> Result<reqwest::Client, TransportErr
         })?;
         builder = builder.proxy(proxy);
     }
-    builder.build().map_err(|e| {
-        TransportError::new(
-            TransportErrorKind::Tls,
-            format!("cannot set up the HTTP client: {}", chain(&e)),
-        )
-    })
+    builder.build().map_err(|e| setup_error(chain(&e)))
 }
 
 /// The error and all its sources, joined: reqwest's own message is often just "error sending

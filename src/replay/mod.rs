@@ -117,6 +117,9 @@ pub struct ReplayOptions {
     pub proxy: Option<crate::request::RawUrl>,
     /// Responses bigger than this are cut (and the cut recorded); protects memory.
     pub max_body_bytes: usize,
+    /// The HTTP client of the corrected replay, built by its first send and shared by every send
+    /// made with these options (clones of them included).
+    pub clients: client::SharedClient,
 }
 
 impl Default for ReplayOptions {
@@ -126,6 +129,7 @@ impl Default for ReplayOptions {
             insecure: false,
             proxy: None,
             max_body_bytes: 16 * 1024 * 1024,
+            clients: client::SharedClient::default(),
         }
     }
 }

@@ -28,15 +28,24 @@ fn ring_provider() -> Arc<CryptoProvider> {
 /// The client configuration of the byte-exact transport: ring, HTTP/1.1 offered by ALPN (it
 /// speaks nothing else), certificates checked by the platform verifier unless `insecure`.
 ///
-/// Built once per kind and shared, since loading the platform's roots is not free.
+/// Built once per kind and shared. Building it reads no certificate: the platform's roots are
+/// loaded by the first handshake that needs them ([`LazyPlatformVerifier`]).
 pub(crate) fn wire_client_config(insecure: bool) -> Result<Arc<ClientConfig>, String> {
     static VERIFIED: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
     static INSECURE: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
     let cell = if insecure { &INSECURE } else { &VERIFIED };
-    cell.get_or_init(|| build_config(insecure)).clone()
+    cell.get_or_init(|| build_config(insecure, &[b"http/1.1"]).map(Arc::new))
+        .clone()
 }
 
-fn build_config(insecure: bool) -> Result<Arc<ClientConfig>, String> {
+/// The client configuration of the corrected replay (reqwest): the same provider and verifier as
+/// [`wire_client_config`], HTTP/2 and HTTP/1.1 offered by ALPN as reqwest's own configuration
+/// does. Cheap: an `http://` call never reads the certificate store.
+pub(crate) fn reqwest_client_config(insecure: bool) -> Result<ClientConfig, String> {
+    build_config(insecure, &[b"h2", b"http/1.1"])
+}
+
+fn build_config(insecure: bool, alpn: &[&[u8]]) -> Result<ClientConfig, String> {
     let provider = ring_provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -45,16 +54,91 @@ fn build_config(insecure: bool) -> Result<Arc<ClientConfig>, String> {
     let verifier: Arc<dyn ServerCertVerifier> = if insecure {
         Arc::new(AcceptAnyCertificate { provider })
     } else {
-        Arc::new(
-            rustls_platform_verifier::Verifier::new(provider)
-                .map_err(|e| format!("cannot load the platform's certificate verifier: {e}"))?,
-        )
+        Arc::new(LazyPlatformVerifier { provider })
     };
     let mut config = builder
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok(config)
+}
+
+/// The platform's verifier, built by the first certificate it is asked to check and then kept
+/// for the process. Building it reads the whole system store (on Linux, every file of
+/// `/etc/ssl/certs`, or `SSL_CERT_FILE`/`SSL_CERT_DIR`): a few milliseconds that a call to
+/// `http://` must not pay, and a failure (an empty or unreadable store) that must not fail it.
+#[derive(Debug)]
+struct LazyPlatformVerifier {
+    provider: Arc<CryptoProvider>,
+}
+
+impl LazyPlatformVerifier {
+    fn platform(&self) -> Result<&'static rustls_platform_verifier::Verifier, rustls::Error> {
+        static PLATFORM: OnceLock<Result<rustls_platform_verifier::Verifier, String>> =
+            OnceLock::new();
+        PLATFORM
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new(self.provider.clone())
+                    .map_err(|e| format!("cannot load the platform's certificate verifier: {e}"))
+            })
+            .as_ref()
+            .map_err(|message| rustls::Error::General(message.clone()))
+    }
+}
+
+impl ServerCertVerifier for LazyPlatformVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.platform()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    // The handshake signatures are checked with the provider's algorithms, as the platform
+    // verifier does on Linux, without its roots: they come after the certificate anyway.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 /// Accepts any certificate and any handshake signature: `--insecure`, for intercepting proxies
