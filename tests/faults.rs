@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Emulator, self_signed_tls_server, upwork_diag};
