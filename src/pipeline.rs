@@ -1,6 +1,7 @@
 //! The diagnosis of one call, stage by stage: static checks, replay as captured, classification,
 //! the corrected replay that confirms a fix, and the verdict.
 
+use crate::findings::Code;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -170,7 +171,7 @@ pub async fn diagnose(
         .await;
         let last = chain.last.as_ref().map(classify::classify);
         // The chain says more than the warning about plain http: it replaces it.
-        findings.retain(|f| f.code != "redirected");
+        findings.retain(|f| f.code != Code::Redirected);
         findings.push(checks::redirect::finding(&captured, &chain, last.as_ref()));
     }
 
@@ -188,7 +189,7 @@ pub async fn diagnose(
         .as_ref()
         .is_none_or(|c| c.kind != Kind::Success);
     let mut correction = correct::correct(&captured, &findings, credentials);
-    if failed && findings.iter().any(|f| f.code == "token-expired") {
+    if failed && findings.iter().any(|f| f.code == Code::TokenExpired) {
         correction = refreshed(&captured, correction, &mut findings, credentials, settings).await;
     }
     let corrected = match correction {
@@ -299,7 +300,7 @@ async fn refreshed(
     settings: &Settings,
 ) -> Option<Correction> {
     let expired = |findings: &mut Vec<Finding>, key: &str, value: String| {
-        if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+        if let Some(f) = findings.iter_mut().find(|f| f.code == Code::TokenExpired) {
             *f = f.clone().evidence(key, value);
         }
     };
@@ -324,7 +325,7 @@ async fn refreshed(
         }
         Err(RefreshError::NotSent(why)) => {
             // Said in the finding's text too, so that report.md tells where the secrets did not go.
-            if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+            if let Some(f) = findings.iter_mut().find(|f| f.code == Code::TokenExpired) {
                 f.detail = format!("{} Not refreshed: {why}.", f.detail);
             }
             expired(findings, "refresh_not_sent", why);
@@ -336,7 +337,7 @@ async fn refreshed(
                 "refresh_sent_to",
                 refusal.request.url.as_str().to_string(),
             );
-            let known: Vec<&str> = findings.iter().map(|f| f.code).collect();
+            let known: Vec<Code> = findings.iter().map(|f| f.code).collect();
             let refused: Vec<Finding> =
                 checks::after_response(&refusal.request, &refusal.classification)
                     .into_iter()
@@ -385,7 +386,7 @@ fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
     if signed_again_refused {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "signature-mismatch" && !f.explains())
+            .filter(|f| f.code == Code::SignatureMismatch && !f.explains())
         {
             finding.detail.push_str(
                 " A call signed correctly with the same secrets was refused too: the secrets given are not this key's and token's.",
@@ -399,10 +400,11 @@ fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
         return;
     }
     for finding in findings.iter_mut().filter(|f| Fix::wanted(f) == Some(fix)) {
-        let unknown_signature_fault = finding.code == "signature-mismatch" && !finding.explains();
+        let unknown_signature_fault =
+            finding.code == Code::SignatureMismatch && !finding.explains();
         let confirmable = match fix {
             Fix::Signature => unknown_signature_fault,
-            Fix::Freshness => finding.code == "timestamp-skew" && finding.explains(),
+            Fix::Freshness => finding.code == Code::TimestampSkew && finding.explains(),
             Fix::Length | Fix::Token => finding.explains(),
         };
         if confirmable {
@@ -447,7 +449,7 @@ fn missing(findings: &[Finding]) -> Vec<&Finding> {
 }
 
 /// The code of the note on a call to a host that is not Upwork's.
-const HOST_NOT_UPWORK: &str = "host-not-upwork";
+const HOST_NOT_UPWORK: Code = Code::HostNotUpwork;
 
 /// A call to a host that is neither Upwork's nor a loopback address (an emulator) is outside what
 /// this tool knows: Upwork's rules, texts and permissions say nothing about it, and Upwork support
@@ -554,7 +556,7 @@ fn explaining_codes(findings: &[Finding]) -> String {
 }
 
 fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
-    let mut codes: Vec<&str> = findings.map(|f| f.code).collect();
+    let mut codes: Vec<&str> = findings.map(|f| f.code.as_str()).collect();
     codes.dedup();
     codes.join(", ")
 }
@@ -659,7 +661,7 @@ fn verdict(
         let explained_hang = error.kind == TransportErrorKind::Timeout
             && findings
                 .iter()
-                .any(|f| f.code == "content-length-mismatch" && f.explains());
+                .any(|f| f.code == Code::ContentLengthMismatch && f.explains());
         return if explained_hang {
             Verdict {
                 outcome: Outcome::Explained,

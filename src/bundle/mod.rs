@@ -17,6 +17,7 @@ pub use write::{
     write_public_bundle,
 };
 
+use crate::findings::Code;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
@@ -401,7 +402,7 @@ fn route_and_note(
     outcome: Outcome,
     findings: &[crate::diagnosis::Finding],
 ) -> (&'static str, String) {
-    let key_question = findings.iter().any(|f| f.code == "scope-missing");
+    let key_question = findings.iter().any(|f| f.code == Code::ScopeMissing);
     match outcome {
         Outcome::Ok => ("none", "The call succeeded; nothing to escalate.".into()),
         Outcome::Explained => {
@@ -448,11 +449,11 @@ mod routing_tests {
 
     #[test]
     fn a_missing_permission_points_key_requests_to_special_projects() {
-        let scope = Finding::new("scope-missing", Severity::Error, "no permission");
+        let scope = Finding::new(Code::ScopeMissing, Severity::Error, "no permission");
         let r = routing(Outcome::Explained, &[scope]);
         assert_eq!(r.route, "developer");
         assert!(r.note.contains("Special Projects queue"), "{}", r.note);
-        let other = Finding::new("content-length-missing", Severity::Error, "no length");
+        let other = Finding::new(Code::ContentLengthMissing, Severity::Error, "no length");
         assert!(
             !routing(Outcome::Explained, &[other])
                 .note

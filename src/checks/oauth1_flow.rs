@@ -10,6 +10,7 @@
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::{self, SignedRequest};
 use crate::request::CapturedRequest;
 use crate::upwork::{EndpointKind, endpoint_for};
@@ -75,7 +76,7 @@ fn authorize(request: &CapturedRequest) -> Option<Finding> {
     };
     Some(
         Finding::new(
-            "oauth1-authorize",
+            Code::Oauth1Authorize,
             Severity::Error,
             format!("The authorization URL carries {sent}: there is no request token to authorize"),
         )
@@ -101,7 +102,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
     let signed = SignedRequest::from_request(request).ok().flatten()?;
     let base = |title: &str, mistake: &str| {
         Finding::new(
-            "oauth1-request-token-call",
+            Code::Oauth1RequestTokenCall,
             Severity::Error,
             title.to_string(),
         )
@@ -159,7 +160,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
 fn access_token(request: &CapturedRequest, credentials: &Credentials) -> Option<Finding> {
     let signed = SignedRequest::from_request(request).ok().flatten()?;
     let base = |title: String, mistake: &str| {
-        Finding::new("oauth1-access-token-call", Severity::Error, title)
+        Finding::new(Code::Oauth1AccessTokenCall, Severity::Error, title)
             .source(FLOW_SOURCES)
             .evidence("mistake", mistake.to_string())
             .evidence("step", "access-token")
@@ -237,7 +238,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let status = classification.status;
     let finding = match step(request) {
         Some(EndpointKind::OAuth1AccessToken) if lower.contains("verifier") => Finding::new(
-            "oauth1-access-token-call",
+            Code::Oauth1AccessTokenCall,
             Severity::Error,
             "Upwork refused the oauth_verifier of the access token call",
         )
@@ -249,7 +250,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Use the oauth_verifier of the same authorization as the oauth_token you exchange; when in doubt start the flow again from the request token.")
         .evidence("mistake", "verifier-refused"),
         Some(EndpointKind::OAuth1AccessToken) if lower.contains("token") => Finding::new(
-            "oauth1-access-token-call",
+            Code::Oauth1AccessTokenCall,
             Severity::Error,
             "Upwork refused the request token of the access token call",
         )
@@ -261,7 +262,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Start the flow again (request token, authorize, access token) and exchange the new request token once, at once; keep the access token it gives: it does not expire.")
         .evidence("mistake", "request-token-used-or-expired"),
         Some(EndpointKind::OAuth1RequestToken) if lower.contains("token") => Finding::new(
-            "oauth1-request-token-call",
+            Code::Oauth1RequestTokenCall,
             Severity::Error,
             "Upwork refused the request token call",
         )
@@ -289,10 +290,12 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     if !refused {
         return;
     }
-    for finding in findings
-        .iter_mut()
-        .filter(|f| f.code.starts_with("oauth1-") && f.evidence_level < EvidenceLevel::Reproduced)
-    {
+    for finding in findings.iter_mut().filter(|f| {
+        matches!(
+            f.code,
+            Code::Oauth1RequestTokenCall | Code::Oauth1Authorize | Code::Oauth1AccessTokenCall
+        ) && f.evidence_level < EvidenceLevel::Reproduced
+    }) {
         finding.raise(EvidenceLevel::Reproduced);
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::request::CapturedRequest;
 use crate::upwork::{self, EndpointKind, errors, graphql};
 
@@ -91,7 +92,7 @@ fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
         )
     };
     Some(
-        Finding::new("client-credentials-misplaced", Severity::Error, title)
+        Finding::new(Code::ClientCredentialsMisplaced, Severity::Error, title)
             .detail(format!(
                 "{how} Upwork's token endpoint needs client_id and client_secret as form parameters for                  every grant, a refresh included, and answers 400 invalid_request \"{}\" without them.",
                 errors::MISSING_CLIENT_ID
@@ -116,7 +117,7 @@ fn no_bearer(request: &CapturedRequest) -> Finding {
         "no Authorization header"
     };
     Finding::new(
-        "token-invalid",
+        Code::TokenInvalid,
         Severity::Error,
         "The GraphQL call carries no OAuth 2 bearer token",
     )
@@ -144,7 +145,7 @@ fn tenant_warning(request: &CapturedRequest) -> Option<Finding> {
     let names = fields.join(", ");
     Some(
         Finding::new(
-            "tenant-id-missing",
+            Code::TenantIdMissing,
             Severity::Warning,
             format!("The query reads {names} without {TENANT_HEADER}"),
         )
@@ -174,7 +175,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .unwrap_or_else(|| "(no error message)".to_string()); // the status is said already
     match classification.kind {
         Kind::TokenExpired if bearer => findings.push(
-            Finding::new("token-expired", Severity::Error, "The OAuth 2 access token has expired")
+            Finding::new(Code::TokenExpired, Severity::Error, "The OAuth 2 access token has expired")
                 .detail(format!(
                     "Upwork answered {}: {said} Access tokens live for the `expires_in` seconds the token endpoint \
                      gave (a day); after that every call is refused until the token is refreshed.",
@@ -190,7 +191,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         ),
         Kind::TokenExpired | Kind::Unauthorized if bearer => findings.push(
             Finding::new(
-                "token-invalid",
+                Code::TokenInvalid,
                 Severity::Error,
                 "Upwork does not accept the OAuth 2 access token",
             )
@@ -219,7 +220,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         {
             findings.push(
             Finding::new(
-                "token-invalid",
+                Code::TokenInvalid,
                 Severity::Error,
                 "Upwork does not accept the OAuth 1.0 access token",
             )
@@ -236,7 +237,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         Kind::OAuth2GrantRefused => {
             let finding = grant_refused(request, classification);
             // The static finding says it already; `weigh` makes it the cause.
-            let said_before = finding.code == "client-credentials-misplaced"
+            let said_before = finding.code == Code::ClientCredentialsMisplaced
                 && client_credentials_misplaced(request).is_some();
             if !said_before {
                 findings.push(finding);
@@ -244,7 +245,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         }
         Kind::TenantRequired if tenant_warning(request).is_none() => findings.push(
             Finding::new(
-                "tenant-id-missing",
+                Code::TenantIdMissing,
                 Severity::Error,
                 format!("Upwork needs {TENANT_HEADER} to know which organization the call acts for"),
             )
@@ -282,7 +283,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ("invalid_request", _) if mentions("client_id") || mentions("client_secret") => {
             client_credentials_misplaced(request).unwrap_or_else(|| {
                 base(
-                    "client-credentials-misplaced",
+                    Code::ClientCredentialsMisplaced,
                     "The token endpoint did not find the client credentials".to_string(),
                 )
                 .detail(format!(
@@ -294,7 +295,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             })
         }
         ("invalid_grant", "refresh_token") => base(
-            "refresh-token-invalid",
+            Code::RefreshTokenInvalid,
             "The token endpoint refused the refresh token".to_string(),
         )
         .detail(format!(
@@ -308,7 +309,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         .fix("Store the refresh_token of every token answer, replacing the old one at once (and atomically, when several processes refresh), and refresh with the newest. When it is refused, send the user through the authorization again (grant_type=authorization_code) to get a new pair.")
         .source(errors::REFRESH_SOURCES),
         ("invalid_grant", "authorization_code") if mentions("redirect_uri") => base(
-            "redirect-uri-mismatch",
+            Code::RedirectUriMismatch,
             "The token request's redirect_uri is not the authorization request's".to_string(),
         )
         .detail(format!(
@@ -320,7 +321,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ))
         .fix("Send the same redirect_uri in the authorization URL and in the token request (same scheme, host, path, trailing slash and encoding), the one registered for the key; then authorize again: the code is used up."),
         ("invalid_grant", "authorization_code") => base(
-            "authorization-code-invalid",
+            Code::AuthorizationCodeInvalid,
             "The token endpoint refused the authorization code".to_string(),
         )
         .detail(format!(
@@ -331,7 +332,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ))
         .fix("Exchange the code at once and only once, with the key it was issued for; on failure send the user through the authorization again for a new code, and keep the tokens of the first exchange."),
         ("invalid_client", _) => base(
-            "token-invalid",
+            Code::TokenInvalid,
             "The token endpoint refused the client id or secret".to_string(),
         )
         .detail(format!(
@@ -340,7 +341,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ))
         .fix("Send the key as client_id and its secret as client_secret (form body or HTTP Basic), exactly as the API Center shows them."),
         (_, "authorization_code") => base(
-            "token-invalid",
+            Code::TokenInvalid,
             "The token endpoint refused the authorization code request".to_string(),
         )
         .detail(format!(
@@ -350,7 +351,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ))
         .fix("Exchange the code at once, only once, with the same redirect_uri; on failure start the authorization again."),
         _ => base(
-            "token-invalid",
+            Code::TokenInvalid,
             format!("The token endpoint refused the request ({error})"),
         )
         .detail(format!("{TOKEN_URL} answered {} {error}: {said}", classification.status))
@@ -369,7 +370,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "client-credentials-misplaced")
+            .filter(|f| f.code == Code::ClientCredentialsMisplaced)
         {
             finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
@@ -377,7 +378,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     if classification.kind == Kind::TenantRequired {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "tenant-id-missing")
+            .filter(|f| f.code == Code::TenantIdMissing)
         {
             finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
@@ -405,7 +406,7 @@ mod tests {
     fn graphql_without_bearer_or_tenant() {
         let request = graphql_call(&[], "{ organization { id } }");
         let codes: Vec<_> = before_sending(&request).iter().map(|f| f.code).collect();
-        assert_eq!(codes, ["token-invalid", "tenant-id-missing"]);
+        assert_eq!(codes, [Code::TokenInvalid, Code::TenantIdMissing]);
         let request = graphql_call(
             &["Authorization: Bearer t", "X-Upwork-API-TenantId: 1"],
             "{ organization { id } }",
