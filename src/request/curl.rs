@@ -759,7 +759,8 @@ impl Parser<'_> {
             out.extend_from_slice(name);
             out.push(b'=');
         }
-        out.extend_from_slice(curl_escape(&content).as_bytes());
+        // curl_easy_escape is RFC 3986's: everything but letters, digits and `-._~` as `%XX`.
+        out.extend_from_slice(crate::oauth::encode_bytes(&content).as_bytes());
         Ok(out)
     }
 
@@ -1160,7 +1161,7 @@ impl Parser<'_> {
             hasher.update(&part.content);
         }
         let digest = hasher.finalize();
-        let random: String = digest.iter().take(11).map(|b| format!("{b:02x}")).collect();
+        let random = hex::encode(&digest[..11]);
         let boundary = format!("{}{random}", "-".repeat(24));
         let mut body = Vec::new();
         for part in &parts {
@@ -1218,19 +1219,6 @@ fn append_query(url: &mut String, query: &[u8]) {
     if let Some(fragment) = fragment {
         url.push_str(&fragment);
     }
-}
-
-/// `curl_easy_escape`: everything but letters, digits and `-._~` as `%XX`.
-fn curl_escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The Content-Type curl gives a file part, from its extension.
