@@ -221,10 +221,7 @@ fn capped_headers(headers: Vec<crate::request::Header>) -> Vec<crate::request::H
                 while !header.value.is_char_boundary(end) {
                     end -= 1;
                 }
-                let sha256: String = Sha256::digest(header.value.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let sha256 = hex::encode(Sha256::digest(header.value.as_bytes()));
                 header.value = format!(
                     "{}[cut: {} bytes in all, sha256 {sha256}]",
                     &header.value[..end],
@@ -328,10 +325,7 @@ fn body_record(
     content_type: Option<&str>,
     body: &[u8],
 ) -> BodyRecord {
-    let sha256 = Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex::encode(Sha256::digest(body));
     let size = body.len();
     let redacted = redactor.body(location, content_type, body);
     let truncated = redacted.len() > BODY_CAP;

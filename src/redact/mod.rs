@@ -84,8 +84,7 @@ pub fn hides_by_name(header: &str) -> bool {
 /// The short fingerprint of a value.
 pub fn fingerprint(value: &str) -> String {
     let digest = Sha256::digest(value.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", hex::encode(&digest[..4]))
 }
 
 /// Authorization schemes: a value that is one of these alone carries no credential.
