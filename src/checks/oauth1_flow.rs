@@ -18,8 +18,7 @@ use crate::upwork::{EndpointKind, endpoint_for};
 /// The public reports of the flow's failures.
 pub const FLOW_SOURCES: &str = "python-upwork#32 (https://github.com/upwork/python-upwork/issues/32): an authorize URL with oauth_token=None; python-upwork#47: get_access_token returning None, None; ruby-upwork#10, php-upwork#7, php-upwork#12, node-upwork#6: the steps of the flow";
 
-const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
-const AUTHORIZE_URL: &str = "https://www.upwork.com/services/api/auth";
+use crate::upwork::urls::{OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN};
 
 /// The step of the flow a call is, if it is one.
 fn step(request: &CapturedRequest) -> Option<EndpointKind> {
@@ -81,13 +80,13 @@ fn authorize(request: &CapturedRequest) -> Option<Finding> {
             format!("The authorization URL carries {sent}: there is no request token to authorize"),
         )
         .detail(format!(
-            "The user is sent to {AUTHORIZE_URL} to authorize a request token, named by oauth_token. \
+            "The user is sent to {OAUTH1_AUTHORIZE} to authorize a request token, named by oauth_token. \
              This URL carries {sent}: the request token call before it failed, or its answer was not \
              read (a library that returns None on a refused call, python-upwork#32), so the page \
              cannot work."
         ))
         .fix(format!(
-            "Check the request token call first: POST {REQUEST_TOKEN_URL}, signed with the consumer key \
+            "Check the request token call first: POST {OAUTH1_REQUEST_TOKEN}, signed with the consumer key \
              and secret alone, with oauth_callback (your callback URL, or oob); its answer is \
              oauth_token=...&oauth_token_secret=.... Stop when it fails (upwork-diag diagnose it, or \
              upwork-diag flow oauth1), and build the authorization URL from the oauth_token it gives."
@@ -126,7 +125,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
                  request token kept from before), which Upwork refuses at this step.",
             )
             .fix(format!(
-                "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with the signing key \
+                "Send POST {OAUTH1_REQUEST_TOKEN} without oauth_token, signed with the signing key \
                  `consumer_secret&` (nothing after the &)."
             )),
         );
@@ -268,7 +267,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         )
         .detail(format!("Upwork answered {status}: {said}"))
         .fix(format!(
-            "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with `consumer_secret&`."
+            "Send POST {OAUTH1_REQUEST_TOKEN} without oauth_token, signed with `consumer_secret&`."
         ))
         .evidence("mistake", "refused"),
         _ => return Vec::new(),

@@ -8,7 +8,7 @@ use crate::request::CapturedRequest;
 use crate::upwork::{self, EndpointKind, errors, graphql};
 
 /// Where OAuth 2 tokens are issued and refreshed.
-pub const TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
+use crate::upwork::urls::OAUTH2_TOKEN;
 /// The header that picks the organization a GraphQL call acts in.
 pub const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
 
@@ -98,7 +98,7 @@ fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
                 errors::MISSING_CLIENT_ID
             ))
             .fix(format!(
-                "Send client_id and client_secret in the form body of the POST to {TOKEN_URL}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
+                "Send client_id and client_secret in the form body of the POST to {OAUTH2_TOKEN}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
             ))
             .source(errors::CLIENT_ID_SOURCES)
             .evidence("missing", missing)
@@ -125,7 +125,7 @@ fn no_bearer(request: &CapturedRequest) -> Finding {
         "Upwork's GraphQL API authenticates with OAuth 2 bearer tokens only; this call carries {sent}."
     ))
     .fix(format!(
-        "Get an access token from {TOKEN_URL} (an OAuth 2 key from the API Center, grant_type=authorization_code) and send it as `Authorization: Bearer <access_token>`."
+        "Get an access token from {OAUTH2_TOKEN} (an OAuth 2 key from the API Center, grant_type=authorization_code) and send it as `Authorization: Bearer <access_token>`."
     ))
     .evidence("authorization", if oauth1 { "oauth1" } else { "none" })
 }
@@ -182,7 +182,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                     classification.status
                 ))
                 .fix(format!(
-                    "POST to {TOKEN_URL} with grant_type=refresh_token, the refresh_token, client_id and \
+                    "POST to {OAUTH2_TOKEN} with grant_type=refresh_token, the refresh_token, client_id and \
                      client_secret (Content-Length set), then send the new access token; keep the new refresh \
                      token too. Refresh before `expires_in` runs out rather than after a 401."
                 ))
@@ -201,7 +201,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                 classification.status
             ))
             .fix(format!(
-                "Get a new access token (authorize again, or refresh at {TOKEN_URL}) and send it whole as \
+                "Get a new access token (authorize again, or refresh at {OAUTH2_TOKEN}) and send it whole as \
                  `Authorization: Bearer <access_token>`."
             ))
             .evidence("status", classification.status)
@@ -287,7 +287,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
                     "The token endpoint did not find the client credentials".to_string(),
                 )
                 .detail(format!(
-                    "{TOKEN_URL} answered {} invalid_request: {said}",
+                    "{OAUTH2_TOKEN} answered {} invalid_request: {said}",
                     classification.status
                 ))
                 .fix("Send client_id and client_secret as form parameters of the POST body.")
@@ -299,7 +299,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             "The token endpoint refused the refresh token".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} Upwork rotates refresh tokens: each refresh \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} Upwork rotates refresh tokens: each refresh \
              answers a new refresh token, good for 14 days, and the one just used expires 24 hours later. \
              A client that keeps refreshing with the first refresh token it got works for a day after its \
              first refresh, then gets this. Otherwise the refresh token is past its 14 days, revoked (a \
@@ -313,7 +313,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             "The token request's redirect_uri is not the authorization request's".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} The code exchange must repeat, byte for byte, \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} The code exchange must repeat, byte for byte, \
              the redirect_uri the authorization page was opened with (RFC 6749, 4.1.3), which must be the \
              callback URL registered for the key in the API Center; sent here: {}.",
             classification.status,
@@ -325,7 +325,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             "The token endpoint refused the authorization code".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} An authorization code is good once, for a few \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} An authorization code is good once, for a few \
              minutes, for the client it was issued to: this one was exchanged already (a retry, a page \
              reloaded, two workers), is past its lifetime, or was issued to another key.",
             classification.status
@@ -336,7 +336,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             "The token endpoint refused the client id or secret".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_client: {said}",
+            "{OAUTH2_TOKEN} answered {} invalid_client: {said}",
             classification.status
         ))
         .fix("Send the key as client_id and its secret as client_secret (form body or HTTP Basic), exactly as the API Center shows them."),
@@ -345,7 +345,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             "The token endpoint refused the authorization code request".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} {error}: {said} A code is good once, for a few minutes, with the \
+            "{OAUTH2_TOKEN} answered {} {error}: {said} A code is good once, for a few minutes, with the \
              redirect_uri it was issued for.",
             classification.status
         ))
@@ -354,7 +354,7 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             Code::TokenInvalid,
             format!("The token endpoint refused the request ({error})"),
         )
-        .detail(format!("{TOKEN_URL} answered {} {error}: {said}", classification.status))
+        .detail(format!("{OAUTH2_TOKEN} answered {} {error}: {said}", classification.status))
         .fix("Send grant_type (authorization_code, refresh_token or client_credentials) with the parameters it needs, as a form body with Content-Length."),
     }
 }
