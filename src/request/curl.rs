@@ -1,12 +1,12 @@
 //! A pasted curl command line turned into the request curl would send.
 //!
-//! Quoting is read as the shell would ([`shell_words`]); options as curl would: data joined by `&`,
+//! Quoting is read as the shell would ([`command_line`]); options as curl would: data joined by `&`,
 //! `-G` moving it into the query, the Content-Type and Content-Length curl adds for a body. The
 //! headers curl adds on every request (User-Agent, Accept, Host) are not recorded: the request
 //! holds what the developer chose. An option this importer does not know is an error, never
 //! silently dropped, since it might have changed the request.
 
-mod shell_words;
+mod command_line;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use sha2::Digest;
 use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, Source};
 use crate::limits;
-use shell_words::{StdinSource, Word};
+use command_line::{StdinSource, Word};
 
 /// The request a curl command sends, and what else the command says.
 #[derive(Debug, Clone)]
@@ -61,7 +61,7 @@ fn parse(
     base_dir: Option<&Path>,
     stdin: Option<&[u8]>,
 ) -> Result<CurlImport, ImportError> {
-    let command = shell_words::split(text, origin)?;
+    let command = command_line::split(text, origin)?;
     let mut parser = Parser {
         origin,
         base_dir: base_dir.unwrap_or(Path::new(".")),
