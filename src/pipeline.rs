@@ -4,100 +4,17 @@
 use crate::findings::Code;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use crate::checks;
 use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction, Fix};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Escalation, EvidenceLevel, Finding, Outcome, Severity, Verdict};
+pub use crate::exchange::{CorrectedExchange, Diagnosis, Exchange, Settings};
 use crate::refresh::{self, RefreshError};
-use crate::replay::{self, CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
-use crate::request::{CapturedRequest, Header, RawUrl};
-
-/// How the call is replayed.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// Send to this origin instead (e.g. the emulator), keeping path and query.
-    pub base_url: Option<RawUrl>,
-    /// Checks only; nothing is sent.
-    pub offline: bool,
-    /// Follow a redirect (Upwork's hosts only), each hop of an OAuth 1.0 call signed anew when
-    /// the secrets are given; by default a redirect is reported, not followed.
-    pub follow: bool,
-    pub replay: ReplayOptions,
-    /// The answer the capture itself recorded (a HAR entry's response): Upwork's words about the
-    /// call as the developer made it, before any replay of ours.
-    pub recorded: Option<CapturedResponse>,
-}
-
-/// One request sent and what came of it.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    /// The request as sent (with the base URL applied).
-    pub request: CapturedRequest,
-    /// The header lines exactly as they went on the wire.
-    pub sent_headers: Vec<Header>,
-    pub started: DateTime<Utc>,
-    pub result: Result<CapturedResponse, TransportError>,
-}
-
-impl Exchange {
-    pub fn response(&self) -> Option<&CapturedResponse> {
-        self.result.as_ref().ok()
-    }
-
-    pub fn transport_error(&self) -> Option<&TransportError> {
-        self.result.as_ref().err()
-    }
-}
-
-/// The corrected request, sent, and whether it succeeded.
-#[derive(Debug, Clone)]
-pub struct CorrectedExchange {
-    /// What was changed, one line each.
-    pub changes: Vec<String>,
-    /// The kinds of fix applied: a success confirms a finding only when its fix was the only one.
-    pub fixes: Vec<Fix>,
-    pub exchange: Exchange,
-    pub classification: Option<Classification>,
-}
-
-impl CorrectedExchange {
-    /// True when the corrected call got a successful answer.
-    pub fn succeeded(&self) -> bool {
-        self.classification
-            .as_ref()
-            .is_some_and(|c| c.kind == Kind::Success)
-    }
-
-    /// What its answer shows, in a few words, honest about what a success confirms.
-    pub fn meaning(&self) -> &'static str {
-        if !self.succeeded() {
-            "it still failed: the fix is not confirmed"
-        } else if self.fixes == [Fix::Signature] {
-            "the call works once signed correctly with the secrets given"
-        } else if self.fixes == [Fix::Freshness] {
-            "signed again fresh and otherwise unchanged, it succeeded"
-        } else if self.fixes.len() == 1 {
-            "that fix alone made it succeed: confirmed"
-        } else {
-            "it succeeded with several fixes together: none is confirmed by itself"
-        }
-    }
-}
-
-/// Everything learned about one call.
-#[derive(Debug, Clone)]
-pub struct Diagnosis {
-    pub captured: CapturedRequest,
-    /// `None` when offline.
-    pub exchange: Option<Exchange>,
-    pub classification: Option<Classification>,
-    pub corrected: Option<CorrectedExchange>,
-    pub findings: Vec<Finding>,
-    pub verdict: Verdict,
-}
+use crate::replay::{self, TransportErrorKind};
+use crate::request::{CapturedRequest, Header};
 
 /// Diagnoses one captured call.
 pub async fn diagnose(
@@ -243,13 +160,7 @@ pub async fn diagnose(
 }
 
 async fn send_as_captured(captured: &CapturedRequest, settings: &Settings) -> Exchange {
-    let request = match &settings.base_url {
-        Some(base) => CapturedRequest {
-            url: captured.url.rebased(base),
-            ..captured.clone()
-        },
-        None => captured.clone(),
-    };
+    let request = settings.aim(captured.clone());
     let started = Utc::now();
     let sent_headers = replay::wire::headers_on_wire(&request);
     let result = replay::wire::send(&request, &settings.replay).await;
@@ -262,13 +173,7 @@ async fn send_as_captured(captured: &CapturedRequest, settings: &Settings) -> Ex
 }
 
 async fn send_corrected(correction: Correction, settings: &Settings) -> CorrectedExchange {
-    let request = match &settings.base_url {
-        Some(base) => CapturedRequest {
-            url: correction.request.url.rebased(base),
-            ..correction.request
-        },
-        None => correction.request,
-    };
+    let request = settings.aim(correction.request);
     let started = Utc::now();
     let sent_headers = corrected_headers(&request);
     let result = replay::client::send(&request, &settings.replay).await;

@@ -9,8 +9,8 @@
 
 use crate::classify::{self, Classification};
 use crate::credentials::Credentials;
+use crate::exchange::Settings;
 use crate::oauth::encode;
-use crate::pipeline::Settings;
 use crate::replay::{self, CapturedResponse};
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
 use crate::upwork::urls::OAUTH2_TOKEN;
