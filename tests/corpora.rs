@@ -67,19 +67,31 @@ const ADDED_BY_CURL: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Whether curl wrote this header itself (see [`ADDED_BY_CURL`]).
-fn added_by_curl(h: &Header) -> bool {
-    ADDED_BY_CURL.iter().any(|(name, value, _)| {
-        h.name.eq_ignore_ascii_case(name) && (value.is_empty() || h.value == *value)
-    })
+/// Whether this header of the expected request is one curl wrote itself (see [`ADDED_BY_CURL`])
+/// and the import has no such header: a header the command sets (`-H 'Accept: */*'`) is
+/// compared like any other.
+fn added_by_curl(h: &Header, ours: &[Header]) -> bool {
+    let ours_has_it = ours
+        .iter()
+        .any(|o| o.name.eq_ignore_ascii_case(&h.name) && o.value == h.value);
+    !ours_has_it
+        && ADDED_BY_CURL.iter().any(|(name, value, _)| {
+            h.name.eq_ignore_ascii_case(name) && (value.is_empty() || h.value == *value)
+        })
 }
 
 /// Headers compared as a multiset: the expected files list curl's own body headers in an order
-/// of their own, and some write every name in lower case.
-fn header_set(headers: &[Header]) -> BTreeMap<(String, String), usize> {
+/// of their own, and some write every name in lower case. `Host` is compared with the URL.
+fn header_set(
+    headers: &[Header],
+    keep: impl Fn(&Header) -> bool,
+) -> BTreeMap<(String, &str), usize> {
     let mut set = BTreeMap::new();
-    for h in headers.iter().filter(|h| !added_by_curl(h)) {
-        *set.entry((h.name.to_ascii_lowercase(), h.value.clone()))
+    for h in headers
+        .iter()
+        .filter(|h| !h.name.eq_ignore_ascii_case("host") && keep(h))
+    {
+        *set.entry((h.name.to_ascii_lowercase(), h.value.as_str()))
             .or_default() += 1;
     }
     set
@@ -196,7 +208,8 @@ fn compare(ours: &CapturedRequest, expected: &Expected) -> Result<(), String> {
             return Err(format!("Host {ours_host:?} != {theirs:?}"));
         }
     }
-    let (a, b) = (header_set(&ours.headers), header_set(&expected.headers));
+    let a = header_set(&ours.headers, |_| true);
+    let b = header_set(&expected.headers, |h| !added_by_curl(h, &ours.headers));
     if a != b {
         let missing: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
         let extra: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
