@@ -41,13 +41,13 @@ async function record(call, send) {
   calls.push(Object.assign({ client, mistake: null, code: null, body: null }, call, { status }));
 }
 
-function oauth(consumerSecret) {
+function oauth(consumerSecret, options = {}) {
   const OAuth = require('oauth-1.0a');
-  return OAuth({
+  return OAuth(Object.assign({
     consumer: { key: env('CONSUMER_KEY'), secret: consumerSecret || env('CONSUMER_SECRET') },
     signature_method: 'HMAC-SHA1',
     hash_function: (text, key) => crypto.createHmac('sha1', key).update(text).digest('base64'),
-  });
+  }, options));
 }
 
 async function oauth1aCalls() {
@@ -130,10 +130,29 @@ async function oauth1aMistakes() {
     { url: UPWORK + jobs, method: 'POST', data: fields },
     { target: jobs, body: JSON.stringify(fields), headers: { 'Content-Type': 'application/json' } });
 
-  // The token sent without its secret: oauth-1.0a's key is then the consumer secret alone, with
-  // no `&` after it.
-  await call('token-without-secret', 'token-secret-omitted',
-    { url: UPWORK + target, method: 'GET' }, { target }, oauth(), { key: token.key });
+  // The token sent without its secret, and oauth-1.0a's `last_ampersand: false` (for services
+  // that want no `&` after the consumer secret): its key is the consumer secret alone.
+  await call('token-without-secret-no-ampersand', 'token-secret-omitted',
+    { url: UPWORK + target, method: 'GET' }, { target }, oauth(null, { last_ampersand: false }),
+    { key: token.key });
+
+  // The parameters encoded with JavaScript's legacy `escape` (plugged in where oauth-1.0a
+  // encodes them): `~` as %7E, `/` left raw, as Python 2's urllib.quote writes them.
+  const legacy = oauth();
+  legacy.percentEncodeData = function (data) {
+    const encoded = {};
+    for (const key of Object.keys(data)) encoded[escape(key)] = escape(data[key]);
+    return encoded;
+  };
+  target = search + '?q=' + encodeURIComponent('~dev/ops');
+  await call('params-legacy-escape', 'rfc1738-encoder',
+    { url: UPWORK + target, method: 'GET' }, { target }, legacy);
+
+  // The URL signed with a raw space in its path (the client's HTTP library encodes it on the
+  // wire, oauth-1.0a signs the URL as given): the path signed decoded.
+  const rooms = '/api/messages/v3/acme%20co/rooms.json';
+  await call('path-signed-decoded', 'path-re-encoded',
+    { url: UPWORK + rooms.replace('%20', ' '), method: 'GET' }, { target: rooms });
 
   // Repeated parameters signed as `qs` serializes an array (`skills[0]`, `skills[1]` by default;
   // `skills[]` with arrayFormat brackets) but sent repeated under their own name.

@@ -118,8 +118,9 @@ def main():
     with params_encoded_with(lambda u: u):
         call("params-not-encoded", "unencoded", "GET", spaces, sign("GET", spaces))
 
-    # The parameters encoded with urllib.parse.quote's default `safe='/'`: a `/` left raw.
-    slash = SEARCH + "?q=c%2Fc%2B%2B&paging=0%3B10"
+    # The parameters encoded with urllib.parse.quote's default `safe='/'`: a `/` left raw (and
+    # `~`, which Python 3 leaves alone too).
+    slash = SEARCH + "?q=c%2Fc%2B%2B&tag=~dev&paging=0%3B10"
     with params_encoded_with(urllib.parse.quote):
         call("params-quote-default-safe", "rfc1738-encoder", "GET", slash, sign("GET", slash))
 
@@ -161,6 +162,12 @@ def main():
     # The path's `~` written %7E (an RFC 2396 encoder run over the path) in the URL signed.
     call("path-tilde-encoded", "path-re-encoded", "GET", JOB,
          sign("GET", JOB, signed_url=JOB.replace("~", "%7E")))
+
+    # The path encoded once more before signing (a client that encodes an already encoded
+    # segment): `%7E` signed as `%257E`.
+    encoded_path = JOB.replace("~", "%7E")
+    call("path-encoded-twice", "path-re-encoded", "GET", encoded_path,
+         sign("GET", encoded_path, signed_url=JOB.replace("~", "%257E")))
 
     # oauth_version signed (oauthlib always signs it) but left out of the header sent.
     headers = sign("GET", spaces)

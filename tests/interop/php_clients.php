@@ -155,8 +155,10 @@ function calls(string $base): array
         // urlencode writes a space as `+`: in the query Upwork reads it as a plus, and the
         // signature was made over `+` (the FAQ's 401 "if there are spaces").
         search_call($base, 'search-urlencode', 'reject', 'web design', 'urlencode', 'space-as-plus'),
-        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone.
-        search_call($base, 'search-tilde-urlencode', 'reject', '~rust', 'urlencode', 'rfc1738-encoder'),
+        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone. (It encodes
+        // `/`, unlike Python 2's urllib.quote.)
+        search_call($base, 'search-tilde-slash-urlencode', 'reject', '~rust/go', 'urlencode',
+            'rfc1738-encoder'),
     ];
 }
 
@@ -209,8 +211,10 @@ function mistakes(string $base): array
     $encoded = fn(array $pairs, callable $encode) => array_map(
         fn($p) => [$encode($p[0]), $encode($p[1])], $pairs);
     return [
-        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone.
-        search_call($base, 'search-tilde-urlencode', 'reject', '~rust', 'urlencode', 'rfc1738-encoder'),
+        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone. (It encodes
+        // `/`, unlike Python 2's urllib.quote.)
+        search_call($base, 'search-tilde-slash-urlencode', 'reject', '~rust/go', 'urlencode',
+            'rfc1738-encoder'),
         // Not sorted: the parameters in the order they travel, query first.
         search_call_normalized($base, 'unsorted-wire-order', 'unsorted-params', $query,
             fn($q, $o) => joined(array_merge($q, $o), 'rawurlencode')),
