@@ -17,6 +17,10 @@
 //!   token requests that PHP code sends without a declared length (a chunked one among them) are
 //!   captured off the wire by a raw TCP listener here and given to `diagnose --raw`.
 //!
+//! Every mistake the signature search names is also made by one of these clients with a broken
+//! part plugged in (tests/interop/oauthlib_mistakes.py, `node_clients.js oauth-1.0a-mistakes`,
+//! `php_clients.php mistakes`) and must be named exactly (docs/interop.md).
+//!
 //! `.ci/run` installs them all, PHP included, and sets UPWORK_DIAG_REQUIRE_INTEROP=1, which turns
 //! a missing one into a failure. Without it, a test whose client is missing prints `skipped: ...` and passes, so
 //! that a plain `cargo test` works on a machine with no network.
