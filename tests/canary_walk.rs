@@ -450,9 +450,8 @@ fn secrets_given_in_the_call_itself_reach_no_output() {
     let plaintext = format!(
         "Authorization: OAuth oauth_consumer_key=\"{CONSUMER_KEY}\", oauth_token=\"{TOKEN}\", \
          oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"{}\", oauth_nonce=\"walk\", \
-         oauth_signature=\"{}\"",
+         oauth_signature=\"{cs_twice}%26{ts_twice}\"",
         chrono::Utc::now().timestamp(),
-        format!("{cs_twice}%26{ts_twice}"),
     );
     let jobs = "https://www.upwork.com/api/hr/v2/jobs.json";
     let search = "https://www.upwork.com/api/profiles/v2/search/jobs.json";
