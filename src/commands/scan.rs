@@ -4,6 +4,7 @@
 //! and in JSON alike, so memory stays bounded by the largest entries, not by the file. Reading
 //! (parsing the JSON) and checking run on two threads joined by a short queue.
 
+use crate::findings::Code;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::ops::ControlFlow;
@@ -195,8 +196,8 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     // signature (no secrets given) is the rule in a scan, not news about one call, unless the
     // call was refused for its credentials.
     findings.retain(|f| {
-        f.code != "replay-stale"
-            && (f.code != "signature-unverified" || refused_credentials)
+        f.code != Code::ReplayStale
+            && (f.code != Code::SignatureUnverified || refused_credentials)
             && !checks::freshness::is_undecided(f)
     });
     // The capture's own answer is Upwork's word about the call: what it names is a finding, and a
@@ -224,7 +225,7 @@ fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
     let findings = findings
         .iter()
         .map(|f: &Finding| FindingLine {
-            code: f.code,
+            code: f.code.as_str(),
             severity: f.severity,
             title: redactor.text(&location, &f.title),
         })
