@@ -7,6 +7,7 @@
 //! silently dropped, since it might have changed the request.
 
 mod command_line;
+mod options;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,8 @@ use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, Source};
 use crate::limits;
 use command_line::{StdinSource, Word};
+use options::Action::*;
+use options::{DataKind, Spec, find_long, find_short};
 
 /// The request a curl command sends, and what else the command says.
 #[derive(Debug, Clone)]
@@ -77,261 +80,6 @@ fn parse(
     parser.build(&command.words)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum DataKind {
-    /// `-d`, `--data`, `--data-ascii`: `@file` with CR and LF removed.
-    Ascii,
-    /// `--data-binary`: `@file` as is.
-    Binary,
-    /// `--data-raw`: no `@` at all.
-    Raw,
-    /// `--data-urlencode`.
-    Urlencode,
-    /// `--json`: like `--data-binary`, joined without `&`.
-    Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Action {
-    Request,
-    Header,
-    Data(DataKind),
-    Get,
-    User,
-    Cookie,
-    UserAgent,
-    Referer,
-    Url,
-    Form {
-        literal: bool,
-    },
-    Head,
-    UploadFile,
-    Compressed,
-    Insecure,
-    Proxy,
-    Range,
-    Bearer,
-    UrlQuery,
-    /// `--basic`: the default.
-    AuthBasic,
-    /// `--digest`, `--ntlm`, `--negotiate`, `--anyauth`: the first request carries no credentials.
-    AuthChallenge,
-    Http10,
-    Next,
-    /// `-n`/`--netrc`: credentials may come from a file the importer does not read.
-    Netrc,
-    /// Options that do not change the bytes of the request.
-    NoEffect,
-    /// Options that change the request in a way not reproduced here.
-    Unsupported,
-}
-
-struct Spec {
-    long: &'static str,
-    short: Option<char>,
-    takes_arg: bool,
-    action: Action,
-}
-
-const fn spec(long: &'static str, short: Option<char>, takes_arg: bool, action: Action) -> Spec {
-    Spec {
-        long,
-        short,
-        takes_arg,
-        action,
-    }
-}
-
-use Action::*;
-
-/// The options real commands use. Any other is refused by name.
-const SPECS: &[Spec] = &[
-    spec("request", Some('X'), true, Request),
-    spec("header", Some('H'), true, Header),
-    spec("data", Some('d'), true, Data(DataKind::Ascii)),
-    spec("data-ascii", None, true, Data(DataKind::Ascii)),
-    spec("data-binary", None, true, Data(DataKind::Binary)),
-    spec("data-raw", None, true, Data(DataKind::Raw)),
-    spec("data-urlencode", None, true, Data(DataKind::Urlencode)),
-    spec("json", None, true, Data(DataKind::Json)),
-    spec("get", Some('G'), false, Get),
-    spec("user", Some('u'), true, User),
-    spec("cookie", Some('b'), true, Cookie),
-    spec("user-agent", Some('A'), true, UserAgent),
-    spec("referer", Some('e'), true, Referer),
-    spec("url", None, true, Url),
-    spec("form", Some('F'), true, Form { literal: false }),
-    spec("form-string", None, true, Form { literal: true }),
-    spec("head", Some('I'), false, Head),
-    spec("upload-file", Some('T'), true, UploadFile),
-    spec("compressed", None, false, Compressed),
-    spec("insecure", Some('k'), false, Insecure),
-    spec("proxy", Some('x'), true, Proxy),
-    spec("range", Some('r'), true, Range),
-    spec("oauth2-bearer", None, true, Bearer),
-    spec("url-query", None, true, UrlQuery),
-    spec("basic", None, false, AuthBasic),
-    spec("digest", None, false, AuthChallenge),
-    spec("ntlm", None, false, AuthChallenge),
-    spec("ntlm-wb", None, false, AuthChallenge),
-    spec("negotiate", None, false, AuthChallenge),
-    spec("anyauth", None, false, AuthChallenge),
-    spec("http1.0", Some('0'), false, Http10),
-    spec("next", Some(':'), false, Next),
-    spec("netrc", Some('n'), false, Netrc),
-    spec("netrc-optional", None, false, Netrc),
-    spec("netrc-file", None, true, Netrc),
-    // Options that take a value and do not change the request.
-    spec("output", Some('o'), true, NoEffect),
-    spec("write-out", Some('w'), true, NoEffect),
-    spec("max-time", Some('m'), true, NoEffect),
-    spec("connect-timeout", None, true, NoEffect),
-    spec("proxy-user", Some('U'), true, NoEffect),
-    spec("proxy-header", None, true, NoEffect),
-    spec("socks4", None, true, NoEffect),
-    spec("socks4a", None, true, NoEffect),
-    spec("socks5", None, true, NoEffect),
-    spec("socks5-hostname", None, true, NoEffect),
-    spec("preproxy", None, true, NoEffect),
-    spec("noproxy", None, true, NoEffect),
-    spec("cacert", None, true, NoEffect),
-    spec("capath", None, true, NoEffect),
-    spec("cert", Some('E'), true, NoEffect),
-    spec("cert-type", None, true, NoEffect),
-    spec("key", None, true, NoEffect),
-    spec("key-type", None, true, NoEffect),
-    spec("pass", None, true, NoEffect),
-    spec("ciphers", None, true, NoEffect),
-    spec("tls13-ciphers", None, true, NoEffect),
-    spec("tls-max", None, true, NoEffect),
-    spec("pinnedpubkey", None, true, NoEffect),
-    spec("crlfile", None, true, NoEffect),
-    spec("trace", None, true, NoEffect),
-    spec("trace-ascii", None, true, NoEffect),
-    spec("trace-config", None, true, NoEffect),
-    spec("stderr", None, true, NoEffect),
-    spec("cookie-jar", Some('c'), true, NoEffect),
-    spec("dump-header", Some('D'), true, NoEffect),
-    spec("retry", None, true, NoEffect),
-    spec("retry-delay", None, true, NoEffect),
-    spec("retry-max-time", None, true, NoEffect),
-    spec("limit-rate", None, true, NoEffect),
-    spec("max-redirs", None, true, NoEffect),
-    spec("max-filesize", None, true, NoEffect),
-    spec("resolve", None, true, NoEffect),
-    spec("connect-to", None, true, NoEffect),
-    spec("interface", None, true, NoEffect),
-    spec("dns-servers", None, true, NoEffect),
-    spec("local-port", None, true, NoEffect),
-    spec("speed-time", Some('y'), true, NoEffect),
-    spec("speed-limit", Some('Y'), true, NoEffect),
-    spec("keepalive-time", None, true, NoEffect),
-    spec("expect100-timeout", None, true, NoEffect),
-    spec("happy-eyeballs-timeout-ms", None, true, NoEffect),
-    spec("proto", None, true, NoEffect),
-    spec("proto-redir", None, true, NoEffect),
-    spec("proto-default", None, true, NoEffect),
-    spec("output-dir", None, true, NoEffect),
-    spec("unix-socket", None, true, NoEffect),
-    spec("abstract-unix-socket", None, true, NoEffect),
-    spec("parallel-max", None, true, NoEffect),
-    spec("rate", None, true, NoEffect),
-    spec("alt-svc", None, true, NoEffect),
-    spec("hsts", None, true, NoEffect),
-    spec("doh-url", None, true, NoEffect),
-    spec("etag-save", None, true, NoEffect),
-    spec("config", Some('K'), true, Unsupported),
-    spec("aws-sigv4", None, true, Unsupported),
-    spec("time-cond", Some('z'), true, Unsupported),
-    spec("etag-compare", None, true, Unsupported),
-    spec("request-target", None, true, Unsupported),
-    spec("variable", None, true, Unsupported),
-    spec("login-options", None, true, Unsupported),
-    spec("sasl-authzid", None, true, Unsupported),
-    spec("delegation", None, true, NoEffect),
-    // Flags that do not change the request.
-    spec("silent", Some('s'), false, NoEffect),
-    spec("show-error", Some('S'), false, NoEffect),
-    spec("location", Some('L'), false, NoEffect),
-    spec("location-trusted", None, false, NoEffect),
-    spec("verbose", Some('v'), false, NoEffect),
-    spec("include", Some('i'), false, NoEffect),
-    spec("fail", Some('f'), false, NoEffect),
-    spec("fail-with-body", None, false, NoEffect),
-    spec("fail-early", None, false, NoEffect),
-    spec("progress-bar", Some('#'), false, NoEffect),
-    spec("no-progress-meter", None, false, NoEffect),
-    spec("no-buffer", Some('N'), false, NoEffect),
-    spec("buffer", None, false, NoEffect),
-    spec("http1.1", None, false, NoEffect),
-    spec("http2", None, false, NoEffect),
-    spec("http2-prior-knowledge", None, false, NoEffect),
-    spec("http3", None, false, NoEffect),
-    spec("http3-only", None, false, NoEffect),
-    spec("ipv4", Some('4'), false, NoEffect),
-    spec("ipv6", Some('6'), false, NoEffect),
-    spec("globoff", Some('g'), false, NoEffect),
-    spec("disable", Some('q'), false, NoEffect),
-    spec("post301", None, false, NoEffect),
-    spec("post302", None, false, NoEffect),
-    spec("post303", None, false, NoEffect),
-    spec("raw", None, false, NoEffect),
-    spec("tcp-nodelay", None, false, NoEffect),
-    spec("tcp-fastopen", None, false, NoEffect),
-    spec("keepalive", None, false, NoEffect),
-    spec("path-as-is", None, false, NoEffect),
-    spec("ssl", None, false, NoEffect),
-    spec("ssl-reqd", None, false, NoEffect),
-    spec("ssl-no-revoke", None, false, NoEffect),
-    spec("ssl-revoke-best-effort", None, false, NoEffect),
-    spec("ssl-allow-beast", None, false, NoEffect),
-    spec("cert-status", None, false, NoEffect),
-    spec("sessionid", None, false, NoEffect),
-    spec("alpn", None, false, NoEffect),
-    spec("npn", None, false, NoEffect),
-    spec("false-start", None, false, NoEffect),
-    spec("styled-output", None, false, NoEffect),
-    spec("remote-name", Some('O'), false, NoEffect),
-    spec("remote-name-all", None, false, NoEffect),
-    spec("remote-header-name", Some('J'), false, NoEffect),
-    spec("remote-time", Some('R'), false, NoEffect),
-    spec("create-dirs", None, false, NoEffect),
-    spec("parallel", Some('Z'), false, NoEffect),
-    spec("parallel-immediate", None, false, NoEffect),
-    spec("retry-connrefused", None, false, NoEffect),
-    spec("retry-all-errors", None, false, NoEffect),
-    spec("suppress-connect-headers", None, false, NoEffect),
-    spec("proxytunnel", Some('p'), false, NoEffect),
-    spec("proxy-insecure", None, false, NoEffect),
-    spec("junk-session-cookies", Some('j'), false, NoEffect),
-    spec("tlsv1", Some('1'), false, NoEffect),
-    spec("tlsv1.0", None, false, NoEffect),
-    spec("tlsv1.1", None, false, NoEffect),
-    spec("tlsv1.2", None, false, NoEffect),
-    spec("tlsv1.3", None, false, NoEffect),
-    spec("sslv2", Some('2'), false, NoEffect),
-    spec("sslv3", Some('3'), false, NoEffect),
-    spec("trace-time", None, false, NoEffect),
-    spec("xattr", None, false, NoEffect),
-    spec("clobber", None, false, NoEffect),
-    spec("remove-on-error", None, false, NoEffect),
-    spec("ignore-content-length", None, false, NoEffect),
-    spec("disallow-username-in-url", None, false, NoEffect),
-    spec("haproxy-protocol", None, false, NoEffect),
-    spec("tr-encoding", None, false, Unsupported),
-    spec("crlf", None, false, Unsupported),
-    spec("form-escape", None, false, Unsupported),
-];
-
-fn find_long(name: &str) -> Option<&'static Spec> {
-    SPECS.iter().find(|s| s.long == name)
-}
-
-fn find_short(c: char) -> Option<&'static Spec> {
-    SPECS.iter().find(|s| s.short == Some(c))
-}
-
 /// A `-H` line as curl reads it.
 #[derive(Debug, Clone)]
 enum CustomHeader {
@@ -385,6 +133,26 @@ struct State {
     proxy: Option<String>,
     /// Options given that do not change the request, for one note.
     no_effect: Vec<String>,
+}
+
+/// What the data, form and upload options make of the request.
+struct Body {
+    url: String,
+    body: Option<Vec<u8>>,
+    content_type: Option<String>,
+    /// `--json` was given: its headers are added after the developer's.
+    json: bool,
+}
+
+/// curl's refusal of two options that each set the request method.
+fn conflict(origin: &str, a: &str, b: &str, at: (usize, usize)) -> ImportError {
+    ImportError::at(
+        origin,
+        Location::at(at.0, at.1),
+        ImportErrorKind::Syntax(format!(
+            "{a} and {b} cannot be used together: curl refuses to pick one request method"
+        )),
+    )
 }
 
 struct Parser<'a> {
@@ -766,6 +534,46 @@ impl Parser<'_> {
 
     fn build(mut self, words: &[Word]) -> Result<CurlImport, ImportError> {
         let origin = self.origin;
+        let Body {
+            url,
+            body,
+            content_type,
+            json,
+        } = self.url_and_body(words)?;
+        let method = self.method(body.is_some())?;
+        let url = RawUrl::parse(&url).map_err(|e| ImportError::new(origin, e.into()))?;
+        let headers = self.headers(&url, body.as_deref(), content_type, json)?;
+        // With `-H 'Transfer-Encoding: chunked'`, curl frames the data as chunks and writes no
+        // Content-Length.
+        let chunked = super::chunked::declares_chunked(&headers);
+        let has_data = body.is_some();
+        let mut request = CapturedRequest {
+            method,
+            url,
+            time: super::sent_at_from_date_header(&headers),
+            headers,
+            body: body.unwrap_or_default(),
+            source: Source::Curl {
+                file: origin.to_string(),
+            },
+        };
+        if chunked && has_data {
+            // The data is the content; the wire carries it framed.
+            request.body = super::chunked::encode(&request.body);
+        }
+        Ok(CurlImport {
+            request,
+            insecure: self.state.insecure,
+            proxy: self.state.proxy.clone(),
+            options: self.options,
+            notes: self.notes,
+        })
+    }
+
+    /// The URL with the query options applied, and the body with its Content-Type, from the
+    /// data, form and upload options; files are read here, so a missing one is named first.
+    fn url_and_body(&mut self, words: &[Word]) -> Result<Body, ImportError> {
+        let origin = self.origin;
         let Some(url_text) = self.state.urls.first().cloned() else {
             let at = words.first().map_or((1, 1), |w| (w.line, w.column));
             return Err(self.error_at(at, ImportErrorKind::Syntax("the command has no URL".into())));
@@ -811,20 +619,12 @@ impl Parser<'_> {
             Some(self.multipart()?)
         };
 
-        let conflict = |a: &str, b: &str, at: (usize, usize)| {
-            ImportError::at(
-                origin,
-                Location::at(at.0, at.1),
-                ImportErrorKind::Syntax(format!(
-                    "{a} and {b} cannot be used together: curl refuses to pick one request method"
-                )),
-            )
-        };
         if form.is_some() && data.is_some() && !self.state.get {
-            return Err(conflict("-F", "-d", self.state.forms[0].at));
+            return Err(conflict(origin, "-F", "-d", self.state.forms[0].at));
         }
         if upload.is_some() && (data.is_some() && !self.state.get || form.is_some()) {
             return Err(conflict(
+                origin,
                 "-T",
                 "-d/-F",
                 self.state.upload.as_ref().unwrap().1,
@@ -876,8 +676,18 @@ impl Parser<'_> {
             body = Some(content);
         }
 
-        if self.state.head && body.is_some() && self.state.method.is_none() {
-            return Err(conflict("-I", "-d/-F/-T", (1, 1)));
+        Ok(Body {
+            url,
+            body,
+            content_type,
+            json,
+        })
+    }
+
+    /// The method curl sends: `-X`, else what `-I`, `-T` or a body imply.
+    fn method(&mut self, has_body: bool) -> Result<String, ImportError> {
+        if self.state.head && has_body && self.state.method.is_none() {
+            return Err(conflict(self.origin, "-I", "-d/-F/-T", (1, 1)));
         }
         if !self.state.no_effect.is_empty() {
             self.notes.push(format!(
@@ -888,7 +698,7 @@ impl Parser<'_> {
         let method = match &self.state.method {
             Some(m) if m.is_empty() || m.contains(char::is_whitespace) => {
                 return Err(ImportError::new(
-                    origin,
+                    self.origin,
                     ImportErrorKind::Syntax(format!(
                         "-X '{m}': a method is one word (GET, POST, PUT, DELETE ...)"
                     )),
@@ -897,7 +707,7 @@ impl Parser<'_> {
             Some(m) => m.clone(),
             None if self.state.head => "HEAD".into(),
             None if self.state.upload.is_some() => "PUT".into(),
-            None if body.is_some() => "POST".into(),
+            None if has_body => "POST".into(),
             None => "GET".into(),
         };
         if self
@@ -905,15 +715,25 @@ impl Parser<'_> {
             .method
             .as_deref()
             .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"))
-            && body.is_none()
+            && !has_body
             && !self.state.head
         {
             self.notes
                 .push("-X HEAD without -I: curl waits for a body that never comes".into());
         }
 
-        let url = RawUrl::parse(&url).map_err(|e| ImportError::new(origin, e.into()))?;
+        Ok(method)
+    }
 
+    /// The headers in the order curl writes them: its own (each yielding to a `-H` of its name),
+    /// the developer's, then the body's length and type.
+    fn headers(
+        &mut self,
+        url: &RawUrl,
+        body: Option<&[u8]>,
+        content_type: Option<String>,
+        json: bool,
+    ) -> Result<Vec<Header>, ImportError> {
         let mut custom = Vec::new();
         for (line, at) in self.state.headers.clone() {
             custom.extend(self.header_lines(&line, at)?);
@@ -934,7 +754,7 @@ impl Parser<'_> {
         let mut headers = Vec::new();
         // curl's own headers, in the order curl writes them, each yielding to a -H of its name.
         if !has_custom("Authorization")
-            && let Some(value) = self.authorization(&url)
+            && let Some(value) = self.authorization(url)
         {
             headers.push(Header::new("Authorization", value));
         }
@@ -972,10 +792,8 @@ impl Parser<'_> {
                 )),
             }
         }
-        // With `-H 'Transfer-Encoding: chunked'`, curl frames the data as chunks and writes no
-        // Content-Length.
         let chunked = super::chunked::declares_chunked(&headers);
-        if let Some(body) = &body {
+        if let Some(body) = body {
             if !has_custom("Content-Length") && !chunked {
                 headers.push(Header::new("Content-Length", body.len().to_string()));
             }
@@ -986,28 +804,7 @@ impl Parser<'_> {
             }
         }
 
-        let has_data = body.is_some();
-        let mut request = CapturedRequest {
-            method,
-            url,
-            time: super::sent_at_from_date_header(&headers),
-            headers,
-            body: body.unwrap_or_default(),
-            source: Source::Curl {
-                file: origin.to_string(),
-            },
-        };
-        if chunked && has_data {
-            // The data is the content; the wire carries it framed.
-            request.body = super::chunked::encode(&request.body);
-        }
-        Ok(CurlImport {
-            request,
-            insecure: self.state.insecure,
-            proxy: self.state.proxy.clone(),
-            options: self.options,
-            notes: self.notes,
-        })
+        Ok(headers)
     }
 
     fn authorization(&mut self, url: &RawUrl) -> Option<String> {
@@ -1241,356 +1038,4 @@ fn guess_content_type(file: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn curl(text: &str) -> CurlImport {
-        parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap()
-    }
-
-    fn err(text: &str) -> ImportError {
-        parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap_err()
-    }
-
-    fn headers(import: &CurlImport) -> Vec<(String, String)> {
-        import
-            .request
-            .headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value.clone()))
-            .collect()
-    }
-
-    fn h(name: &str, value: &str) -> (String, String) {
-        (name.to_string(), value.to_string())
-    }
-
-    #[test]
-    fn get_by_default_and_scheme_added() {
-        let c = curl("curl www.upwork.com/api/auth/v1/info.json");
-        assert_eq!(c.request.method, "GET");
-        assert_eq!(
-            c.request.url.as_str(),
-            "http://www.upwork.com/api/auth/v1/info.json"
-        );
-        assert!(c.request.headers.is_empty());
-        assert_eq!(
-            c.request.source,
-            Source::Curl {
-                file: "t.curl".into()
-            }
-        );
-    }
-
-    #[test]
-    fn data_makes_a_form_post_with_curl_body_headers() {
-        let c = curl("curl https://www.upwork.com/api/x -d 'a=1' -d b=2");
-        assert_eq!(c.request.method, "POST");
-        assert_eq!(c.request.body, b"a=1&b=2");
-        assert_eq!(
-            headers(&c),
-            [
-                h("Content-Length", "7"),
-                h("Content-Type", "application/x-www-form-urlencoded")
-            ]
-        );
-        let c = curl("curl https://h/x -H 'content-type: application/json' --data-binary '{}'");
-        assert_eq!(
-            headers(&c),
-            [
-                h("content-type", "application/json"),
-                h("Content-Length", "2")
-            ]
-        );
-        let c = curl("curl https://h/x --data-raw @notafile");
-        assert_eq!(c.request.body, b"@notafile");
-        let c = curl("curl https://h/x --data-binary ''");
-        assert_eq!(c.request.method, "POST");
-        assert_eq!(headers(&c)[0], h("Content-Length", "0"));
-    }
-
-    #[test]
-    fn data_urlencode_rules() {
-        let c = curl(
-            "curl https://h/x --data-urlencode 'q=web design&more' --data-urlencode '=a b' \
-             --data-urlencode 'plain text' --data-urlencode 'e='",
-        );
-        assert_eq!(
-            c.request.body,
-            b"q=web%20design%26more&a%20b&plain%20text&e="
-        );
-    }
-
-    #[test]
-    fn get_moves_data_into_the_query() {
-        let c = curl("curl -G 'https://h/x?a=1' -d b=2 --data-urlencode 'c=d e'");
-        assert_eq!(c.request.method, "GET");
-        assert_eq!(c.request.url.as_str(), "https://h/x?a=1&b=2&c=d%20e");
-        assert!(c.request.body.is_empty());
-        assert!(c.request.headers.is_empty());
-        let c = curl("curl --url-query 'a=b c' --url-query '+x=%20' https://h/x");
-        assert_eq!(c.request.url.as_str(), "https://h/x?a=b%20c&x=%20");
-    }
-
-    #[test]
-    fn methods() {
-        assert_eq!(curl("curl -XPOST https://h/").request.method, "POST");
-        assert_eq!(curl("curl -X post https://h/").request.method, "post");
-        assert_eq!(curl("curl -I https://h/").request.method, "HEAD");
-        assert_eq!(curl("curl --head https://h/").request.method, "HEAD");
-        assert_eq!(curl("curl -X PUT -d a=1 https://h/").request.method, "PUT");
-        assert_eq!(curl("curl -G -I -d a=1 https://h/").request.method, "HEAD");
-    }
-
-    #[test]
-    fn headers_as_curl_reads_them() {
-        let c =
-            curl("curl https://h/ -H 'X-A:1' -H 'X-Empty;' -H 'Accept:' -H'X-B:  two ' -H nocolon");
-        assert_eq!(
-            headers(&c),
-            [h("X-A", "1"), h("X-Empty", ""), h("X-B", "two ")]
-        );
-        assert!(
-            c.notes
-                .iter()
-                .any(|n| n.contains("removes the Accept header"))
-        );
-        // Named by its place, not quoted: without its colon a header may be all secret.
-        assert!(
-            c.notes
-                .iter()
-                .any(|n| n.contains("is not a header") && !n.contains("nocolon"))
-        );
-        let e = err("curl https://h/ -H $'X-A: 1\\r\\nX-B: 2'");
-        assert!(e.to_string().contains("line break"), "{e}");
-    }
-
-    #[test]
-    fn curl_own_headers_in_curl_order_and_overridden_by_h() {
-        let c = curl(
-            "curl https://h/ -H 'X-Custom: 1' -b 'a=1' -b 'b=2' -e 'https://ref/;auto' \
-             -A 'my-agent/1' --compressed -u 'user:p@ss' -r 0-99",
-        );
-        assert_eq!(
-            headers(&c),
-            [
-                h("Authorization", "Basic dXNlcjpwQHNz"),
-                h("Range", "bytes=0-99"),
-                h("User-Agent", "my-agent/1"),
-                h("Accept-Encoding", "deflate, gzip"),
-                h("Referer", "https://ref/"),
-                h("Cookie", "a=1; b=2"),
-                h("X-Custom", "1"),
-            ]
-        );
-        let c = curl("curl https://h/ -A x -H 'User-Agent: y' -u a:b -H 'authorization: Bearer t'");
-        assert_eq!(
-            headers(&c),
-            [h("User-Agent", "y"), h("authorization", "Bearer t")]
-        );
-        let c = curl("curl https://h/ --oauth2-bearer tok");
-        assert_eq!(headers(&c), [h("Authorization", "Bearer tok")]);
-        let c = curl("curl https://h/ -u a:b --digest");
-        assert!(c.request.headers.is_empty());
-        let c = curl("curl 'https://us%40r:pw@h/'");
-        assert_eq!(headers(&c), [h("Authorization", "Basic dXNAcjpwdw==")]);
-    }
-
-    #[test]
-    fn cookie_file_is_noted_not_read() {
-        let c = curl("curl https://h/ -b cookies.txt");
-        assert!(c.request.headers.is_empty());
-        assert!(c.notes.iter().any(|n| n.contains("cookies.txt")));
-    }
-
-    #[test]
-    fn json_option() {
-        let c = curl("curl --json '{\"a\":' --json '1}' https://h/");
-        assert_eq!(c.request.body, b"{\"a\":1}");
-        assert_eq!(
-            headers(&c),
-            [
-                h("Content-Type", "application/json"),
-                h("Accept", "application/json"),
-                h("Content-Length", "7")
-            ]
-        );
-    }
-
-    #[test]
-    fn files_and_stdin() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("body.txt"), b"a=1\r\nb=2\n").unwrap();
-        let parse = |text: &str| parse_curl(text, "t.curl", dir.path());
-        assert_eq!(
-            parse("curl -d @body.txt https://h/").unwrap().request.body,
-            b"a=1b=2"
-        );
-        assert_eq!(
-            parse("curl --data-binary @body.txt https://h/")
-                .unwrap()
-                .request
-                .body,
-            b"a=1\r\nb=2\n"
-        );
-        assert_eq!(
-            parse("curl --data-urlencode t@body.txt https://h/")
-                .unwrap()
-                .request
-                .body,
-            b"t=a%3D1%0D%0Ab%3D2%0A"
-        );
-        let put = parse("curl -T body.txt https://h/up/").unwrap();
-        assert_eq!(put.request.method, "PUT");
-        assert_eq!(put.request.url.as_str(), "https://h/up/body.txt");
-        assert_eq!(
-            put.request.headers,
-            vec![Header::new("Content-Length", "9")]
-        );
-        let e = parse("curl -d @missing.json https://h/").unwrap_err();
-        assert_eq!(e.missing_input().as_deref(), Some("missing.json"));
-        assert!(e.to_string().contains("missing.json"), "{e}");
-        let e = parse("curl -d @- https://h/").unwrap_err();
-        assert_eq!(e.missing_input().as_deref(), Some("-"));
-        let with_stdin =
-            parse_curl_with_stdin("curl -d @- https://h/", "t", dir.path(), Some(b"x=\n1"))
-                .unwrap();
-        assert_eq!(with_stdin.request.body, b"x=1");
-        assert_eq!(
-            parse("curl -d @- https://h/ < body.txt")
-                .unwrap()
-                .request
-                .body,
-            b"a=1b=2"
-        );
-    }
-
-    #[test]
-    fn form_parts() {
-        let c = curl("curl -F 'a=1' -F 'b=x;type=text/foo' --form-string 'c=@d' https://h/");
-        let ct = c.request.header("content-type").unwrap().to_string();
-        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
-        assert!(boundary.starts_with("------------------------"));
-        let body = String::from_utf8(c.request.body.clone()).unwrap();
-        assert_eq!(
-            body,
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
-                 --{boundary}\r\nContent-Disposition: form-data; name=\"b\"\r\nContent-Type: text/foo\r\n\r\nx\r\n\
-                 --{boundary}\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n@d\r\n\
-                 --{boundary}--\r\n"
-            )
-        );
-        assert_eq!(
-            c.request.header("content-length"),
-            Some(body.len().to_string().as_str())
-        );
-        assert_eq!(c.request.method, "POST");
-        assert!(
-            err("curl -F a=1 -d b=2 https://h/")
-                .to_string()
-                .contains("cannot be used together")
-        );
-    }
-
-    #[test]
-    fn flags_recorded_and_insecure() {
-        let c = curl(
-            "curl -sSLk --compressed -o /dev/null -w '%{http_code}' --http1.1 https://h/ -x http://proxy:8080",
-        );
-        assert!(c.insecure);
-        assert_eq!(c.proxy.as_deref(), Some("http://proxy:8080"));
-        assert_eq!(
-            c.options,
-            [
-                "-s",
-                "-S",
-                "-L",
-                "-k",
-                "--compressed",
-                "-o",
-                "-w",
-                "--http1.1",
-                "-x"
-            ]
-        );
-        assert!(
-            c.notes
-                .iter()
-                .any(|n| n.contains("recorded only: -s -S -L -o -w --http1.1"))
-        );
-        let c = curl("curl 'localhost/?next=http://x'");
-        assert_eq!(c.request.url.as_str(), "http://localhost/?next=http://x");
-        assert!(
-            err("curl -X '' https://h/")
-                .to_string()
-                .contains("one word")
-        );
-        assert!(
-            err("curl -I -d a https://h/")
-                .to_string()
-                .contains("cannot be used together")
-        );
-    }
-
-    #[test]
-    fn unknown_options_and_malformed_input() {
-        let e = err("curl --frobnicate https://h/");
-        assert!(matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "--frobnicate"));
-        assert_eq!(e.location, Location::at(1, 6));
-        let e = err("curl -sZQ https://h/");
-        assert!(
-            matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "-Q"),
-            "{e}"
-        );
-        assert!(
-            err("curl --data=x https://h/")
-                .to_string()
-                .contains("--option value")
-        );
-        assert!(err("curl -d").to_string().contains("needs a value"));
-        assert!(err("curl -d x").to_string().contains("no URL"));
-        assert!(
-            err("wget https://h/")
-                .to_string()
-                .contains("expected a curl command")
-        );
-        let e = err("curl 'https://h/\n -d x");
-        assert_eq!(
-            e.to_string(),
-            "t.curl:1:6: unterminated single quote (') opened here"
-        );
-        assert!(matches!(
-            err("curl --aws-sigv4 x https://h/").kind,
-            ImportErrorKind::Unsupported(_)
-        ));
-    }
-
-    #[test]
-    fn browser_copies() {
-        // Chrome, "Copy as cURL (bash)".
-        let c = curl(
-            "curl 'https://www.upwork.com/api/x' \\\n  -H 'accept: application/json' \\\n  \
-             --data-raw $'{\"q\":\"it\\'s\"}' \\\n  --compressed",
-        );
-        assert_eq!(c.request.body, b"{\"q\":\"it's\"}");
-        assert_eq!(
-            c.request.headers[0],
-            Header::new("Accept-Encoding", "deflate, gzip")
-        );
-        // Chrome, "Copy as cURL (cmd)".
-        let c = curl(
-            "curl ^\"https://www.upwork.com/api/x?a=1^&b=2^\" ^\r\n  -H ^\"accept: */*^\" ^\r\n  --data-raw ^\"a=1^\"",
-        );
-        assert_eq!(
-            c.request.url.as_str(),
-            "https://www.upwork.com/api/x?a=1&b=2"
-        );
-        assert_eq!(c.request.body, b"a=1");
-        // Postman.
-        let c = curl(
-            "curl --location --request POST 'https://h/x' \\\n--header 'A: b' \\\n--data-urlencode 'k=v w'",
-        );
-        assert_eq!(c.request.body, b"k=v%20w");
-    }
-}
+mod tests;

@@ -1,0 +1,350 @@
+//! The curl importer against the commands developers paste.
+use super::*;
+
+fn curl(text: &str) -> CurlImport {
+    parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap()
+}
+
+fn err(text: &str) -> ImportError {
+    parse_curl(text, "t.curl", Path::new("/nonexistent")).unwrap_err()
+}
+
+fn headers(import: &CurlImport) -> Vec<(String, String)> {
+    import
+        .request
+        .headers
+        .iter()
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect()
+}
+
+fn h(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
+}
+
+#[test]
+fn get_by_default_and_scheme_added() {
+    let c = curl("curl www.upwork.com/api/auth/v1/info.json");
+    assert_eq!(c.request.method, "GET");
+    assert_eq!(
+        c.request.url.as_str(),
+        "http://www.upwork.com/api/auth/v1/info.json"
+    );
+    assert!(c.request.headers.is_empty());
+    assert_eq!(
+        c.request.source,
+        Source::Curl {
+            file: "t.curl".into()
+        }
+    );
+}
+
+#[test]
+fn data_makes_a_form_post_with_curl_body_headers() {
+    let c = curl("curl https://www.upwork.com/api/x -d 'a=1' -d b=2");
+    assert_eq!(c.request.method, "POST");
+    assert_eq!(c.request.body, b"a=1&b=2");
+    assert_eq!(
+        headers(&c),
+        [
+            h("Content-Length", "7"),
+            h("Content-Type", "application/x-www-form-urlencoded")
+        ]
+    );
+    let c = curl("curl https://h/x -H 'content-type: application/json' --data-binary '{}'");
+    assert_eq!(
+        headers(&c),
+        [
+            h("content-type", "application/json"),
+            h("Content-Length", "2")
+        ]
+    );
+    let c = curl("curl https://h/x --data-raw @notafile");
+    assert_eq!(c.request.body, b"@notafile");
+    let c = curl("curl https://h/x --data-binary ''");
+    assert_eq!(c.request.method, "POST");
+    assert_eq!(headers(&c)[0], h("Content-Length", "0"));
+}
+
+#[test]
+fn data_urlencode_rules() {
+    let c = curl(
+        "curl https://h/x --data-urlencode 'q=web design&more' --data-urlencode '=a b' \
+         --data-urlencode 'plain text' --data-urlencode 'e='",
+    );
+    assert_eq!(
+        c.request.body,
+        b"q=web%20design%26more&a%20b&plain%20text&e="
+    );
+}
+
+#[test]
+fn get_moves_data_into_the_query() {
+    let c = curl("curl -G 'https://h/x?a=1' -d b=2 --data-urlencode 'c=d e'");
+    assert_eq!(c.request.method, "GET");
+    assert_eq!(c.request.url.as_str(), "https://h/x?a=1&b=2&c=d%20e");
+    assert!(c.request.body.is_empty());
+    assert!(c.request.headers.is_empty());
+    let c = curl("curl --url-query 'a=b c' --url-query '+x=%20' https://h/x");
+    assert_eq!(c.request.url.as_str(), "https://h/x?a=b%20c&x=%20");
+}
+
+#[test]
+fn methods() {
+    assert_eq!(curl("curl -XPOST https://h/").request.method, "POST");
+    assert_eq!(curl("curl -X post https://h/").request.method, "post");
+    assert_eq!(curl("curl -I https://h/").request.method, "HEAD");
+    assert_eq!(curl("curl --head https://h/").request.method, "HEAD");
+    assert_eq!(curl("curl -X PUT -d a=1 https://h/").request.method, "PUT");
+    assert_eq!(curl("curl -G -I -d a=1 https://h/").request.method, "HEAD");
+}
+
+#[test]
+fn headers_as_curl_reads_them() {
+    let c = curl("curl https://h/ -H 'X-A:1' -H 'X-Empty;' -H 'Accept:' -H'X-B:  two ' -H nocolon");
+    assert_eq!(
+        headers(&c),
+        [h("X-A", "1"), h("X-Empty", ""), h("X-B", "two ")]
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("removes the Accept header"))
+    );
+    // Named by its place, not quoted: without its colon a header may be all secret.
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("is not a header") && !n.contains("nocolon"))
+    );
+    let e = err("curl https://h/ -H $'X-A: 1\\r\\nX-B: 2'");
+    assert!(e.to_string().contains("line break"), "{e}");
+}
+
+#[test]
+fn curl_own_headers_in_curl_order_and_overridden_by_h() {
+    let c = curl(
+        "curl https://h/ -H 'X-Custom: 1' -b 'a=1' -b 'b=2' -e 'https://ref/;auto' \
+         -A 'my-agent/1' --compressed -u 'user:p@ss' -r 0-99",
+    );
+    assert_eq!(
+        headers(&c),
+        [
+            h("Authorization", "Basic dXNlcjpwQHNz"),
+            h("Range", "bytes=0-99"),
+            h("User-Agent", "my-agent/1"),
+            h("Accept-Encoding", "deflate, gzip"),
+            h("Referer", "https://ref/"),
+            h("Cookie", "a=1; b=2"),
+            h("X-Custom", "1"),
+        ]
+    );
+    let c = curl("curl https://h/ -A x -H 'User-Agent: y' -u a:b -H 'authorization: Bearer t'");
+    assert_eq!(
+        headers(&c),
+        [h("User-Agent", "y"), h("authorization", "Bearer t")]
+    );
+    let c = curl("curl https://h/ --oauth2-bearer tok");
+    assert_eq!(headers(&c), [h("Authorization", "Bearer tok")]);
+    let c = curl("curl https://h/ -u a:b --digest");
+    assert!(c.request.headers.is_empty());
+    let c = curl("curl 'https://us%40r:pw@h/'");
+    assert_eq!(headers(&c), [h("Authorization", "Basic dXNAcjpwdw==")]);
+}
+
+#[test]
+fn cookie_file_is_noted_not_read() {
+    let c = curl("curl https://h/ -b cookies.txt");
+    assert!(c.request.headers.is_empty());
+    assert!(c.notes.iter().any(|n| n.contains("cookies.txt")));
+}
+
+#[test]
+fn json_option() {
+    let c = curl("curl --json '{\"a\":' --json '1}' https://h/");
+    assert_eq!(c.request.body, b"{\"a\":1}");
+    assert_eq!(
+        headers(&c),
+        [
+            h("Content-Type", "application/json"),
+            h("Accept", "application/json"),
+            h("Content-Length", "7")
+        ]
+    );
+}
+
+#[test]
+fn files_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("body.txt"), b"a=1\r\nb=2\n").unwrap();
+    let parse = |text: &str| parse_curl(text, "t.curl", dir.path());
+    assert_eq!(
+        parse("curl -d @body.txt https://h/").unwrap().request.body,
+        b"a=1b=2"
+    );
+    assert_eq!(
+        parse("curl --data-binary @body.txt https://h/")
+            .unwrap()
+            .request
+            .body,
+        b"a=1\r\nb=2\n"
+    );
+    assert_eq!(
+        parse("curl --data-urlencode t@body.txt https://h/")
+            .unwrap()
+            .request
+            .body,
+        b"t=a%3D1%0D%0Ab%3D2%0A"
+    );
+    let put = parse("curl -T body.txt https://h/up/").unwrap();
+    assert_eq!(put.request.method, "PUT");
+    assert_eq!(put.request.url.as_str(), "https://h/up/body.txt");
+    assert_eq!(
+        put.request.headers,
+        vec![Header::new("Content-Length", "9")]
+    );
+    let e = parse("curl -d @missing.json https://h/").unwrap_err();
+    assert_eq!(e.missing_input().as_deref(), Some("missing.json"));
+    assert!(e.to_string().contains("missing.json"), "{e}");
+    let e = parse("curl -d @- https://h/").unwrap_err();
+    assert_eq!(e.missing_input().as_deref(), Some("-"));
+    let with_stdin =
+        parse_curl_with_stdin("curl -d @- https://h/", "t", dir.path(), Some(b"x=\n1")).unwrap();
+    assert_eq!(with_stdin.request.body, b"x=1");
+    assert_eq!(
+        parse("curl -d @- https://h/ < body.txt")
+            .unwrap()
+            .request
+            .body,
+        b"a=1b=2"
+    );
+}
+
+#[test]
+fn form_parts() {
+    let c = curl("curl -F 'a=1' -F 'b=x;type=text/foo' --form-string 'c=@d' https://h/");
+    let ct = c.request.header("content-type").unwrap().to_string();
+    let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+    assert!(boundary.starts_with("------------------------"));
+    let body = String::from_utf8(c.request.body.clone()).unwrap();
+    assert_eq!(
+        body,
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"b\"\r\nContent-Type: text/foo\r\n\r\nx\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n@d\r\n\
+             --{boundary}--\r\n"
+        )
+    );
+    assert_eq!(
+        c.request.header("content-length"),
+        Some(body.len().to_string().as_str())
+    );
+    assert_eq!(c.request.method, "POST");
+    assert!(
+        err("curl -F a=1 -d b=2 https://h/")
+            .to_string()
+            .contains("cannot be used together")
+    );
+}
+
+#[test]
+fn flags_recorded_and_insecure() {
+    let c = curl(
+        "curl -sSLk --compressed -o /dev/null -w '%{http_code}' --http1.1 https://h/ -x http://proxy:8080",
+    );
+    assert!(c.insecure);
+    assert_eq!(c.proxy.as_deref(), Some("http://proxy:8080"));
+    assert_eq!(
+        c.options,
+        [
+            "-s",
+            "-S",
+            "-L",
+            "-k",
+            "--compressed",
+            "-o",
+            "-w",
+            "--http1.1",
+            "-x"
+        ]
+    );
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("recorded only: -s -S -L -o -w --http1.1"))
+    );
+    let c = curl("curl 'localhost/?next=http://x'");
+    assert_eq!(c.request.url.as_str(), "http://localhost/?next=http://x");
+    assert!(
+        err("curl -X '' https://h/")
+            .to_string()
+            .contains("one word")
+    );
+    assert!(
+        err("curl -I -d a https://h/")
+            .to_string()
+            .contains("cannot be used together")
+    );
+}
+
+#[test]
+fn unknown_options_and_malformed_input() {
+    let e = err("curl --frobnicate https://h/");
+    assert!(matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "--frobnicate"));
+    assert_eq!(e.location, Location::at(1, 6));
+    let e = err("curl -sZQ https://h/");
+    assert!(
+        matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "-Q"),
+        "{e}"
+    );
+    assert!(
+        err("curl --data=x https://h/")
+            .to_string()
+            .contains("--option value")
+    );
+    assert!(err("curl -d").to_string().contains("needs a value"));
+    assert!(err("curl -d x").to_string().contains("no URL"));
+    assert!(
+        err("wget https://h/")
+            .to_string()
+            .contains("expected a curl command")
+    );
+    let e = err("curl 'https://h/\n -d x");
+    assert_eq!(
+        e.to_string(),
+        "t.curl:1:6: unterminated single quote (') opened here"
+    );
+    assert!(matches!(
+        err("curl --aws-sigv4 x https://h/").kind,
+        ImportErrorKind::Unsupported(_)
+    ));
+}
+
+#[test]
+fn browser_copies() {
+    // Chrome, "Copy as cURL (bash)".
+    let c = curl(
+        "curl 'https://www.upwork.com/api/x' \\\n  -H 'accept: application/json' \\\n  \
+         --data-raw $'{\"q\":\"it\\'s\"}' \\\n  --compressed",
+    );
+    assert_eq!(c.request.body, b"{\"q\":\"it's\"}");
+    assert_eq!(
+        c.request.headers[0],
+        Header::new("Accept-Encoding", "deflate, gzip")
+    );
+    // Chrome, "Copy as cURL (cmd)".
+    let c = curl(
+        "curl ^\"https://www.upwork.com/api/x?a=1^&b=2^\" ^\r\n  -H ^\"accept: */*^\" ^\r\n  --data-raw ^\"a=1^\"",
+    );
+    assert_eq!(
+        c.request.url.as_str(),
+        "https://www.upwork.com/api/x?a=1&b=2"
+    );
+    assert_eq!(c.request.body, b"a=1");
+    // Postman.
+    let c = curl(
+        "curl --location --request POST 'https://h/x' \\\n--header 'A: b' \\\n--data-urlencode 'k=v w'",
+    );
+    assert_eq!(c.request.body, b"k=v%20w");
+}
