@@ -312,9 +312,13 @@ impl MockProcess {
         }
     }
 
-    /// Stops it and returns everything it logged.
+    /// Stops it as a person would (SIGTERM: its buffered log is written out on the way) and
+    /// returns everything it logged.
     pub fn stop(mut self) -> String {
-        let _ = self.child.kill();
+        // SAFETY: kill(2) on our own child's pid, which has not been waited for yet.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
         let _ = self.child.wait();
         std::fs::read_to_string(&self.log).unwrap()
     }
