@@ -404,6 +404,11 @@ pub struct MockArgs {
     /// atomically: a script waits for the file, then reads a whole address.
     #[arg(long, value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
+    /// Where the line per request goes: `stderr`, `off`, or a file to append to (`./off` for a
+    /// file named off). Lines are buffered, secrets hidden, and written every 100 ms and on exit
+    /// (Ctrl-C, SIGTERM), so logging does not slow the answers.
+    #[arg(long, value_name = "stderr|off|FILE", default_value = "stderr")]
+    pub log: String,
 }
 
 /// Where `proxy` sends the calls to Upwork's hosts.

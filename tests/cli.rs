@@ -294,3 +294,111 @@ fn the_request_token_call_is_signed_without_a_token_left_in_the_environment() {
     );
     assert!(!url.contains("oauth_token"), "{url}");
 }
+
+/// `upwork-diag mock` with `--log` and the given log arguments, no rate limit; its address.
+fn mock_with_log(log: &[&str], stderr: Stdio) -> (std::process::Child, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("upwork-diag"))
+        .args(["mock", "--listen", "127.0.0.1:0", "--no-rate-limit"])
+        .args(log)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let addr = first_line
+        .trim()
+        .strip_prefix("listening on http://")
+        .expect("the first line announces the address")
+        .to_string();
+    (child, addr)
+}
+
+/// `count` calls pipelined on one connection, a canary token in each target; reads every answer.
+fn pipelined_calls(addr: &str, count: usize, canary: &str) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut requests = String::new();
+    for i in 0..count {
+        let close = if i + 1 == count {
+            "Connection: close\r\n"
+        } else {
+            ""
+        };
+        requests.push_str(&format!(
+            "GET /api/auth/v1/info.json?access_token={canary}&n={i} HTTP/1.1\r\nHost: {addr}\r\n{close}\r\n"
+        ));
+    }
+    stream.write_all(requests.as_bytes()).unwrap();
+    let mut answers = String::new();
+    stream.read_to_string(&mut answers).unwrap();
+    assert_eq!(answers.matches("HTTP/1.1 ").count(), count, "{answers}");
+}
+
+fn sigterm(child: &mut std::process::Child) -> Option<i32> {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn the_mock_log_keeps_every_line_through_sigterm_and_hides_secrets() {
+    use predicates::prelude::PredicateBooleanExt;
+    const CANARY: &str = "log-canary-token-4f1d";
+    const CALLS: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+
+    // To a file: every call logged, though SIGTERM comes right after the last answer.
+    let file = dir.path().join("requests.log");
+    let (mut child, addr) = mock_with_log(&["--log", file.to_str().unwrap()], Stdio::null());
+    pipelined_calls(&addr, CALLS, CANARY);
+    assert_eq!(sigterm(&mut child), Some(0));
+    let logged = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = logged.lines().filter(|l| l.contains("-> 401")).collect();
+    assert_eq!(lines.len(), CALLS, "{logged}");
+    for (i, line) in lines.iter().enumerate() {
+        assert!(
+            line.contains(&format!("&n={i} ")),
+            "line {i} out of order: {line}"
+        );
+    }
+    assert!(!logged.contains(CANARY), "{logged}");
+
+    // To stderr, the default: the same.
+    let err = dir.path().join("stderr");
+    let (mut child, addr) = mock_with_log(&[], Stdio::from(std::fs::File::create(&err).unwrap()));
+    pipelined_calls(&addr, CALLS, CANARY);
+    assert_eq!(sigterm(&mut child), Some(0));
+    let logged = std::fs::read_to_string(&err).unwrap();
+    assert_eq!(
+        logged.lines().filter(|l| l.contains("-> 401")).count(),
+        CALLS,
+        "{logged}"
+    );
+    assert!(!logged.contains(CANARY), "{logged}");
+
+    // Off: nothing.
+    let err = dir.path().join("stderr-off");
+    let (mut child, addr) = mock_with_log(
+        &["--log", "off"],
+        Stdio::from(std::fs::File::create(&err).unwrap()),
+    );
+    pipelined_calls(&addr, 3, CANARY);
+    assert_eq!(sigterm(&mut child), Some(0));
+    assert_eq!(std::fs::read_to_string(&err).unwrap(), "");
+
+    // A file that cannot be opened: bad input, named.
+    let missing = dir.path().join("no-such-dir").join("requests.log");
+    upwork_diag()
+        .args(["mock", "--listen", "127.0.0.1:0", "--log"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("--log")
+                .and(predicates::str::contains("cannot open it for writing")),
+        );
+}

@@ -2,10 +2,16 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::UsageError;
 use crate::cli::MockArgs;
 use crate::mock::{self, Keys, MockConfig};
+use crate::redact::boundary::BufferedLog;
+
+/// How often the request log is written out: soon enough for a person watching it.
+const LOG_FLUSH_PERIOD: Duration = Duration::from_millis(100);
 
 pub fn run(args: MockArgs) -> Result<u8, UsageError> {
     let listen = loopback_address(&args.listen)?;
@@ -13,12 +19,18 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
         Some(path) => Keys::from_file(path).map_err(|e| UsageError::new(e.to_string()))?,
         None => Keys::demo(),
     };
-    let mut config = MockConfig::new(keys).with_logger(crate::redact::boundary::print_stderr);
+    let log = request_log(&args.log)?;
+    let mut config = MockConfig::new(keys);
+    if let Some(log) = &log {
+        let sink = Arc::clone(log);
+        config = config.with_logger(move |line| sink.line(line));
+        BufferedLog::flush_every(log, LOG_FLUSH_PERIOD);
+    }
     if !args.no_rate_limit {
         config = config.with_upwork_rate_limit();
     }
     config.accept_chunked = args.accept_chunked;
-    super::runtime()?.block_on(async {
+    let served = super::runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| UsageError::new(format!("--listen {}: {e}", args.listen)))?;
@@ -34,8 +46,27 @@ pub fn run(args: MockArgs) -> Result<u8, UsageError> {
             let _ = std::fs::remove_file(path);
         }
         served
-    })?;
+    });
+    // Every line of every request answered, before the process ends.
+    if let Some(log) = &log {
+        log.flush();
+    }
+    served?;
     Ok(0)
+}
+
+/// The log that `--log` names: `None` for `off`.
+fn request_log(choice: &str) -> Result<Option<Arc<BufferedLog>>, UsageError> {
+    match choice {
+        "off" => Ok(None),
+        "stderr" | "-" => Ok(Some(BufferedLog::stderr())),
+        "" => Err(UsageError::new(
+            "--log: expected stderr, off or a file name, got nothing".to_string(),
+        )),
+        path => BufferedLog::file(Path::new(path))
+            .map(Some)
+            .map_err(|e| UsageError::new(format!("--log {path}: cannot open it for writing: {e}"))),
+    }
 }
 
 /// The address of `--listen`: an IP and port, or a name and port (`localhost:8089`) resolved to

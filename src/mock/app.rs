@@ -1,15 +1,13 @@
 //! The HTTP side: one handler that takes every request through the checks in the order Upwork's
 //! front end and API apply them, and records it.
 
-use std::sync::Arc;
+use std::net::IpAddr;
 
-use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::body::Refused;
 use super::canned;
-use super::conn::ConnMeta;
 use super::demo;
 use super::flow;
 use super::graphql;
@@ -30,35 +28,30 @@ pub const REQUESTS_PATH: &str = "/__mock/requests";
 /// On every answer, so that a report can say the emulator answered, not Upwork.
 pub const EMULATOR_HEADER: &str = "X-Upwork-Diag-Emulator";
 
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
-}
-
-async fn handle(
-    State(shared): State<Arc<Shared>>,
-    ConnectInfo(meta): ConnectInfo<ConnMeta>,
-    request: Request,
+/// The answer to one request whose body was read (or refused: 411, 413, 408, 400), recorded in
+/// the journal.
+pub(crate) fn handle(
+    shared: &Shared,
+    peer: IpAddr,
+    head: &RawHead,
+    body: Result<Vec<u8>, Refused>,
 ) -> Response {
-    let head = Arc::clone(&meta.head);
     let mut response = if head.path() == REQUESTS_PATH {
-        journal(&shared, request.method(), &head.target)
+        journal(shared, &head.method, &head.target)
     } else {
-        let (response, body) = answer(&shared, &head, meta.peer.ip(), request).await;
+        let body = body.map_err(|Refused(code)| code);
+        let response = answer(shared, head, peer, body.as_deref().map_err(|code| *code));
         let mut entry = Entry::new(
             &shared.known_secrets,
             &head.method,
             &head.target,
             &head.headers,
-            &body,
+            body.as_deref().unwrap_or_default(),
         );
         entry.status = Some(response.status().as_u16());
         shared.record(entry);
         response
     };
-    // One request per connection: the raw stage must see every request head (see `conn`).
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     let mark = header::HeaderName::from_static("x-upwork-diag-emulator");
     response
         .headers_mut()
@@ -68,9 +61,9 @@ async fn handle(
 
 /// `GET /__mock/requests?offset=N&limit=M`: a page of the journal, from the `offset`-th oldest
 /// entry kept (default 0), at most `limit` entries (default and most: all that are kept).
-fn journal(shared: &Shared, method: &Method, target: &str) -> Response {
-    match *method {
-        Method::GET => {
+fn journal(shared: &Shared, method: &str, target: &str) -> Response {
+    match method {
+        "GET" => {
             let query = target.split_once('?').map_or("", |(_, q)| q);
             let mut offset = 0;
             let mut limit = usize::MAX;
@@ -93,7 +86,7 @@ fn journal(shared: &Shared, method: &Method, target: &str) -> Response {
             let page = lock(&shared.journal).page(offset, limit);
             json(serde_json::to_value(page).expect("a page always serializes"))
         }
-        Method::DELETE => {
+        "DELETE" => {
             lock(&shared.journal).clear();
             StatusCode::NO_CONTENT.into_response()
         }
@@ -107,70 +100,23 @@ fn journal(shared: &Shared, method: &Method, target: &str) -> Response {
     }
 }
 
-/// True when a request of this method must declare its body's length up front and did not:
-/// Upwork's front end answers 411 to a POST, PUT or PATCH without Content-Length, a chunked one
-/// included (its length is told only after the head); `accept_chunked` lets chunks through.
-fn lacks_length(head: &RawHead, accept_chunked: bool) -> bool {
-    let must = ["POST", "PUT", "PATCH"]
-        .iter()
-        .any(|m| head.method.eq_ignore_ascii_case(m));
-    let chunked = crate::request::chunked::declares_chunked(&head.headers);
-    if chunked {
-        return must && !accept_chunked;
-    }
-    must && head.header("content-length").is_none()
-}
-
-/// The response, and the body read (for the journal).
-async fn answer(
-    shared: &Shared,
-    head: &RawHead,
-    peer: std::net::IpAddr,
-    request: Request,
-) -> (Response, Vec<u8>) {
-    // The front end refuses a body of unknown length before anything else looks at the request.
-    if lacks_length(head, shared.config.accept_chunked) {
-        return (length_required(), Vec::new());
-    }
-    let body = match read_body(shared, head, request).await {
+/// The response to a request outside the journal: the body's refusal if any, then the rate limit,
+/// then the route.
+fn answer(shared: &Shared, head: &RawHead, peer: IpAddr, body: Result<&[u8], u16>) -> Response {
+    let body = match body {
         Ok(body) => body,
-        Err(code) => return (html_page(code, ""), Vec::new()),
+        // The front end refuses a body of unknown length before anything else looks at it.
+        Err(411) => return length_required(),
+        Err(code) => return html_page(code, ""),
     };
     if let Some(limit) = shared.config.rate_limit
         && !lock(&shared.rate).allow(peer, std::time::Instant::now(), limit)
     {
-        return (rate_limited(), body);
+        return rate_limited();
     }
-    let response = match captured(head, &body) {
+    match captured(head, body) {
         Ok(captured) => route(shared, &captured),
         Err(code) => html_page(code, ""),
-    };
-    (response, body)
-}
-
-/// The body, or the status of the page that refuses it.
-async fn read_body(shared: &Shared, head: &RawHead, request: Request) -> Result<Vec<u8>, u16> {
-    let limits = &shared.config.limits;
-    let declared = head
-        .header("content-length")
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
-        return Err(413);
-    }
-    let mut stop = shared.stop.clone();
-    let read = tokio::select! {
-        read = tokio::time::timeout(
-            limits.body_timeout,
-            axum::body::to_bytes(request.into_body(), limits.max_body_bytes),
-        ) => read,
-        _ = stop.wait_for(|stopped| *stopped) => return Err(503),
-    };
-    match read {
-        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
-        // axum reports the limit only through the error's text.
-        Ok(Err(error)) if error.to_string().contains("length limit") => Err(413),
-        Ok(Err(_)) => Err(400),
-        Err(_) => Err(408),
     }
 }
 

@@ -1,10 +1,15 @@
 //! The data the emulated API answers with, once a call has passed every check. Small and fixed,
 //! in Upwork's shapes, so a client's parsing can be tried too.
 
-use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::responses::{json, server_time};
+use super::responses::server_time;
 use crate::request::CapturedRequest;
 use crate::upwork::Endpoint;
 
@@ -19,28 +24,82 @@ pub(crate) fn answer(endpoint: &Endpoint, request: &CapturedRequest, username: &
             .map(|(_, v)| v.clone())
     };
     let id = last_segment(request.url.path());
+    // Everything the body depends on besides the clock's second.
+    let key = CacheKey {
+        endpoint: endpoint.name,
+        username: username.to_string(),
+        q: (endpoint.name == "search-jobs").then(|| arg("q").unwrap_or_default()),
+        id,
+    };
+    let now = server_time();
+    if let Some(bytes) = cached(&key, now) {
+        return json_bytes(bytes);
+    }
     let body = match endpoint.name {
         "auth-info" => auth_info(username),
         "hr-companies" => json!({ "companies": [company()] }),
         "hr-teams" => json!({ "teams": [team()] }),
         "hr-jobs" => json!({ "jobs": [job("~01demo0001", "open")] }),
-        "hr-job" => json!({ "job": job(&id, "open") }),
+        "hr-job" => json!({ "job": job(&key.id, "open") }),
         "hr-job-create" => json!({ "job": job("~01demo0002", "open") }),
-        "hr-job-update" => json!({ "job": job(&id, "updated") }),
-        "hr-job-delete" => json!({ "job": job(&id, "cancelled") }),
-        "search-jobs" => search_jobs(arg("q").unwrap_or_default().as_str()),
+        "hr-job-update" => json!({ "job": job(&key.id, "updated") }),
+        "hr-job-delete" => json!({ "job": job(&key.id, "cancelled") }),
+        "search-jobs" => search_jobs(key.q.as_deref().unwrap_or_default()),
         "search-providers" => json!({ "providers": [provider("~01demoprovider")] }),
-        "provider-profile" => json!({ "profile": provider(&id) }),
-        "job-profile" => json!({ "profile": { "ciphertext": id, "op_title": "Demo job" } }),
+        "provider-profile" => json!({ "profile": provider(&key.id) }),
+        "job-profile" => json!({ "profile": { "ciphertext": key.id, "op_title": "Demo job" } }),
         "gds-company-timereport" | "gds-team-timereport" => time_report(),
         _ => json!({ "status": "ok" }),
     };
-    json(with_server_time(body))
+    let bytes = Bytes::from(with_server_time(body, now).to_string());
+    remember(key, now, bytes.clone());
+    json_bytes(bytes)
 }
 
-fn with_server_time(mut body: Value) -> Value {
+/// What a canned body depends on, besides the second it is made in (`server_time`).
+#[derive(PartialEq, Eq, Hash)]
+struct CacheKey {
+    endpoint: &'static str,
+    username: String,
+    id: String,
+    /// The search's `q`, for the job search only.
+    q: Option<String>,
+}
+
+/// The most bodies kept for one second: a flood of distinct ids costs no more.
+const CACHE_ENTRIES: usize = 256;
+
+/// The bodies made within the current second: building the JSON again for each call was a fifth
+/// of the emulator's time under load. Each body is a function of its key and the second alone.
+static CACHE: Mutex<Option<(i64, HashMap<CacheKey, Bytes>)>> = Mutex::new(None);
+
+fn cached(key: &CacheKey, now: i64) -> Option<Bytes> {
+    let cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    match &*cache {
+        Some((second, bodies)) if *second == now => bodies.get(key).cloned(),
+        _ => None,
+    }
+}
+
+fn remember(key: CacheKey, now: i64, bytes: Bytes) {
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    let (second, bodies) = cache.get_or_insert_with(|| (now, HashMap::new()));
+    if *second != now {
+        *second = now;
+        bodies.clear();
+    }
+    if bodies.len() < CACHE_ENTRIES {
+        bodies.insert(key, bytes);
+    }
+}
+
+fn json_bytes(bytes: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+fn with_server_time(mut body: Value, now: i64) -> Value {
     if let Value::Object(map) = &mut body {
-        map.insert("server_time".to_string(), json!(server_time()));
+        map.insert("server_time".to_string(), json!(now));
     }
     body
 }

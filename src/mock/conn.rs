@@ -1,121 +1,31 @@
-//! Connections: our own accept loop reads each request head off the raw socket, serves the fault
-//! modes there, and hands every other connection, its head bytes put back in front, to axum.
+//! Connections: our own accept loop and HTTP/1.1 connection loop. Each request head is read off
+//! the raw socket (the journal and the signature check need it exactly as sent; the fault modes
+//! need the socket), its body framed by [`body`](super::body), and the answer written back.
 //!
-//! Every response carries `Connection: close`, so a connection holds exactly one request and the
-//! head read here is the head of the request the handler sees.
+//! A connection carries requests one after another (keep-alive) and takes them pipelined (the
+//! bytes past one request are the start of the next), until the client asks to close
+//! (`Connection: close`, or HTTP/1.0 without `keep-alive`), a body cannot be framed (411 and the
+//! other refusals of a body: its end is unknown), a fault mode is served, the emulator shuts down,
+//! or no whole head arrives within the head timeout, which counts from the end of the previous
+//! answer: an idle connection and a slowloris client are closed alike.
 
-use std::fmt;
-use std::io;
+use std::cell::RefCell;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
 
+use super::app;
+use super::body;
 use super::fault::{self, Fault};
 use super::head::{HeadRead, RawHead, read_head};
 use super::state::Shared;
 
-/// What the handler learns of its connection: the peer and the head exactly as sent.
-#[derive(Clone)]
-pub(crate) struct ConnMeta {
-    pub peer: SocketAddr,
-    pub head: Arc<RawHead>,
-}
-
-impl fmt::Debug for ConnMeta {
-    // Headers may hold secrets; the peer and the request line are enough to tell connections apart.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.peer, self.head.method, self.head.target)
-    }
-}
-
-impl Connected<IncomingStream<'_, MockListener>> for ConnMeta {
-    fn connect_info(stream: IncomingStream<'_, MockListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
-
-/// A socket whose first bytes, already read, are served again before the socket's own.
-pub(crate) struct PrefixedIo {
-    prefix: Vec<u8>,
-    read: usize,
-    inner: TcpStream,
-}
-
-impl AsyncRead for PrefixedIo {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = &mut *self;
-        if this.read < this.prefix.len() {
-            let rest = &this.prefix[this.read..];
-            let n = rest.len().min(buf.remaining());
-            buf.put_slice(&rest[..n]);
-            this.read += n;
-            return Poll::Ready(Ok(()));
-        }
-        Pin::new(&mut this.inner).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for PrefixedIo {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-/// The connections that passed the raw stage, for `axum::serve`.
-pub(crate) struct MockListener {
-    pub ready: mpsc::Receiver<(PrefixedIo, ConnMeta)>,
-    pub local: SocketAddr,
-}
-
-impl Listener for MockListener {
-    type Io = PrefixedIo;
-    type Addr = ConnMeta;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(conn) => conn,
-            // The accept loop has stopped: nothing more will come; shutdown ends the server.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(ConnMeta {
-            peer: self.local,
-            head: Arc::default(),
-        })
-    }
-}
-
-/// Accepts until shutdown; each connection gets its own task for the raw stage.
-pub(crate) async fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    ready: mpsc::Sender<(PrefixedIo, ConnMeta)>,
-) {
+/// Accepts until shutdown; each connection gets its own task.
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let mut stop = shared.stop.clone();
     loop {
         let accepted = tokio::select! {
@@ -124,11 +34,12 @@ pub(crate) async fn accept_loop(
         };
         match accepted {
             Ok((stream, peer)) => {
+                // Answers are written whole: Nagle's delay would only hold the last segment back.
+                let _ = stream.set_nodelay(true);
                 let shared = Arc::clone(&shared);
-                let ready = ready.clone();
                 let task_guard = shared.task_guard();
                 tokio::spawn(async move {
-                    raw_stage(stream, peer, shared, ready).await;
+                    serve_connection(stream, peer, shared).await;
                     drop(task_guard);
                 });
             }
@@ -141,64 +52,155 @@ pub(crate) async fn accept_loop(
     }
 }
 
-async fn raw_stage(
-    mut stream: TcpStream,
-    peer: SocketAddr,
-    shared: Arc<Shared>,
-    ready: mpsc::Sender<(PrefixedIo, ConnMeta)>,
-) {
+/// Serves the requests of one connection, in order, until it must close.
+async fn serve_connection(mut stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let limits = &shared.config.limits;
     let mut stop = shared.stop.clone();
-    let read = tokio::select! {
-        read = read_head(&mut stream, limits.max_head_bytes, limits.head_timeout) => read,
-        _ = stop.wait_for(|stopped| *stopped) => return,
-    };
-    let (head, bytes) = match read {
-        HeadRead::Complete(head, bytes) => (head, bytes),
-        HeadRead::TooLarge => {
-            fault::answer_and_close(
-                stream,
-                &fault::plain(431, "Request Header Fields Too Large"),
-            )
-            .await;
+    // Bytes read past the current request: the next ones, when the client pipelines.
+    let mut buf = Vec::with_capacity(8192);
+    let mut out = Vec::with_capacity(8192);
+    loop {
+        let read = tokio::select! {
+            read = read_head(&mut stream, &mut buf, limits.max_head_bytes, limits.head_timeout) => read,
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        };
+        let (head, head_len) = match read {
+            HeadRead::Complete(head, len) => (head, len),
+            HeadRead::TooLarge => {
+                let answer = fault::plain(431, "Request Header Fields Too Large");
+                fault::answer_and_close(stream, &answer).await;
+                return;
+            }
+            HeadRead::Malformed => {
+                fault::answer_and_close(stream, &fault::plain(400, "Bad Request")).await;
+                return;
+            }
+            HeadRead::Gone => return,
+        };
+        match Fault::requested(&head) {
+            None => {}
+            Some(Ok(fault)) => {
+                shared.record_raw(&head, fault.status(), Some(fault.name()));
+                fault::serve(stream, fault, &head.method, &head.target, &shared).await;
+                return;
+            }
+            Some(Err(unknown)) => {
+                let body = format!(
+                    "unknown fault mode '{unknown}'; known: {}\n",
+                    Fault::NAMES.join(", ")
+                );
+                shared.record_raw(&head, Some(400), None);
+                let answer = fault::response(400, "Bad Request", &[], "text/plain", &body);
+                fault::answer_and_close(stream, &answer).await;
+                return;
+            }
+        }
+        buf.drain(..head_len);
+        let body = match body::framing(&head, shared.config.accept_chunked, limits.max_body_bytes) {
+            Ok(framing) => {
+                body::read(
+                    &mut stream,
+                    &mut buf,
+                    &head,
+                    framing,
+                    limits.max_body_bytes,
+                    limits.body_timeout,
+                    &mut stop,
+                )
+                .await
+            }
+            Err(refused) => Err(refused),
+        };
+        // A body refused was not read to its end: what follows cannot be told apart from it.
+        let framed = body.is_ok();
+        let response = app::handle(&shared, peer.ip(), &head, body);
+        let keep = framed && head.keeps_alive() && !*shared.stop.borrow();
+        out.clear();
+        if encode(response, &head, keep, &mut out).await.is_err() {
             return;
         }
-        HeadRead::Malformed => {
-            fault::answer_and_close(stream, &fault::plain(400, "Bad Request")).await;
+        if !keep {
+            fault::answer_and_close(stream, &out).await;
             return;
         }
-        HeadRead::Gone => return,
-    };
-    match Fault::requested(&head) {
-        None => {}
-        Some(Ok(fault)) => {
-            shared.record_raw(&head, fault.status(), Some(fault.name()));
-            fault::serve(stream, fault, &head.method, &head.target, &shared).await;
-            return;
-        }
-        Some(Err(unknown)) => {
-            let body = format!(
-                "unknown fault mode '{unknown}'; known: {}\n",
-                Fault::NAMES.join(", ")
-            );
-            shared.record_raw(&head, Some(400), None);
-            fault::answer_and_close(
-                stream,
-                &fault::response(400, "Bad Request", &[], "text/plain", &body),
-            )
-            .await;
+        // A client that stops reading its answers would otherwise hold the task for ever.
+        let write = tokio::time::timeout(limits.body_timeout, stream.write_all(&out));
+        if !matches!(write.await, Ok(Ok(()))) {
             return;
         }
     }
-    let io = PrefixedIo {
-        prefix: bytes,
-        read: 0,
-        inner: stream,
-    };
-    let meta = ConnMeta {
-        peer,
-        head: Arc::new(head),
-    };
-    // Fails only when the server is shutting down; the connection is then dropped.
-    let _ = ready.send((io, meta)).await;
+}
+
+/// Writes `response` as HTTP/1.1 bytes into `out`: status line, its headers, `content-length`,
+/// `date`, and `connection: close` when the connection ends after it (`keep-alive` to an HTTP/1.0
+/// client that asked to keep it). A `HEAD` gets the headers only.
+async fn encode(
+    response: Response,
+    head: &RawHead,
+    keep: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), axum::Error> {
+    let (parts, body) = response.into_parts();
+    // Every answer of the emulator is built whole in memory: this never waits.
+    let body = axum::body::to_bytes(body, usize::MAX).await?;
+    let status = parts.status;
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(status.canonical_reason().unwrap_or("").as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in &parts.headers {
+        if name == header::CONTENT_LENGTH
+            || name == header::CONNECTION
+            || name == header::TRANSFER_ENCODING
+        {
+            continue;
+        }
+        put_header(out, name.as_str(), value);
+    }
+    let bodiless = status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
+    if !bodiless {
+        out.extend_from_slice(b"content-length: ");
+        out.extend_from_slice(body.len().to_string().as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if !keep {
+        out.extend_from_slice(b"connection: close\r\n");
+    } else if head.http10 {
+        out.extend_from_slice(b"connection: keep-alive\r\n");
+    }
+    out.extend_from_slice(b"date: ");
+    http_date(|date| out.extend_from_slice(date.as_bytes()));
+    out.extend_from_slice(b"\r\n\r\n");
+    if !bodiless && !head.method.eq_ignore_ascii_case("HEAD") {
+        out.extend_from_slice(&body);
+    }
+    Ok(())
+}
+
+fn put_header(out: &mut Vec<u8>, name: &str, value: &HeaderValue) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The current time as an HTTP date, formatted once a second per thread.
+fn http_date(with: impl FnOnce(&str)) {
+    thread_local! {
+        static CACHED: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = chrono::Utc::now();
+    CACHED.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if cached.0 != now.timestamp() {
+            *cached = (
+                now.timestamp(),
+                now.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+            );
+        }
+        with(&cached.1);
+    });
 }

@@ -1,6 +1,5 @@
-//! Reading a request head off the raw socket, byte for byte, before any HTTP library sees it: the
-//! journal and the signature check need the target and the headers exactly as sent, and the fault
-//! modes need the socket itself.
+//! Reading a request head off the raw socket, byte for byte: the journal and the signature check
+//! need the target and the headers exactly as sent, and the fault modes need the socket itself.
 
 use std::time::Duration;
 
@@ -20,6 +19,9 @@ pub(crate) struct RawHead {
     pub target: String,
     /// Headers in their order and case; values decoded lossily when not UTF-8.
     pub headers: Vec<Header>,
+    /// `HTTP/1.0` rather than `HTTP/1.1`: the connection then ends after the answer unless the
+    /// client asked to keep it.
+    pub http10: bool,
 }
 
 impl RawHead {
@@ -31,12 +33,29 @@ impl RawHead {
     pub fn path(&self) -> &str {
         self.target.split_once('?').map_or(&self.target, |(p, _)| p)
     }
+
+    /// True when the client asked to keep the connection for another request: HTTP/1.1 unless a
+    /// `Connection` header says `close`, HTTP/1.0 only when one says `keep-alive` (RFC 9112, 9.3).
+    pub fn keeps_alive(&self) -> bool {
+        let has = |token: &str| {
+            self.headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("connection"))
+                .flat_map(|h| h.value.split(','))
+                .any(|t| t.trim().eq_ignore_ascii_case(token))
+        };
+        if has("close") {
+            return false;
+        }
+        !self.http10 || has("keep-alive")
+    }
 }
 
 /// What reading a head gave.
 pub(crate) enum HeadRead {
-    /// The head, and every byte read so far (the head and maybe part of the body).
-    Complete(RawHead, Vec<u8>),
+    /// The head, and its length in bytes at the start of the connection's buffer (what follows
+    /// is the body, maybe the next requests).
+    Complete(RawHead, usize),
     /// No blank line within the size limit, or too many header lines.
     TooLarge,
     Malformed,
@@ -44,34 +63,42 @@ pub(crate) enum HeadRead {
     Gone,
 }
 
-/// Reads until the blank line that ends the head, within `max` bytes and `timeout`.
-pub(crate) async fn read_head(stream: &mut TcpStream, max: usize, timeout: Duration) -> HeadRead {
-    match tokio::time::timeout(timeout, read_head_inner(stream, max)).await {
+/// Reads until the blank line that ends the head, within `max` bytes and `timeout`. `buf` holds
+/// what the connection read past the previous request (a pipelined request starts there) and
+/// keeps everything read; the time counts from the call, so a kept-alive connection left idle and
+/// a client trickling its head are closed alike.
+pub(crate) async fn read_head(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    max: usize,
+    timeout: Duration,
+) -> HeadRead {
+    match tokio::time::timeout(timeout, read_head_inner(stream, buf, max)).await {
         Ok(read) => read,
         Err(_) => HeadRead::Gone,
     }
 }
 
-async fn read_head_inner(stream: &mut TcpStream, max: usize) -> HeadRead {
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 8192];
+async fn read_head_inner(stream: &mut TcpStream, buf: &mut Vec<u8>, max: usize) -> HeadRead {
     loop {
-        let n = match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return HeadRead::Gone,
-            Ok(n) => n,
-        };
-        buf.extend_from_slice(&chunk[..n]);
-        match head_end(&buf) {
-            Ok(Some(end)) if end > max => return HeadRead::TooLarge,
-            Ok(Some(end)) => {
-                return match parse(&buf[..end]) {
-                    Ok(head) => HeadRead::Complete(head, buf),
-                    Err(read) => read,
-                };
+        if !buf.is_empty() {
+            match head_end(buf) {
+                Ok(Some(end)) if end > max => return HeadRead::TooLarge,
+                Ok(Some(end)) => {
+                    return match parse(&buf[..end]) {
+                        Ok(head) => HeadRead::Complete(head, end),
+                        Err(read) => read,
+                    };
+                }
+                Ok(None) if buf.len() > max => return HeadRead::TooLarge,
+                Ok(None) => {}
+                Err(read) => return read,
             }
-            Ok(None) if buf.len() > max => return HeadRead::TooLarge,
-            Ok(None) => {}
-            Err(read) => return read,
+        }
+        buf.reserve(8192);
+        match stream.read_buf(buf).await {
+            Ok(0) | Err(_) => return HeadRead::Gone,
+            Ok(_) => {}
         }
     }
 }
@@ -99,6 +126,7 @@ fn parse(bytes: &[u8]) -> Result<RawHead, HeadRead> {
         Ok(httparse::Status::Partial) | Err(_) => return Err(HeadRead::Malformed),
     }
     Ok(RawHead {
+        http10: request.version == Some(0),
         method: request.method.unwrap_or_default().to_string(),
         target: request.path.unwrap_or_default().to_string(),
         headers: request

@@ -81,6 +81,25 @@ pub(crate) struct Journal {
     first_id: u64,
 }
 
+/// How many bytes `value` takes as JSON, counted without writing them anywhere.
+fn json_size(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => 0,
+    }
+}
+
 /// One page of the journal, as `/__mock/requests?offset=N&limit=M` answers it.
 #[derive(Debug, serde::Serialize)]
 pub struct Page {
@@ -108,7 +127,7 @@ impl Journal {
         entry.id = self.next_id;
         self.next_id += 1;
         // The size as `/__mock/requests` writes it: escaping can make a body six times longer.
-        let size = serde_json::to_vec(&entry).map_or(0, |bytes| bytes.len());
+        let size = json_size(&entry);
         self.entries.push_back((entry, size));
         self.bytes += size;
         while self.entries.len() > self.max_entries
@@ -124,7 +143,7 @@ impl Journal {
             last.body = String::new();
             last.headers.clear();
             last.body_truncated = true;
-            let smaller = serde_json::to_vec(&*last).map_or(0, |bytes| bytes.len());
+            let smaller = json_size(&*last);
             self.bytes = self.bytes - *size + smaller;
             *size = smaller;
         }

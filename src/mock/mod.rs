@@ -16,6 +16,7 @@
 //! It prints nothing: lines go to the [`Logger`] the caller gives, if any.
 
 mod app;
+mod body;
 mod canned;
 mod conn;
 pub mod demo;
@@ -36,14 +37,14 @@ pub use fault::Fault;
 pub use keys::{AccessToken, Consumer, Keys, KeysError, OAuth2Token};
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// Where the emulator's log lines go (one line per request, accept errors). The CLI prints them.
@@ -228,46 +229,13 @@ where
     let grace = config.shutdown_grace;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (tasks_tx, tasks_rx) = watch::channel(());
-    let shared = Arc::new(state::Shared::new(
-        config,
-        local.port(),
-        stop_rx.clone(),
-        tasks_rx,
-    ));
-
-    let (ready_tx, ready_rx) = mpsc::channel(64);
-    let acceptor = tokio::spawn(conn::accept_loop(listener, Arc::clone(&shared), ready_tx));
-
-    let router = app::router(Arc::clone(&shared));
-    let mut server_stop = stop_rx.clone();
-    let server = axum::serve(
-        conn::MockListener {
-            ready: ready_rx,
-            local,
-        },
-        router.into_make_service_with_connect_info::<conn::ConnMeta>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = server_stop.wait_for(|stopped| *stopped).await;
-    });
-    let mut server = tokio::spawn(server.into_future());
-
-    let early_end = tokio::select! {
-        _ = shutdown => None,
-        ended = &mut server => Some(ended),
-    };
+    let shared = Arc::new(state::Shared::new(config, local.port(), stop_rx, tasks_rx));
+    let acceptor = tokio::spawn(conn::accept_loop(listener, Arc::clone(&shared)));
+    shutdown.await;
     let _ = stop_tx.send(true);
     let _ = acceptor.await;
     drop(shared);
-    if let Some(ended) = early_end {
-        return ended.map_err(io::Error::other).and_then(|r| r);
-    }
-    let drained = async {
-        let _ = (&mut server).await;
-        tasks_tx.closed().await;
-    };
-    if tokio::time::timeout(grace, drained).await.is_err() {
-        server.abort();
-    }
+    // Idle connections end at once; a request in flight is answered (closing) within the grace.
+    let _ = tokio::time::timeout(grace, tasks_tx.closed()).await;
     Ok(())
 }

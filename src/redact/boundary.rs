@@ -145,3 +145,95 @@ impl Write for Stdout {
         self.out.flush()
     }
 }
+
+/// Where a [`BufferedLog`] writes.
+enum LogTarget {
+    Stderr,
+    File(std::fs::File),
+}
+
+/// A log written a line at a time from many threads (the emulator's line per request), off the
+/// hot path: a line waits in memory and the waiting lines are scrubbed and written together, by
+/// [`BufferedLog::flush_every`]'s thread, at once when [`BufferedLog::MAX_PENDING`] bytes wait (so
+/// a slow terminal or disk slows the requests instead of filling memory), and at
+/// [`BufferedLog::flush`], which the emulator calls on its way out: no line is lost on Ctrl-C or
+/// SIGTERM. Lines are written in the order they were logged.
+pub struct BufferedLog {
+    pending: Mutex<Vec<u8>>,
+    /// Held while a batch is taken and written, so that two flushes never reorder lines.
+    target: Mutex<LogTarget>,
+}
+
+impl BufferedLog {
+    /// The most bytes of lines that wait before the thread that logs writes them itself.
+    pub const MAX_PENDING: usize = 64 * 1024;
+
+    /// A log to standard error.
+    pub fn stderr() -> std::sync::Arc<BufferedLog> {
+        BufferedLog::to(LogTarget::Stderr)
+    }
+
+    /// A log appended to the file at `path` (created when missing).
+    pub fn file(path: &std::path::Path) -> std::io::Result<std::sync::Arc<BufferedLog>> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        Ok(BufferedLog::to(LogTarget::File(file)))
+    }
+
+    fn to(target: LogTarget) -> std::sync::Arc<BufferedLog> {
+        std::sync::Arc::new(BufferedLog {
+            pending: Mutex::new(Vec::with_capacity(Self::MAX_PENDING)),
+            target: Mutex::new(target),
+        })
+    }
+
+    /// Adds one line (a newline is added); written at the next flush.
+    pub fn line(&self, line: &str) {
+        let full = {
+            let mut pending = lock(&self.pending);
+            pending.extend_from_slice(line.as_bytes());
+            pending.push(b'\n');
+            pending.len() >= Self::MAX_PENDING
+        };
+        if full {
+            self.flush();
+        }
+    }
+
+    /// Scrubs and writes every line waiting.
+    pub fn flush(&self) {
+        let mut target = lock(&self.target);
+        let batch = std::mem::take(&mut *lock(&self.pending));
+        if batch.is_empty() {
+            return;
+        }
+        // Whole lines only: a secret never straddles two batches.
+        let text = scrub_bytes(&batch);
+        let _ = match &mut *target {
+            LogTarget::Stderr => std::io::stderr().lock().write_all(&text),
+            LogTarget::File(file) => file.write_all(&text),
+        };
+    }
+
+    /// Flushes every `period` on a thread of its own, for as long as the log is in use elsewhere.
+    pub fn flush_every(log: &std::sync::Arc<BufferedLog>, period: std::time::Duration) {
+        let log = std::sync::Arc::downgrade(log);
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(period);
+                match log.upgrade() {
+                    Some(log) => log.flush(),
+                    None => return,
+                }
+            }
+        });
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

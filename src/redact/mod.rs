@@ -16,6 +16,8 @@ pub mod boundary;
 mod forms;
 mod shape;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -100,10 +102,11 @@ const MASK_START: &[u8] = b"[redacted ";
 /// Hides secrets and remembers what it hid.
 #[derive(Debug, Clone)]
 pub struct Redactor {
-    /// (label, value) of every secret known so far.
-    secrets: Vec<(String, String)>,
+    /// (label, value) of every secret known so far. Shared between clones until one learns
+    /// more: the emulator clones a redactor that knows the keys for every request it records.
+    secrets: Arc<Vec<(String, String)>>,
     /// Every form of every secret, longest first, with the index of its secret.
-    needles: Vec<(String, usize)>,
+    needles: Arc<Vec<(String, usize)>>,
     redactions: Vec<Redaction>,
     /// False for the process-wide scrubber, which must not grow with what it sees.
     keeps_record: bool,
@@ -115,8 +118,8 @@ pub struct Redactor {
 impl Default for Redactor {
     fn default() -> Self {
         Redactor {
-            secrets: Vec::new(),
-            needles: Vec::new(),
+            secrets: Arc::default(),
+            needles: Arc::default(),
             redactions: Vec::new(),
             keeps_record: true,
             fingerprints: true,
@@ -161,14 +164,14 @@ impl Redactor {
             return;
         }
         let index = self.secrets.len();
-        self.secrets.push((label.to_string(), value.to_string()));
+        Arc::make_mut(&mut self.secrets).push((label.to_string(), value.to_string()));
+        let needles = Arc::make_mut(&mut self.needles);
         for form in forms::encoded_forms(value) {
-            if !self.needles.iter().any(|(n, _)| *n == form) {
-                self.needles.push((form, index));
+            if !needles.iter().any(|(n, _)| *n == form) {
+                needles.push((form, index));
             }
         }
-        self.needles
-            .sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
     }
 
     /// Every secret learned, with its label.
@@ -553,7 +556,7 @@ impl Redactor {
     /// skipped.
     fn matches(&self, bytes: &[u8]) -> Vec<(usize, usize, usize)> {
         let mut starts = [false; 256];
-        for (needle, _) in &self.needles {
+        for (needle, _) in self.needles.iter() {
             starts[usize::from(needle.as_bytes()[0])] = true;
         }
         let mut found = Vec::new();
