@@ -8,7 +8,16 @@ use crate::request::Header;
 
 pub fn render(bundle: &Bundle) -> String {
     let mut md = String::new();
-    let r = &bundle.request;
+    verdict(&mut md, bundle);
+    checklist(&mut md, bundle);
+    findings(&mut md, bundle);
+    corrected(&mut md, bundle);
+    routing_and_redactions(&mut md, bundle);
+    md
+}
+
+/// The title, the verdict and the escalation, if any.
+fn verdict(md: &mut String, bundle: &Bundle) {
     let _ = writeln!(md, "# Upwork API call report\n");
     if let Some(note) = bundle.public_note {
         let _ = writeln!(md, "> **{note}**\n");
@@ -26,7 +35,11 @@ pub fn render(bundle: &Bundle) -> String {
             escalation.queue, escalation.r#macro, escalation.reason
         );
     }
+}
 
+/// The nine items Upwork support asks for, in its order, and the request body.
+fn checklist(md: &mut String, bundle: &Bundle) {
+    let r = &bundle.request;
     let _ = writeln!(md, "## Support checklist\n");
     let _ = writeln!(md, "1. **Time of the request:** {}", r.time);
     let method = if r.effective_method != r.method.to_ascii_uppercase() {
@@ -123,7 +136,10 @@ pub fn render(bundle: &Bundle) -> String {
             fenced(&body)
         );
     }
+}
 
+/// Each finding with its evidence, fix and the source of its rule.
+fn findings(md: &mut String, bundle: &Bundle) {
     let _ = writeln!(md, "\n## Findings\n");
     if bundle.findings.is_empty() {
         let _ = writeln!(md, "None.");
@@ -147,7 +163,10 @@ pub fn render(bundle: &Bundle) -> String {
         }
         let _ = writeln!(md, "More: `upwork-diag explain {}`\n", finding.code);
     }
+}
 
+/// The corrected request: what was changed and what its answer means.
+fn corrected(md: &mut String, bundle: &Bundle) {
     if let Some(corrected) = &bundle.corrected {
         let _ = writeln!(md, "## Corrected request\n");
         for change in &corrected.changes {
@@ -164,7 +183,10 @@ pub fn render(bundle: &Bundle) -> String {
             corrected.method, corrected.url, corrected.meaning
         );
     }
+}
 
+/// Who handles it, what was redacted, and what made the report.
+fn routing_and_redactions(md: &mut String, bundle: &Bundle) {
     let _ = writeln!(
         md,
         "## Routing\n\n{}\n\n{}",
@@ -187,7 +209,6 @@ pub fn render(bundle: &Bundle) -> String {
         "\n---\n{} {}, bundle schema `{}`, made {}.",
         bundle.tool.name, bundle.tool.version, bundle.schema, bundle.created
     );
-    md
 }
 
 fn outcome_label(bundle: &Bundle) -> &'static str {

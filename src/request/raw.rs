@@ -36,26 +36,76 @@ pub fn parse_raw(
     let error = |line: usize, column: usize, message: String| {
         ImportError::syntax(origin, line, column, message)
     };
-    let mut pos = 0;
-    let mut line_no = 0;
-    // One line, without its end (LF or CRLF); `None` at the end of the input.
-    let mut next_line = |pos: &mut usize| -> Option<(&[u8], usize)> {
-        if *pos >= bytes.len() {
+    let mut lines = Lines {
+        bytes,
+        pos: 0,
+        number: 0,
+    };
+    let start = request_line(&mut lines, &error)?;
+    let (headers, header_lines) = header_block(&mut lines, &error)?;
+    let body = bytes[lines.pos.min(bytes.len())..].to_vec();
+    let url_text = url_text(&start, &headers, &header_lines, default_scheme_host, &error)?;
+    let url = RawUrl::parse(&url_text).map_err(|e| {
+        ImportError::at(
+            origin,
+            super::import_error::Location::at(start.line, start.target_column),
+            ImportErrorKind::Url(e),
+        )
+    })?;
+    Ok(CapturedRequest {
+        method: start.method.to_string(),
+        url,
+        time: super::sent_at_from_date_header(&headers),
+        headers,
+        body,
+        source: Source::Raw {
+            file: origin.to_string(),
+        },
+    })
+}
+
+/// The input read line by line, each without its end (LF or CRLF), numbered from 1.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Where the next line starts: after the head, where the body starts.
+    pos: usize,
+    number: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// The next line and its number; `None` at the end of the input.
+    fn next_line(&mut self) -> Option<(&'a [u8], usize)> {
+        if self.pos >= self.bytes.len() {
             return None;
         }
-        line_no += 1;
-        let rest = &bytes[*pos..];
+        self.number += 1;
+        let rest = &self.bytes[self.pos..];
         let (line, advance) = match rest.iter().position(|b| *b == b'\n') {
             Some(i) => (&rest[..i], i + 1),
             None => (rest, rest.len()),
         };
-        *pos += advance;
-        Some((line.strip_suffix(b"\r").unwrap_or(line), line_no))
-    };
+        self.pos += advance;
+        Some((line.strip_suffix(b"\r").unwrap_or(line), self.number))
+    }
+}
 
-    // Blank lines before the request line are tolerated, as servers do (RFC 9112 section 2.2).
+/// The request line, split.
+struct RequestLine<'a> {
+    method: &'a str,
+    target: &'a str,
+    line: usize,
+    target_column: usize,
+}
+
+type SyntaxError<'e> = dyn Fn(usize, usize, String) -> ImportError + 'e;
+
+/// The request line, after any blank lines (tolerated, as servers do: RFC 9112 section 2.2).
+fn request_line<'a>(
+    lines: &mut Lines<'a>,
+    error: &SyntaxError<'_>,
+) -> Result<RequestLine<'a>, ImportError> {
     let (request_line, request_line_no) = loop {
-        match next_line(&mut pos) {
+        match lines.next_line() {
             Some((line, _)) if line.iter().all(u8::is_ascii_whitespace) => continue,
             Some(found) => break found,
             None => {
@@ -105,11 +155,23 @@ pub fn parse_raw(
         ));
     }
     let target_column = request_line.find(target).unwrap_or(0) + 1;
+    Ok(RequestLine {
+        method,
+        target,
+        line: request_line_no,
+        target_column,
+    })
+}
 
+/// The header lines up to the blank line, folded lines joined, with the line of each header.
+fn header_block(
+    lines: &mut Lines<'_>,
+    error: &SyntaxError<'_>,
+) -> Result<(Vec<Header>, Vec<usize>), ImportError> {
     let mut headers: Vec<Header> = Vec::new();
     // The line of each header, for errors found once all are read.
     let mut header_lines: Vec<usize> = Vec::new();
-    while let Some((line, no)) = next_line(&mut pos) {
+    while let Some((line, no)) = lines.next_line() {
         if line.is_empty() {
             break;
         }
@@ -158,13 +220,29 @@ pub fn parse_raw(
         headers.push(Header::new(name, value.trim_matches([' ', '\t'])));
         header_lines.push(no);
     }
-    let body = bytes[pos.min(bytes.len())..].to_vec();
+    Ok((headers, header_lines))
+}
 
+/// The URL the request went to: an absolute target as written, else the Host header (or the
+/// default given) before the path.
+fn url_text(
+    start: &RequestLine<'_>,
+    headers: &[Header],
+    header_lines: &[usize],
+    default_scheme_host: Option<&str>,
+    error: &SyntaxError<'_>,
+) -> Result<String, ImportError> {
+    let RequestLine {
+        target,
+        line: request_line_no,
+        target_column,
+        ..
+    } = *start;
     let url_text = if super::curl::has_scheme(target) {
         target.to_string()
     } else if target.starts_with('/') || target.starts_with('?') || target == "*" {
         let target = if target == "*" { "" } else { target };
-        match (super::header_value(&headers, "host"), default_scheme_host) {
+        match (super::header_value(headers, "host"), default_scheme_host) {
             (Some(host), _) => {
                 if let Err(why) = authority_only(host.trim()) {
                     let index = headers
@@ -198,23 +276,7 @@ pub fn parse_raw(
             format!("'{target}' is not a request target: expected /path or an absolute URL"),
         ));
     };
-    let url = RawUrl::parse(&url_text).map_err(|e| {
-        ImportError::at(
-            origin,
-            super::import_error::Location::at(request_line_no, target_column),
-            ImportErrorKind::Url(e),
-        )
-    })?;
-    Ok(CapturedRequest {
-        method: method.to_string(),
-        url,
-        time: super::sent_at_from_date_header(&headers),
-        headers,
-        body,
-        source: Source::Raw {
-            file: origin.to_string(),
-        },
-    })
+    Ok(url_text)
 }
 
 #[cfg(test)]
