@@ -18,6 +18,7 @@ pub mod diagnosis;
 pub mod environment;
 pub mod findings;
 pub mod front_end;
+pub mod fuzzing;
 pub mod keycheck;
 pub mod limits;
 pub mod mock;
