@@ -11,9 +11,12 @@ use std::path::Path;
 use crate::replay::response_parser::{ParseState, parse_response};
 use crate::request::{curl, har, raw};
 
+/// A fuzz target's entry point: any bytes, and no panic.
+pub type EntryPoint = fn(&[u8]);
+
 /// The fuzz targets by name (the names of `fuzz/fuzz_targets/*.rs` and of the corpus
 /// directories `fuzz/corpus/<name>/`), each with its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, EntryPoint)] = &[
     ("curl", curl_command),
     ("raw_http", raw_request),
     ("har", har_file),
