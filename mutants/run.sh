@@ -52,6 +52,18 @@ set_build_mode() {
   fi
 }
 
+# cargo-mutants puts each file back after its mutant, but an interrupted in-place run may leave
+# one mutated: such a file carries cargo-mutants' marker and is restored from git.
+restore_mutated() {
+  local left
+  left=$(grep -rlF "~ changed by cargo-mutants ~" src tests 2>/dev/null || true)
+  if [ -n "$left" ]; then
+    echo "note: restoring what the interrupted run left mutated: $left"
+    # shellcheck disable=SC2086 # one path a word
+    git checkout -- $left
+  fi
+}
+
 # The cargo-mutants arguments that build and run only the unit tests and the given test binaries
 # (comma-separated): `--cargo-arg`, as `--cargo-test-arg` would still build every test binary.
 test_args() {
@@ -98,6 +110,7 @@ if [ "${1:-}" = --in-diff ]; then
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
   timeout -s INT "$cap" nice -n 10 cargo mutants "${common[@]}" --output "$out" \
     --in-diff "$diff_file" "${mode[@]}" "${selection[@]}" || status=$?
+  restore_mutated
   dir="$out/mutants.out"
   echo "mutants: caught $(cat "$dir/caught.txt" "$dir/timeout.txt" 2>/dev/null | grep -c .)," \
     "missed $(cat "$dir/missed.txt" 2>/dev/null | grep -c .)," \
@@ -136,6 +149,7 @@ run_file() {
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
   timeout -s INT "$left" nice -n 10 cargo mutants "${args[@]}" || status=$?
   unset CARGO_TARGET_DIR
+  [ "${#mode[@]}" -eq 0 ] || restore_mutated
   # `--iterate` counts the unviable mutants of earlier runs as previously caught: kept apart here,
   # so that the report does not count them as caught.
   cat "$out/mutants.out/unviable.txt" "$out/unviable.all" 2>/dev/null | sort -u >"$out/unviable.new" || true
