@@ -19,6 +19,7 @@ pub mod environment;
 pub mod exchange;
 pub mod findings;
 pub mod front_end;
+pub mod fuzzing;
 pub mod keycheck;
 pub mod limits;
 pub mod mock;

@@ -1,8 +1,9 @@
 //! The input parsers (curl, raw HTTP, HAR) and the transport's response parser against hostile
 //! input: a seeded generator mutates the fixtures and known-tricky seeds, bounded in count and
 //! time, and no input may panic. The same targets run under libFuzzer in `fuzz/` (see
-//! docs/fuzzing.md); inputs a parser once got wrong live in `regressions` below, each pinned to
-//! its outcome.
+//! docs/fuzzing.md) through the same entry points (`upwork_diag::fuzzing`), and their committed
+//! corpus and crash inputs are replayed here; inputs a parser once got wrong live in `regressions`
+//! below, each pinned to its outcome.
 
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use upwork_diag::replay::response_parser::{ParseState, parse_response};
+use upwork_diag::fuzzing::{self, curl_command, har_file, raw_request, response_bytes};
 use upwork_diag::request::{curl, har, raw};
 
 /// Per parser: at most this many inputs, and at most this long.
@@ -121,7 +122,7 @@ fn mutate(rng: &mut StdRng, seeds: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// Runs `parse` on mutated inputs; a panic fails the test with the input that caused it, ready
-/// to paste into `regressions`.
+/// to save under `fuzz/regressions/<target>/`.
 fn stress(name: &str, seed: u64, seeds: &[Vec<u8>], parse: impl Fn(&[u8])) {
     let mut rng = StdRng::seed_from_u64(seed);
     let started = Instant::now();
@@ -140,50 +141,6 @@ fn stress(name: &str, seed: u64, seeds: &[Vec<u8>], parse: impl Fn(&[u8])) {
 fn check(name: &str, input: &[u8], parse: &impl Fn(&[u8])) {
     if catch_unwind(AssertUnwindSafe(|| parse(input))).is_err() {
         panic!("{name} panicked on the input b\"{}\"", input.escape_ascii());
-    }
-}
-
-fn parse_curl(data: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = curl::parse_curl(text, "stress", Path::new("/nonexistent/upwork-diag-stress"));
-    }
-}
-
-fn parse_raw(data: &[u8]) {
-    let _ = raw::parse_raw(data, "stress", Some("https://www.upwork.com"));
-    let _ = raw::parse_raw(data, "stress", None);
-}
-
-fn parse_har(data: &[u8]) {
-    let _ = har::for_each_entry(data, "stress", |_, entry| {
-        let _ = entry.is_upwork_api();
-        ControlFlow::Continue(())
-    });
-}
-
-/// As the transport feeds it: growing prefixes, then the whole at end of input; the first byte
-/// picks HEAD or not, the body limit and the step.
-fn parse_response_bytes(data: &[u8]) {
-    let Some((&first, data)) = data.split_first() else {
-        return;
-    };
-    let is_head = first & 1 == 1;
-    let max_body = if first & 2 == 2 { 64 } else { 1 << 20 };
-    let step = usize::from(first >> 2).max(1);
-    let mut end = 0;
-    while end < data.len() {
-        end = (end + step).min(data.len());
-        match parse_response(&data[..end], is_head, false, max_body) {
-            Ok(ParseState::Incomplete) => {}
-            Ok(ParseState::Complete(response)) => {
-                assert!(response.body.len() <= max_body);
-                return;
-            }
-            Err(_) => return,
-        }
-    }
-    if let Ok(ParseState::Complete(response)) = parse_response(data, is_head, true, max_body) {
-        assert!(response.body.len() <= max_body);
     }
 }
 
@@ -212,7 +169,7 @@ fn the_curl_parser_survives_mutated_commands() {
         b"curl -sSL -u user:pass -F 'f=@/dev/null' -T - https://h/ \\\n  --url 'http://x/'"
             .to_vec(),
     );
-    stress("parse_curl", 1, &seeds, parse_curl);
+    stress("parse_curl", 1, &seeds, curl_command);
 }
 
 #[test]
@@ -220,7 +177,7 @@ fn the_raw_http_parser_survives_mutated_requests() {
     let mut seeds = fixtures("http");
     seeds.push(b"POST /api/x HTTP/1.1\r\nHost: www.upwork.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec());
     seeds.push(b"GET http://h:8080/p?q HTTP/1.0\nHost: h\n\n".to_vec());
-    stress("parse_raw", 2, &seeds, parse_raw);
+    stress("parse_raw", 2, &seeds, raw_request);
 }
 
 #[test]
@@ -230,12 +187,12 @@ fn the_har_reader_survives_mutated_files() {
         br#"{"log":{"entries":[{"request":{"method":"POST","url":"https://www.upwork.com/api/a","headers":[{"name":"A","value":"b"}],"postData":{"mimeType":"x","text":"YQ==","encoding":"base64"}},"response":{"status":200,"statusText":"OK"}}]}}"#.to_vec(),
     );
     seeds.push(b"\xef\xbb\xbf{\"log\":{\"entries\":[]}}".to_vec());
-    stress("for_each_entry", 3, &seeds, parse_har);
+    stress("for_each_entry", 3, &seeds, har_file);
 }
 
 #[test]
 fn the_response_parser_survives_mutated_answers() {
-    stress("parse_response", 4, &response_seeds(), parse_response_bytes);
+    stress("parse_response", 4, &response_seeds(), response_bytes);
 }
 
 /// What a regression input must give: read, or refused with an error that says this.
@@ -339,6 +296,41 @@ fn regressions() {
             "curl" => check(parser, &input, &parse_curl),
             "raw" => check(parser, &input, &parse_raw),
             _ => check(parser, &input, &parse_har),
+
+/// The minimized libFuzzer corpus kept in `fuzz/corpus/<target>/`, and every input that once
+/// crashed a target, kept in `fuzz/regressions/<target>/`, replayed through the very entry points
+/// the fuzz targets call (`upwork_diag::fuzzing`). An empty or missing corpus fails: a replay of
+/// nothing would pass without testing anything.
+#[test]
+fn the_committed_fuzz_corpus_replays_without_a_panic() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    for (target, entry_point) in fuzzing::TARGETS {
+        let corpus = files_in(&fuzz.join("corpus").join(target));
+        assert!(
+            corpus.len() >= 10,
+            "fuzz/corpus/{target}/ holds {} inputs: the minimized corpus must be committed \
+             (docs/fuzzing.md)",
+            corpus.len()
+        );
+        let regressions = files_in(&fuzz.join("regressions").join(target));
+        for path in corpus.iter().chain(&regressions) {
+            let input = std::fs::read(path).unwrap();
+            if catch_unwind(AssertUnwindSafe(|| entry_point(&input))).is_err() {
+                panic!("fuzz target {target} panicked on {}", path.display());
+            }
         }
     }
+}
+
+/// The files of a directory, sorted; none when it does not exist.
+fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
 }

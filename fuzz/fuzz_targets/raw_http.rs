@@ -1,9 +1,7 @@
 //! A raw HTTP request: request line, headers, blank line, body, any bytes.
+//! The logic lives in `upwork_diag::fuzzing`, which `cargo test` replays the corpus through.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = upwork_diag::request::raw::parse_raw(data, "fuzz", Some("https://www.upwork.com"));
-    let _ = upwork_diag::request::raw::parse_raw(data, "fuzz", None);
-});
+fuzz_target!(|data: &[u8]| upwork_diag::fuzzing::raw_request(data));

@@ -103,4 +103,11 @@ mod tests {
         assert_eq!(form_decode("a+b%2B"), "a b+");
         assert_eq!(decode("%C3%A9"), "é");
     }
+
+    /// `u8::from_str_radix` takes a leading `+`: `%+1` is no escape and must stay as captured, or
+    /// the base string is computed over a byte the client never sent.
+    #[test]
+    fn a_sign_is_not_a_hex_digit() {
+        assert_eq!(decode("%+1%+f"), "%+1%+f");
+    }
 }

@@ -609,7 +609,12 @@ mod tests {
             let broken = sign_with_mistake(&request, &KEYS, &options(version), kind)
                 .unwrap_or_else(|e| panic!("{}: {e}", kind.name()));
             let signed = captured(&broken.request);
-            let found = find_mistake(&signed, KEYS.consumer_secret, KEYS.token_secret.unwrap());
+            // Through the public entry point, the one the checks call.
+            let found = crate::oauth::find_mistake(
+                &signed,
+                KEYS.consumer_secret,
+                KEYS.token_secret.unwrap(),
+            );
             let found = found.unwrap_or_else(|| panic!("{} not found", kind.name()));
             assert_eq!(found.name, kind.name());
             assert_eq!(found.kinds, vec![kind]);

@@ -101,6 +101,14 @@ mod tests {
         );
     }
 
+    /// The names RFC 5849 section 3.4 gives the methods, as bundle.json reports them and as
+    /// Upwork reads them in `oauth_signature_method`.
+    #[test]
+    fn methods_are_named_as_the_rfc_spells_them() {
+        assert_eq!(SignatureMethod::HmacSha1.name(), "HMAC-SHA1");
+        assert_eq!(SignatureMethod::Plaintext.name(), "PLAINTEXT");
+    }
+
     /// RFC 2202 test case 2 for HMAC-SHA1.
     #[test]
     fn hmac_sha1_known_answer() {

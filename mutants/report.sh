@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Prints docs/mutation-report.md from the results mutants/run.sh keeps in target/mutants/<file>/.
+# Arguments: the module specs of run.sh ("name|glob|tests"). A missed mutant is explained by the
+# line of mutants/equivalent.tsv whose first field is its description without line and column
+# ("src/file.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
+# the test) is appended as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+lines() { cat "$@" 2>/dev/null | grep -c . || true; }
+strip_position() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
+
+cat <<HEADER
+# Mutation testing
+
+Written by \`mutants/run.sh\` ($(cargo mutants --version 2>/dev/null || echo cargo-mutants)): the
+figures come from its results in \`target/mutants/\`, the reasons from \`mutants/equivalent.tsv\`, the
+last section from \`mutants/notes.md\` (see mutants/README.md). A mutant is caught when the module's
+selected tests fail or time out on it; a mutant that does not build (unviable) is not counted.
+Only the files named on a module's line were run; the module's other files are not counted.
+
+## Figures
+
+HEADER
+
+for spec in "$@"; do
+  IFS='|' read -r name glob tests <<<"$spec"
+  caught=0 missed=0 unviable=0 tried=0 listed=0 run=() not_run=()
+  for file in $glob; do
+    dir="target/mutants/${file//\//_}/mutants.out"
+    if [ ! -d "$dir" ]; then
+      not_run+=("$file")
+      continue
+    fi
+    all_unviable="target/mutants/${file//\//_}/unviable.all"
+    u=$(lines "$all_unviable")
+    counted_twice=$(grep -cxFf "$all_unviable" "$dir/previously_caught.txt" 2>/dev/null || true)
+    c=$(($(lines "$dir/caught.txt" "$dir/previously_caught.txt" "$dir/timeout.txt") - ${counted_twice:-0}))
+    m=$(lines "$dir/missed.txt")
+    l=$(cat "target/mutants/${file//\//_}/listed.count" 2>/dev/null || echo 0)
+    caught=$((caught + c)) missed=$((missed + m)) unviable=$((unviable + u)) listed=$((listed + l))
+    run+=("\`${file#src/}\` ($((c + m + u)) of $l)")
+  done
+  if [ "${#run[@]}" -eq 0 ]; then
+    echo "- $name: not run yet (\`$glob\`)"
+    continue
+  fi
+  total=$((caught + missed))
+  selection="\`--lib\`${tests:+, \`${tests//,/\`, \`}\`}"
+  echo "- $name: caught $caught of $total ($((total > 0 ? caught * 100 / total : 0))%)" \
+    "— tests $selection; mutants tried in ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]#src/}}"
+done
+
+echo
+echo "## Missed mutants"
+any_missed=""
+for spec in "$@"; do
+  IFS='|' read -r name glob _ <<<"$spec"
+  header=""
+  for file in $glob; do
+    missed_file="target/mutants/${file//\//_}/mutants.out/missed.txt"
+    [ -s "$missed_file" ] || continue
+    if [ -z "$header" ]; then printf '\n### %s\n\n' "$name"; header=1 any_missed=1; fi
+    while IFS= read -r mutant; do
+      key=$(strip_position <<<"$mutant")
+      reason=$(awk -F'\t' -v key="$key" '$1 == key { print $2; exit }' mutants/equivalent.tsv 2>/dev/null || true)
+      echo "- \`$mutant\`: ${reason:-**open**: no test catches it yet}"
+    done <"$missed_file"
+  done
+done
+[ -n "$any_missed" ] || printf '\nNone: every mutant tried is caught.\n'
+echo
+cat mutants/notes.md

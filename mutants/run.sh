@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Mutation testing with cargo-mutants over the modules whose mistakes would mislead a user or leak
+# a secret, one source file at a time, then docs/mutation-report.md rewritten from every file's
+# results. See mutants/README.md.
+#
+#   mutants/run.sh                        every module, most important first
+#   mutants/run.sh redact bundle          these modules
+#   mutants/run.sh src/oauth/encode.rs    these files (with their module's tests)
+#   mutants/run.sh --report               only rewrite docs/mutation-report.md
+#   mutants/run.sh --in-diff FILE         only the code a diff changed (CI: the last commit), with
+#                                         the tests of every module it touches; figures and missed
+#                                         mutants printed, the report left alone
+#
+# Each module has a FAST test selection (the unit tests plus the one or two integration test
+# binaries that exercise it), per-mutant build and test timeouts, and a wall-clock cap (MUTANTS_CAP
+# seconds a module, default 2400). Each file's results stay in target/mutants/<file>/ and the next
+# run goes on from them (`--iterate`: what was caught or unviable is not tried again), so a run cut
+# by the cap resumes where it stopped. MUTANTS_FRESH=1 starts over.
+#
+# MUTANTS_IN_PLACE=1 mutates the worktree itself and builds in its own target dir (no second cold
+# build; do not edit or commit while it runs). Otherwise cargo-mutants works on a copy and builds
+# in target/mutants/build, which stays warm from one run to the next.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+# module | files (a glob) | integration test binaries run besides the unit tests (--lib). The OAuth
+# engine has none: its unit tests sign against RFC 5849's and outside tools' known answers and run
+# the mistake search, and the suites above it would add minutes a mutant for little more.
+MODULES=(
+  "redact|src/redact/*.rs|redaction,leaks"
+  "oauth|src/oauth/*.rs|"
+  "bundle|src/bundle/*.rs|bundle_atomic,bundle_limits"
+  "checks|src/checks/*.rs|diagnose"
+  "classify|src/classify.rs|failures"
+  "correct|src/correct.rs|diagnose"
+  "request|src/request/*.rs|inputs,parsers_stress"
+  "mock|src/mock/*.rs|mock,mock_abuse"
+)
+
+cap="${MUTANTS_CAP:-2400}"
+# The test timeout is cargo-mutants' own, from the unmutated baseline's time (at least 20 s).
+common=(--no-shuffle --build-timeout 600)
+
+# Where cargo-mutants builds (see the header): sets `mode` to its flag, if any.
+set_build_mode() {
+  mode=()
+  if [ "${MUTANTS_IN_PLACE:-}" = 1 ]; then
+    mode=(--in-place)
+  else
+    export CARGO_TARGET_DIR="$PWD/target/mutants/build"
+  fi
+}
+
+# cargo-mutants puts each file back after its mutant, but an interrupted in-place run may leave
+# one mutated: such a file carries cargo-mutants' marker and is restored from git.
+restore_mutated() {
+  local left
+  left=$(grep -rlF "~ changed by cargo-mutants ~" src tests 2>/dev/null || true)
+  if [ -n "$left" ]; then
+    echo "note: restoring what the interrupted run left mutated: $left"
+    # shellcheck disable=SC2086 # one path a word
+    git checkout -- $left
+  fi
+}
+
+# The cargo-mutants arguments that build and run only the unit tests and the given test binaries
+# (comma-separated): `--cargo-arg`, as `--cargo-test-arg` would still build every test binary.
+test_args() {
+  local test
+  echo --cargo-arg=--lib
+  [ -n "$1" ] || return 0
+  IFS=, read -ra list <<<"$1"
+  for test in "${list[@]}"; do
+    echo --cargo-arg=--test
+    echo "--cargo-arg=$test"
+  done
+}
+
+# The module spec a file belongs to.
+module_of() {
+  local spec name glob tests
+  for spec in "${MODULES[@]}"; do
+    IFS='|' read -r name glob tests <<<"$spec"
+    # shellcheck disable=SC2053 # the glob is meant to match
+    if [[ "$1" == $glob ]]; then echo "$spec"; return; fi
+  done
+}
+
+if [ "${1:-}" = --report ]; then
+  mutants/report.sh "${MODULES[@]}" >docs/mutation-report.md
+  exit 0
+fi
+
+if [ "${1:-}" = --in-diff ]; then
+  diff_file="$2"
+  out="target/mutants/in-diff"
+  rm -rf "$out"
+  mkdir -p "$out"
+  tests=""
+  for file in $(sed -nE 's#^\+\+\+ b/(.*)#\1#p' "$diff_file"); do
+    spec=$(module_of "$file")
+    [ -n "$spec" ] && tests="$tests,${spec##*|}"
+  done
+  tests=$(tr , '\n' <<<"$tests" | grep . | sort -u | paste -sd, || true)
+  set_build_mode
+  mapfile -t selection < <(test_args "$tests")
+  echo "== mutants in $diff_file (unit tests${tests:+ and $tests}; cap ${cap}s)"
+  status=0
+  # SIGINT, which cargo-mutants answers by putting the source back before it stops.
+  timeout -s INT "$cap" nice -n 10 cargo mutants "${common[@]}" --output "$out" \
+    --in-diff "$diff_file" "${mode[@]}" "${selection[@]}" || status=$?
+  restore_mutated
+  dir="$out/mutants.out"
+  echo "mutants: caught $(cat "$dir/caught.txt" "$dir/timeout.txt" 2>/dev/null | grep -c .)," \
+    "missed $(cat "$dir/missed.txt" 2>/dev/null | grep -c .)," \
+    "unviable $(cat "$dir/unviable.txt" 2>/dev/null | grep -c .)" \
+    "$(if [ "$status" = 124 ] || [ "$status" = 130 ]; then echo "(cut at ${cap}s)"; fi)"
+  if [ -s "$dir/missed.txt" ]; then
+    echo "missed (CI does not fail on them: see mutants/README.md):"
+    sed 's/^/  /' "$dir/missed.txt"
+  fi
+  case "$status" in
+    0 | 2 | 3 | 124 | 130) exit 0 ;;
+    *) echo "error: cargo mutants failed (exit $status)" >&2; exit "$status" ;;
+  esac
+fi
+
+# Runs cargo-mutants on one file until `deadline` (seconds since the epoch).
+run_file() {
+  local file="$1" tests="$2" deadline="$3"
+  local out="target/mutants/${file//\//_}"
+  local left=$((deadline - $(date +%s)))
+  if [ "$left" -le 0 ]; then
+    echo "== mutants: $file skipped: the module's cap is spent"
+    return
+  fi
+  local args=("${common[@]}" --output "$out" -f "$file")
+  mapfile -t -O "${#args[@]}" args < <(test_args "$tests")
+  set_build_mode
+  args+=("${mode[@]}")
+  if [ "${MUTANTS_FRESH:-}" = 1 ]; then rm -rf "$out"; fi
+  mkdir -p "$out"
+  # The whole count, for the report: a capped run says how far it got.
+  cargo mutants "${args[@]}" --list | grep -c . >"$out/listed.count" || true
+  [ -d "$out/mutants.out" ] && args+=(--iterate)
+  echo "== mutants: $file ($(cat "$out/listed.count") mutants, tests --lib,$tests; ${left}s left)"
+  local status=0
+  # SIGINT, which cargo-mutants answers by putting the source back before it stops.
+  timeout -s INT "$left" nice -n 10 cargo mutants "${args[@]}" || status=$?
+  unset CARGO_TARGET_DIR
+  [ "${#mode[@]}" -eq 0 ] || restore_mutated
+  # `--iterate` counts the unviable mutants of earlier runs as previously caught: kept apart here,
+  # so that the report does not count them as caught.
+  cat "$out/mutants.out/unviable.txt" "$out/unviable.all" 2>/dev/null | sort -u >"$out/unviable.new" || true
+  mv "$out/unviable.new" "$out/unviable.all"
+  # 2: missed mutants, 3: timeouts; 124 or 130: the cap; anything else is a failure of the run.
+  case "$status" in
+    0 | 2 | 3 | 124 | 130) ;;
+    *) echo "error: cargo mutants failed on $file (exit $status)" >&2; exit "$status" ;;
+  esac
+}
+
+files=()
+if [ "$#" -eq 0 ]; then set -- $(for spec in "${MODULES[@]}"; do echo "${spec%%|*}"; done); fi
+for wanted in "$@"; do
+  if [ -f "$wanted" ]; then
+    spec=$(module_of "$wanted")
+    [ -n "$spec" ] || { echo "error: $wanted is in none of the modules of $0" >&2; exit 2; }
+    run_file "$wanted" "${spec##*|}" $(($(date +%s) + cap))
+    continue
+  fi
+  found=""
+  for spec in "${MODULES[@]}"; do
+    IFS='|' read -r name glob tests <<<"$spec"
+    [ "$name" = "$wanted" ] || continue
+    found=1
+    deadline=$(($(date +%s) + cap))
+    for file in $glob; do run_file "$file" "$tests" "$deadline"; done
+  done
+  [ -n "$found" ] || { echo "error: no module or file named $wanted" >&2; exit 2; }
+done
+
+mutants/report.sh "${MODULES[@]}" >docs/mutation-report.md
+echo "wrote docs/mutation-report.md"
