@@ -293,9 +293,12 @@ fn regressions() {
         }
         // And none may panic under the stress harness's own check either.
         match parser {
-            "curl" => check(parser, &input, &parse_curl),
-            "raw" => check(parser, &input, &parse_raw),
-            _ => check(parser, &input, &parse_har),
+            "curl" => check(parser, &input, &curl_command),
+            "raw" => check(parser, &input, &raw_request),
+            _ => check(parser, &input, &har_file),
+        }
+    }
+}
 
 /// The minimized libFuzzer corpus kept in `fuzz/corpus/<target>/`, and every input that once
 /// crashed a target, kept in `fuzz/regressions/<target>/`, replayed through the very entry points
