@@ -30,5 +30,6 @@ pub mod refresh;
 pub mod replay;
 pub mod request;
 pub mod routing;
+pub mod scan;
 pub mod upwork;
 pub mod username;
