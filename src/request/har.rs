@@ -1120,6 +1120,7 @@ fn graphql_errors(body: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::HAR_ENTRY_LIMIT;
 
     fn har(entries: &str) -> String {
         format!(
@@ -1319,5 +1320,108 @@ mod tests {
         assert!(e.location.line_column.is_some());
         let e = read(&format!(r#"{{"log": {{"entries": [{OTHER}"#), None).unwrap_err();
         assert!(e.to_string().contains("ends too early"), "{e}");
+    }
+
+    /// Every entry of `text` with whether it was read in place.
+    fn read_all(text: &str, limit: u64) -> Result<Vec<(bool, HarEntry)>, ImportError> {
+        let mut all = Vec::new();
+        for_each_lazy_entry(text.as_bytes(), "t.har", limit, |_, entry| {
+            let in_place = matches!(entry.reading, Reading::Typed(_));
+            all.push((in_place, entry.into_entry()));
+            ControlFlow::Continue(())
+        })?;
+        Ok(all)
+    }
+
+    /// The entry as text, its index left out.
+    fn shown(mut entry: HarEntry) -> String {
+        if let Ok(request) = &mut entry.request {
+            request.source = Source::Har {
+                file: String::new(),
+                entry: 0,
+            };
+        }
+        format!("{entry:?}")
+    }
+
+    #[test]
+    fn the_entries_after_the_first_are_read_in_place_and_read_the_same() {
+        // The first entry always goes through the streaming parser; the same entry after another
+        // is read in place when it has the usual shape. Both readings must give the same entry.
+        let lenient_or_unusual = [
+            FAILED_API, // `postData.params` without `text`
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{"name": "X-N", "value": 5}]}, "response": {"status": "401"}}"#,
+            r#"{"request": {"method": "GET", "url": "https://a.example/x"}, "request": {"method": "POST", "url": "https://www.upwork.com/api/y"}}"#,
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x"}, "response": {"status": 200, "content": {"text": 7}}}"#,
+        ];
+        let usual = [
+            OK_API,
+            // The answer before the request: its body is read whatever the URL, as before.
+            r#"{"response": {"status": 200, "content": {"text": "{\"errors\": [{\"message\": \"m\"}]}"}}, "request": {"method": "GET", "url": "https://cdn.example.com/a.js"}}"#,
+            GRAPHQL_ERRORS,
+            OTHER,
+            r#"{"startedDateTime": "2024-05-01T10:00:00Z", "_initiator": {"stack": [1, 2]}, "request": {"method": "POST", "url": "https://www.upwork.com/api/hr/v2/jobs.json?q=a+b",
+                "headers": [{"name": "Cookie", "value": "s=\u00e9t\u00e9"}, {"name": "Transfer-Encoding", "value": "chunked"}, {"name": "Accept", "value": null}],
+                "postData": {"text": "a=1"}, "queryString": []},
+              "response": {"status": -1, "statusText": "x", "httpVersion": "h2", "headers": [{"name": "Date", "value": "Mon, 30 Nov 2026 04:35:01 GMT"}],
+                "content": {"mimeType": "application/json", "text": "e30=", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://cdn.example.com/v.mp4"}, "response": {"status": 200, "content": {"text": "not base64!", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "data:image/png;base64,AA"}, "response": {"status": 200, "content": {"text": "AAAA", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x"}, "response": null}"#,
+        ];
+        for (shape, in_place) in lenient_or_unusual
+            .iter()
+            .map(|s| (s, false))
+            .chain(usual.iter().map(|s| (s, true)))
+        {
+            let alone = read_all(&har(shape), HAR_ENTRY_LIMIT).unwrap();
+            let after = read_all(&har(&format!("{OTHER},\n {shape}")), HAR_ENTRY_LIMIT).unwrap();
+            assert!(!alone[0].0, "the first entry is read by the parser");
+            assert_eq!(after[1].0, in_place, "{shape}");
+            assert_eq!(
+                shown(alone.into_iter().next().unwrap().1),
+                shown(after.into_iter().nth(1).unwrap().1),
+                "{shape}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fault_after_entries_read_in_place_is_placed_in_the_file() {
+        let entry = r#"{"request": {"method": "GET", "url": "https://cdn.example.com/a.js", "headers": []}, "response": {"status": 200, "content": {"text": "x"}}}"#;
+        let text = format!(
+            "{{\"log\": {{\"version\": \"1.2\",\n  \"entries\": [\n    {entry},\n    {entry},\n    {{\"request\": {{\"method\": \"GET\", \"url\": \"https://h/\"}} \"response\": {{}}}}\n  ]}}}}\n"
+        );
+        let e = read_all(&text, HAR_ENTRY_LIMIT).unwrap_err();
+        // As the streaming parser alone placed it (the reading before entries were read in place).
+        assert_eq!(e.location.line_column, Some((5, 56)));
+        assert_eq!(e.location.json_path.as_deref(), Some("log.entries[2]"));
+        assert!(e.to_string().contains("expected `,` or `}`"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_buffer_is_streamed_with_its_limit() {
+        const MIB: usize = 1024 * 1024;
+        let limit = MIB as u64;
+        // Skipped fields do not count, however large: the entry is streamed past the buffer.
+        let skipped = format!(
+            r#"{{"_initiator": "{}", "request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}}}"#,
+            "a".repeat(2 * MIB)
+        );
+        let all = read_all(&har(&[OTHER, &skipped, OTHER].join(",")), limit).unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(!all[1].0 && all[2].0, "streamed, then read in place again");
+        assert_eq!(all[1].1.url, "https://www.upwork.com/api/x");
+        // What is read counts: past the limit, the error names the entry.
+        let held = format!(
+            r#"{{"request": {{"method": "POST", "url": "https://www.upwork.com/api/x", "postData": {{"text": "{}"}}}}}}"#,
+            "a".repeat(2 * MIB)
+        );
+        let e = read_all(&har(&[OTHER, OTHER, &held].join(",")), limit).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.har: at log.entries[2]: the entry holds more than 1 MiB, the limit for one HAR entry \
+             (fields that are not read do not count)"
+        );
     }
 }

@@ -26,6 +26,15 @@ pub(super) struct LineCol {
 impl LineCol {
     const START: LineCol = LineCol { line: 1, column: 0 };
 
+    fn advance_byte(&mut self, byte: u8) {
+        if byte == b'\n' {
+            self.line += 1;
+            self.column = 0;
+        } else {
+            self.column += 1;
+        }
+    }
+
     fn advance(&mut self, bytes: &[u8]) {
         // The count vectorizes; the search for the last line feed runs only when there is one.
         let feeds = bytes.iter().filter(|&&b| b == b'\n').count();
@@ -45,12 +54,14 @@ pub(super) struct Chunks<'r> {
     /// The first byte of `buf` not yet consumed.
     pos: usize,
     eof: bool,
-    /// Where every byte consumed so far ends, in the file.
+    /// Where the bytes the fast reading consumed end, in the file (while it reads).
     consumed: LineCol,
+    /// The fast reading consumes: `consumed` is up to date.
+    fast: bool,
     /// Where the bytes the streaming parser read end, as it counts them.
     parser: LineCol,
     /// At the last hand-over from the fast reading to the parser: the parser's position and the
-    /// file's.
+    /// file's. The parser's positions since then map to the file's from there.
     mark: (LineCol, LineCol),
 }
 
@@ -62,6 +73,7 @@ impl<'r> Chunks<'r> {
             pos: 0,
             eof: false,
             consumed: LineCol::START,
+            fast: false,
             parser: LineCol::START,
             mark: (LineCol::START, LineCol::START),
         }
@@ -117,13 +129,22 @@ impl<'r> Chunks<'r> {
 
     /// The fast reading took `n` bytes.
     pub(super) fn consume(&mut self, n: usize) {
+        if !self.fast {
+            // Where the parser stopped, in the file.
+            let (line, column) = self.true_position(self.parser.line, self.parser.column);
+            self.consumed = LineCol { line, column };
+            self.fast = true;
+        }
         self.consumed.advance(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
     }
 
     /// The fast reading stops here and the parser goes on.
     pub(super) fn hand_over(&mut self) {
-        self.mark = (self.parser, self.consumed);
+        if self.fast {
+            self.mark = (self.parser, self.consumed);
+            self.fast = false;
+        }
     }
 
     /// A line and column the parser reported, as a place in the file.
@@ -168,8 +189,12 @@ impl Read for SharedRead<'_, '_> {
         let available = &chunks.buf[chunks.pos..];
         let n = n.min(available.len());
         out[..n].copy_from_slice(&available[..n]);
-        chunks.consumed.advance(&available[..n]);
-        chunks.parser.advance(&available[..n]);
+        // The parser reads a byte at a time.
+        if n == 1 {
+            chunks.parser.advance_byte(available[0]);
+        } else {
+            chunks.parser.advance(&available[..n]);
+        }
         chunks.pos += n;
         if counted {
             budget.held.set(budget.held.get() + n as u64);
@@ -191,5 +216,9 @@ mod tests {
         assert_eq!(at, LineCol { line: 3, column: 1 });
         at.advance(b"\n");
         assert_eq!(at, LineCol { line: 4, column: 0 });
+        at.advance_byte(b'x');
+        at.advance_byte(b'\n');
+        at.advance_byte(b'y');
+        assert_eq!(at, LineCol { line: 5, column: 1 });
     }
 }
