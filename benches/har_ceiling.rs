@@ -15,15 +15,13 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
-struct Har<'a> {
-    #[serde(borrow)]
-    log: Log<'a>,
+struct Har {
+    log: Log,
 }
 
 #[derive(Deserialize)]
-struct Log<'a> {
-    #[serde(borrow)]
-    entries: Entries<'a>,
+struct Log {
+    entries: Entries,
 }
 
 #[derive(Deserialize)]
@@ -70,25 +68,23 @@ struct Response<'a> {
 }
 
 /// The entries, counted as they are parsed, none kept.
-struct Entries<'a> {
+struct Entries {
     count: usize,
     upwork: usize,
-    _file: std::marker::PhantomData<&'a ()>,
 }
 
-impl<'de> Deserialize<'de> for Entries<'de> {
+impl<'de> Deserialize<'de> for Entries {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Counter;
         impl<'de> Visitor<'de> for Counter {
-            type Value = Entries<'de>;
+            type Value = Entries;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an array of entries")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entries<'de>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entries, A::Error> {
                 let mut entries = Entries {
                     count: 0,
                     upwork: 0,
-                    _file: std::marker::PhantomData,
                 };
                 while let Some(entry) = seq.next_element::<Entry<'de>>()? {
                     entries.count += 1;

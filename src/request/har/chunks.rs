@@ -36,14 +36,13 @@ impl LineCol {
     }
 
     fn advance(&mut self, bytes: &[u8]) {
-        // The count vectorizes; the search for the last line feed runs only when there is one.
-        let feeds = bytes.iter().filter(|&&b| b == b'\n').count();
-        if feeds == 0 {
-            self.column += bytes.len();
-        } else {
-            self.line += feeds;
-            let last = bytes.iter().rposition(|&b| b == b'\n').unwrap_or(0);
-            self.column = bytes.len() - last - 1;
+        // Every byte of the file passes here: memchr's search, not a loop over the bytes.
+        match memchr::memrchr(b'\n', bytes) {
+            None => self.column += bytes.len(),
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count();
+                self.column = bytes.len() - last - 1;
+            }
         }
     }
 }
