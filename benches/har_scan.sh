@@ -92,25 +92,29 @@ if [[ -n "$ijson_name" && "$ijson_name" != yajl2_c* ]]; then
     echo "note: ijson runs its $ijson_name backend, not the C one (yajl2_c)"
 fi
 
-# measure CMD...: RUNS runs; prints "median_seconds max_peak_kib".
+# measure CMD...: RUNS runs; prints "median_wall_seconds max_peak_kib median_cpu_seconds" (CPU:
+# user and system time of all threads, the fairer figure on a machine shared with other work).
 measure() {
-    local times=() peaks=() i start end peak
+    local times=() peaks=() cpus=() i start end line
     for ((i = 0; i < RUNS; i++)); do
         start=$(date +%s%N)
         # GNU time's line is the last on stderr; the scan's exit code 1 (findings) is expected.
-        peak=$("$TIME" -f '%M' "$@" 2>&1 > /dev/null | tail -n 1) || true
+        line=$("$TIME" -f '%M %U %S' "$@" 2>&1 > /dev/null | tail -n 1) || true
         end=$(date +%s%N)
         times+=("$(awk -v n=$((end - start)) 'BEGIN { printf "%.3f", n / 1e9 }')")
+        read -r peak user sys <<< "$line"
         peaks+=("$peak")
+        cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
     done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-    echo "$median $(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)"
+    local mid=$(((RUNS + 1) / 2))
+    echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "${mid}p")" \
+        "$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")"
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-row() { printf '%-44s %9s %9s %9s %10s\n' "$@"; }
+row() { printf '%-44s %9s %8s %9s %9s %10s\n' "$@"; }
 
 verdict=0
 judge() { # judge OK MESSAGE
@@ -143,29 +147,29 @@ for size in $SIZES; do
         echo "scan failed with exit code $status" >&2
         exit 2
     fi
-    read -r scan_s scan_kib < <(measure "$bin" scan "$har" --format json)
-    read -r ceil_s ceil_kib < <(measure "$ceiling" "$har")
+    read -r scan_s scan_kib scan_cpu < <(measure "$bin" scan "$har" --format json)
+    read -r ceil_s ceil_kib ceil_cpu < <(measure "$ceiling" "$har")
     ijson_s="" jq_s=""
-    [[ -n "$ijson_name" ]] && read -r ijson_s ijson_kib < <(measure env PYTHONPATH="$IJSON_DIR" python3 "$ijson_script" "$har")
-    [[ -n "$jq_name" ]] && read -r jq_s jq_kib < <(measure "$JQ" '.log.entries | length' "$har")
+    [[ -n "$ijson_name" ]] && read -r ijson_s ijson_kib ijson_cpu < <(measure env PYTHONPATH="$IJSON_DIR" python3 "$ijson_script" "$har")
+    [[ -n "$jq_name" ]] && read -r jq_s jq_kib jq_cpu < <(measure "$JQ" '.log.entries | length' "$har")
 
     mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
     echo
     echo "file: $har ($(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB, $entries entries)"
     echo "scan summary: $summary"
     echo "median of $RUNS run(s), highest peak RSS; 'scan/x' is scan's time over x's (below 1: scan is faster)"
-    row "reader" "wall (s)" "MB/s" "RSS (MiB)" "scan/x"
-    row "upwork-diag scan FILE --format json" "$scan_s" "$(mbs "$scan_s")" "$(mib "$scan_kib")" "1.00"
-    row "ceiling (typed borrowing parse, in memory)" "$ceil_s" "$(mbs "$ceil_s")" "$(mib "$ceil_kib")" "$(ratio "$scan_s" "$ceil_s")"
+    row "reader" "wall (s)" "cpu (s)" "MB/s" "RSS (MiB)" "scan/x"
+    row "upwork-diag scan FILE --format json" "$scan_s" "$scan_cpu" "$(mbs "$scan_s")" "$(mib "$scan_kib")" "1.00"
+    row "ceiling (typed borrowing parse, in memory)" "$ceil_s" "$ceil_cpu" "$(mbs "$ceil_s")" "$(mib "$ceil_kib")" "$(ratio "$scan_s" "$ceil_s")"
     if [[ -n "$ijson_name" ]]; then
-        row "python ijson $ijson_name, items()" "$ijson_s" "$(mbs "$ijson_s")" "$(mib "$ijson_kib")" "$(ratio "$scan_s" "$ijson_s")"
+        row "python ijson $ijson_name, items()" "$ijson_s" "$ijson_cpu" "$(mbs "$ijson_s")" "$(mib "$ijson_kib")" "$(ratio "$scan_s" "$ijson_s")"
     else
-        row "python ijson" "absent" "" "" ""
+        row "python ijson" "absent" "" "" "" ""
     fi
     if [[ -n "$jq_name" ]]; then
-        row "$jq_name '.log.entries | length'" "$jq_s" "$(mbs "$jq_s")" "$(mib "$jq_kib")" "$(ratio "$scan_s" "$jq_s")"
+        row "$jq_name '.log.entries | length'" "$jq_s" "$jq_cpu" "$(mbs "$jq_s")" "$(mib "$jq_kib")" "$(ratio "$scan_s" "$jq_s")"
     else
-        row "jq" "absent" "" "" ""
+        row "jq" "absent" "" "" "" ""
     fi
     scaling+=("$(printf '%6s MB  scan %8s MB/s %6s MiB   ceiling %8s MB/s' "$size" "$(mbs "$scan_s")" "$(mib "$scan_kib")" "$(mbs "$ceil_s")")")
 
