@@ -150,7 +150,7 @@ pub struct LazyEntry<'a> {
 
 enum Reading<'a> {
     /// Read in place.
-    Typed(Box<typed::Ready<'a>>),
+    Typed(typed::Ready<'a>),
     /// Read the thorough way.
     Built(HarEntry),
 }
@@ -730,7 +730,7 @@ fn in_place_entries(ctx: &mut Ctx) -> ControlFlow<()> {
                     let lazy = LazyEntry {
                         index,
                         origin: ctx.origin,
-                        reading: Reading::Typed(Box::new(ready)),
+                        reading: Reading::Typed(ready),
                     };
                     break Some(((ctx.callback)(index, lazy), 1 + blank + span));
                 }
