@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::front_end::{self, FrontEnd, Stopper};
 use crate::replay::CapturedResponse;
 use crate::request::CapturedRequest;
-use crate::upwork::{EndpointKind, endpoint_for};
+use crate::upwork::{EndpointKind, endpoint_for, errors};
 
 /// The kind of answer, as far as a diagnosis cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,11 +92,6 @@ const GRANT_ERRORS: [&str; 6] = [
     "unsupported_grant_type",
     "invalid_scope",
 ];
-
-/// The phrase of Upwork's permission refusal.
-pub const NO_ACCESS_TEXT: &str = "This APP has no access to the requested resource";
-/// The phrase of Upwork's signature refusal.
-pub const SIGNATURE_FAILED_TEXT: &str = "Verification of signature failed";
 
 /// Reads the answer to this call: as [`classify`], and an HTML page with a 2xx status to a call of
 /// Upwork's API (which answers JSON, a form or XML) is not a success but a page of what sits in
@@ -214,7 +209,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         401 if mentions("expired") => Kind::TokenExpired,
         401 => Kind::Unauthorized,
         403 if refuses_a_profile(message.as_deref().unwrap_or(&body)) => Kind::ProfileDisabled,
-        403 if mentions(NO_ACCESS_TEXT) || mentions("no access") || mentions("scope") => {
+        403 if mentions(errors::NO_ACCESS) || mentions("no access") || mentions("scope") => {
             Kind::NoAccess
         }
         403 => Kind::Forbidden,

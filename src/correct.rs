@@ -4,6 +4,7 @@
 
 use crate::credentials::Credentials;
 use crate::diagnosis::Finding;
+use crate::findings::Code;
 use crate::oauth::{self, SignedRequest};
 use crate::request::chunked::Framing;
 use crate::request::{CapturedRequest, Header};
@@ -24,12 +25,12 @@ pub enum Fix {
 
 impl Fix {
     /// The fix that answers a finding of this code, if the tool can apply one.
-    pub fn for_code(code: &str) -> Option<Fix> {
+    pub fn for_code(code: Code) -> Option<Fix> {
         match code {
-            "content-length-missing" | "content-length-mismatch" => Some(Fix::Length),
-            "param-encoding" | "signature-mismatch" => Some(Fix::Signature),
-            "replay-stale" | "nonce-reused" | "timestamp-skew" => Some(Fix::Freshness),
-            "token-expired" => Some(Fix::Token),
+            Code::ContentLengthMissing | Code::ContentLengthMismatch => Some(Fix::Length),
+            Code::ParamEncoding | Code::SignatureMismatch => Some(Fix::Signature),
+            Code::ReplayStale | Code::NonceReused | Code::TimestampSkew => Some(Fix::Freshness),
+            Code::TokenExpired => Some(Fix::Token),
             _ => None,
         }
     }
@@ -46,7 +47,10 @@ impl Fix {
             == crate::diagnosis::EvidenceLevel::Inconclusive
             && matches!(
                 finding.code,
-                "signature-mismatch" | "nonce-reused" | "replay-stale" | "timestamp-skew"
+                Code::SignatureMismatch
+                    | Code::NonceReused
+                    | Code::ReplayStale
+                    | Code::TimestampSkew
             );
         if finding.explains() || decided_by_sending {
             Fix::for_code(finding.code)

@@ -1,5 +1,6 @@
 //! What the tool concludes: findings with stable codes, and the verdict that picks the exit code.
 
+use crate::findings::Code;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -55,8 +56,8 @@ impl EvidenceLevel {
 /// One thing found wrong (or worth knowing) about a call, with a stable code that `explain` knows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// A code of [`crate::findings`], e.g. `content-length-missing`.
-    pub code: &'static str,
+    /// A code of [`crate::findings`], written as its stable name, e.g. `content-length-missing`.
+    pub code: Code,
     pub severity: Severity,
     /// What ties it to this call; an error always has a level that [explains](EvidenceLevel::explains).
     pub evidence_level: EvidenceLevel,
@@ -76,7 +77,7 @@ pub struct Finding {
 impl Finding {
     /// A finding; an error starts as [`EvidenceLevel::Documented`], anything else as
     /// [`EvidenceLevel::Risk`], until [`Finding::level`] says what ties it to the call.
-    pub fn new(code: &'static str, severity: Severity, title: impl Into<String>) -> Self {
+    pub fn new(code: Code, severity: Severity, title: impl Into<String>) -> Self {
         let evidence_level = if severity == Severity::Error {
             EvidenceLevel::Documented
         } else {

@@ -4,7 +4,7 @@
 /// A finding code and its documentation page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FindingDoc {
-    pub code: &'static str,
+    pub code: Code,
     /// The page, Markdown; its first line is `# code: title`.
     pub text: &'static str,
 }
@@ -17,54 +17,83 @@ impl FindingDoc {
     }
 }
 
-macro_rules! finding_docs {
-    ($($code:literal),* $(,)?) => {
+/// Generates [`Code`], one variant per code with its stable name, and [`ALL`], the pages, from one
+/// list: a code cannot be reported without a page, and a misspelt code does not compile.
+macro_rules! finding_codes {
+    ($($variant:ident => $code:literal),* $(,)?) => {
+        /// A finding code. Reports, JSON and `explain` write it as its stable kebab-case name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(#[doc = concat!("`", $code, "`")] $variant),*
+        }
+
+        impl Code {
+            /// The stable name, e.g. `content-length-missing`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code),*
+                }
+            }
+        }
+
         /// Every code the tool can report, in the order of the docs index.
         pub const ALL: &[FindingDoc] = &[
-            $(FindingDoc { code: $code, text: include_str!(concat!("../docs/findings/", $code, ".md")) }),*
+            $(FindingDoc { code: Code::$variant, text: include_str!(concat!("../docs/findings/", $code, ".md")) }),*
         ];
     };
 }
 
-finding_docs!(
-    "content-length-missing",
-    "content-length-mismatch",
-    "chunked-body-malformed",
-    "param-encoding",
-    "signature-mismatch",
-    "signature-unverified",
-    "secret-rejected",
-    "auth-missing",
-    "scope-missing",
-    "oauth-params-invalid",
-    "timestamp-skew",
-    "nonce-reused",
-    "replay-stale",
-    "token-expired",
-    "token-invalid",
-    "refresh-token-invalid",
-    "tenant-id-missing",
-    "rate-limited",
-    "server-error",
-    "endpoint-deprecated",
-    "api-key-wrong-format",
-    "profile-disabled",
-    "host-not-upwork",
-    "bot-challenge",
-    "proxy-page",
-    "wrong-entry-point",
-    "redirected",
-    "client-credentials-misplaced",
-    "authorization-code-invalid",
-    "redirect-uri-mismatch",
-    "oauth1-request-token-call",
-    "oauth1-authorize",
-    "oauth1-access-token-call",
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+finding_codes!(
+    ContentLengthMissing => "content-length-missing",
+    ContentLengthMismatch => "content-length-mismatch",
+    ChunkedBodyMalformed => "chunked-body-malformed",
+    ParamEncoding => "param-encoding",
+    SignatureMismatch => "signature-mismatch",
+    SignatureUnverified => "signature-unverified",
+    SecretRejected => "secret-rejected",
+    AuthMissing => "auth-missing",
+    ScopeMissing => "scope-missing",
+    OauthParamsInvalid => "oauth-params-invalid",
+    TimestampSkew => "timestamp-skew",
+    NonceReused => "nonce-reused",
+    ReplayStale => "replay-stale",
+    TokenExpired => "token-expired",
+    TokenInvalid => "token-invalid",
+    RefreshTokenInvalid => "refresh-token-invalid",
+    TenantIdMissing => "tenant-id-missing",
+    RateLimited => "rate-limited",
+    ServerError => "server-error",
+    EndpointDeprecated => "endpoint-deprecated",
+    ApiKeyWrongFormat => "api-key-wrong-format",
+    ProfileDisabled => "profile-disabled",
+    HostNotUpwork => "host-not-upwork",
+    BotChallenge => "bot-challenge",
+    ProxyPage => "proxy-page",
+    WrongEntryPoint => "wrong-entry-point",
+    Redirected => "redirected",
+    ClientCredentialsMisplaced => "client-credentials-misplaced",
+    AuthorizationCodeInvalid => "authorization-code-invalid",
+    RedirectUriMismatch => "redirect-uri-mismatch",
+    Oauth1RequestTokenCall => "oauth1-request-token-call",
+    Oauth1Authorize => "oauth1-authorize",
+    Oauth1AccessTokenCall => "oauth1-access-token-call",
 );
 
 /// The page of a code, if the code exists.
 pub fn lookup(code: &str) -> Option<&'static FindingDoc> {
-    ALL.iter().find(|doc| doc.code == code)
+    ALL.iter().find(|doc| doc.code.as_str() == code)
 }
 
 #[cfg(test)]

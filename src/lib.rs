@@ -16,6 +16,7 @@ pub mod correct;
 pub mod credentials;
 pub mod diagnosis;
 pub mod environment;
+pub mod exchange;
 pub mod findings;
 pub mod front_end;
 pub mod keycheck;

@@ -1,102 +1,20 @@
 //! The diagnosis of one call, stage by stage: static checks, replay as captured, classification,
 //! the corrected replay that confirms a fix, and the verdict.
 
+use crate::findings::Code;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use crate::checks;
 use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction, Fix};
 use crate::credentials::Credentials;
 use crate::diagnosis::{Escalation, EvidenceLevel, Finding, Outcome, Severity, Verdict};
+pub use crate::exchange::{CorrectedExchange, Diagnosis, Exchange, Settings};
 use crate::refresh::{self, RefreshError};
-use crate::replay::{self, CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
-use crate::request::{CapturedRequest, Header, RawUrl};
-
-/// How the call is replayed.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// Send to this origin instead (e.g. the emulator), keeping path and query.
-    pub base_url: Option<RawUrl>,
-    /// Checks only; nothing is sent.
-    pub offline: bool,
-    /// Follow a redirect (Upwork's hosts only), each hop of an OAuth 1.0 call signed anew when
-    /// the secrets are given; by default a redirect is reported, not followed.
-    pub follow: bool,
-    pub replay: ReplayOptions,
-    /// The answer the capture itself recorded (a HAR entry's response): Upwork's words about the
-    /// call as the developer made it, before any replay of ours.
-    pub recorded: Option<CapturedResponse>,
-}
-
-/// One request sent and what came of it.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    /// The request as sent (with the base URL applied).
-    pub request: CapturedRequest,
-    /// The header lines exactly as they went on the wire.
-    pub sent_headers: Vec<Header>,
-    pub started: DateTime<Utc>,
-    pub result: Result<CapturedResponse, TransportError>,
-}
-
-impl Exchange {
-    pub fn response(&self) -> Option<&CapturedResponse> {
-        self.result.as_ref().ok()
-    }
-
-    pub fn transport_error(&self) -> Option<&TransportError> {
-        self.result.as_ref().err()
-    }
-}
-
-/// The corrected request, sent, and whether it succeeded.
-#[derive(Debug, Clone)]
-pub struct CorrectedExchange {
-    /// What was changed, one line each.
-    pub changes: Vec<String>,
-    /// The kinds of fix applied: a success confirms a finding only when its fix was the only one.
-    pub fixes: Vec<Fix>,
-    pub exchange: Exchange,
-    pub classification: Option<Classification>,
-}
-
-impl CorrectedExchange {
-    /// True when the corrected call got a successful answer.
-    pub fn succeeded(&self) -> bool {
-        self.classification
-            .as_ref()
-            .is_some_and(|c| c.kind == Kind::Success)
-    }
-
-    /// What its answer shows, in a few words, honest about what a success confirms.
-    pub fn meaning(&self) -> &'static str {
-        if !self.succeeded() {
-            "it still failed: the fix is not confirmed"
-        } else if self.fixes == [Fix::Signature] {
-            "the call works once signed correctly with the secrets given"
-        } else if self.fixes == [Fix::Freshness] {
-            "signed again fresh and otherwise unchanged, it succeeded"
-        } else if self.fixes.len() == 1 {
-            "that fix alone made it succeed: confirmed"
-        } else {
-            "it succeeded with several fixes together: none is confirmed by itself"
-        }
-    }
-}
-
-/// Everything learned about one call.
-#[derive(Debug, Clone)]
-pub struct Diagnosis {
-    pub captured: CapturedRequest,
-    /// `None` when offline.
-    pub exchange: Option<Exchange>,
-    pub classification: Option<Classification>,
-    pub corrected: Option<CorrectedExchange>,
-    pub findings: Vec<Finding>,
-    pub verdict: Verdict,
-}
+use crate::replay::{self, TransportErrorKind};
+use crate::request::{CapturedRequest, Header};
 
 /// Diagnoses one captured call.
 pub async fn diagnose(
@@ -170,7 +88,7 @@ pub async fn diagnose(
         .await;
         let last = chain.last.as_ref().map(classify::classify);
         // The chain says more than the warning about plain http: it replaces it.
-        findings.retain(|f| f.code != "redirected");
+        findings.retain(|f| f.code != Code::Redirected);
         findings.push(checks::redirect::finding(&captured, &chain, last.as_ref()));
     }
 
@@ -188,7 +106,7 @@ pub async fn diagnose(
         .as_ref()
         .is_none_or(|c| c.kind != Kind::Success);
     let mut correction = correct::correct(&captured, &findings, credentials);
-    if failed && findings.iter().any(|f| f.code == "token-expired") {
+    if failed && findings.iter().any(|f| f.code == Code::TokenExpired) {
         correction = refreshed(&captured, correction, &mut findings, credentials, settings).await;
     }
     let corrected = match correction {
@@ -242,13 +160,7 @@ pub async fn diagnose(
 }
 
 async fn send_as_captured(captured: &CapturedRequest, settings: &Settings) -> Exchange {
-    let request = match &settings.base_url {
-        Some(base) => CapturedRequest {
-            url: captured.url.rebased(base),
-            ..captured.clone()
-        },
-        None => captured.clone(),
-    };
+    let request = settings.aim(captured.clone());
     let started = Utc::now();
     let sent_headers = replay::wire::headers_on_wire(&request);
     let result = replay::wire::send(&request, &settings.replay).await;
@@ -261,13 +173,7 @@ async fn send_as_captured(captured: &CapturedRequest, settings: &Settings) -> Ex
 }
 
 async fn send_corrected(correction: Correction, settings: &Settings) -> CorrectedExchange {
-    let request = match &settings.base_url {
-        Some(base) => CapturedRequest {
-            url: correction.request.url.rebased(base),
-            ..correction.request
-        },
-        None => correction.request,
-    };
+    let request = settings.aim(correction.request);
     let started = Utc::now();
     let sent_headers = corrected_headers(&request);
     let result = replay::client::send(&request, &settings.replay).await;
@@ -299,7 +205,7 @@ async fn refreshed(
     settings: &Settings,
 ) -> Option<Correction> {
     let expired = |findings: &mut Vec<Finding>, key: &str, value: String| {
-        if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+        if let Some(f) = findings.iter_mut().find(|f| f.code == Code::TokenExpired) {
             *f = f.clone().evidence(key, value);
         }
     };
@@ -324,7 +230,7 @@ async fn refreshed(
         }
         Err(RefreshError::NotSent(why)) => {
             // Said in the finding's text too, so that report.md tells where the secrets did not go.
-            if let Some(f) = findings.iter_mut().find(|f| f.code == "token-expired") {
+            if let Some(f) = findings.iter_mut().find(|f| f.code == Code::TokenExpired) {
                 f.detail = format!("{} Not refreshed: {why}.", f.detail);
             }
             expired(findings, "refresh_not_sent", why);
@@ -336,7 +242,7 @@ async fn refreshed(
                 "refresh_sent_to",
                 refusal.request.url.as_str().to_string(),
             );
-            let known: Vec<&str> = findings.iter().map(|f| f.code).collect();
+            let known: Vec<Code> = findings.iter().map(|f| f.code).collect();
             let refused: Vec<Finding> =
                 checks::after_response(&refusal.request, &refusal.classification)
                     .into_iter()
@@ -385,7 +291,7 @@ fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
     if signed_again_refused {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "signature-mismatch" && !f.explains())
+            .filter(|f| f.code == Code::SignatureMismatch && !f.explains())
         {
             finding.detail.push_str(
                 " A call signed correctly with the same secrets was refused too: the secrets given are not this key's and token's.",
@@ -399,10 +305,11 @@ fn confirm(findings: &mut [Finding], corrected: &CorrectedExchange) {
         return;
     }
     for finding in findings.iter_mut().filter(|f| Fix::wanted(f) == Some(fix)) {
-        let unknown_signature_fault = finding.code == "signature-mismatch" && !finding.explains();
+        let unknown_signature_fault =
+            finding.code == Code::SignatureMismatch && !finding.explains();
         let confirmable = match fix {
             Fix::Signature => unknown_signature_fault,
-            Fix::Freshness => finding.code == "timestamp-skew" && finding.explains(),
+            Fix::Freshness => finding.code == Code::TimestampSkew && finding.explains(),
             Fix::Length | Fix::Token => finding.explains(),
         };
         if confirmable {
@@ -447,7 +354,7 @@ fn missing(findings: &[Finding]) -> Vec<&Finding> {
 }
 
 /// The code of the note on a call to a host that is not Upwork's.
-const HOST_NOT_UPWORK: &str = "host-not-upwork";
+const HOST_NOT_UPWORK: Code = Code::HostNotUpwork;
 
 /// A call to a host that is neither Upwork's nor a loopback address (an emulator) is outside what
 /// this tool knows: Upwork's rules, texts and permissions say nothing about it, and Upwork support
@@ -554,7 +461,7 @@ fn explaining_codes(findings: &[Finding]) -> String {
 }
 
 fn codes_of<'a>(findings: impl Iterator<Item = &'a Finding>) -> String {
-    let mut codes: Vec<&str> = findings.map(|f| f.code).collect();
+    let mut codes: Vec<&str> = findings.map(|f| f.code.as_str()).collect();
     codes.dedup();
     codes.join(", ")
 }
@@ -659,7 +566,7 @@ fn verdict(
         let explained_hang = error.kind == TransportErrorKind::Timeout
             && findings
                 .iter()
-                .any(|f| f.code == "content-length-mismatch" && f.explains());
+                .any(|f| f.code == Code::ContentLengthMismatch && f.explains());
         return if explained_hang {
             Verdict {
                 outcome: Outcome::Explained,

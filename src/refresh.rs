@@ -7,13 +7,13 @@
 //! loopback `--base-url`: never to another `--base-url` origin, never over plain http off this
 //! machine. The bundle says where they went, or why they were not sent.
 
-use crate::checks::oauth2::TOKEN_URL;
 use crate::classify::{self, Classification};
 use crate::credentials::Credentials;
+use crate::exchange::Settings;
 use crate::oauth::encode;
-use crate::pipeline::Settings;
 use crate::replay::{self, CapturedResponse};
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
+use crate::upwork::urls::OAUTH2_TOKEN;
 
 /// Why no new access token came.
 #[derive(Debug)]
@@ -62,7 +62,7 @@ pub fn refresh_request(credentials: &Credentials) -> Result<CapturedRequest, Ref
     );
     Ok(CapturedRequest {
         method: "POST".to_string(),
-        url: RawUrl::parse(TOKEN_URL).expect("the token URL is valid"),
+        url: RawUrl::parse(OAUTH2_TOKEN).expect("the token URL is valid"),
         headers: vec![
             Header::new("Content-Type", "application/x-www-form-urlencoded"),
             Header::new("Accept", "application/json"),
@@ -85,7 +85,7 @@ pub struct Refreshed {
 /// a loopback address (the emulator). Any other `--base-url` gets nothing: the secrets would go to
 /// a server that is not Upwork, maybe in clear.
 pub fn refresh_url(settings: &Settings) -> Result<RawUrl, RefreshError> {
-    let upwork = RawUrl::parse(TOKEN_URL).expect("the token URL is valid");
+    let upwork = RawUrl::parse(OAUTH2_TOKEN).expect("the token URL is valid");
     let Some(base) = &settings.base_url else {
         return Ok(upwork);
     };
@@ -99,7 +99,7 @@ pub fn refresh_url(settings: &Settings) -> Result<RawUrl, RefreshError> {
     }
     Err(RefreshError::NotSent(format!(
         "the refresh token and client secret are sent only to Upwork's token endpoint \
-         ({TOKEN_URL}) or an emulator on this machine; --base-url {}://{} is neither, so no new \
+         ({OAUTH2_TOKEN}) or an emulator on this machine; --base-url {}://{} is neither, so no new \
          access token was asked",
         base.scheme(),
         base.host_port()

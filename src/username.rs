@@ -7,8 +7,8 @@
 use serde_json::Value;
 
 use crate::credentials::Credentials;
+use crate::exchange::{Diagnosis, Settings};
 use crate::oauth;
-use crate::pipeline::{Diagnosis, Settings};
 use crate::replay::{self, CapturedResponse};
 use crate::request::{self, CapturedRequest, RawUrl};
 use crate::upwork::{self, hosts};

@@ -457,3 +457,75 @@ fn secrets_keys_and_key_requests_that_never_end_are_refused_at_the_limit() {
         );
     }
 }
+
+/// The bound on `scan`'s peak resident memory whatever the file holds: far below the files of
+/// the tests below (hundreds of MiB), room for the binary, the runtime, one entry and the buffers.
+const FLAT: u64 = 32 * MIB;
+
+/// One entry of each kind a browser capture holds around Upwork's API: a search refused with 401,
+/// a token request without Content-Length, an asset of another site with its body, a call that
+/// succeeded with its answer. About 12 KB; the trailing comma joins it to the next.
+fn four_ordinary_entries() -> String {
+    let answer = "x".repeat(512);
+    let asset = "A".repeat(10 * 1024);
+    [
+        format!(
+            r#"{{"request":{{"method":"GET","url":"https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design","headers":[{{"name":"Accept","value":"*/*"}}]}},"response":{{"status":401,"content":{{"mimeType":"text/plain","text":"{answer}"}}}}}},"#
+        ),
+        format!(
+            r#"{{"request":{{"method":"POST","url":"https://www.upwork.com/api/auth/v1/oauth/token/request?oauth_consumer_key=k&oauth_nonce=n&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1700000000&oauth_signature=s%3D","headers":[]}},"response":{{"status":411,"content":{{"mimeType":"text/html","text":"{answer}"}}}}}},"#
+        ),
+        format!(
+            r#"{{"request":{{"method":"GET","url":"https://cdn.example.com/app.js","headers":[]}},"response":{{"status":200,"content":{{"mimeType":"application/javascript","text":"{asset}"}}}}}},"#
+        ),
+        format!(
+            r#"{{"request":{{"method":"GET","url":"https://www.upwork.com/api/auth/v1/info.json","headers":[{{"name":"Accept","value":"*/*"}}]}},"response":{{"status":200,"content":{{"mimeType":"application/json","text":"{answer}"}}}}}},"#
+        ),
+    ]
+    .concat()
+}
+
+#[test]
+fn scan_memory_stays_flat_over_hundreds_of_megabytes_of_ordinary_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = four_ordinary_entries();
+    let times = 300 * MIB / unit.len() as u64;
+    let head = r#"{"log": {"version": "1.2", "entries": ["#;
+    let tail = r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/auth/v1/info.json", "headers": []}, "response": {"status": 200, "content": {}}}]}}"#;
+    let stream = Stream::with_filler(dir.path(), head, unit.as_bytes(), times, tail);
+    let mut scan = Command::new(env!("CARGO_BIN_EXE_upwork-diag"));
+    scan.arg("scan").arg(&stream.path);
+    let (code, peak) = exit_code_and_peak_rss(scan);
+    let read = stream.finish();
+    assert_eq!(
+        read,
+        times * unit.len() as u64 + (head.len() + tail.len()) as u64
+    );
+    // The refused calls are findings: exit 1, every entry read.
+    assert_eq!(code, 1);
+    assert!(
+        peak < FLAT,
+        "peak resident memory {} MiB over {} MiB of entries",
+        peak / MIB,
+        read / MIB
+    );
+}
+
+#[test]
+fn scan_memory_stays_flat_over_one_huge_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    // A token request without Content-Length (a finding: exit 1), then one entry of 256 MiB: a
+    // recorded download of another site.
+    let head = r#"{"log": {"entries": [{"request": {"method": "POST", "url": "https://www.upwork.com/api/auth/v1/oauth/token/request?oauth_consumer_key=k", "headers": []}, "response": {"status": 411, "content": {}}}, {"request": {"method": "GET", "url": "https://cdn.example.com/backup.tar", "headers": []}, "response": {"status": 200, "content": {"mimeType": "application/x-tar", "text": ""#;
+    let tail = r#""}}}]}}"#;
+    let stream = Stream::new(dir.path(), head, 256 * MIB, tail);
+    let mut scan = Command::new(env!("CARGO_BIN_EXE_upwork-diag"));
+    scan.arg("scan").arg(&stream.path);
+    let (code, peak) = exit_code_and_peak_rss(scan);
+    assert_eq!(
+        stream.finish(),
+        256 * MIB + (head.len() + tail.len()) as u64
+    );
+    assert_eq!(code, 1);
+    assert!(peak < FLAT, "peak resident memory {} MiB", peak / MIB);
+}

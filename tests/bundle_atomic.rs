@@ -219,3 +219,75 @@ fn leftovers_of_dead_runs_are_removed_and_nothing_else() {
     assert!(!stale_zip.exists());
     assert!(fresh.exists() && live.exists() && notes.exists());
 }
+
+/// The debug build's fault point (src/bundle/write.rs): a pause once the first file of the bundle
+/// is written, before the others and before the publishing rename.
+const PAUSE_MID_WRITE: &str = "UPWORK_DIAG_TEST_PAUSE_MID_WRITE";
+
+/// Kills a run once it is halfway through writing its bundle, then checks that nothing is
+/// published at the destination, and that the next run publishes a whole bundle there.
+fn killed_halfway_through_writing_publishes_nothing(out: Option<&str>, zip: bool) {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = offline_run(dir.path(), out, zip)
+        .env(PAUSE_MID_WRITE, "1")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("paused halfway through writing the bundle") {
+        line.clear();
+        let read = stderr.read_line(&mut line).unwrap();
+        assert!(read > 0, "the run ended before its fault point");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    // Only the hidden temporary is left, for a later run to remove once it is stale.
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with('.') && n.contains(".partial-")),
+        "a half-made bundle is published: {names:?}"
+    );
+    assert_eq!(names.len(), 1, "{names:?}");
+
+    // The next run publishes a whole bundle where the killed one would have.
+    let output = offline_run(dir.path(), out, zip).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let published: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(published.len(), 1, "{published:?}");
+    if zip {
+        assert!(is_zip(&published[0]));
+    } else {
+        assert_eq!(common::files_under(&published[0]).len(), 3);
+    }
+}
+
+#[test]
+fn a_run_killed_halfway_through_writing_publishes_no_directory_at_out() {
+    killed_halfway_through_writing_publishes_nothing(Some("bundle"), false);
+}
+
+#[test]
+fn a_run_killed_halfway_through_writing_publishes_no_zip_at_out() {
+    killed_halfway_through_writing_publishes_nothing(Some("bundle.zip"), true);
+}
+
+#[test]
+fn a_run_killed_halfway_through_writing_publishes_no_directory_under_a_default_name() {
+    killed_halfway_through_writing_publishes_nothing(None, false);
+}
+
+#[test]
+fn a_run_killed_halfway_through_writing_publishes_no_zip_under_a_default_name() {
+    killed_halfway_through_writing_publishes_nothing(None, true);
+}

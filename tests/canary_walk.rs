@@ -1,6 +1,7 @@
 //! The canary walk: every command and every output, with canary secrets given in the environment
-//! and planted in the calls. No canary, in any encoding (written out in `common::canary`, not
-//! taken from the redactor), may reach stdout, stderr, a file written (a zip unzipped), the
+//! and planted in the calls. No canary, in any encoding (computed in `common::canary`, not taken
+//! from the redactor; for the consumer and token secrets also written out literally here, as
+//! Python's encoders write them), may reach stdout, stderr, a file written (a zip unzipped), the
 //! emulator's log or `/__mock/requests`.
 
 mod common;
@@ -330,4 +331,240 @@ fn no_canary_leaves_any_command_by_any_output() {
         "one line per request: {logged}"
     );
     assert_clean("the emulator's log", &logged, ALL);
+}
+
+/// The consumer secret as clients write it, each form written out here (not computed by this
+/// suite or the redactor). Made once with Python 3.11's urllib.parse and base64:
+/// `quote(s, safe='~')`, its hex in lowercase, `quote_plus(s, safe='~')` and lowercase,
+/// `quote(quote(s, safe='~'), safe='~')`, `b64encode(s)`, `b64encode('someone:' + s)`, JSON's
+/// `\/`, and `quote(s.replace('+', ' '), safe='~')` (a `+` read as a space, re-encoded).
+const CONSUMER_SECRET_FORMS: &[&str] = &[
+    "CANARY walk/cs+1",
+    "CANARY%20walk%2Fcs%2B1",
+    "CANARY%20walk%2fcs%2b1",
+    "CANARY+walk%2Fcs%2B1",
+    "CANARY+walk%2fcs%2b1",
+    "CANARY%2520walk%252Fcs%252B1",
+    "Q0FOQVJZIHdhbGsvY3MrMQ==",
+    "c29tZW9uZTpDQU5BUlkgd2Fsay9jcysx",
+    "CANARY walk\\/cs+1",
+    "CANARY%20walk%2Fcs%201",
+];
+
+/// The token secret's forms, made the same way (its `quote_plus` is its `quote`).
+const TOKEN_SECRET_FORMS: &[&str] = &[
+    "CANARY-walk-ts/2",
+    "CANARY-walk-ts%2F2",
+    "CANARY-walk-ts%2f2",
+    "CANARY-walk-ts%252F2",
+    "Q0FOQVJZLXdhbGstdHMvMg==",
+    "c29tZW9uZTpDQU5BUlktd2Fsay10cy8y",
+    "CANARY-walk-ts\\/2",
+];
+
+/// Fails when `text` holds any written-out form of either secret, or the canary word at all
+/// (what is left of a secret redacted only in part).
+fn assert_no_written_out_form(place: &str, text: &str) {
+    for form in CONSUMER_SECRET_FORMS.iter().chain(TOKEN_SECRET_FORMS) {
+        assert!(
+            !text.contains(form),
+            "{place}: a secret leaked as {form:?}:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("CANARY"),
+        "{place}: part of a secret is left:\n{text}"
+    );
+}
+
+/// The written-out forms are those Python's own encoders produce, checked again here when
+/// python3 runs (`UPWORK_DIAG_REQUIRE_INTEROP`, set by `.ci/run`, makes its absence a failure).
+#[test]
+#[allow(clippy::disallowed_macros, clippy::disallowed_methods)] // the test's own skip note
+fn the_written_out_secret_forms_are_what_python_writes() {
+    let script = r#"
+import base64, re, sys
+from urllib.parse import quote, quote_plus
+lower = lambda t: re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), t)
+for s in sys.argv[1:]:
+    for form in [s, quote(s, safe="~"), lower(quote(s, safe="~")), quote_plus(s, safe="~"),
+                 lower(quote_plus(s, safe="~")), quote(quote(s, safe="~"), safe="~"),
+                 base64.b64encode(s.encode()).decode(),
+                 base64.b64encode(("someone:" + s).encode()).decode(),
+                 quote(s.replace("+", " "), safe="~")]:
+        print(form)
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, CONSUMER_SECRET, TOKEN_SECRET])
+        .output();
+    let Some(output) = output.ok().filter(|o| o.status.success()) else {
+        assert!(
+            std::env::var_os("UPWORK_DIAG_REQUIRE_INTEROP").is_none(),
+            "python3 is required and cannot run"
+        );
+        let note = "skipped: python3 is not installed: the written-out secret forms are not \
+                    compared with Python's encoders";
+        eprintln!("{note}");
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{note}\n").as_bytes());
+        return;
+    };
+    let python = String::from_utf8(output.stdout).unwrap();
+    for form in python.lines() {
+        assert!(
+            CONSUMER_SECRET_FORMS.contains(&form) || TOKEN_SECRET_FORMS.contains(&form),
+            "Python writes {form:?}, not among the written-out forms"
+        );
+    }
+}
+
+/// The consumer secret and token secret given to `diagnose` in the call itself — in the query,
+/// a form body, a PLAINTEXT Authorization header, `curl -u`, a header of no telling name, a HAR
+/// entry, a raw request — each in one of the forms clients write, under names that say nothing:
+/// no output (stdout, stderr, report.md, bundle.json, exchange.har, the zip) holds any of the
+/// written-out forms above.
+#[test]
+fn secrets_given_in_the_call_itself_reach_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let keys = path("keys.json");
+    std::fs::write(
+        &keys,
+        serde_json::json!({"consumers": [{
+            "consumer_key": CONSUMER_KEY,
+            "consumer_secret": CONSUMER_SECRET,
+            "access_tokens": [{"token": TOKEN, "secret": TOKEN_SECRET, "username": "walk-user"}]
+        }]})
+        .to_string(),
+    )
+    .unwrap();
+    let mock = MockProcess::start(Some(Path::new(&keys)), &dir.path().join("mock.log"));
+
+    let [cs, cs_pct, cs_lower, cs_form, cs_form_lower, cs_twice, ..] = CONSUMER_SECRET_FORMS else {
+        unreachable!()
+    };
+    let [ts, ts_pct, ts_lower, ts_twice, ..] = TOKEN_SECRET_FORMS else {
+        unreachable!()
+    };
+    // PLAINTEXT: the signature is the key (both secrets encoded, joined by `&`), and the header
+    // encodes it once more.
+    let plaintext = format!(
+        "Authorization: OAuth oauth_consumer_key=\"{CONSUMER_KEY}\", oauth_token=\"{TOKEN}\", \
+         oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"{}\", oauth_nonce=\"walk\", \
+         oauth_signature=\"{cs_twice}%26{ts_twice}\"",
+        chrono::Utc::now().timestamp(),
+    );
+    let jobs = "https://www.upwork.com/api/hr/v2/jobs.json";
+    let search = "https://www.upwork.com/api/profiles/v2/search/jobs.json";
+    let form = "Content-Type: application/x-www-form-urlencoded";
+
+    let curl = path("call.curl");
+    std::fs::write(
+        &curl,
+        format!(
+            "curl '{search}?q={cs_pct}&t={ts_lower}' -u 'someone:{cs}' -H 'X-Note: {ts}' \
+             --data 'memo={cs_form}&note={ts_pct}'\n"
+        ),
+    )
+    .unwrap();
+    let har = path("session.har");
+    let entry = serde_json::json!({
+        "startedDateTime": chrono::Utc::now().to_rfc3339(),
+        "request": {"method": "POST", "url": format!("{jobs}?q={cs_form_lower}"),
+            "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "Authorization", "value": &plaintext["Authorization: ".len()..]},
+                        {"name": "Content-Type", "value": "application/x-www-form-urlencoded"}],
+            "queryString": [{"name": "q", "value": cs}], "cookies": [], "headersSize": -1,
+            "bodySize": -1,
+            "postData": {"mimeType": "application/x-www-form-urlencoded",
+                         "text": format!("memo={cs_form}&note={ts_pct}")}},
+        "response": {"status": 401, "statusText": "Unauthorized", "httpVersion": "HTTP/1.1",
+            "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "text/plain"},
+            "redirectURL": "", "headersSize": -1, "bodySize": 0}
+    });
+    std::fs::write(
+        &har,
+        serde_json::json!({"log": {"version": "1.2", "entries": [entry]}}).to_string(),
+    )
+    .unwrap();
+    let raw = path("call.http");
+    let body = format!("memo={cs_lower}&note={ts_lower}&ref={cs_twice}");
+    std::fs::write(
+        &raw,
+        format!(
+            "POST /api/hr/v2/jobs.json?q={cs_form} HTTP/1.1\r\nHost: www.upwork.com\r\n\
+             {plaintext}\r\n{form}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .unwrap();
+
+    let inputs: Vec<(&str, Vec<String>)> = vec![
+        (
+            "flags",
+            vec![
+                "-X".into(),
+                "POST".into(),
+                format!("{jobs}?q={cs_form}&t={ts_pct}&ref={ts_twice}"),
+                "-H".into(),
+                plaintext.clone(),
+                "-H".into(),
+                form.into(),
+                "-d".into(),
+                format!("memo={cs_lower}&note={ts}"),
+            ],
+        ),
+        ("curl", vec!["--curl".into(), curl]),
+        ("har", vec!["--har".into(), har]),
+        ("raw", vec!["--raw".into(), raw]),
+    ];
+    let outputs = tempfile::tempdir().unwrap();
+    for (name, input) in &inputs {
+        for (variant, zip) in [("dir", false), ("zip", true)] {
+            let out = outputs.path().join(format!("{name}-{variant}"));
+            let mut command = upwork_diag();
+            command
+                .arg("diagnose")
+                .args(input)
+                .args(["--base-url", &mock.base_url, "--timeout", "5"])
+                .args(["--format", "json", "--out"]);
+            if zip {
+                command.arg(format!("{}.zip", out.display())).arg("--zip");
+            } else {
+                command.arg(&out);
+            }
+            let output = command.envs(secrets_env()).output().unwrap();
+            let code = output.status.code();
+            let place = format!("diagnose {name} {variant}");
+            assert!(
+                matches!(code, Some(0 | 1 | 4 | 5)),
+                "{place}: exit {code:?}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert_no_written_out_form(
+                &format!("{place} stdout"),
+                &String::from_utf8_lossy(&output.stdout),
+            );
+            assert_no_written_out_form(
+                &format!("{place} stderr"),
+                &String::from_utf8_lossy(&output.stderr),
+            );
+            let written: Vec<String> = if zip {
+                let bytes = std::fs::read(format!("{}.zip", out.display())).unwrap();
+                let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                archive.file_names().map(str::to_string).collect()
+            } else {
+                std::fs::read_dir(&out)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            };
+            for file in ["report.md", "bundle.json", "exchange.har"] {
+                assert!(
+                    written.iter().any(|w| w.ends_with(file)),
+                    "{place}: no {file} in {written:?}"
+                );
+            }
+        }
+    }
+    assert_no_written_out_form("the bundles written", &files_text(outputs.path()));
 }

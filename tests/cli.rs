@@ -75,7 +75,7 @@ fn explain_prints_the_docs_page_of_each_code() {
         ))
         .unwrap();
         upwork_diag()
-            .args(["explain", doc.code])
+            .args(["explain", doc.code.as_str()])
             .assert()
             .success()
             .stdout(page);

@@ -169,6 +169,6 @@ fn explain_speaks_json() {
         .unwrap();
     let list: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(list.len(), upwork_diag::findings::ALL.len());
-    assert_eq!(list[0]["code"], upwork_diag::findings::ALL[0].code);
+    assert_eq!(list[0]["code"], upwork_diag::findings::ALL[0].code.as_str());
     assert!(list.iter().all(|entry| entry["title"].is_string()));
 }

@@ -17,6 +17,10 @@
 //!   token requests that PHP code sends without a declared length (a chunked one among them) are
 //!   captured off the wire by a raw TCP listener here and given to `diagnose --raw`.
 //!
+//! Every mistake the signature search names is also made by one of these clients with a broken
+//! part plugged in (tests/interop/oauthlib_mistakes.py, `node_clients.js oauth-1.0a-mistakes`,
+//! `php_clients.php mistakes`) and must be named exactly (docs/interop.md).
+//!
 //! `.ci/run` installs them all, PHP included, and sets UPWORK_DIAG_REQUIRE_INTEROP=1, which turns
 //! a missing one into a failure. Without it, a test whose client is missing prints `skipped: ...` and passes, so
 //! that a plain `cargo test` works on a machine with no network.
@@ -145,6 +149,17 @@ impl Client {
     /// The calls the client made against the server at `base_url`, or `None` when it is not
     /// installed (see [`Client::ready`]).
     fn run_against(&self, base_url: &str, extra_args: &[&str]) -> Option<Vec<Value>> {
+        self.run_with_keys(base_url, extra_args, &Secrets::DEMO)
+    }
+
+    /// The calls the client made against the server at `base_url` with `keys` (the other keys
+    /// of the demo consumer unchanged), or `None` when it is not installed.
+    fn run_with_keys(
+        &self,
+        base_url: &str,
+        extra_args: &[&str],
+        keys: &Secrets,
+    ) -> Option<Vec<Value>> {
         if !self.ready() {
             return None;
         }
@@ -154,6 +169,7 @@ impl Client {
             .args(extra_args)
             .arg(base_url)
             .envs(demo_keys())
+            .envs(keys.client_env())
             .output()
             .unwrap();
         assert!(
@@ -198,8 +214,44 @@ fn label(call: &Value) -> String {
     )
 }
 
+/// An OAuth 1.0 consumer key and access token with their secrets.
+struct Secrets {
+    consumer_key: &'static str,
+    consumer_secret: &'static str,
+    token: &'static str,
+    token_secret: &'static str,
+}
+
+impl Secrets {
+    const DEMO: Secrets = Secrets {
+        consumer_key: demo::CONSUMER_KEY,
+        consumer_secret: demo::CONSUMER_SECRET,
+        token: demo::TOKEN,
+        token_secret: demo::TOKEN_SECRET,
+    };
+
+    /// The variables the client scripts read them from.
+    fn client_env(&self) -> [(&'static str, &'static str); 4] {
+        [
+            ("UPWORK_DIAG_DEMO_CONSUMER_KEY", self.consumer_key),
+            ("UPWORK_DIAG_DEMO_CONSUMER_SECRET", self.consumer_secret),
+            ("UPWORK_DIAG_DEMO_TOKEN", self.token),
+            ("UPWORK_DIAG_DEMO_TOKEN_SECRET", self.token_secret),
+        ]
+    }
+}
+
 /// `diagnose` on the call as the client sent it, with the secrets of the key it was made with.
 fn diagnose(call: &Value, emulator: Option<&Emulator>) -> (Option<i32>, Value) {
+    diagnose_with(call, emulator, &Secrets::DEMO)
+}
+
+/// `diagnose` on the call as the client sent it, with `keys` in the environment.
+fn diagnose_with(
+    call: &Value,
+    emulator: Option<&Emulator>,
+    keys: &Secrets,
+) -> (Option<i32>, Value) {
     let mut command = upwork_diag();
     command.args([
         "diagnose",
@@ -228,9 +280,9 @@ fn diagnose(call: &Value, emulator: Option<&Emulator>) -> (Option<i32>, Value) {
     let output = command
         .args(["--no-bundle", "--format", "json"])
         .envs(demo_env(
-            demo::CONSUMER_KEY,
-            demo::CONSUMER_SECRET,
-            Some((demo::TOKEN, demo::TOKEN_SECRET)),
+            keys.consumer_key,
+            keys.consumer_secret,
+            Some((keys.token, keys.token_secret)),
         ))
         .output()
         .unwrap();
@@ -629,5 +681,120 @@ fn php_token_requests_without_a_length_are_refused_and_diagnosed_from_their_wire
             let notes = bundle["request"]["notes"].to_string();
             assert!(notes.contains("chunked"), "{notes}");
         }
+    }
+}
+
+/// The key the outside reproductions sign with: secrets holding `&`, which RFC 5849 encodes in
+/// the signing key, so that a key built from them unencoded (`secret-not-encoded`) differs.
+const OUTSIDE: Secrets = Secrets {
+    consumer_key: "outside-consumer-key",
+    consumer_secret: "outside&consumer-secret",
+    token: "outside-token",
+    token_secret: "outside&token-secret",
+};
+
+/// The emulator, knowing only [`OUTSIDE`]'s key and token.
+fn outside_emulator() -> Emulator {
+    let keys = serde_json::json!({"consumers": [{
+        "consumer_key": OUTSIDE.consumer_key,
+        "consumer_secret": OUTSIDE.consumer_secret,
+        "access_tokens": [{"token": OUTSIDE.token, "secret": OUTSIDE.token_secret,
+                           "username": "outside-user"}],
+    }]});
+    Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys.to_string()).unwrap())
+}
+
+/// The emulator refused a call carrying one known mistake, and `diagnose` names exactly that
+/// mistake, offline (from the secrets alone) and with the call replayed to the emulator.
+fn check_named_mistake(call: &Value, emulator: &Emulator) {
+    let status = call["status"].as_u64().unwrap();
+    assert_eq!(
+        status,
+        401,
+        "the emulator did not refuse {} as Upwork does: {call:#}",
+        label(call)
+    );
+    let mistake = call["mistake"].as_str().unwrap();
+    for replayed_to in [None, Some(emulator)] {
+        let how = if replayed_to.is_some() {
+            "replayed"
+        } else {
+            "offline"
+        };
+        let (code, bundle) = diagnose_with(call, replayed_to, &OUTSIDE);
+        assert_eq!(code, Some(1), "{} ({how}): {bundle:#}", label(call));
+        let signature = finding(&bundle, "signature-mismatch");
+        assert_eq!(
+            (&signature["severity"], &signature["evidence_level"]),
+            (&Value::from("error"), &Value::from("reproduced")),
+            "{} ({how}): {signature:#}",
+            label(call)
+        );
+        assert_eq!(
+            signature["evidence"]["mistakes"],
+            serde_json::json!([mistake]),
+            "{} ({how}): {signature:#}",
+            label(call)
+        );
+        if let Some(leading) = call["code"].as_str() {
+            assert_eq!(
+                bundle["findings"][0]["code"],
+                leading,
+                "{} ({how}): {:#}",
+                label(call),
+                bundle["findings"]
+            );
+        }
+    }
+}
+
+/// Every mistake the signature search can name (`MistakeKind::ALL`) is made by a client this
+/// project did not write — oauthlib with a broken encoder plugged in, PHP's own encoders, the
+/// Node library oauth-1.0a given what real code gives it — and `diagnose` names exactly that one.
+/// The signatures are computed by those libraries, never by the recipes the search replays, so a
+/// recipe that drifts from what clients really do (double encoding made triple) fails here.
+#[test]
+fn every_named_signing_mistake_is_reproduced_by_an_outside_client() {
+    let emulator = outside_emulator();
+    let outside_clients = [
+        (
+            Client::python(
+                "oauthlib (broken encoders)",
+                "oauthlib_mistakes.py",
+                None,
+                "oauthlib",
+            ),
+            vec![],
+        ),
+        (
+            Client::node("oauth-1.0a (mistakes)", "oauth-1.0a"),
+            vec!["oauth-1.0a-mistakes"],
+        ),
+        (
+            Client::php("php (urlencode, hand-ordered parameters)"),
+            vec!["mistakes"],
+        ),
+    ];
+    let mut named = std::collections::BTreeSet::new();
+    let mut every_client_ran = true;
+    for (client, args) in outside_clients {
+        let Some(calls) = client.run_with_keys(&emulator.base_url, &args, &OUTSIDE) else {
+            every_client_ran = false;
+            continue;
+        };
+        for call in &calls {
+            check_named_mistake(call, &emulator);
+            named.insert(call["mistake"].as_str().unwrap().to_string());
+        }
+    }
+    if every_client_ran {
+        let all: std::collections::BTreeSet<String> = upwork_diag::oauth::MistakeKind::ALL
+            .iter()
+            .map(|k| k.name().to_string())
+            .collect();
+        assert_eq!(
+            named, all,
+            "each named mistake needs an outside reproduction"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The input parsers (curl, raw HTTP, HAR) and the transport's response parser against hostile
 //! input: a seeded generator mutates the fixtures and known-tricky seeds, bounded in count and
 //! time, and no input may panic. The same targets run under libFuzzer in `fuzz/` (see
-//! docs/fuzzing.md); inputs that once crashed live in `regressions` below.
+//! docs/fuzzing.md); inputs a parser once got wrong live in `regressions` below, each pinned to
+//! its outcome.
 
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -237,17 +238,107 @@ fn the_response_parser_survives_mutated_answers() {
     stress("parse_response", 4, &response_seeds(), parse_response_bytes);
 }
 
-/// Inputs that once made a parser panic; each must now parse or fail cleanly.
+/// What a regression input must give: read, or refused with an error that says this.
+enum Outcome {
+    Read,
+    Refused(&'static str),
+}
+
+/// Inputs that a parser once got wrong, from the fixes in the history (none of them was a panic:
+/// the stress runs and the fuzz targets have found none so far; a crash found is added here
+/// as `Read` or `Refused`). Each is pinned to its outcome, not only to "no panic".
+fn regression_cases() -> Vec<(&'static str, &'static str, Vec<u8>, Outcome)> {
+    vec![
+        (
+            "raw",
+            "a Host that sends the call elsewhere (evil.example/@www.upwork.com, 8bfa4fe)",
+            b"GET /api/auth/v1/info.json HTTP/1.1\r\nHost: evil.example/@www.upwork.com\r\n\r\n"
+                .to_vec(),
+            Outcome::Refused("it holds '/'"),
+        ),
+        (
+            "raw",
+            "a bare carriage return inside a header line (8bfa4fe)",
+            b"GET /api/auth/v1/info.json HTTP/1.1\r\nHost: www.upwork.com\r\nX-Token: s3cr3t\rInjected: yes\r\n\r\n"
+                .to_vec(),
+            Outcome::Refused("a carriage return inside a header line"),
+        ),
+        (
+            "raw",
+            "an IPv6 host opened and never closed (06160b7)",
+            b"GET http://[::1/x HTTP/1.1\r\nHost: [::1\r\n\r\n".to_vec(),
+            Outcome::Refused("is not closed with ']'"),
+        ),
+        (
+            "curl",
+            "an IPv6 host opened and never closed (06160b7)",
+            b"curl 'http://[::1/x'".to_vec(),
+            Outcome::Refused("is not closed with ']'"),
+        ),
+        (
+            "curl",
+            "a URL without a scheme, read as https (2061055)",
+            b"curl www.upwork.com/api/auth/v1/info.json".to_vec(),
+            Outcome::Read,
+        ),
+        (
+            "raw",
+            "a chunked body whose last chunk never comes, kept for its own finding (1746962)",
+            b"POST /api/x HTTP/1.1\r\nHost: www.upwork.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"
+                .to_vec(),
+            Outcome::Read,
+        ),
+        (
+            "har",
+            "a capture that starts with a byte order mark (with-bom.har)",
+            b"\xef\xbb\xbf{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"https://www.upwork.com/api/auth/v1/info.json\",\"headers\":[]},\"response\":{\"status\":401}}]}}"
+                .to_vec(),
+            Outcome::Read,
+        ),
+    ]
+}
+
+/// The error of a parser on the input, or `None` when it read it.
+fn error_of(parser: &str, input: &[u8]) -> Option<String> {
+    match parser {
+        "curl" => curl::parse_curl(
+            std::str::from_utf8(input).unwrap(),
+            "regression",
+            Path::new("/nonexistent/upwork-diag-stress"),
+        )
+        .err()
+        .map(|e| e.to_string()),
+        "raw" => raw::parse_raw(input, "regression", None)
+            .err()
+            .map(|e| e.to_string()),
+        "har" => {
+            let mut read = 0;
+            match har::for_each_entry(input, "regression", |_, entry| {
+                read += usize::from(entry.request.is_ok());
+                ControlFlow::Continue(())
+            }) {
+                Err(e) => Some(e.to_string()),
+                Ok(_) if read == 0 => Some("no request read".to_string()),
+                Ok(_) => None,
+            }
+        }
+        _ => unreachable!("no parser {parser}"),
+    }
+}
+
 #[test]
 fn regressions() {
-    // None found so far by the fuzz targets or the stress runs; add each crash here as found.
-    let cases: &[(&str, &[u8])] = &[];
-    for (parser, input) in cases {
-        match *parser {
-            "curl" => check(parser, input, &parse_curl),
-            "raw" => check(parser, input, &parse_raw),
-            "har" => check(parser, input, &parse_har),
-            _ => check(parser, input, &parse_response_bytes),
+    for (parser, what, input, outcome) in regression_cases() {
+        match (error_of(parser, &input), outcome) {
+            (None, Outcome::Read) => {}
+            (Some(error), Outcome::Refused(why)) if error.contains(why) => {}
+            (error, _) => panic!("{parser}: {what}: got {error:?}"),
+        }
+        // And none may panic under the stress harness's own check either.
+        match parser {
+            "curl" => check(parser, &input, &parse_curl),
+            "raw" => check(parser, &input, &parse_raw),
+            _ => check(parser, &input, &parse_har),
         }
     }
 }

@@ -758,7 +758,7 @@ fn the_official_python_oauth2_binding_runs_unmodified_through_the_proxy() {
     };
     if !peer_ready(
         "python-upwork-oauth2",
-        python().args(["-c", "import upwork, requests"]),
+        python().args(["-c", "import upwork.routers.graphql, requests"]),
         "pip install --target tests/interop/pylib/oauth2 python-upwork-oauth2==3.2.0",
     ) {
         return;
@@ -809,7 +809,7 @@ fn the_readme_commands_for_python_and_node_run_as_written() {
         "python-upwork-oauth2",
         Command::new("python3")
             .env("PYTHONPATH", &pylib)
-            .args(["-c", "import upwork, requests"]),
+            .args(["-c", "import upwork.routers.graphql, requests"]),
         "pip install --target tests/interop/pylib/oauth2 python-upwork-oauth2==3.2.0",
     );
     let node_ready = peer_ready(

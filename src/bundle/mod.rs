@@ -17,6 +17,7 @@ pub use write::{
     write_public_bundle,
 };
 
+use crate::findings::Code;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
@@ -24,8 +25,8 @@ use sha2::{Digest, Sha256};
 use crate::credentials::Credentials;
 use crate::diagnosis::Outcome;
 use crate::environment::Environment;
+use crate::exchange::{Diagnosis, Exchange, Settings};
 use crate::oauth::SignedRequest;
-use crate::pipeline::{Diagnosis, Exchange, Settings};
 use crate::replay::CapturedResponse;
 use crate::request::{CapturedRequest, header_value};
 use schema::*;
@@ -220,10 +221,7 @@ fn capped_headers(headers: Vec<crate::request::Header>) -> Vec<crate::request::H
                 while !header.value.is_char_boundary(end) {
                     end -= 1;
                 }
-                let sha256: String = Sha256::digest(header.value.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let sha256 = hex::encode(Sha256::digest(header.value.as_bytes()));
                 header.value = format!(
                     "{}[cut: {} bytes in all, sha256 {sha256}]",
                     &header.value[..end],
@@ -327,10 +325,7 @@ fn body_record(
     content_type: Option<&str>,
     body: &[u8],
 ) -> BodyRecord {
-    let sha256 = Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex::encode(Sha256::digest(body));
     let size = body.len();
     let redacted = redactor.body(location, content_type, body);
     let truncated = redacted.len() > BODY_CAP;
@@ -401,7 +396,7 @@ fn route_and_note(
     outcome: Outcome,
     findings: &[crate::diagnosis::Finding],
 ) -> (&'static str, String) {
-    let key_question = findings.iter().any(|f| f.code == "scope-missing");
+    let key_question = findings.iter().any(|f| f.code == Code::ScopeMissing);
     match outcome {
         Outcome::Ok => ("none", "The call succeeded; nothing to escalate.".into()),
         Outcome::Explained => {
@@ -448,11 +443,11 @@ mod routing_tests {
 
     #[test]
     fn a_missing_permission_points_key_requests_to_special_projects() {
-        let scope = Finding::new("scope-missing", Severity::Error, "no permission");
+        let scope = Finding::new(Code::ScopeMissing, Severity::Error, "no permission");
         let r = routing(Outcome::Explained, &[scope]);
         assert_eq!(r.route, "developer");
         assert!(r.note.contains("Special Projects queue"), "{}", r.note);
-        let other = Finding::new("content-length-missing", Severity::Error, "no length");
+        let other = Finding::new(Code::ContentLengthMissing, Severity::Error, "no length");
         assert!(
             !routing(Outcome::Explained, &[other])
                 .note

@@ -320,14 +320,41 @@ fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 fn write_dir(dir: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), BundleError> {
-    for (name, bytes) in files {
+    for (index, (name, bytes)) in files.iter().enumerate() {
         let path = dir.join(name);
         let mut file = create_new(&path).map_err(io_error(&path))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(io_error(&path))?;
+        if index == 0 && pause_mid_write_asked() {
+            pause_mid_write();
+        }
     }
     Ok(())
+}
+
+/// The variable that makes a debug build pause halfway through writing a bundle.
+#[cfg(debug_assertions)]
+pub const PAUSE_MID_WRITE_VAR: &str = "UPWORK_DIAG_TEST_PAUSE_MID_WRITE";
+
+/// A fault point for the tests of atomic publishing, compiled into debug builds only: with
+/// [`PAUSE_MID_WRITE_VAR`] set, once the first file of the bundle is on disk (and before the
+/// others and the publishing rename), the run says so on stderr and sleeps, so that a test can
+/// kill it while the bundle is half-made. It sits inside the writing itself, not before the
+/// rename, so that a writer that wrote in place would be caught half-made at its destination.
+#[cfg(debug_assertions)]
+fn pause_mid_write_asked() -> bool {
+    std::env::var_os(PAUSE_MID_WRITE_VAR).is_some()
+}
+
+#[cfg(not(debug_assertions))]
+fn pause_mid_write_asked() -> bool {
+    false
+}
+
+fn pause_mid_write() {
+    boundary::print_stderr("test fault point: paused halfway through writing the bundle");
+    std::thread::sleep(std::time::Duration::from_secs(120));
 }
 
 fn write_zip(
@@ -343,9 +370,14 @@ fn write_zip(
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .unix_permissions(0o600);
-    for (name, bytes) in files {
+    for (index, (name, bytes)) in files.iter().enumerate() {
         archive.start_file(*name, options).map_err(zip_error)?;
         archive.write_all(bytes).map_err(io_error(path))?;
+        if index == 0 && pause_mid_write_asked() {
+            // What the archive holds so far reaches the file before the pause.
+            archive.flush().map_err(io_error(path))?;
+            pause_mid_write();
+        }
     }
     let temp = archive.finish().map_err(zip_error)?;
     temp.as_file().sync_all().map_err(io_error(path))?;

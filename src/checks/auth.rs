@@ -3,6 +3,7 @@
 //! else is right, and without this finding it would pass every other check.
 
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::request::{CapturedRequest, Source};
 use crate::upwork::{self, EndpointKind, hosts};
 
@@ -32,7 +33,7 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
         _ => return Vec::new(),
     };
     let finding = Finding::new(
-        "auth-missing",
+        Code::AuthMissing,
         Severity::Error,
         "The call carries no credentials: no OAuth signature, no token",
     )
@@ -121,7 +122,7 @@ mod tests {
     fn a_protected_call_without_credentials() {
         let findings = before_sending(&call("https://www.upwork.com/api/hr/v2/teams.json", &[]));
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].code, "auth-missing");
+        assert_eq!(findings[0].code, Code::AuthMissing);
         assert!(findings[0].explains());
     }
 

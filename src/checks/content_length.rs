@@ -4,6 +4,7 @@
 
 use crate::diagnosis::{Finding, Severity};
 use crate::environment;
+use crate::findings::Code;
 use crate::request::CapturedRequest;
 use crate::request::chunked::{self, Framing};
 
@@ -106,7 +107,7 @@ fn chunked_without_length(request: &CapturedRequest, framing: &Framing) -> Findi
     }
     let declared = content_len.unwrap_or(0);
     let mut finding = Finding::new(
-        "content-length-missing",
+        Code::ContentLengthMissing,
         Severity::Error,
         format!(
             "{what} sent chunked (Transfer-Encoding: chunked) without Content-Length: Upwork answers 411 Length Required"
@@ -210,7 +211,7 @@ fn chunked_fix(request: &CapturedRequest, library: Option<&str>, length: usize) 
 /// (it waits for the rest, or refuses it), and its bytes are not parameters.
 fn malformed_chunks(request: &CapturedRequest, error: &chunked::ChunkedError) -> Finding {
     Finding::new(
-        "chunked-body-malformed",
+        Code::ChunkedBodyMalformed,
         Severity::Error,
         "The body is declared chunked (Transfer-Encoding: chunked) but its chunks cannot be read",
     )
@@ -249,7 +250,7 @@ fn missing(request: &CapturedRequest, body_len: usize) -> Finding {
         format!("Send `Content-Length: {body_len}`, the body's length in bytes.")
     };
     Finding::new(
-        "content-length-missing",
+        Code::ContentLengthMissing,
         Severity::Error,
         format!("{what} sent without Content-Length: Upwork answers 411 Length Required"),
     )
@@ -277,7 +278,7 @@ fn mismatch(declared: &[&str], body_len: usize) -> Finding {
         _ => "The server cannot tell where the body ends and refuses the request.".to_string(),
     };
     Finding::new(
-        "content-length-mismatch",
+        Code::ContentLengthMismatch,
         Severity::Error,
         format!("Content-Length says {shown} but the body has {body_len} bytes"),
     )
@@ -309,7 +310,7 @@ mod tests {
     fn an_empty_post_needs_content_length_zero() {
         let findings = check(&request("POST", &[], ""));
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].code, "content-length-missing");
+        assert_eq!(findings[0].code, Code::ContentLengthMissing);
         assert!(
             findings[0].fix.contains("Content-Length: 0"),
             "{}",
@@ -322,7 +323,7 @@ mod tests {
         );
     }
 
-    fn codes(findings: &[Finding]) -> Vec<&str> {
+    fn codes(findings: &[Finding]) -> Vec<Code> {
         findings.iter().map(|f| f.code).collect()
     }
 
@@ -339,7 +340,7 @@ mod tests {
             "0\r\n\r\n",
         );
         let findings = check(&php);
-        assert_eq!(codes(&findings), ["content-length-missing"]);
+        assert_eq!(codes(&findings), [Code::ContentLengthMissing]);
         let f = &findings[0];
         assert!(f.title.contains("chunked"), "{}", f.title);
         assert_eq!(f.evidence["framing"], "chunked");
@@ -411,7 +412,7 @@ mod tests {
         let findings = check(&r);
         assert_eq!(
             codes(&findings),
-            ["content-length-missing", "chunked-body-malformed"]
+            [Code::ContentLengthMissing, Code::ChunkedBodyMalformed]
         );
         let malformed = &findings[1];
         assert_eq!(malformed.severity, Severity::Error);
@@ -423,7 +424,7 @@ mod tests {
         assert!(r.form_pairs().is_empty());
         let mut get = request("GET", &["Transfer-Encoding: chunked"], "");
         get.body = b"zz\r\n".to_vec();
-        assert_eq!(codes(&check(&get)), ["chunked-body-malformed"]);
+        assert_eq!(codes(&check(&get)), [Code::ChunkedBodyMalformed]);
     }
 
     #[test]
@@ -446,7 +447,7 @@ mod tests {
     #[test]
     fn a_wrong_length_says_what_the_server_does() {
         let f = &check(&request("POST", &["Content-Length: 10"], "a=1"))[0];
-        assert_eq!(f.code, "content-length-mismatch");
+        assert_eq!(f.code, Code::ContentLengthMismatch);
         assert!(f.detail.contains("waits for 7 more bytes"), "{}", f.detail);
         let f = &check(&request("POST", &["Content-Length: 2"], "a=1"))[0];
         assert!(
@@ -462,7 +463,7 @@ mod tests {
         assert!(f.detail.contains("cannot tell"), "{}", f.detail);
         assert_eq!(
             check(&request("POST", &["content-length: x"], "a=1"))[0].code,
-            "content-length-mismatch"
+            Code::ContentLengthMismatch
         );
     }
 
@@ -471,7 +472,7 @@ mod tests {
         assert!(check(&request("POST", &["Content-Length: 2"], "é")).is_empty());
         assert_eq!(
             check(&request("POST", &["Content-Length: 1"], "é"))[0].code,
-            "content-length-mismatch"
+            Code::ContentLengthMismatch
         );
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::request::CapturedRequest;
 use crate::upwork::entry_points::{self, WRONG_URL_SOURCES};
 
@@ -48,7 +49,7 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     };
     vec![
         Finding::new(
-            "wrong-entry-point",
+            Code::WrongEntryPoint,
             Severity::Warning,
             format!(
                 "{method} {written} is not an Upwork endpoint: {}",
@@ -90,7 +91,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let path = request.url.path();
     vec![
         Finding::new(
-            "wrong-entry-point",
+            Code::WrongEntryPoint,
             Severity::Error,
             format!("Upwork does not serve {method} {path}"),
         )
@@ -116,7 +117,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     }
     for finding in findings
         .iter_mut()
-        .filter(|f| f.code == "wrong-entry-point")
+        .filter(|f| f.code == Code::WrongEntryPoint)
     {
         finding.raise(EvidenceLevel::Reproduced);
     }

@@ -9,6 +9,7 @@
 //! reported as inconclusive, with what to give to decide; guessing one would send the developer
 //! to fix a clock that is right, or tell them a broken clock is fine.
 
+use crate::findings::Code;
 use chrono::{DateTime, Utc};
 
 use crate::classify::{Classification, Kind};
@@ -29,14 +30,14 @@ const GIVE_THE_SEND_TIME: &str = "Give the time the call was sent, and run again
 pub fn check(signed: &SignedRequest, sent_at: Option<SentAt>, now: DateTime<Utc>) -> Vec<Finding> {
     let Some(text) = signed.timestamp.as_deref() else {
         return vec![
-            Finding::new("timestamp-skew", Severity::Error, "The call has no oauth_timestamp")
+            Finding::new(Code::TimestampSkew, Severity::Error, "The call has no oauth_timestamp")
                 .detail("OAuth 1.0 (RFC 5849 section 3.3) requires oauth_timestamp with HMAC-SHA1; Upwork refuses a call without one.")
                 .fix("Send oauth_timestamp, the number of seconds since 1970-01-01 UTC, with every signed call."),
         ];
     };
     let Ok(timestamp) = text.trim().parse::<i64>() else {
         return vec![
-            Finding::new("timestamp-skew", Severity::Error, format!("oauth_timestamp '{text}' is not a number of seconds"))
+            Finding::new(Code::TimestampSkew, Severity::Error, format!("oauth_timestamp '{text}' is not a number of seconds"))
                 .detail("oauth_timestamp must be a whole number of seconds since 1970-01-01 UTC (not milliseconds, not a date).")
                 .fix("Send the time in seconds: `int(time.time())` in Python, `time()` in PHP, `Math.floor(Date.now() / 1000)` in JavaScript.")
                 .evidence("oauth_timestamp", text),
@@ -93,7 +94,7 @@ const SET_THE_CLOCK: &str = "Set the clock of the machine that signs by NTP (`ti
 /// `timestamp-skew`: the client's clock was off when it signed.
 fn skew(timestamp: i64, made_at: DateTime<Utc>, sent_at: Option<SentAt>, title: String) -> Finding {
     let off = timestamp - made_at.timestamp();
-    let mut finding = Finding::new("timestamp-skew", Severity::Error, title)
+    let mut finding = Finding::new(Code::TimestampSkew, Severity::Error, title)
         .detail(format!(
             "The call was sent at {}{} but signed with oauth_timestamp {timestamp} ({}). Upwork refuses a \
              timestamp more than {WINDOW_SECS} s from its clock with 401.",
@@ -123,7 +124,7 @@ fn stale(timestamp: i64, now: DateTime<Utc>, sent: Option<SentAt>) -> Option<Fin
          hand, the corrected replay signs the call again."
     );
     let mut finding = Finding::new(
-        "replay-stale",
+        Code::ReplayStale,
         Severity::Info,
         format!("The captured call was signed {} ago", human(age)),
     );
@@ -156,14 +157,14 @@ fn both_readings(timestamp: i64, age: i64) -> Vec<Finding> {
          is refused for its age)."
     );
     let skew = Finding::new(
-        "timestamp-skew",
+        Code::TimestampSkew,
         Severity::Warning,
         format!(
             "oauth_timestamp is {age_text} old: the client's clock, if the call was sent just now"
         ),
     );
     let stale = Finding::new(
-        "replay-stale",
+        Code::ReplayStale,
         Severity::Warning,
         format!(
             "The captured call was signed {age_text} ago: an old capture, if the client's clock was right"
@@ -191,7 +192,7 @@ fn undecided(finding: Finding) -> Finding {
 
 /// True for a clock-or-capture reading left undecided for want of the send time.
 pub fn is_undecided(finding: &Finding) -> bool {
-    matches!(finding.code, "timestamp-skew" | "replay-stale")
+    matches!(finding.code, Code::TimestampSkew | Code::ReplayStale)
         && finding.evidence_level == EvidenceLevel::Inconclusive
 }
 
@@ -217,7 +218,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     // Upwork's answer names the timestamp. A capture too old to replay is refused for the replay's
     // own doing: that says nothing of the call as first sent, so it explains nothing; a call signed
     // again fresh (with the secrets) is the test of the call.
-    if let Some(stale) = findings.iter_mut().find(|f| f.code == "replay-stale") {
+    if let Some(stale) = findings.iter_mut().find(|f| f.code == Code::ReplayStale) {
         stale.set_level(EvidenceLevel::Inconclusive);
         stale.title = format!(
             "{}: the replay was refused for its age, which says nothing of the call as first sent",
@@ -226,7 +227,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         stale.fix = replay_fix();
         return;
     }
-    if let Some(skew) = findings.iter_mut().find(|f| f.code == "timestamp-skew") {
+    if let Some(skew) = findings.iter_mut().find(|f| f.code == Code::TimestampSkew) {
         skew.raise(EvidenceLevel::Reproduced);
         return;
     }
@@ -234,7 +235,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
     if message.to_ascii_lowercase().contains("nonce") {
         // A captured call replayed as is reuses its nonce by nature: the refusal is the replay's.
         findings.push(
-            Finding::new("nonce-reused", Severity::Error, "Upwork refused the replay's oauth_nonce as already used")
+            Finding::new(Code::NonceReused, Severity::Error, "Upwork refused the replay's oauth_nonce as already used")
                 .detail(format!(
                     "Upwork answered: {message} A nonce may be used once with its timestamp, and a captured call \
                      replayed as is reuses the nonce it was first sent with: this refusal is the replay's own and says \
@@ -247,7 +248,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         );
     } else {
         findings.push(
-            Finding::new("timestamp-skew", Severity::Error, "Upwork refused the oauth_timestamp as too far from its clock")
+            Finding::new(Code::TimestampSkew, Severity::Error, "Upwork refused the oauth_timestamp as too far from its clock")
                 .detail(format!("Upwork answered: {message}"))
                 .fix("Set the clock of the machine that signs by NTP, and sign each call when it is sent.")
                 .evidence("message", message)
@@ -271,7 +272,7 @@ fn replay_fix() -> String {
 /// True for a finding about a refusal that the replay itself caused (a spent nonce, a capture too
 /// old to replay): a call signed again fresh is the test of the call.
 pub fn is_replay_artifact(finding: &Finding) -> bool {
-    matches!(finding.code, "nonce-reused" | "replay-stale")
+    matches!(finding.code, Code::NonceReused | Code::ReplayStale)
         && finding.evidence_level == EvidenceLevel::Inconclusive
 }
 
@@ -349,7 +350,7 @@ mod tests {
             sent(1_700_003_600),
             at(1_800_000_000),
         )[0];
-        assert_eq!((f.code, f.severity), ("timestamp-skew", Severity::Error));
+        assert_eq!((f.code, f.severity), (Code::TimestampSkew, Severity::Error));
         assert!(f.title.contains("1 h 0 min behind"), "{}", f.title);
         assert!(
             f.title.contains("the Date header of the request"),
@@ -378,7 +379,7 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(
             (findings[0].code, findings[0].severity),
-            ("replay-stale", Severity::Info),
+            (Code::ReplayStale, Severity::Info),
             "right when sent, too old to replay now"
         );
         assert!(
@@ -401,7 +402,11 @@ mod tests {
     fn without_a_send_time_an_old_timestamp_is_left_undecided_even_when_refused() {
         let mut findings = check(&signed_at("1700000000"), None, at(1_700_003_600));
         let codes: Vec<_> = findings.iter().map(|f| f.code).collect();
-        assert_eq!(codes, ["timestamp-skew", "replay-stale"], "both readings");
+        assert_eq!(
+            codes,
+            [Code::TimestampSkew, Code::ReplayStale],
+            "both readings"
+        );
         for f in &findings {
             assert!(is_undecided(f), "{f:?}");
             assert_eq!(f.evidence_level, EvidenceLevel::Inconclusive);
@@ -431,6 +436,6 @@ mod tests {
             front_end: None,
         };
         weigh(&mut findings, &refusal);
-        assert_eq!(findings[0].code, "nonce-reused");
+        assert_eq!(findings[0].code, Code::NonceReused);
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::front_end::Stopper;
 use crate::request::CapturedRequest;
 
@@ -24,7 +25,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let who = &front_end.who;
     let finding = match front_end.stopper {
         Stopper::BotChallenge => Finding::new(
-            "bot-challenge",
+            Code::BotChallenge,
             Severity::Error,
             format!("{who}'s bot challenge stopped the call before it reached Upwork ({status})"),
         )
@@ -68,7 +69,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                 ),
             };
             Finding::new(
-                "proxy-page",
+                Code::ProxyPage,
                 Severity::Error,
                 format!("The answer came from {what}, not from Upwork ({status})"),
             )

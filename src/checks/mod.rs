@@ -16,6 +16,7 @@ pub mod upwork_errors;
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::{MistakeKind, SignedRequest};
 use crate::request::CapturedRequest;
 
@@ -36,7 +37,7 @@ pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> V
         }
         Ok(None) => findings.extend(auth::before_sending(request)),
         Err(error) => findings.push(
-            Finding::new("oauth-params-invalid", Severity::Error, "The OAuth parameters cannot be read")
+            Finding::new(Code::OauthParamsInvalid, Severity::Error, "The OAuth parameters cannot be read")
                 .detail(error.0.clone())
                 .fix("Send every oauth_* parameter once, in the Authorization header (OAuth k=\"v\", ...), the query or a form body.")
                 .evidence("error", error.0),
@@ -96,10 +97,10 @@ fn predicted_refusals(finding: &Finding) -> Option<&'static [Kind]> {
     const LENGTH: &[Kind] = &[Kind::LengthRequired, Kind::BadRequest];
     const CREDENTIALS: &[Kind] = &[Kind::SignatureRejected, Kind::Unauthorized];
     match finding.code {
-        "content-length-missing" | "content-length-mismatch" | "chunked-body-malformed" => {
+        Code::ContentLengthMissing | Code::ContentLengthMismatch | Code::ChunkedBodyMalformed => {
             Some(LENGTH)
         }
-        "auth-missing" | "signature-mismatch" | "oauth-params-invalid" => Some(CREDENTIALS),
+        Code::AuthMissing | Code::SignatureMismatch | Code::OauthParamsInvalid => Some(CREDENTIALS),
         _ if param_encoding::is_query_space(finding) => Some(CREDENTIALS),
         _ => None,
     }

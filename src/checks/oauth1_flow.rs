@@ -10,6 +10,7 @@
 use crate::classify::{Classification, Kind};
 use crate::credentials::Credentials;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::{self, SignedRequest};
 use crate::request::CapturedRequest;
 use crate::upwork::{EndpointKind, endpoint_for};
@@ -17,8 +18,7 @@ use crate::upwork::{EndpointKind, endpoint_for};
 /// The public reports of the flow's failures.
 pub const FLOW_SOURCES: &str = "python-upwork#32 (https://github.com/upwork/python-upwork/issues/32): an authorize URL with oauth_token=None; python-upwork#47: get_access_token returning None, None; ruby-upwork#10, php-upwork#7, php-upwork#12, node-upwork#6: the steps of the flow";
 
-const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
-const AUTHORIZE_URL: &str = "https://www.upwork.com/services/api/auth";
+use crate::upwork::urls::{OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN};
 
 /// The step of the flow a call is, if it is one.
 fn step(request: &CapturedRequest) -> Option<EndpointKind> {
@@ -75,18 +75,18 @@ fn authorize(request: &CapturedRequest) -> Option<Finding> {
     };
     Some(
         Finding::new(
-            "oauth1-authorize",
+            Code::Oauth1Authorize,
             Severity::Error,
             format!("The authorization URL carries {sent}: there is no request token to authorize"),
         )
         .detail(format!(
-            "The user is sent to {AUTHORIZE_URL} to authorize a request token, named by oauth_token. \
+            "The user is sent to {OAUTH1_AUTHORIZE} to authorize a request token, named by oauth_token. \
              This URL carries {sent}: the request token call before it failed, or its answer was not \
              read (a library that returns None on a refused call, python-upwork#32), so the page \
              cannot work."
         ))
         .fix(format!(
-            "Check the request token call first: POST {REQUEST_TOKEN_URL}, signed with the consumer key \
+            "Check the request token call first: POST {OAUTH1_REQUEST_TOKEN}, signed with the consumer key \
              and secret alone, with oauth_callback (your callback URL, or oob); its answer is \
              oauth_token=...&oauth_token_secret=.... Stop when it fails (upwork-diag diagnose it, or \
              upwork-diag flow oauth1), and build the authorization URL from the oauth_token it gives."
@@ -101,7 +101,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
     let signed = SignedRequest::from_request(request).ok().flatten()?;
     let base = |title: &str, mistake: &str| {
         Finding::new(
-            "oauth1-request-token-call",
+            Code::Oauth1RequestTokenCall,
             Severity::Error,
             title.to_string(),
         )
@@ -125,7 +125,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
                  request token kept from before), which Upwork refuses at this step.",
             )
             .fix(format!(
-                "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with the signing key \
+                "Send POST {OAUTH1_REQUEST_TOKEN} without oauth_token, signed with the signing key \
                  `consumer_secret&` (nothing after the &)."
             )),
         );
@@ -159,7 +159,7 @@ fn request_token(request: &CapturedRequest, credentials: &Credentials) -> Option
 fn access_token(request: &CapturedRequest, credentials: &Credentials) -> Option<Finding> {
     let signed = SignedRequest::from_request(request).ok().flatten()?;
     let base = |title: String, mistake: &str| {
-        Finding::new("oauth1-access-token-call", Severity::Error, title)
+        Finding::new(Code::Oauth1AccessTokenCall, Severity::Error, title)
             .source(FLOW_SOURCES)
             .evidence("mistake", mistake.to_string())
             .evidence("step", "access-token")
@@ -237,7 +237,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     let status = classification.status;
     let finding = match step(request) {
         Some(EndpointKind::OAuth1AccessToken) if lower.contains("verifier") => Finding::new(
-            "oauth1-access-token-call",
+            Code::Oauth1AccessTokenCall,
             Severity::Error,
             "Upwork refused the oauth_verifier of the access token call",
         )
@@ -249,7 +249,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Use the oauth_verifier of the same authorization as the oauth_token you exchange; when in doubt start the flow again from the request token.")
         .evidence("mistake", "verifier-refused"),
         Some(EndpointKind::OAuth1AccessToken) if lower.contains("token") => Finding::new(
-            "oauth1-access-token-call",
+            Code::Oauth1AccessTokenCall,
             Severity::Error,
             "Upwork refused the request token of the access token call",
         )
@@ -261,13 +261,13 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .fix("Start the flow again (request token, authorize, access token) and exchange the new request token once, at once; keep the access token it gives: it does not expire.")
         .evidence("mistake", "request-token-used-or-expired"),
         Some(EndpointKind::OAuth1RequestToken) if lower.contains("token") => Finding::new(
-            "oauth1-request-token-call",
+            Code::Oauth1RequestTokenCall,
             Severity::Error,
             "Upwork refused the request token call",
         )
         .detail(format!("Upwork answered {status}: {said}"))
         .fix(format!(
-            "Send POST {REQUEST_TOKEN_URL} without oauth_token, signed with `consumer_secret&`."
+            "Send POST {OAUTH1_REQUEST_TOKEN} without oauth_token, signed with `consumer_secret&`."
         ))
         .evidence("mistake", "refused"),
         _ => return Vec::new(),
@@ -289,10 +289,12 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     if !refused {
         return;
     }
-    for finding in findings
-        .iter_mut()
-        .filter(|f| f.code.starts_with("oauth1-") && f.evidence_level < EvidenceLevel::Reproduced)
-    {
+    for finding in findings.iter_mut().filter(|f| {
+        matches!(
+            f.code,
+            Code::Oauth1RequestTokenCall | Code::Oauth1Authorize | Code::Oauth1AccessTokenCall
+        ) && f.evidence_level < EvidenceLevel::Reproduced
+    }) {
         finding.raise(EvidenceLevel::Reproduced);
     }
 }

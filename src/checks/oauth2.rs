@@ -3,11 +3,12 @@
 
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::request::CapturedRequest;
 use crate::upwork::{self, EndpointKind, errors, graphql};
 
 /// Where OAuth 2 tokens are issued and refreshed.
-pub const TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
+use crate::upwork::urls::OAUTH2_TOKEN;
 /// The header that picks the organization a GraphQL call acts in.
 pub const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
 
@@ -91,13 +92,13 @@ fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
         )
     };
     Some(
-        Finding::new("client-credentials-misplaced", Severity::Error, title)
+        Finding::new(Code::ClientCredentialsMisplaced, Severity::Error, title)
             .detail(format!(
                 "{how} Upwork's token endpoint needs client_id and client_secret as form parameters for                  every grant, a refresh included, and answers 400 invalid_request \"{}\" without them.",
                 errors::MISSING_CLIENT_ID
             ))
             .fix(format!(
-                "Send client_id and client_secret in the form body of the POST to {TOKEN_URL}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
+                "Send client_id and client_secret in the form body of the POST to {OAUTH2_TOKEN}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
             ))
             .source(errors::CLIENT_ID_SOURCES)
             .evidence("missing", missing)
@@ -116,7 +117,7 @@ fn no_bearer(request: &CapturedRequest) -> Finding {
         "no Authorization header"
     };
     Finding::new(
-        "token-invalid",
+        Code::TokenInvalid,
         Severity::Error,
         "The GraphQL call carries no OAuth 2 bearer token",
     )
@@ -124,7 +125,7 @@ fn no_bearer(request: &CapturedRequest) -> Finding {
         "Upwork's GraphQL API authenticates with OAuth 2 bearer tokens only; this call carries {sent}."
     ))
     .fix(format!(
-        "Get an access token from {TOKEN_URL} (an OAuth 2 key from the API Center, grant_type=authorization_code) and send it as `Authorization: Bearer <access_token>`."
+        "Get an access token from {OAUTH2_TOKEN} (an OAuth 2 key from the API Center, grant_type=authorization_code) and send it as `Authorization: Bearer <access_token>`."
     ))
     .evidence("authorization", if oauth1 { "oauth1" } else { "none" })
 }
@@ -144,7 +145,7 @@ fn tenant_warning(request: &CapturedRequest) -> Option<Finding> {
     let names = fields.join(", ");
     Some(
         Finding::new(
-            "tenant-id-missing",
+            Code::TenantIdMissing,
             Severity::Warning,
             format!("The query reads {names} without {TENANT_HEADER}"),
         )
@@ -174,14 +175,14 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         .unwrap_or_else(|| "(no error message)".to_string()); // the status is said already
     match classification.kind {
         Kind::TokenExpired if bearer => findings.push(
-            Finding::new("token-expired", Severity::Error, "The OAuth 2 access token has expired")
+            Finding::new(Code::TokenExpired, Severity::Error, "The OAuth 2 access token has expired")
                 .detail(format!(
                     "Upwork answered {}: {said} Access tokens live for the `expires_in` seconds the token endpoint \
                      gave (a day); after that every call is refused until the token is refreshed.",
                     classification.status
                 ))
                 .fix(format!(
-                    "POST to {TOKEN_URL} with grant_type=refresh_token, the refresh_token, client_id and \
+                    "POST to {OAUTH2_TOKEN} with grant_type=refresh_token, the refresh_token, client_id and \
                      client_secret (Content-Length set), then send the new access token; keep the new refresh \
                      token too. Refresh before `expires_in` runs out rather than after a 401."
                 ))
@@ -190,7 +191,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         ),
         Kind::TokenExpired | Kind::Unauthorized if bearer => findings.push(
             Finding::new(
-                "token-invalid",
+                Code::TokenInvalid,
                 Severity::Error,
                 "Upwork does not accept the OAuth 2 access token",
             )
@@ -200,7 +201,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                 classification.status
             ))
             .fix(format!(
-                "Get a new access token (authorize again, or refresh at {TOKEN_URL}) and send it whole as \
+                "Get a new access token (authorize again, or refresh at {OAUTH2_TOKEN}) and send it whole as \
                  `Authorization: Bearer <access_token>`."
             ))
             .evidence("status", classification.status)
@@ -219,7 +220,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         {
             findings.push(
             Finding::new(
-                "token-invalid",
+                Code::TokenInvalid,
                 Severity::Error,
                 "Upwork does not accept the OAuth 1.0 access token",
             )
@@ -236,7 +237,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         Kind::OAuth2GrantRefused => {
             let finding = grant_refused(request, classification);
             // The static finding says it already; `weigh` makes it the cause.
-            let said_before = finding.code == "client-credentials-misplaced"
+            let said_before = finding.code == Code::ClientCredentialsMisplaced
                 && client_credentials_misplaced(request).is_some();
             if !said_before {
                 findings.push(finding);
@@ -244,7 +245,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
         }
         Kind::TenantRequired if tenant_warning(request).is_none() => findings.push(
             Finding::new(
-                "tenant-id-missing",
+                Code::TenantIdMissing,
                 Severity::Error,
                 format!("Upwork needs {TENANT_HEADER} to know which organization the call acts for"),
             )
@@ -282,11 +283,11 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ("invalid_request", _) if mentions("client_id") || mentions("client_secret") => {
             client_credentials_misplaced(request).unwrap_or_else(|| {
                 base(
-                    "client-credentials-misplaced",
+                    Code::ClientCredentialsMisplaced,
                     "The token endpoint did not find the client credentials".to_string(),
                 )
                 .detail(format!(
-                    "{TOKEN_URL} answered {} invalid_request: {said}",
+                    "{OAUTH2_TOKEN} answered {} invalid_request: {said}",
                     classification.status
                 ))
                 .fix("Send client_id and client_secret as form parameters of the POST body.")
@@ -294,11 +295,11 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
             })
         }
         ("invalid_grant", "refresh_token") => base(
-            "refresh-token-invalid",
+            Code::RefreshTokenInvalid,
             "The token endpoint refused the refresh token".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} Upwork rotates refresh tokens: each refresh \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} Upwork rotates refresh tokens: each refresh \
              answers a new refresh token, good for 14 days, and the one just used expires 24 hours later. \
              A client that keeps refreshing with the first refresh token it got works for a day after its \
              first refresh, then gets this. Otherwise the refresh token is past its 14 days, revoked (a \
@@ -308,11 +309,11 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         .fix("Store the refresh_token of every token answer, replacing the old one at once (and atomically, when several processes refresh), and refresh with the newest. When it is refused, send the user through the authorization again (grant_type=authorization_code) to get a new pair.")
         .source(errors::REFRESH_SOURCES),
         ("invalid_grant", "authorization_code") if mentions("redirect_uri") => base(
-            "redirect-uri-mismatch",
+            Code::RedirectUriMismatch,
             "The token request's redirect_uri is not the authorization request's".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} The code exchange must repeat, byte for byte, \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} The code exchange must repeat, byte for byte, \
              the redirect_uri the authorization page was opened with (RFC 6749, 4.1.3), which must be the \
              callback URL registered for the key in the API Center; sent here: {}.",
             classification.status,
@@ -320,40 +321,40 @@ fn grant_refused(request: &CapturedRequest, classification: &Classification) -> 
         ))
         .fix("Send the same redirect_uri in the authorization URL and in the token request (same scheme, host, path, trailing slash and encoding), the one registered for the key; then authorize again: the code is used up."),
         ("invalid_grant", "authorization_code") => base(
-            "authorization-code-invalid",
+            Code::AuthorizationCodeInvalid,
             "The token endpoint refused the authorization code".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_grant: {said} An authorization code is good once, for a few \
+            "{OAUTH2_TOKEN} answered {} invalid_grant: {said} An authorization code is good once, for a few \
              minutes, for the client it was issued to: this one was exchanged already (a retry, a page \
              reloaded, two workers), is past its lifetime, or was issued to another key.",
             classification.status
         ))
         .fix("Exchange the code at once and only once, with the key it was issued for; on failure send the user through the authorization again for a new code, and keep the tokens of the first exchange."),
         ("invalid_client", _) => base(
-            "token-invalid",
+            Code::TokenInvalid,
             "The token endpoint refused the client id or secret".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} invalid_client: {said}",
+            "{OAUTH2_TOKEN} answered {} invalid_client: {said}",
             classification.status
         ))
         .fix("Send the key as client_id and its secret as client_secret (form body or HTTP Basic), exactly as the API Center shows them."),
         (_, "authorization_code") => base(
-            "token-invalid",
+            Code::TokenInvalid,
             "The token endpoint refused the authorization code request".to_string(),
         )
         .detail(format!(
-            "{TOKEN_URL} answered {} {error}: {said} A code is good once, for a few minutes, with the \
+            "{OAUTH2_TOKEN} answered {} {error}: {said} A code is good once, for a few minutes, with the \
              redirect_uri it was issued for.",
             classification.status
         ))
         .fix("Exchange the code at once, only once, with the same redirect_uri; on failure start the authorization again."),
         _ => base(
-            "token-invalid",
+            Code::TokenInvalid,
             format!("The token endpoint refused the request ({error})"),
         )
-        .detail(format!("{TOKEN_URL} answered {} {error}: {said}", classification.status))
+        .detail(format!("{OAUTH2_TOKEN} answered {} {error}: {said}", classification.status))
         .fix("Send grant_type (authorization_code, refresh_token or client_credentials) with the parameters it needs, as a form body with Content-Length."),
     }
 }
@@ -369,7 +370,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "client-credentials-misplaced")
+            .filter(|f| f.code == Code::ClientCredentialsMisplaced)
         {
             finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
@@ -377,7 +378,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     if classification.kind == Kind::TenantRequired {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "tenant-id-missing")
+            .filter(|f| f.code == Code::TenantIdMissing)
         {
             finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
@@ -405,7 +406,7 @@ mod tests {
     fn graphql_without_bearer_or_tenant() {
         let request = graphql_call(&[], "{ organization { id } }");
         let codes: Vec<_> = before_sending(&request).iter().map(|f| f.code).collect();
-        assert_eq!(codes, ["token-invalid", "tenant-id-missing"]);
+        assert_eq!(codes, [Code::TokenInvalid, Code::TenantIdMissing]);
         let request = graphql_call(
             &["Authorization: Bearer t", "X-Upwork-API-TenantId: 1"],
             "{ organization { id } }",

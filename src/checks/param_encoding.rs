@@ -9,6 +9,7 @@
 
 use super::signature::PLUS_SOURCE;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::{EncodingIssue, EncodingProblem, encoding_problems};
 use crate::oauth::{ParamLocation, SignedRequest};
 use crate::request::CapturedRequest;
@@ -38,7 +39,7 @@ pub fn check(request: &CapturedRequest, signed: Option<&SignedRequest>) -> Vec<F
         let refused = signed.is_some() && is_refused_by_upwork(problem.location, problem.issue);
         let severity = if refused { Severity::Error } else { severity };
         let mut finding =
-            Finding::new("param-encoding", severity, format!("The {key} is not RFC 3986 encoded: {}", problem.issue.describe()))
+            Finding::new(Code::ParamEncoding, severity, format!("The {key} is not RFC 3986 encoded: {}", problem.issue.describe()))
                 .detail(format!(
                     "{}: `{}={}`. {}",
                     key,
@@ -97,14 +98,14 @@ const QUERY_SPACE: &str = "query_space_read_as_plus_by_upwork";
 /// True for a `param-encoding` finding about a `+` for a space in a form body: harmless to a client
 /// whose signature checks out (it signed what it sent).
 pub fn is_form_plus(finding: &Finding) -> bool {
-    finding.code == "param-encoding"
+    finding.code == Code::ParamEncoding
         && finding.evidence.get("location").and_then(|v| v.as_str()) == Some("form-body")
         && finding.evidence.get("issue").and_then(|v| v.as_str()) == Some("plus-for-space")
 }
 
 /// True for a `param-encoding` finding about a space in the query of a signed call (the FAQ's 401).
 pub fn is_query_space(finding: &Finding) -> bool {
-    finding.code == "param-encoding" && finding.evidence.contains_key(QUERY_SPACE)
+    finding.code == Code::ParamEncoding && finding.evidence.contains_key(QUERY_SPACE)
 }
 
 fn describe(problem: &EncodingProblem) -> String {

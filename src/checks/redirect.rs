@@ -4,6 +4,7 @@
 
 use crate::classify::Classification;
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::redirects::Chain;
 use crate::request::CapturedRequest;
 use crate::upwork::hosts;
@@ -17,7 +18,7 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     }
     vec![
         Finding::new(
-            "redirected",
+            Code::Redirected,
             Severity::Warning,
             format!("{} is plain http: Upwork serves its API on https", crate::redirects::shown(&request.url)),
         )
@@ -98,7 +99,7 @@ pub fn finding(request: &CapturedRequest, chain: &Chain, last: Option<&Classific
         detail.push_str(&format!(" The chain stopped: {why}."));
     }
     let mut finding = Finding::new(
-        "redirected",
+        Code::Redirected,
         Severity::Error,
         format!("The call was redirected {what}, to {target}"),
     )

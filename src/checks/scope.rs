@@ -3,6 +3,7 @@
 
 use crate::classify::Classification;
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::request::CapturedRequest;
 use crate::upwork::{self, scopes};
 
@@ -15,7 +16,7 @@ pub fn finding(request: &CapturedRequest, classification: &Classification) -> Fi
     let path = request.url.path();
     let endpoint = upwork::endpoint_for(&method, path);
     let call = format!("{method} {path}");
-    let mut finding = Finding::new("scope-missing", Severity::Error, "")
+    let mut finding = Finding::new(Code::ScopeMissing, Severity::Error, "")
         .evidence("endpoint", call.clone())
         .evidence("status", classification.status)
         .evidence("message", classification.message.clone());

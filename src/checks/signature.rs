@@ -4,6 +4,7 @@
 
 use crate::credentials::{self, Credentials};
 use crate::diagnosis::{EvidenceLevel, Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::{self, MistakeKind, SignedRequest};
 
 /// What the signature check concluded.
@@ -97,7 +98,7 @@ pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec
             .unwrap_or_default(),
     );
     let mut finding = Finding::new(
-        "signature-mismatch",
+        Code::SignatureMismatch,
         Severity::Error,
         match &mistake {
             Some(m) => format!("oauth_signature is wrong: {} ({})", m.description, m.name),
@@ -172,7 +173,7 @@ fn unverified(variables: &[&str], why: &[String]) -> Finding {
     names.dedup();
     let names = names.join(" and ");
     Finding::new(
-        "signature-unverified",
+        Code::SignatureUnverified,
         Severity::Info,
         format!("The OAuth 1.0 signature was not checked: {}", why.join("; ")),
     )
@@ -233,7 +234,7 @@ pub fn refused_though_right(signed: &SignedRequest, credentials: &Credentials) -
     let (outcome, _) = check(signed, credentials);
     (outcome == Outcome::Verified).then(|| {
         Finding::new(
-            "secret-rejected",
+            Code::SecretRejected,
             Severity::Error,
             "Upwork refused a signature that is right for the secrets given: those secrets are not the ones Upwork holds",
         )

@@ -7,6 +7,7 @@
 
 use crate::classify::{Classification, Kind};
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::oauth::SignedRequest;
 use crate::request::CapturedRequest;
 use crate::upwork::{self, errors};
@@ -26,7 +27,7 @@ pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {
     let instead = upwork::endpoints::replacement_text(replacement);
     vec![
         Finding::new(
-            "endpoint-deprecated",
+            Code::EndpointDeprecated,
             Severity::Warning,
             format!("{method} {} is a retired endpoint", endpoint.path),
         )
@@ -69,7 +70,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                 .clone()
                 .unwrap_or_else(|| "1".to_string());
             Finding::new(
-                "rate-limited",
+                Code::RateLimited,
                 Severity::Error,
                 "Upwork refused the call for too many requests (429)",
             )
@@ -87,7 +88,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             .evidence("limit_per_second", RATE_LIMIT_PER_SECOND)
         }
         Kind::ServerError => Finding::new(
-            "server-error",
+            Code::ServerError,
             Severity::Warning,
             format!("Upwork failed on its side ({status})"),
         )
@@ -103,7 +104,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
                 return vec![finding];
             }
             Finding::new(
-            "endpoint-deprecated",
+            Code::EndpointDeprecated,
             Severity::Error,
             format!("Upwork retired {} ({status})", request.url.path()),
         )
@@ -118,7 +119,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
             let key = sent_key(request);
             let problem = key.as_deref().and_then(errors::key_format_problem);
             Finding::new(
-                "api-key-wrong-format",
+                Code::ApiKeyWrongFormat,
                 Severity::Error,
                 "Upwork refused the API key as malformed",
             )
@@ -150,7 +151,7 @@ fn sunset(request: &CapturedRequest, status: u16, said: &str) -> Option<Finding>
     let instead = upwork::endpoints::graphql_replacement_text(endpoint)?;
     Some(
         Finding::new(
-            "endpoint-deprecated",
+            Code::EndpointDeprecated,
             Severity::Error,
             format!(
                 "Upwork retired {method} {} in its REST API sunset",
@@ -261,7 +262,7 @@ fn profile_disabled(
                 "Upwork's answer does not say which: it is the call's"
             };
             Finding::new(
-                "profile-disabled",
+                Code::ProfileDisabled,
                 Severity::Error,
                 format!("Upwork will not serve {which}: that profile is disabled or suspended"),
             )
@@ -284,7 +285,7 @@ fn profile_disabled(
             .evidence("named_by_upwork", named_by_upwork)
         }
         RefusedProfile::Caller => Finding::new(
-            "profile-disabled",
+            Code::ProfileDisabled,
             Severity::Error,
             "The user's Upwork profile is disabled",
         )
@@ -303,7 +304,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
     if classification.kind != Kind::Success {
         for finding in findings
             .iter_mut()
-            .filter(|f| f.code == "endpoint-deprecated")
+            .filter(|f| f.code == Code::EndpointDeprecated)
         {
             finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
         }
@@ -325,7 +326,7 @@ mod tests {
         )
         .unwrap();
         let findings = before_sending(&request);
-        assert_eq!(findings[0].code, "endpoint-deprecated");
+        assert_eq!(findings[0].code, Code::EndpointDeprecated);
         assert!(
             findings[0]
                 .fix

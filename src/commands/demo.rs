@@ -4,6 +4,7 @@
 //! for each. No network, no key:
 //! the calls are signed with the emulator's demo keys. Exit code 0 when each call ends as expected.
 
+use crate::findings::Code;
 use std::path::{Path, PathBuf};
 
 use super::UsageError;
@@ -25,7 +26,7 @@ struct Scenario {
     request: CapturedRequest,
     credentials: Credentials,
     expected: Outcome,
-    expected_code: Option<&'static str>,
+    expected_code: Option<Code>,
 }
 
 fn credentials(consumer: (&str, &str), token: Option<(&str, &str)>) -> Credentials {
@@ -137,7 +138,7 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
             request: length_required,
             credentials: consumer_only,
             expected: Outcome::Explained,
-            expected_code: Some("content-length-missing"),
+            expected_code: Some(Code::ContentLengthMissing),
         },
         Scenario {
             slug: "2-search-with-spaces-401",
@@ -145,7 +146,7 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
             request: space_as_plus,
             credentials: full.clone(),
             expected: Outcome::Explained,
-            expected_code: Some("signature-mismatch"),
+            expected_code: Some(Code::SignatureMismatch),
         },
         Scenario {
             slug: "3-teams-without-permission-403",
@@ -153,7 +154,7 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
             request: teams,
             credentials: limited,
             expected: Outcome::Explained,
-            expected_code: Some("scope-missing"),
+            expected_code: Some(Code::ScopeMissing),
         },
         Scenario {
             slug: "4-good-call",
@@ -169,7 +170,7 @@ fn scenarios() -> Result<Vec<Scenario>, UsageError> {
             request: disabled_job,
             credentials: full,
             expected: Outcome::Explained,
-            expected_code: Some("profile-disabled"),
+            expected_code: Some(Code::ProfileDisabled),
         },
     ])
 }

@@ -52,16 +52,16 @@ fn closest(code: &str) -> Option<&'static str> {
     let limit = (code.chars().count() / 3).max(1);
     findings::ALL
         .iter()
-        .map(|doc| (edits(&code, doc.code), doc.code))
+        .map(|doc| (edits(&code, doc.code.as_str()), doc.code.as_str()))
         .filter(|(distance, _)| *distance <= limit)
         .min()
         .map(|(_, known)| known)
         .or_else(|| {
             let mut containing = findings::ALL
                 .iter()
-                .filter(|doc| code.len() >= 4 && doc.code.contains(&code));
+                .filter(|doc| code.len() >= 4 && doc.code.as_str().contains(&code));
             match (containing.next(), containing.next()) {
-                (Some(only), None) => Some(only.code),
+                (Some(only), None) => Some(only.code.as_str()),
                 _ => None,
             }
         })

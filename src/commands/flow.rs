@@ -20,13 +20,10 @@ use crate::pipeline::{self, Diagnosis, Settings};
 use crate::replay::{CapturedResponse, ReplayOptions};
 use crate::request::{CapturedRequest, Header, RawUrl, Source};
 
-const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
-const AUTHORIZE_URL: &str = "https://www.upwork.com/services/api/auth";
-const ACCESS_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/access";
-const INFO_URL: &str = "https://www.upwork.com/api/auth/v1/info.json";
-const OAUTH2_AUTHORIZE_URL: &str = "https://www.upwork.com/ab/account-security/oauth2/authorize";
-const OAUTH2_TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
-const GRAPHQL_URL: &str = "https://api.upwork.com/graphql";
+use crate::upwork::urls::{
+    GRAPHQL, INFO, OAUTH1_ACCESS_TOKEN, OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN, OAUTH2_AUTHORIZE,
+    OAUTH2_TOKEN,
+};
 
 pub fn run(args: FlowArgs) -> Result<u8, UsageError> {
     let timeout = limits::timeout(args.timeout).map_err(UsageError::new)?;
@@ -103,7 +100,7 @@ impl Walk<'_> {
             .clone()
             .unwrap_or_else(|| "oob".to_string());
         // Step 1: the request token, signed with the consumer key and secret alone.
-        let call = post(REQUEST_TOKEN_URL, &[], Vec::new());
+        let call = post(OAUTH1_REQUEST_TOKEN, &[], Vec::new());
         let consumer = self.consumer();
         let keys = oauth::Keys::from_credentials(&consumer).map_err(|e| UsageError::new(e.0))?;
         let options = SignOptions {
@@ -131,7 +128,7 @@ impl Walk<'_> {
 
         // Step 2: the authorization, where the user gets the verifier.
         let authorize = format!(
-            "{AUTHORIZE_URL}?oauth_token={}",
+            "{OAUTH1_AUTHORIZE}?oauth_token={}",
             oauth::encode(&request_token)
         );
         let verifier = match self.authorization(&authorize, "oauth_verifier", &consumer)? {
@@ -140,7 +137,7 @@ impl Walk<'_> {
         };
 
         // Step 3: the access token, signed with the request token and its secret.
-        let call = post(ACCESS_TOKEN_URL, &[], Vec::new());
+        let call = post(OAUTH1_ACCESS_TOKEN, &[], Vec::new());
         let keys =
             oauth::Keys::from_credentials(&with_request_token).map_err(|e| UsageError::new(e.0))?;
         let options = SignOptions {
@@ -169,7 +166,7 @@ impl Walk<'_> {
         // Step 4: a call with the access token, to show it works.
         let call = CapturedRequest {
             method: "GET".to_string(),
-            url: RawUrl::parse(INFO_URL).expect("a fixed URL"),
+            url: RawUrl::parse(INFO).expect("a fixed URL"),
             headers: Vec::new(),
             body: Vec::new(),
             time: None,
@@ -188,7 +185,7 @@ impl Walk<'_> {
         let consumer = self.consumer();
         // Step 1: the authorization, where the user gets the code.
         let mut authorize = format!(
-            "{OAUTH2_AUTHORIZE_URL}?client_id={}&response_type=code",
+            "{OAUTH2_AUTHORIZE}?client_id={}&response_type=code",
             oauth::encode(&self.key)
         );
         if let Some(redirect) = &self.args.callback {
@@ -210,7 +207,7 @@ impl Walk<'_> {
             form.push_str(&format!("&redirect_uri={}", oauth::encode(redirect)));
         }
         let call = post(
-            OAUTH2_TOKEN_URL,
+            OAUTH2_TOKEN,
             &[("Content-Type", "application/x-www-form-urlencoded")],
             form.into_bytes(),
         );
@@ -234,7 +231,7 @@ impl Walk<'_> {
         // Step 3: a GraphQL call with the access token, to show it works.
         let body = br#"{"query":"{ user { id nid } }"}"#.to_vec();
         let call = post(
-            GRAPHQL_URL,
+            GRAPHQL,
             &[
                 ("Authorization", &format!("Bearer {access}")),
                 ("Content-Type", "application/json"),

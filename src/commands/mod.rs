@@ -5,6 +5,7 @@ pub mod demo;
 pub mod diagnose;
 pub mod explain;
 pub mod flow;
+mod input;
 pub mod keycheck;
 pub mod mock;
 pub mod proxy;

@@ -85,7 +85,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
 
     let comparison = match &args.compare {
         Some(path) => {
-            let theirs = super::diagnose::read_input(path, "your base string")?;
+            let theirs = super::input::read_input(path, "your base string")?;
             let theirs = String::from_utf8_lossy(&theirs)
                 .trim_end_matches(['\r', '\n'])
                 .to_string();

@@ -8,7 +8,12 @@ pub fn is_unreserved(byte: u8) -> bool {
 
 /// Percent-encodes the UTF-8 bytes of `input`, uppercase hex, everything but the unreserved set.
 pub fn encode(input: &str) -> String {
-    encode_with(input, Hex::Upper)
+    encode_bytes(input.as_bytes())
+}
+
+/// [`encode`] for bytes that need not be UTF-8 (a file curl sends with `--data-urlencode`).
+pub fn encode_bytes(input: &[u8]) -> String {
+    encode_with_bytes(input, Hex::Upper)
 }
 
 /// Hex digit case of an encoder: RFC 5849 requires uppercase; some clients write lowercase.
@@ -20,12 +25,16 @@ pub(crate) enum Hex {
 
 /// [`encode`] with a chosen hex case, to reproduce clients that write `%2f`.
 pub(crate) fn encode_with(input: &str, hex: Hex) -> String {
+    encode_with_bytes(input.as_bytes(), hex)
+}
+
+fn encode_with_bytes(input: &[u8], hex: Hex) -> String {
     let digits: &[u8; 16] = match hex {
         Hex::Upper => b"0123456789ABCDEF",
         Hex::Lower => b"0123456789abcdef",
     };
     let mut out = String::with_capacity(input.len() * 3 / 2);
-    for &byte in input.as_bytes() {
+    for &byte in input {
         if is_unreserved(byte) {
             out.push(byte as char);
         } else {

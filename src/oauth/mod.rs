@@ -14,7 +14,7 @@ mod signature;
 mod verify;
 
 pub use base_string::{base_string, base_string_from, normalize_uri, normalized_parameters};
-pub use encode::{decode, encode, form_decode, is_unreserved};
+pub use encode::{decode, encode, encode_bytes, form_decode, is_unreserved};
 pub use mistakes::MistakeKind;
 pub use param_encoding::{EncodingIssue, EncodingProblem, ParamPart, encoding_problems};
 pub use params::{

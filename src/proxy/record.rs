@@ -132,7 +132,7 @@ impl Session {
             .findings
             .iter()
             .filter(|f| f.severity >= crate::diagnosis::Severity::Warning)
-            .map(|f| f.code)
+            .map(|f| f.code.as_str())
             .collect();
         {
             let mut state = self.state();

@@ -66,19 +66,15 @@ pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
     unique
 }
 
-/// RFC 3986 percent-encoding: everything but the unreserved characters.
+/// RFC 3986 percent-encoding (everything but the unreserved characters), a space as `+` when
+/// `plus_for_space` (a literal `+` is `%2B` either way).
 fn percent_encode(value: &str, plus_for_space: bool) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' if plus_for_space => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
+    let encoded = crate::oauth::encode(value);
+    if plus_for_space {
+        encoded.replace("%20", "+")
+    } else {
+        encoded
     }
-    out
 }
 
 /// Every byte but letters and digits percent-encoded.

@@ -5,6 +5,7 @@
 //! corrected request through reqwest, the way a well-behaved client would, to confirm a fix.
 
 pub mod client;
+pub mod proxy_env;
 pub mod response_parser;
 mod tls;
 pub mod wire;

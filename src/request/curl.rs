@@ -1,12 +1,12 @@
 //! A pasted curl command line turned into the request curl would send.
 //!
-//! Quoting is read as the shell would ([`shell_words`]); options as curl would: data joined by `&`,
+//! Quoting is read as the shell would ([`command_line`]); options as curl would: data joined by `&`,
 //! `-G` moving it into the query, the Content-Type and Content-Length curl adds for a body. The
 //! headers curl adds on every request (User-Agent, Accept, Host) are not recorded: the request
 //! holds what the developer chose. An option this importer does not know is an error, never
 //! silently dropped, since it might have changed the request.
 
-mod shell_words;
+mod command_line;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use sha2::Digest;
 use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, Source};
 use crate::limits;
-use shell_words::{StdinSource, Word};
+use command_line::{StdinSource, Word};
 
 /// The request a curl command sends, and what else the command says.
 #[derive(Debug, Clone)]
@@ -61,7 +61,7 @@ fn parse(
     base_dir: Option<&Path>,
     stdin: Option<&[u8]>,
 ) -> Result<CurlImport, ImportError> {
-    let command = shell_words::split(text, origin)?;
+    let command = command_line::split(text, origin)?;
     let mut parser = Parser {
         origin,
         base_dir: base_dir.unwrap_or(Path::new(".")),
@@ -759,7 +759,8 @@ impl Parser<'_> {
             out.extend_from_slice(name);
             out.push(b'=');
         }
-        out.extend_from_slice(curl_escape(&content).as_bytes());
+        // curl_easy_escape is RFC 3986's: everything but letters, digits and `-._~` as `%XX`.
+        out.extend_from_slice(crate::oauth::encode_bytes(&content).as_bytes());
         Ok(out)
     }
 
@@ -1160,7 +1161,7 @@ impl Parser<'_> {
             hasher.update(&part.content);
         }
         let digest = hasher.finalize();
-        let random: String = digest.iter().take(11).map(|b| format!("{b:02x}")).collect();
+        let random = hex::encode(&digest[..11]);
         let boundary = format!("{}{random}", "-".repeat(24));
         let mut body = Vec::new();
         for part in &parts {
@@ -1218,19 +1219,6 @@ fn append_query(url: &mut String, query: &[u8]) {
     if let Some(fragment) = fragment {
         url.push_str(&fragment);
     }
-}
-
-/// `curl_easy_escape`: everything but letters, digits and `-._~` as `%XX`.
-fn curl_escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The Content-Type curl gives a file part, from its extension.

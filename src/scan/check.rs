@@ -7,6 +7,7 @@ use crate::checks;
 use crate::classify::Classification;
 use crate::credentials::Credentials;
 use crate::diagnosis::{Finding, Severity};
+use crate::findings::Code;
 use crate::redact::{self, Redactor};
 use crate::request::har::HarEntry;
 use crate::request::{CapturedRequest, Header};
@@ -88,8 +89,8 @@ pub(super) fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanRes
     // signature (no secrets given) is the rule in a scan, not news about one call, unless the
     // call was refused for its credentials.
     findings.retain(|f| {
-        f.code != "replay-stale"
-            && (f.code != "signature-unverified" || refused_credentials)
+        f.code != Code::ReplayStale
+            && (f.code != Code::SignatureUnverified || refused_credentials)
             && !checks::freshness::is_undecided(f)
     });
     // The capture's own answer is Upwork's word about the call: what it names is a finding, and a
@@ -117,7 +118,7 @@ pub(super) fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanRes
     let findings = findings
         .iter()
         .map(|f: &Finding| FindingLine {
-            code: f.code,
+            code: f.code.as_str(),
             severity: f.severity,
             title: redactor.text(&location, &f.title),
         })

@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod hosts;
 pub mod permissions;
 pub mod scopes;
+pub mod urls;
 
 pub use endpoints::{ENDPOINTS, Endpoint, EndpointKind, endpoint_for, endpoints_at};
 pub use errors::{ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, KNOWN_ERRORS, KnownError};

@@ -25,16 +25,18 @@ impl Emulator {
     }
 
     pub fn with_keys(keys: Keys) -> Emulator {
+        Self::with_config(MockConfig::new(keys))
+    }
+
+    /// The emulator with a configuration of the test's own (shorter limits, say).
+    pub fn with_config(config: MockConfig) -> Emulator {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         let mock = runtime
-            .block_on(mock::start(
-                "127.0.0.1:0".parse().unwrap(),
-                MockConfig::new(keys),
-            ))
+            .block_on(mock::start("127.0.0.1:0".parse().unwrap(), config))
             .expect("the emulator starts");
         let base_url = mock.base_url();
         Emulator {

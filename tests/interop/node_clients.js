@@ -3,7 +3,7 @@
 // received it), whether Upwork accepts it, the mistake it carries, and the emulator's answer.
 //
 // usage: node node_clients.js CLIENT BASE_URL
-//   CLIENT: oauth-1.0a | node-upwork-oauth2
+//   CLIENT: oauth-1.0a | oauth-1.0a-mistakes | node-upwork-oauth2
 //   The keys are the emulator's demo keys, read from UPWORK_DIAG_DEMO_* in the environment.
 //
 // oauth-1.0a only signs: the calls are signed for https://www.upwork.com and sent to the emulator
@@ -41,13 +41,13 @@ async function record(call, send) {
   calls.push(Object.assign({ client, mistake: null, code: null, body: null }, call, { status }));
 }
 
-function oauth(consumerSecret) {
+function oauth(consumerSecret, options = {}) {
   const OAuth = require('oauth-1.0a');
-  return OAuth({
+  return OAuth(Object.assign({
     consumer: { key: env('CONSUMER_KEY'), secret: consumerSecret || env('CONSUMER_SECRET') },
     signature_method: 'HMAC-SHA1',
     hash_function: (text, key) => crypto.createHmac('sha1', key).update(text).digest('base64'),
-  });
+  }, options));
 }
 
 async function oauth1aCalls() {
@@ -94,6 +94,78 @@ async function oauth1aCalls() {
   // Mistake: the wrong consumer secret.
   await call('wrong-consumer-secret', 'reject', { url: UPWORK + target, method: 'GET' }, { target },
     { signer: oauth('not-the-consumer-secret'), code: 'signature-mismatch' });
+}
+
+/**
+ * Calls oauth-1.0a signs with one mistake each, for the outside reproduction of the named mistakes
+ * (tests/interop.rs). The library does the mistake itself, from what it is given (a URL with its
+ * port, a JSON body's fields as `data`, no token secret, parameters serialized by `qs`), or with a
+ * broken part plugged into it (its own hash function). Each is refused, and named by `diagnose`.
+ */
+async function oauth1aMistakes() {
+  const qs = require('qs');
+  const token = { key: env('TOKEN'), secret: env('TOKEN_SECRET') };
+  const search = '/api/profiles/v2/search/jobs.json';
+
+  async function call(name, mistake, signed, sent, signer = oauth(), signedToken = token) {
+    const auth = signer.toHeader(signer.authorize(signed, signedToken));
+    const headers = Object.assign({ Authorization: auth.Authorization }, sent.headers || {});
+    const body = sent.body === undefined ? null : sent.body;
+    if (body !== null) headers['Content-Length'] = String(Buffer.byteLength(body));
+    await record(
+      { name, expect: 'reject', method: signed.method, url: UPWORK + sent.target, headers, body,
+        mistake, code: 'signature-mismatch' },
+      () => deliver(signed.method, sent.target, headers, body));
+  }
+
+  // oauth-1.0a signs the URL as it is given: with `:443` the default port is in the base string.
+  let target = search + '?q=' + encodeURIComponent('web design');
+  await call('default-port-in-url', 'default-port-kept',
+    { url: 'https://www.upwork.com:443' + target, method: 'GET' }, { target });
+
+  // A JSON body's fields given as `data`: oauth-1.0a signs them, OAuth 1.0 never does.
+  const fields = { title: 'Rust developer', budget: 100 };
+  const jobs = '/api/hr/v2/jobs.json';
+  await call('json-fields-signed', 'body-params-added',
+    { url: UPWORK + jobs, method: 'POST', data: fields },
+    { target: jobs, body: JSON.stringify(fields), headers: { 'Content-Type': 'application/json' } });
+
+  // The token sent without its secret, and oauth-1.0a's `last_ampersand: false` (for services
+  // that want no `&` after the consumer secret): its key is the consumer secret alone.
+  await call('token-without-secret-no-ampersand', 'token-secret-omitted',
+    { url: UPWORK + target, method: 'GET' }, { target }, oauth(null, { last_ampersand: false }),
+    { key: token.key });
+
+  // The parameters encoded with JavaScript's legacy `escape` (plugged in where oauth-1.0a
+  // encodes them): `~` as %7E, `/` left raw, as Python 2's urllib.quote writes them.
+  const legacy = oauth();
+  legacy.percentEncodeData = function (data) {
+    const encoded = {};
+    for (const key of Object.keys(data)) encoded[escape(key)] = escape(data[key]);
+    return encoded;
+  };
+  target = search + '?q=' + encodeURIComponent('~dev/ops');
+  await call('params-legacy-escape', 'rfc1738-encoder',
+    { url: UPWORK + target, method: 'GET' }, { target }, legacy);
+
+  // The URL signed with a raw space in its path (the client's HTTP library encodes it on the
+  // wire, oauth-1.0a signs the URL as given): the path signed decoded.
+  const rooms = '/api/messages/v3/acme%20co/rooms.json';
+  await call('path-signed-decoded', 'path-re-encoded',
+    { url: UPWORK + rooms.replace('%20', ' '), method: 'GET' }, { target: rooms });
+
+  // Repeated parameters signed as `qs` serializes an array (`skills[0]`, `skills[1]` by default;
+  // `skills[]` with arrayFormat brackets) but sent repeated under their own name.
+  const params = { q: 'web', skills: ['rust', 'go'] };
+  target = search + '?' + qs.stringify(params, { arrayFormat: 'repeat' });
+  for (const [arrayFormat, name] of [['indices', 'qs-indices'], ['brackets', 'qs-brackets']]) {
+    const data = {};
+    for (const [k, v] of new URLSearchParams(qs.stringify(params, { arrayFormat }))) {
+      data[k] = k in data ? [].concat(data[k], v) : v;
+    }
+    await call('repeated-signed-as-' + name, 'repeated-params-renamed',
+      { url: UPWORK + search, method: 'GET', data }, { target });
+  }
 }
 
 /** A forwarder that records each call and passes it on to the emulator untouched. */
@@ -169,7 +241,11 @@ async function nodeUpworkOauth2Calls() {
 }
 
 (async () => {
-  const run = { 'oauth-1.0a': oauth1aCalls, 'node-upwork-oauth2': nodeUpworkOauth2Calls }[client];
+  const run = {
+    'oauth-1.0a': oauth1aCalls,
+    'oauth-1.0a-mistakes': oauth1aMistakes,
+    'node-upwork-oauth2': nodeUpworkOauth2Calls,
+  }[client];
   if (!run) throw new Error('unknown client ' + client);
   await run();
   process.stdout.write(JSON.stringify(calls, null, 1));

@@ -9,6 +9,9 @@
 //          and the one it accepts; prints a JSON list of {name, status}.
 //        php php_clients.php calls BASE_URL
 //          Signed calls, correct and broken; prints a JSON list in the format of the other clients.
+//        php php_clients.php mistakes BASE_URL
+//          Signed calls that each carry one of the named signing mistakes (the outside
+//          reproduction of tests/interop.rs), in the same format.
 // The keys are the emulator's demo keys, read from UPWORK_DIAG_DEMO_* in the environment. Every
 // call names `Host: www.upwork.com`, as if Upwork had been called: the signatures are made for
 // Upwork's origin, and a raw capture of the call reads as a call to Upwork.
@@ -152,15 +155,87 @@ function calls(string $base): array
         // urlencode writes a space as `+`: in the query Upwork reads it as a plus, and the
         // signature was made over `+` (the FAQ's 401 "if there are spaces").
         search_call($base, 'search-urlencode', 'reject', 'web design', 'urlencode', 'space-as-plus'),
-        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone.
-        search_call($base, 'search-tilde-urlencode', 'reject', '~rust', 'urlencode', 'rfc1738-encoder'),
+        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone. (It encodes
+        // `/`, unlike Python 2's urllib.quote.)
+        search_call($base, 'search-tilde-slash-urlencode', 'reject', '~rust/go', 'urlencode',
+            'rfc1738-encoder'),
+    ];
+}
+
+/** `rawurlencode` with its hex digits in lowercase (%2f for %2F). */
+function lowercase_hex_encode(string $s): string
+{
+    return preg_replace_callback('/%[0-9A-F]{2}/', fn($m) => strtolower($m[0]), rawurlencode($s));
+}
+
+/**
+ * A GET of the job search whose normalized parameters are joined by `$normalize` (given the
+ * query's and the OAuth parameters, decoded, in the order they travel); the URI, the outer
+ * encoding and the key as RFC 5849 says, with `rawurlencode`.
+ */
+function search_call_normalized(string $base, string $name, string $mistake, array $query,
+                                callable $normalize): array
+{
+    $path = '/api/profiles/v2/search/jobs.json';
+    $oauth = oauth_params(env_key('CONSUMER_KEY'), env_key('TOKEN'));
+    $normalized = $normalize($query, $oauth);
+    $base_string = 'GET&' . rawurlencode(UPWORK . $path) . '&' . rawurlencode($normalized);
+    $key = rawurlencode(env_key('CONSUMER_SECRET')) . '&' . rawurlencode(env_key('TOKEN_SECRET'));
+    $oauth[] = ['oauth_signature', base64_encode(hash_hmac('sha1', $base_string, $key, true))];
+    $authorization = 'OAuth ' . implode(', ', array_map(
+        fn($p) => rawurlencode($p[0]) . '="' . rawurlencode($p[1]) . '"', $oauth));
+    $target = $path . '?' . query_of($query, 'rawurlencode');
+    $headers = ['Host: www.upwork.com', 'Authorization: ' . $authorization];
+    $status = curl_status($base . $target, [CURLOPT_HTTPHEADER => $headers]);
+    return ['client' => 'php', 'name' => $name, 'expect' => 'reject', 'mistake' => $mistake,
+        'method' => 'GET', 'url' => UPWORK . $target,
+        'headers' => ['Authorization' => $authorization], 'body' => null, 'status' => $status];
+}
+
+/** Each pair encoded with `$encode` and joined with `=` and `&`, in the order given. */
+function joined(array $pairs, callable $encode): string
+{
+    return implode('&', array_map(fn($p) => $encode($p[0]) . '=' . $encode($p[1]), $pairs));
+}
+
+/** Signed calls that each carry one mistake, for the outside reproduction of the named mistakes. */
+function mistakes(string $base): array
+{
+    // Two values of one name whose order differs decoded ("r\u{e9}seau" after "rust", as bytes)
+    // and encoded ("r%C3%A9seau" before "rust").
+    $query = [['skills', 'rust'], ['skills', "r\u{e9}seau"], ['q', 'web']];
+    $sorted = function (array $pairs): array {
+        usort($pairs, fn($a, $b) => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]));
+        return $pairs;
+    };
+    $encoded = fn(array $pairs, callable $encode) => array_map(
+        fn($p) => [$encode($p[0]), $encode($p[1])], $pairs);
+    return [
+        // urlencode writes `~` as `%7E`, as RFC 1738 did; RFC 3986 leaves it alone. (It encodes
+        // `/`, unlike Python 2's urllib.quote.)
+        search_call($base, 'search-tilde-slash-urlencode', 'reject', '~rust/go', 'urlencode',
+            'rfc1738-encoder'),
+        // Not sorted: the parameters in the order they travel, query first.
+        search_call_normalized($base, 'unsorted-wire-order', 'unsorted-params', $query,
+            fn($q, $o) => joined(array_merge($q, $o), 'rawurlencode')),
+        // Not sorted: the OAuth parameters first.
+        search_call_normalized($base, 'unsorted-oauth-first', 'unsorted-params', $query,
+            fn($q, $o) => joined(array_merge($o, $q), 'rawurlencode')),
+        // Sorted before encoding, by the decoded names and values.
+        search_call_normalized($base, 'sorted-decoded', 'unsorted-params', $query,
+            fn($q, $o) => joined($sorted(array_merge($q, $o)), 'rawurlencode')),
+        // The parameters encoded with lowercase hex digits (the outer encoding uppercase).
+        search_call_normalized($base, 'params-lowercase-hex', 'lowercase-hex', $query,
+            fn($q, $o) => joined($sorted($encoded(array_merge($q, $o), 'lowercase_hex_encode')),
+                fn($s) => $s)),
     ];
 }
 
 [$script, $mode, $base] = $argv + [null, null, null];
-if ($base === null || !in_array($mode, ['token-requests', 'calls'], true)) {
-    fwrite(STDERR, "usage: php php_clients.php token-requests|calls BASE_URL\n");
+$modes = ['token-requests' => 'token_requests', 'calls' => 'calls', 'mistakes' => 'mistakes'];
+if ($base === null || !isset($modes[$mode])) {
+    fwrite(STDERR, "usage: php php_clients.php token-requests|calls|mistakes BASE_URL\n");
     exit(2);
 }
 $base = rtrim($base, '/');
-echo json_encode($mode === 'calls' ? calls($base) : token_requests($base), JSON_UNESCAPED_SLASHES), "\n";
+echo json_encode($modes[$mode]($base), JSON_UNESCAPED_SLASHES), "\n";
