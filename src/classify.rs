@@ -153,13 +153,18 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         .header("x-upwork-error-code")
         .or_else(|| response.header("x-odesk-error-code"))
         .map(str::to_string);
+    // Parsed once for the three readings below.
+    let json = serde_json::from_str::<serde_json::Value>(&body).ok();
     let message = response
         .header("x-upwork-error-message")
         .or_else(|| response.header("x-odesk-error-message"))
         .map(str::to_string)
-        .or_else(|| json_error_message(&body));
-    let graphql_errors = graphql_error_messages(&body);
-    let oauth_error = oauth_error_code(&body);
+        .or_else(|| json.as_ref().and_then(json_error_message));
+    let graphql_errors = json
+        .as_ref()
+        .map(graphql_error_messages)
+        .unwrap_or_default();
+    let oauth_error = json.as_ref().and_then(oauth_error_code);
     let mentions = |phrase: &str| {
         let phrase = phrase.to_ascii_lowercase();
         message
@@ -246,8 +251,7 @@ fn refuses_a_profile(text: &str) -> bool {
 pub const KEY_WRONG_FORMAT_TEXT: &str = "API Key has wrong format";
 
 /// The `error` code of an OAuth 2 error body: `{"error": "invalid_grant", ...}`.
-fn oauth_error_code(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+fn oauth_error_code(value: &serde_json::Value) -> Option<String> {
     value.get("error")?.as_str().map(str::to_string)
 }
 
@@ -257,8 +261,7 @@ fn is_tenant_message(message: &str) -> bool {
 }
 
 /// The message of a legacy JSON error: `{"error":{"message":..}}` or `{"message":..}`.
-fn json_error_message(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+fn json_error_message(value: &serde_json::Value) -> Option<String> {
     let message = value
         .pointer("/error/message")
         .or_else(|| value.get("message"))
@@ -268,10 +271,7 @@ fn json_error_message(body: &str) -> Option<String> {
 }
 
 /// The messages of a GraphQL `errors[]`, if the body is one.
-fn graphql_error_messages(body: &str) -> Vec<String> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return Vec::new();
-    };
+fn graphql_error_messages(value: &serde_json::Value) -> Vec<String> {
     value
         .get("errors")
         .and_then(|e| e.as_array())

@@ -32,5 +32,6 @@ pub mod refresh;
 pub mod replay;
 pub mod request;
 pub mod routing;
+pub mod scan;
 pub mod upwork;
 pub mod username;

@@ -315,3 +315,45 @@ fn a_signature_refusal_recorded_without_the_secrets_is_not_shown_as_ok() {
         "{report:#}"
     );
 }
+
+/// Entries of every shape the reader meets (lenient values, base64 bodies, an answer before its
+/// request, a field given twice, pseudo headers, chunked bodies, data: and ws: URLs ...), twice
+/// over so that each is read both first and after others: the output is pinned byte for byte, as
+/// the scan wrote it before entries were parsed in place (the expected files come from that
+/// build).
+#[test]
+fn the_output_over_entries_of_every_shape_is_unchanged() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (args, expected) in [
+        (&[][..], "scan-mixed-shapes.expected.txt"),
+        (
+            &["--all", "--format", "json"][..],
+            "scan-mixed-shapes.expected.all.json",
+        ),
+    ] {
+        let mut command = Command::cargo_bin("upwork-diag").unwrap();
+        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("UPWORK_")) {
+            command.env_remove(name);
+        }
+        let output = command
+            .current_dir(root)
+            .args(["scan", "fixtures/scan-mixed-shapes.har"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let expected = std::fs::read_to_string(format!("{root}/fixtures/{expected}")).unwrap();
+        let got = stdout(&output);
+        if got != expected {
+            let line = got
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.lines().count().min(expected.lines().count()));
+            panic!(
+                "{args:?}: the output differs from line {}:\n{got}",
+                line + 1
+            );
+        }
+    }
+}

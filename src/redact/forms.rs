@@ -19,6 +19,13 @@ pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
     }
     let mut forms: Vec<String> = Vec::new();
     for reading in &readings {
+        // Letters and digits alone (hex session ids, most tokens) read the same in every
+        // encoding but base64: the many forms below would all be the value itself.
+        if reading.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            forms.push(reading.clone());
+            forms.extend(base64_forms(reading));
+            continue;
+        }
         let once = percent_encode(reading, false);
         let twice = percent_encode(&once, false);
         // RFC 1738-era encoders (Java's URLEncoder, Python 2's quote) write `~` as `%7E`; stricter
@@ -72,16 +79,15 @@ fn percent_encode(value: &str, plus_for_space: bool) -> String {
 
 /// Every byte but letters and digits percent-encoded.
 fn strict_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `application/x-www-form-urlencoded`: a space is `+`, `*` stays.

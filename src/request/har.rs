@@ -1,26 +1,42 @@
 //! HAR 1.2 files (browser devtools, Charles, Insomnia ...), read one entry at a time.
 //!
 //! A HAR of a long session can be hundreds of megabytes, so `log.entries` is never built as a
-//! whole: the JSON is streamed and each entry is converted and handed on before the next is read.
-//! Only the fields read are held: the others (timings, cookies, `_initiator`, a video's base64
-//! body ...) are skipped as they stream by, however large, and what one entry holds is capped at
+//! whole: the file is read in chunks into one reusable buffer and each entry is handed on before
+//! the next is read. Only the fields read are held: the others (timings, cookies, `_initiator`, a
+//! video's base64 body ...) are skipped, however large, and what one entry holds is capped at
 //! [`HAR_ENTRY_LIMIT`](crate::limits::HAR_ENTRY_LIMIT).
-//! Reading is lenient (byte order mark, missing optional fields, base64 bodies, HTTP/2 pseudo
-//! headers), but a value of the wrong type is an error that names its JSON path.
+//!
+//! Two readings share the buffer. The fast one ([`typed`]) parses an entry of the usual shape in
+//! place, its strings borrowed from the buffer, and says whether it is a call to Upwork's API
+//! before anything is copied: [`LazyEntry::into_entry`] builds the request only for the entries
+//! a caller keeps. Whatever it does not take as it is (an entry larger than the buffer may grow
+//! to, a lenient or faulty value, the document around `log.entries`) the thorough one reads:
+//! serde_json's streaming parser, fed byte by byte from the same buffer ([`chunks`]). Reading is
+//! lenient (byte order mark, missing optional fields, base64 bodies, HTTP/2 pseudo headers), but a
+//! value of the wrong type is an error that names its JSON path.
 
-use std::cell::Cell;
+mod chunks;
+mod typed;
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::ops::ControlFlow;
-use std::rc::Rc;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use self::chunks::{Chunks, SharedRead};
 use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use super::{CapturedRequest, Header, RawUrl, SentAt, Source, TimeEvidence, UrlError};
+
+/// The most an entry may take of the buffer to be read in place; a larger one is streamed (the
+/// thorough reading skips what it does not keep without holding it), so memory stays flat
+/// whatever one entry holds.
+const IN_PLACE_LIMIT: usize = 4 * 1024 * 1024;
 
 /// One entry of a HAR file: the request and a summary of its response.
 #[derive(Debug, Clone)]
@@ -117,20 +133,64 @@ pub fn for_each_entry_within(
     reader: impl Read,
     origin: &str,
     entry_limit: u64,
-    f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
+    mut f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
 ) -> Result<usize, ImportError> {
-    let mut reader = BufReader::new(reader);
-    let start = reader
-        .fill_buf()
-        .map_err(|e| ImportError::new(origin, ImportErrorKind::Io(e)))?;
-    // Some tools (Fiddler, Windows editors) start the file with a UTF-8 byte order mark.
-    if start.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
+    for_each_lazy_entry(reader, origin, entry_limit, |index, entry| {
+        f(index, entry.into_entry())
+    })
+}
+
+/// An entry as read, its request not built yet: [`LazyEntry::is_upwork_api`] tells whether to
+/// keep it, [`LazyEntry::into_entry`] builds it. Its strings may borrow from the reading buffer.
+pub struct LazyEntry<'a> {
+    index: usize,
+    origin: &'a str,
+    reading: Reading<'a>,
+}
+
+enum Reading<'a> {
+    /// Read in place.
+    Typed(typed::Ready<'a>),
+    /// Read the thorough way.
+    Built(HarEntry),
+}
+
+impl LazyEntry<'_> {
+    /// True for a call to Upwork's API (see [`HarEntry::is_upwork_api`]).
+    pub fn is_upwork_api(&self) -> bool {
+        match &self.reading {
+            Reading::Typed(ready) => ready.api,
+            Reading::Built(entry) => entry.is_upwork_api(),
+        }
     }
-    let mut f = f;
-    let budget = Rc::new(Budget::new(entry_limit));
+
+    /// The entry with its request and response built.
+    pub fn into_entry(self) -> HarEntry {
+        match self.reading {
+            Reading::Built(entry) => entry,
+            Reading::Typed(ready) => finish_entry(self.index, self.origin, ready.into_parts()),
+        }
+    }
+}
+
+/// Streams `log.entries` as [`for_each_entry_within`] does, without building the entries: `f`
+/// builds those it keeps ([`LazyEntry::into_entry`]).
+pub fn for_each_lazy_entry(
+    reader: impl Read,
+    origin: &str,
+    entry_limit: u64,
+    mut f: impl FnMut(usize, LazyEntry<'_>) -> ControlFlow<()>,
+) -> Result<usize, ImportError> {
+    let mut reader = reader;
+    let chunks = RefCell::new(Chunks::new(&mut reader));
+    chunks
+        .borrow_mut()
+        .skip_byte_order_mark()
+        .map_err(|e| ImportError::new(origin, ImportErrorKind::Io(e)))?;
+    let budget = Budget::new(entry_limit);
     let mut ctx = Ctx {
-        budget: Rc::clone(&budget),
+        budget: &budget,
+        chunks: &chunks,
         origin,
         callback: &mut f,
         count: 0,
@@ -139,12 +199,10 @@ pub fn for_each_entry_within(
         path: String::new(),
         seen_log: false,
     };
-    // Counted below the parser's own buffer: the parser reads byte by byte, and a count per
-    // buffer fill is exact enough (a fill is 8 KiB) at a fraction of the cost.
-    let mut de = serde_json::Deserializer::from_reader(BufReader::new(Budgeted {
-        inner: reader,
-        budget: Rc::clone(&budget),
-    }));
+    let mut de = serde_json::Deserializer::from_reader(SharedRead {
+        chunks: &chunks,
+        budget: &budget,
+    });
     let result = RootSeed(&mut ctx)
         .deserialize(&mut de)
         .and_then(|()| de.end());
@@ -167,10 +225,10 @@ pub fn for_each_entry_within(
             ),
         )),
         Ok(()) => Ok(ctx.count),
-        Err(e) => Err(ctx
-            .error
-            .take()
-            .unwrap_or_else(|| json_error(origin, &ctx.path, &e))),
+        Err(e) => Err(ctx.error.take().unwrap_or_else(|| {
+            let place = chunks.borrow().true_position(e.line(), e.column());
+            json_error(origin, &ctx.path, &e, place)
+        })),
     }
 }
 
@@ -247,7 +305,13 @@ pub fn read_har_entry_within(
     }
 }
 
-fn json_error(origin: &str, path: &str, e: &serde_json::Error) -> ImportError {
+/// `place` is the line and column of `e` in the file.
+fn json_error(
+    origin: &str,
+    path: &str,
+    e: &serde_json::Error,
+    place: (usize, usize),
+) -> ImportError {
     let message = e.to_string();
     // serde_json appends " at line L column C"; the place goes into the location instead.
     let message = message
@@ -255,7 +319,7 @@ fn json_error(origin: &str, path: &str, e: &serde_json::Error) -> ImportError {
         .map_or(message.as_str(), |(m, _)| m)
         .to_string();
     let location = Location {
-        line_column: (e.line() > 0).then(|| (e.line(), e.column())),
+        line_column: (e.line() > 0).then_some(place),
         json_path: (!path.is_empty()).then(|| path.to_string()),
     };
     let kind = if e.is_io() {
@@ -296,31 +360,6 @@ impl Budget {
         let skipped = map.next_value::<IgnoredAny>();
         self.skipping.set(self.skipping.get() - 1);
         skipped.map(|_| ())
-    }
-}
-
-/// The file as the parser reads it, counting each byte it may hold against the [`Budget`]: past
-/// the limit the read fails, so nothing more is read.
-struct Budgeted<R> {
-    inner: R,
-    budget: Rc<Budget>,
-}
-
-impl<R: Read> Read for Budgeted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let budget = &self.budget;
-        if budget.skipping.get() > 0 {
-            return self.inner.read(buf);
-        }
-        let left = budget.limit.saturating_sub(budget.held.get());
-        if left == 0 && !buf.is_empty() {
-            budget.exceeded.set(true);
-            return Err(std::io::Error::other("the limit for one HAR entry"));
-        }
-        let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let read = self.inner.read(&mut buf[..n])?;
-        budget.held.set(budget.held.get() + read as u64);
-        Ok(read)
     }
 }
 
@@ -501,10 +540,11 @@ impl<'de> Visitor<'de> for Pruned<'_> {
 }
 
 /// The state shared by the streaming visitors.
-struct Ctx<'a> {
-    budget: Rc<Budget>,
+struct Ctx<'a, 'r> {
+    budget: &'a Budget,
+    chunks: &'a RefCell<Chunks<'r>>,
     origin: &'a str,
-    callback: &'a mut dyn FnMut(usize, HarEntry) -> ControlFlow<()>,
+    callback: &'a mut dyn FnMut(usize, LazyEntry<'_>) -> ControlFlow<()>,
     count: usize,
     /// The callback asked to stop; the error that unwinds the parser is not a failure.
     stopped: bool,
@@ -515,16 +555,16 @@ struct Ctx<'a> {
     seen_log: bool,
 }
 
-struct RootSeed<'c, 'a>(&'c mut Ctx<'a>);
+struct RootSeed<'c, 'a, 'r>(&'c mut Ctx<'a, 'r>);
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+impl<'de> Visitor<'de> for RootSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a HAR object {\"log\": {\"entries\": [...]}}")
@@ -543,16 +583,16 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
     }
 }
 
-struct LogSeed<'c, 'a>(&'c mut Ctx<'a>);
+struct LogSeed<'c, 'a, 'r>(&'c mut Ctx<'a, 'r>);
 
-impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for LogSeed<'_, '_> {
+impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("the log object {\"entries\": [...]}")
@@ -572,9 +612,9 @@ impl<'de> Visitor<'de> for LogSeed<'_, '_> {
     }
 }
 
-struct EntriesSeed<'c, 'a>(&'c mut Ctx<'a>);
+struct EntriesSeed<'c, 'a, 'r>(&'c mut Ctx<'a, 'r>);
 
-impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         // `any`, not `seq`: a tool that captured nothing may write `"entries": null`.
@@ -582,7 +622,7 @@ impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
+impl<'de> Visitor<'de> for EntriesSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of entries")
@@ -593,29 +633,10 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let ctx = self.0;
-        loop {
-            let index = ctx.count;
-            ctx.path = format!("log.entries[{index}]");
-            // One entry at a time: only this entry's values are held in memory, and only those
-            // read.
-            ctx.budget.held.set(0);
-            let Some(value) = seq.next_element_seed(Pruned {
-                keep: ENTRY,
-                budget: &ctx.budget,
-            })?
-            else {
-                break;
-            };
-            ctx.count += 1;
-            let entry = match convert_entry(&value, index, ctx.origin) {
-                Ok(entry) => entry,
-                Err(e) => {
-                    ctx.error = Some(e);
-                    return Err(de::Error::custom("invalid entry"));
-                }
-            };
-            drop(value);
-            if (ctx.callback)(index, entry).is_break() {
+        // The parser reads the first entry (it must see one to expect a comma before the next),
+        // and each entry the fast reading leaves to it.
+        while thorough_entry(ctx, &mut seq)? {
+            if in_place_entries(ctx).is_break() {
                 ctx.stopped = true;
                 // Unwinds the parser without reading the rest of the file.
                 return Err(de::Error::custom("stopped"));
@@ -624,6 +645,114 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
         ctx.path = "log.entries".into();
         Ok(())
     }
+}
+
+/// Reads the next entry through the parser and hands it on; `false` at the end of the array.
+fn thorough_entry<'de, A: SeqAccess<'de>>(ctx: &mut Ctx, seq: &mut A) -> Result<bool, A::Error> {
+    let index = ctx.count;
+    ctx.path = format!("log.entries[{index}]");
+    // One entry at a time: only this entry's values are held in memory, and only those read.
+    ctx.budget.held.set(0);
+    let Some(value) = seq.next_element_seed(Pruned {
+        keep: ENTRY,
+        budget: ctx.budget,
+    })?
+    else {
+        return Ok(false);
+    };
+    ctx.count += 1;
+    let entry = match convert_entry(&value, index, ctx.origin) {
+        Ok(entry) => entry,
+        Err(e) => {
+            ctx.error = Some(e);
+            return Err(de::Error::custom("invalid entry"));
+        }
+    };
+    drop(value);
+    let lazy = LazyEntry {
+        index,
+        origin: ctx.origin,
+        reading: Reading::Built(entry),
+    };
+    if (ctx.callback)(index, lazy).is_break() {
+        ctx.stopped = true;
+        return Err(de::Error::custom("stopped"));
+    }
+    Ok(true)
+}
+
+/// Reads the entries that follow, each parsed in place from the buffer, until one is not of the
+/// usual shape, does not fit the buffer, or the array ends: the parser then goes on from there,
+/// where a comma or the closing bracket is next.
+fn in_place_entries(ctx: &mut Ctx) -> ControlFlow<()> {
+    let max = usize::try_from(ctx.budget.limit)
+        .unwrap_or(usize::MAX)
+        .min(IN_PLACE_LIMIT);
+    let mut chunks = ctx.chunks.borrow_mut();
+    loop {
+        // Between entries: white space (taken), then a comma (taken with the entry only).
+        let comma = loop {
+            let buffered = chunks.buffered();
+            let blank = buffered
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let more = blank == buffered.len();
+            let comma = !more && buffered[blank] == b',';
+            chunks.consume(blank);
+            if !more {
+                break comma;
+            }
+            if !matches!(chunks.fill(max), Ok(true)) {
+                break false;
+            }
+        };
+        if !comma {
+            break;
+        }
+        // The entry, parsed from the buffer, which grows until it holds the whole entry.
+        let outcome = loop {
+            let after_comma = &chunks.buffered()[1..];
+            let blank = after_comma
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            let mut stream = serde_json::Deserializer::from_slice(&after_comma[blank..])
+                .into_iter::<typed::Entry>();
+            match stream.next() {
+                Some(Ok(entry)) => {
+                    let span = stream.byte_offset();
+                    let Some(ready) = entry.ready(span, ctx.budget.limit) else {
+                        break None;
+                    };
+                    let index = ctx.count;
+                    ctx.count += 1;
+                    let lazy = LazyEntry {
+                        index,
+                        origin: ctx.origin,
+                        reading: Reading::Typed(ready),
+                    };
+                    break Some(((ctx.callback)(index, lazy), 1 + blank + span));
+                }
+                // Cut by the end of the buffer: read on.
+                Some(Err(e)) if e.is_eof() => {}
+                None => {}
+                Some(Err(_)) => break None,
+            }
+            if !matches!(chunks.fill(max), Ok(true)) {
+                break None;
+            }
+        };
+        let Some((flow, end)) = outcome else {
+            break;
+        };
+        chunks.consume(end);
+        if flow.is_break() {
+            return ControlFlow::Break(());
+        }
+    }
+    chunks.hand_over();
+    ControlFlow::Continue(())
 }
 
 /// Typed access to a JSON value that knows its path, for errors that name it.
@@ -794,12 +923,7 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
         origin,
     };
     entry.object()?;
-    let started = optional_string(&entry, "startedDateTime")?
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| SentAt {
-            at: t.with_timezone(&Utc),
-            from: TimeEvidence::HarStartedDateTime,
-        });
+    let started = optional_string(&entry, "startedDateTime")?.and_then(|t| started_at(&t));
 
     let request_path = format!("{path}.request");
     let request = child(&entry, required(&entry, "request")?, &request_path);
@@ -827,7 +951,50 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
             Some(convert_response(&child(&entry, v, &response_path))?)
         }
     };
+    Ok(finish_entry(
+        index,
+        origin,
+        Parts {
+            started,
+            method: Cow::Borrowed(method),
+            url_text: Cow::Borrowed(url),
+            url: RawUrl::parse(url),
+            request_headers,
+            body,
+            response,
+        },
+    ))
+}
 
+/// `startedDateTime` as the send time, when it is one.
+fn started_at(text: &str) -> Option<SentAt> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| SentAt {
+        at: t.with_timezone(&Utc),
+        from: TimeEvidence::HarStartedDateTime,
+    })
+}
+
+/// What both readings take of an entry.
+struct Parts<'a> {
+    started: Option<SentAt>,
+    method: Cow<'a, str>,
+    url_text: Cow<'a, str>,
+    url: Result<RawUrl, UrlError>,
+    request_headers: Vec<Header>,
+    body: Vec<u8>,
+    response: Option<HarResponseSummary>,
+}
+
+fn finish_entry(index: usize, origin: &str, parts: Parts<'_>) -> HarEntry {
+    let Parts {
+        started,
+        method,
+        url_text,
+        url,
+        request_headers,
+        body,
+        response,
+    } = parts;
     // A HAR written by hand or by a tool that drops startedDateTime may still carry a Date header,
     // the client's own or the server's answer to this very call, seconds after it was sent.
     let time = started
@@ -839,9 +1006,10 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
                 from: TimeEvidence::ResponseDateHeader,
             })
         });
-    let request = RawUrl::parse(url).map(|url| {
+    let method = method.into_owned();
+    let request = url.map(|url| {
         let mut request = CapturedRequest {
-            method: method.to_string(),
+            method: method.clone(),
             url,
             headers: request_headers,
             body,
@@ -855,12 +1023,12 @@ fn convert_entry(value: &Value, index: usize, origin: &str) -> Result<HarEntry, 
         super::chunked::frame_if_declared(&mut request);
         request
     });
-    Ok(HarEntry {
-        method: method.to_string(),
-        url: url.to_string(),
+    HarEntry {
+        method,
+        url: url_text.into_owned(),
         request,
         response,
-    })
+    }
 }
 
 /// `postData.params` without `postData.text`: the form rebuilt, encoded as browsers encode forms.
@@ -952,6 +1120,7 @@ fn graphql_errors(body: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::HAR_ENTRY_LIMIT;
 
     fn har(entries: &str) -> String {
         format!(
@@ -1151,5 +1320,108 @@ mod tests {
         assert!(e.location.line_column.is_some());
         let e = read(&format!(r#"{{"log": {{"entries": [{OTHER}"#), None).unwrap_err();
         assert!(e.to_string().contains("ends too early"), "{e}");
+    }
+
+    /// Every entry of `text` with whether it was read in place.
+    fn read_all(text: &str, limit: u64) -> Result<Vec<(bool, HarEntry)>, ImportError> {
+        let mut all = Vec::new();
+        for_each_lazy_entry(text.as_bytes(), "t.har", limit, |_, entry| {
+            let in_place = matches!(entry.reading, Reading::Typed(_));
+            all.push((in_place, entry.into_entry()));
+            ControlFlow::Continue(())
+        })?;
+        Ok(all)
+    }
+
+    /// The entry as text, its index left out.
+    fn shown(mut entry: HarEntry) -> String {
+        if let Ok(request) = &mut entry.request {
+            request.source = Source::Har {
+                file: String::new(),
+                entry: 0,
+            };
+        }
+        format!("{entry:?}")
+    }
+
+    #[test]
+    fn the_entries_after_the_first_are_read_in_place_and_read_the_same() {
+        // The first entry always goes through the streaming parser; the same entry after another
+        // is read in place when it has the usual shape. Both readings must give the same entry.
+        let lenient_or_unusual = [
+            FAILED_API, // `postData.params` without `text`
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{"name": "X-N", "value": 5}]}, "response": {"status": "401"}}"#,
+            r#"{"request": {"method": "GET", "url": "https://a.example/x"}, "request": {"method": "POST", "url": "https://www.upwork.com/api/y"}}"#,
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x"}, "response": {"status": 200, "content": {"text": 7}}}"#,
+        ];
+        let usual = [
+            OK_API,
+            // The answer before the request: its body is read whatever the URL, as before.
+            r#"{"response": {"status": 200, "content": {"text": "{\"errors\": [{\"message\": \"m\"}]}"}}, "request": {"method": "GET", "url": "https://cdn.example.com/a.js"}}"#,
+            GRAPHQL_ERRORS,
+            OTHER,
+            r#"{"startedDateTime": "2024-05-01T10:00:00Z", "_initiator": {"stack": [1, 2]}, "request": {"method": "POST", "url": "https://www.upwork.com/api/hr/v2/jobs.json?q=a+b",
+                "headers": [{"name": "Cookie", "value": "s=\u00e9t\u00e9"}, {"name": "Transfer-Encoding", "value": "chunked"}, {"name": "Accept", "value": null}],
+                "postData": {"text": "a=1"}, "queryString": []},
+              "response": {"status": -1, "statusText": "x", "httpVersion": "h2", "headers": [{"name": "Date", "value": "Mon, 30 Nov 2026 04:35:01 GMT"}],
+                "content": {"mimeType": "application/json", "text": "e30=", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://cdn.example.com/v.mp4"}, "response": {"status": 200, "content": {"text": "not base64!", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "data:image/png;base64,AA"}, "response": {"status": 200, "content": {"text": "AAAA", "encoding": "base64"}}}"#,
+            r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x"}, "response": null}"#,
+        ];
+        for (shape, in_place) in lenient_or_unusual
+            .iter()
+            .map(|s| (s, false))
+            .chain(usual.iter().map(|s| (s, true)))
+        {
+            let alone = read_all(&har(shape), HAR_ENTRY_LIMIT).unwrap();
+            let after = read_all(&har(&format!("{OTHER},\n {shape}")), HAR_ENTRY_LIMIT).unwrap();
+            assert!(!alone[0].0, "the first entry is read by the parser");
+            assert_eq!(after[1].0, in_place, "{shape}");
+            assert_eq!(
+                shown(alone.into_iter().next().unwrap().1),
+                shown(after.into_iter().nth(1).unwrap().1),
+                "{shape}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fault_after_entries_read_in_place_is_placed_in_the_file() {
+        let entry = r#"{"request": {"method": "GET", "url": "https://cdn.example.com/a.js", "headers": []}, "response": {"status": 200, "content": {"text": "x"}}}"#;
+        let text = format!(
+            "{{\"log\": {{\"version\": \"1.2\",\n  \"entries\": [\n    {entry},\n    {entry},\n    {{\"request\": {{\"method\": \"GET\", \"url\": \"https://h/\"}} \"response\": {{}}}}\n  ]}}}}\n"
+        );
+        let e = read_all(&text, HAR_ENTRY_LIMIT).unwrap_err();
+        // As the streaming parser alone placed it (the reading before entries were read in place).
+        assert_eq!(e.location.line_column, Some((5, 56)));
+        assert_eq!(e.location.json_path.as_deref(), Some("log.entries[2]"));
+        assert!(e.to_string().contains("expected `,` or `}`"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_buffer_is_streamed_with_its_limit() {
+        const MIB: usize = 1024 * 1024;
+        let limit = MIB as u64;
+        // Skipped fields do not count, however large: the entry is streamed past the buffer.
+        let skipped = format!(
+            r#"{{"_initiator": "{}", "request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}}}"#,
+            "a".repeat(2 * MIB)
+        );
+        let all = read_all(&har(&[OTHER, &skipped, OTHER].join(",")), limit).unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(!all[1].0 && all[2].0, "streamed, then read in place again");
+        assert_eq!(all[1].1.url, "https://www.upwork.com/api/x");
+        // What is read counts: past the limit, the error names the entry.
+        let held = format!(
+            r#"{{"request": {{"method": "POST", "url": "https://www.upwork.com/api/x", "postData": {{"text": "{}"}}}}}}"#,
+            "a".repeat(2 * MIB)
+        );
+        let e = read_all(&har(&[OTHER, OTHER, &held].join(",")), limit).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.har: at log.entries[2]: the entry holds more than 1 MiB, the limit for one HAR entry \
+             (fields that are not read do not count)"
+        );
     }
 }
