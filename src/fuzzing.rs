@@ -1,5 +1,5 @@
 //! The four fuzz entry points, one function each: the libFuzzer targets in `fuzz/` call these,
-//! and `cargo test` (tests/parsers_stress.rs) replays the committed corpus through the very same
+//! and `cargo test` (tests/suite/parsers_stress.rs) replays the committed corpus through the very same
 //! functions, so that an input which crashed the fuzzer crashes the test too.
 //!
 //! None of them may panic on any input; the only panics are the invariants asserted here (a

@@ -98,7 +98,7 @@ async function oauth1aCalls() {
 
 /**
  * Calls oauth-1.0a signs with one mistake each, for the outside reproduction of the named mistakes
- * (tests/interop.rs). The library does the mistake itself, from what it is given (a URL with its
+ * (tests/suite/interop.rs). The library does the mistake itself, from what it is given (a URL with its
  * port, a JSON body's fields as `data`, no token secret, parameters serialized by `qs`), or with a
  * broken part plugged into it (its own hash function). Each is refused, and named by `diagnose`.
  */

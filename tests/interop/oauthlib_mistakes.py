@@ -1,5 +1,5 @@
 """Upwork API calls signed by Python's oauthlib, each with one mistake real clients make, for the
-interop suite's outside reproduction of the named mistakes (tests/interop.rs). The broken part is
+interop suite's outside reproduction of the named mistakes (tests/suite/interop.rs). The broken part is
 plugged into oauthlib the way a client's own code breaks it: an encoder swapped for another one
 (`quote_plus`, `quote` with its default `safe='/'`, an encoder run twice, none, lowercase hex), the
 URL or parameters given to it differing from those sent, its header edited after signing. The base

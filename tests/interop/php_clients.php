@@ -1,6 +1,6 @@
 <?php
 // Upwork API calls made the way PHP code makes them, with PHP's own curl extension and streams,
-// for the interop suite (tests/interop.rs). OAuth 1.0 signatures are computed here in PHP, with
+// for the interop suite (tests/suite/interop.rs). OAuth 1.0 signatures are computed here in PHP, with
 // `rawurlencode` (RFC 3986, what the API FAQ asks for) or `urlencode` (RFC 1738: a space as `+`,
 // the FAQ's 401 "if there are spaces").
 //
@@ -11,7 +11,7 @@
 //          Signed calls, correct and broken; prints a JSON list in the format of the other clients.
 //        php php_clients.php mistakes BASE_URL
 //          Signed calls that each carry one of the named signing mistakes (the outside
-//          reproduction of tests/interop.rs), in the same format.
+//          reproduction of tests/suite/interop.rs), in the same format.
 // The keys are the emulator's demo keys, read from UPWORK_DIAG_DEMO_* in the environment. Every
 // call names `Host: www.upwork.com`, as if Upwork had been called: the signatures are made for
 // Upwork's origin, and a raw capture of the call reads as a call to Upwork.
