@@ -352,8 +352,8 @@ impl Drop for MockProcess {
 /// a request properly if one ever comes through.
 pub fn self_signed_tls_server() -> String {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = include_bytes!("../../fixtures/tls/self-signed-localhost.cert.der");
-    let key = include_bytes!("../../fixtures/tls/self-signed-localhost.key.der");
+    let cert = include_bytes!("../../../fixtures/tls/self-signed-localhost.cert.der");
+    let key = include_bytes!("../../../fixtures/tls/self-signed-localhost.key.der");
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
