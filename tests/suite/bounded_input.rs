@@ -2,7 +2,6 @@
 //! clear error (exit 2) that names the limit, after reading no more than it, and `scan`'s memory
 //! stays flat whatever one entry holds.
 
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

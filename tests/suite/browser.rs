@@ -8,7 +8,6 @@
 // The skip note goes to the terminal as it is: it holds no secret.
 #![allow(clippy::disallowed_methods)]
 
-
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -2,7 +2,6 @@
 //! bundle, not through a symlink planted at its temporary name or at `--out`. Bundles are private
 //! (0600 files, 0700 directories), default names never collide, and leftovers of dead runs go.
 
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,13 +1,12 @@
 //! What the bundle keeps of big, binary and odd answers, and that a killed run leaves nothing
 //! half-written under the bundle's name.
 
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use crate::common::{Emulator, upwork_diag};
+use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use upwork_diag::bundle::{BODY_CAP, HEADER_VALUE_CAP};

@@ -4,7 +4,6 @@
 //! Python's encoders write them), may reach stdout, stderr, a file written (a zip unzipped), the
 //! emulator's log or `/__mock/requests`.
 
-
 use std::path::Path;
 
 use crate::common::canary::{assert_clean, files_text};

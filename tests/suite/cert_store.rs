@@ -2,7 +2,6 @@
 //! one (a slim container, an `SSL_CERT_FILE` that points nowhere) still diagnoses a plain `http`
 //! call, its corrected replay included, and an `https` call there says what is missing.
 
-
 use crate::common::{Emulator, demo_env, self_signed_tls_server, upwork_diag};
 use serde_json::Value;
 use upwork_diag::mock::demo;

@@ -1,6 +1,5 @@
 //! The other commands of the binary: demo, explain, sign, mock.
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 

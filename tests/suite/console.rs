@@ -1,7 +1,6 @@
 //! `upwork-diag serve` over real sockets: the binary on a loopback port, the emulator beside it.
 //! (tests/suite/browser.rs drives the same pages in Chromium.)
 
-
 use crate::common::canary::assert_clean;
 use crate::common::console::{Console, downloads, post_file, post_form, request, unzip};
 use crate::common::{Emulator, upwork_diag};

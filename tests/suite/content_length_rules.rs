@@ -6,7 +6,6 @@
 //! does not. Chunks do not count as a length, a `Content-Length` beside them is ignored
 //! (RFC 9112 section 6.3), and a wrong length leaves the server waiting for bytes that never come.
 
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;

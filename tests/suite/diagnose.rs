@@ -1,6 +1,5 @@
 //! `upwork-diag diagnose` end to end: the real binary against the emulator on 127.0.0.1.
 
-
 use crate::common::{
     Emulator, RecordingRelay, demo_env, files_under, finding, finding_codes, upwork_diag,
 };

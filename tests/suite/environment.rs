@@ -1,7 +1,6 @@
 //! The environment support asks for (library, language), read from the User-Agent of the call, and
 //! asked of the developer when the User-Agent does not tell it.
 
-
 use crate::common::upwork_diag;
 use serde_json::Value;
 

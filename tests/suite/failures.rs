@@ -1,7 +1,6 @@
 //! The failures Upwork developers report on the official bindings' trackers (issue 13), each
 //! reproduced by the emulator and named by the real binary from the call and the answer alone.
 
-
 use std::path::Path;
 
 use crate::common::{Emulator, demo_env, finding, finding_codes, upwork_diag};

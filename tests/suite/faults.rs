@@ -2,7 +2,6 @@
 //! must end with exit code 3, a bundle that records the transport error, no panic, and within the
 //! `--timeout` given.
 
-
 use std::io::Read;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};

@@ -2,9 +2,8 @@
 //! time (a Date header, a HAR entry's startedDateTime, `--sent-at`) tells the client's clock
 //! (`timestamp-skew`) from an old capture (`replay-stale`); without it both readings stay undecided.
 
-
-use chrono::{DateTime, Utc};
 use crate::common::{Emulator, finding_codes, upwork_diag};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use upwork_diag::mock::demo;
 use upwork_diag::oauth::{Keys, sign_request_at};

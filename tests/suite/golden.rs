@@ -5,7 +5,6 @@
 //! paths, fingerprints, durations, the version) is replaced by a placeholder first, so the
 //! snapshots hold no such value and pass twice in a row.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -2,7 +2,6 @@
 //! codes one per line, the values of `--mistake` listed, `--version` the tool's own everywhere,
 //! and `explain` that suggests the code meant and speaks JSON.
 
-
 use crate::common::upwork_diag;
 
 /// `upwork-diag ARGS --help` as an 80-column terminal shows it.

@@ -2,7 +2,6 @@
 //! command is pasted into a terminal (and none in a pipe), a URL without a scheme read as https,
 //! and `mock --listen localhost:PORT`.
 
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,6 @@
 //! `diagnose --curl`, `--har` and `--raw`: the inputs as developers have them, end to end against
 //! the emulator, and malformed inputs refused with exit code 2 and a message naming the place.
 
-
 use crate::common::{Emulator, upwork_diag};
 
 fn fixture(name: &str) -> String {

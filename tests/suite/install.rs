@@ -1,7 +1,6 @@
 //! What an installed tool offers its shell: completion scripts and a manual page, generated from
 //! the clap definitions.
 
-
 use std::process::Command;
 
 use crate::common::upwork_diag;

@@ -27,7 +27,6 @@
 // A test's own notes about skipped clients go to the terminal as they are: they hold no secret.
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
 
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

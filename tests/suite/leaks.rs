@@ -5,15 +5,14 @@
 //!
 //! The encodings a leak would take are written out here, independently of the redactor's own list.
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use base64::Engine;
 use crate::common::canary::{assert_clean, files_text, percent};
 use crate::common::{MockProcess, upwork_diag};
+use base64::Engine;
 use serde_json::Value;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;

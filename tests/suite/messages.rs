@@ -2,7 +2,6 @@
 //! checked, how an error starts. Each message is pinned whole (insta), its variable parts (the
 //! emulator's port, elapsed times) replaced by names.
 
-
 use crate::common::{Emulator, upwork_diag};
 
 const INFO: &str = "https://www.upwork.com/api/auth/v1/info.json";

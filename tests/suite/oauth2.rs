@@ -1,7 +1,6 @@
 //! OAuth 2, GraphQL and Upwork's other answers, end to end: the real binary against the emulator.
 //! Each case: the emulator reproduces it, `diagnose` names it with its code and fix.
 
-
 use std::path::Path;
 
 use crate::common::{demo_env, upwork_diag};

@@ -6,7 +6,6 @@
 // A test's own note about a skipped peer goes to the terminal as it is: it holds no secret.
 #![allow(clippy::disallowed_methods)]
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

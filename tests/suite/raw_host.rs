@@ -1,7 +1,6 @@
 //! A raw request's `Host` header cannot move the replay somewhere else than it names, and a bare
 //! carriage return in a header line is refused as it is for `-H`.
 
-
 use std::net::TcpListener;
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! The README's commands, run as written: a reader copies them, so they must work.
 #![allow(clippy::disallowed_methods)] // a skip is said on the process's stderr, as in interop.rs
 
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;

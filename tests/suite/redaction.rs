@@ -3,7 +3,6 @@
 //! emulator's log or `/__mock/requests`. What support needs to correlate stays, and each hidden
 //! value is listed in `redactions[]` with its fingerprint.
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;

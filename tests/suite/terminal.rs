@@ -2,7 +2,6 @@
 //! CLICOLOR_FORCE) and the spinner with the elapsed time while the call is on its way; and curl's
 //! `-v`, `-i`, `-q`.
 
-
 use crate::common::{Emulator, in_a_terminal, upwork_diag};
 
 const INFO: &str = "https://www.upwork.com/api/auth/v1/info.json";
