@@ -1,7 +1,7 @@
 //! The emulator over real HTTP: the front end's 411, OAuth 1.0 verification and its failures, the
 //! key permissions, the token flow, method overloading, the journal and every fault mode.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -96,7 +96,7 @@ async fn raw(addr: SocketAddr, bytes: Vec<u8>) -> String {
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         stream.write_all(&bytes).unwrap();
-        let answer = read_answer(&mut stream);
+        let answer = crate::common::read_answer(&mut stream);
         String::from_utf8_lossy(&answer).into_owned()
     })
     .await
@@ -743,38 +743,4 @@ async fn with_accept_chunked_a_chunked_post_is_read_and_answered() {
     let answer = raw(mock.addr(), php_chunked_token_request(mock.addr())).await;
     assert!(answer.contains(" 200 OK"), "{answer}");
     assert!(answer.contains("oauth_callback_confirmed=true"), "{answer}");
-}
-
-/// Reads one answer off `stream`: its head, then the body its `Content-Length` announces (the
-/// emulator keeps the connection for another request), or to the end when it announces none.
-fn read_answer(stream: &mut std::net::TcpStream) -> Vec<u8> {
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut response = httparse::Response::new(&mut slots);
-        if let Ok(httparse::Status::Complete(head_len)) = response.parse(&answer) {
-            let length = response
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                .and_then(|h| {
-                    std::str::from_utf8(h.value)
-                        .ok()?
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                });
-            if let Some(length) = length
-                && answer.len() >= head_len + length
-            {
-                answer.truncate(head_len + length);
-                return answer;
-            }
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return answer,
-            Ok(n) => answer.extend_from_slice(&chunk[..n]),
-        }
-    }
 }

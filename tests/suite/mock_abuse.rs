@@ -2,7 +2,7 @@
 //! entries, not memory or a huge `/__mock/requests`; the nonce store keeps to its size; a client
 //! that writes bare line feeds gets an answer instead of a 10 s wait.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ async fn raw(addr: SocketAddr, bytes: Vec<u8>) -> (Vec<u8>, Duration) {
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
         stream.write_all(&bytes).unwrap();
-        let answer = read_answer(&mut stream);
+        let answer = crate::common::read_answer(&mut stream);
         (answer, started.elapsed())
     })
     .await
@@ -169,38 +169,4 @@ async fn a_request_with_bare_line_feeds_is_answered_at_once() {
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer:?}");
     assert!(took < Duration::from_secs(5), "answered after {took:?}");
     mock.shutdown().await.unwrap();
-}
-
-/// Reads one answer off `stream`: its head, then the body its `Content-Length` announces (the
-/// emulator keeps the connection for another request), or to the end when it announces none.
-fn read_answer(stream: &mut std::net::TcpStream) -> Vec<u8> {
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut response = httparse::Response::new(&mut slots);
-        if let Ok(httparse::Status::Complete(head_len)) = response.parse(&answer) {
-            let length = response
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                .and_then(|h| {
-                    std::str::from_utf8(h.value)
-                        .ok()?
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                });
-            if let Some(length) = length
-                && answer.len() >= head_len + length
-            {
-                answer.truncate(head_len + length);
-                return answer;
-            }
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return answer,
-            Ok(n) => answer.extend_from_slice(&chunk[..n]),
-        }
-    }
 }

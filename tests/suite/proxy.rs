@@ -318,7 +318,6 @@ fn the_ca_is_made_once_with_a_private_key_only_the_user_reads() {
 /// received.
 fn tls_stand_in(answer: &'static [u8], ca_file: &Path) -> (String, mpsc::Receiver<Vec<u8>>) {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::default();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -329,17 +328,7 @@ fn tls_stand_in(answer: &'static [u8], ca_file: &Path) -> (String, mpsc::Receive
         .unwrap()
         .signed_by(&leaf_key, &Issuer::new(ca_params, &ca_key))
         .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![CertificateDer::from(leaf.der().to_vec())],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-    )
-    .unwrap();
+    let config = crate::common::tls_server_config(leaf.der().to_vec(), leaf_key.serialize_der());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = format!("localhost:{}", listener.local_addr().unwrap().port());
     let (tx, rx) = mpsc::channel();

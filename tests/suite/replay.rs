@@ -536,20 +536,7 @@ async fn a_proxy_refusal_is_proxy() {
 /// A TLS server with a self-signed certificate for `localhost` that records the SNI it was
 /// given and answers one request.
 async fn tls_server() -> (SocketAddr, JoinHandle<Vec<u8>>) {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = include_bytes!("../../fixtures/tls/self-signed-localhost.cert.der");
-    let key = include_bytes!("../../fixtures/tls/self-signed-localhost.key.der");
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![CertificateDer::from(cert.to_vec())],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.to_vec())),
-    )
-    .unwrap();
+    let mut config = crate::common::self_signed_localhost_config();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     server(move |stream| async move {

@@ -348,24 +348,32 @@ impl Drop for MockProcess {
     }
 }
 
+/// A rustls server configuration for one certificate (DER) and its PKCS#8 key.
+pub fn tls_server_config(cert: Vec<u8>, key: Vec<u8>) -> rustls::ServerConfig {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(cert)],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+        )
+        .unwrap()
+}
+
+/// The fixtures' self-signed certificate for `localhost`, which no trust store knows.
+pub fn self_signed_localhost_config() -> rustls::ServerConfig {
+    tls_server_config(
+        include_bytes!("../../../fixtures/tls/self-signed-localhost.cert.der").to_vec(),
+        include_bytes!("../../../fixtures/tls/self-signed-localhost.key.der").to_vec(),
+    )
+}
+
 /// A TLS server on `localhost` with a self-signed certificate no trust store knows; it answers
 /// a request properly if one ever comes through.
 pub fn self_signed_tls_server() -> String {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = include_bytes!("../../../fixtures/tls/self-signed-localhost.cert.der");
-    let key = include_bytes!("../../../fixtures/tls/self-signed-localhost.key.der");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![CertificateDer::from(cert.to_vec())],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.to_vec())),
-    )
-    .unwrap();
-    let config = Arc::new(config);
+    let config = Arc::new(self_signed_localhost_config());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!(
         "https://localhost:{}",
@@ -387,4 +395,38 @@ pub fn self_signed_tls_server() -> String {
         }
     });
     base
+}
+
+/// Reads one answer off `stream`: its head, then the body its `Content-Length` announces (the
+/// emulator keeps the connection for another request), or to the end when it announces none.
+pub fn read_answer(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let mut slots = [httparse::EMPTY_HEADER; 64];
+        let mut response = httparse::Response::new(&mut slots);
+        if let Ok(httparse::Status::Complete(head_len)) = response.parse(&answer) {
+            let length = response
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| {
+                    std::str::from_utf8(h.value)
+                        .ok()?
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                });
+            if let Some(length) = length
+                && answer.len() >= head_len + length
+            {
+                answer.truncate(head_len + length);
+                return answer;
+            }
+        }
+        match std::io::Read::read(stream, &mut chunk) {
+            Ok(0) | Err(_) => return answer,
+            Ok(n) => answer.extend_from_slice(&chunk[..n]),
+        }
+    }
 }
