@@ -11,8 +11,8 @@
 #                                         the tests of every module it touches; figures and missed
 #                                         mutants printed, the report left alone
 #
-# Each module has a FAST test selection (the unit tests plus the one or two integration test
-# binaries that exercise it), per-mutant build and test timeouts, and a wall-clock cap (MUTANTS_CAP
+# Each module has a FAST test selection (its own unit tests and the modules of the integration
+# suite, tests/suite, that exercise it, chosen by name), per-mutant build and test timeouts, and a wall-clock cap (MUTANTS_CAP
 # seconds a module, default 2400). Each file's results stay in target/mutants/<file>/ and the next
 # run goes on from them (`--iterate`: what was caught or unviable is not tried again), so a run cut
 # by the cap resumes where it stopped. MUTANTS_FRESH=1 starts over.
@@ -24,19 +24,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-# module | files (a glob) | integration test binaries run besides the unit tests (--lib). The OAuth
-# engine has none: its unit tests sign against RFC 5849's and outside tools' known answers and run
-# the mistake search, and the suites above it would add minutes a mutant for little more.
+# module | its source (a file, or a directory and everything below it) | the tests run on its
+# mutants, by the start of their names: the module's own unit tests (`redact::`) and the modules of
+# tests/suite that exercise it (`leaks::`). The OAuth engine has no suite module: its unit tests
+# sign against RFC 5849's and outside tools' known answers and run the mistake search, and the
+# suites above it would add minutes a mutant for little more.
 MODULES=(
-  "redact|src/redact/*.rs|redaction,leaks"
-  "oauth|src/oauth/*.rs|"
-  "bundle|src/bundle/*.rs|bundle_atomic,bundle_limits"
-  "checks|src/checks/*.rs|diagnose"
-  "classify|src/classify.rs|failures"
-  "correct|src/correct.rs|diagnose"
-  "request|src/request/*.rs|inputs,parsers_stress"
-  "mock|src/mock/*.rs|mock,mock_abuse"
+  "redact|src/redact|redact::,redaction::,leaks::"
+  "oauth|src/oauth|oauth::"
+  "bundle|src/bundle|bundle::,bundle_atomic::,bundle_limits::"
+  "checks|src/checks|checks::,diagnose::"
+  "classify|src/classify.rs|classify::,failures::"
+  "correct|src/correct.rs|correct::,diagnose::"
+  "request|src/request|request::,inputs::,parsers_stress::"
+  "mock|src/mock|mock::,mock_abuse::,keepalive::"
 )
+
+# The source files of a module, sorted.
+files_of() {
+  find "$1" -name '*.rs' | sort
+}
 
 cap="${MUTANTS_CAP:-2400}"
 # The test timeout is cargo-mutants' own, from the unmutated baseline's time (at least 20 s).
@@ -64,26 +71,29 @@ restore_mutated() {
   fi
 }
 
-# The cargo-mutants arguments that build and run only the unit tests and the given test binaries
-# (comma-separated): `--cargo-arg`, as `--cargo-test-arg` would still build every test binary.
+# The cargo-mutants arguments that build the unit tests and the suite (`--cargo-arg`: nothing else
+# is built for a mutant) and run only the tests whose names start with the given prefixes
+# (comma-separated; `--cargo-test-arg`, after `--`, reaches the test binaries as filters). Without
+# prefixes, every unit test and nothing of the suite.
 test_args() {
-  local test
+  local prefix
   echo --cargo-arg=--lib
   [ -n "$1" ] || return 0
+  echo --cargo-arg=--test
+  echo --cargo-arg=suite
+  echo --cargo-test-arg=--
   IFS=, read -ra list <<<"$1"
-  for test in "${list[@]}"; do
-    echo --cargo-arg=--test
-    echo "--cargo-arg=$test"
+  for prefix in "${list[@]}"; do
+    echo "--cargo-test-arg=$prefix"
   done
 }
 
 # The module spec a file belongs to.
 module_of() {
-  local spec name glob tests
+  local spec name source tests
   for spec in "${MODULES[@]}"; do
-    IFS='|' read -r name glob tests <<<"$spec"
-    # shellcheck disable=SC2053 # the glob is meant to match
-    if [[ "$1" == $glob ]]; then echo "$spec"; return; fi
+    IFS='|' read -r name source tests <<<"$spec"
+    if [[ "$1" == "$source" || "$1" == "$source"/* ]]; then echo "$spec"; return; fi
   done
 }
 
@@ -144,7 +154,7 @@ run_file() {
   # The whole count, for the report: a capped run says how far it got.
   cargo mutants "${args[@]}" --list | grep -c . >"$out/listed.count" || true
   [ -d "$out/mutants.out" ] && args+=(--iterate)
-  echo "== mutants: $file ($(cat "$out/listed.count") mutants, tests --lib,$tests; ${left}s left)"
+  echo "== mutants: $file ($(cat "$out/listed.count") mutants, tests $tests; ${left}s left)"
   local status=0
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
   timeout -s INT "$left" nice -n 10 cargo mutants "${args[@]}" || status=$?
@@ -172,11 +182,11 @@ for wanted in "$@"; do
   fi
   found=""
   for spec in "${MODULES[@]}"; do
-    IFS='|' read -r name glob tests <<<"$spec"
+    IFS='|' read -r name source tests <<<"$spec"
     [ "$name" = "$wanted" ] || continue
     found=1
     deadline=$(($(date +%s) + cap))
-    for file in $glob; do run_file "$file" "$tests" "$deadline"; done
+    for file in $(files_of "$source"); do run_file "$file" "$tests" "$deadline"; done
   done
   [ -n "$found" ] || { echo "error: no module or file named $wanted" >&2; exit 2; }
 done
