@@ -158,7 +158,7 @@ pub fn correct(
     } = correction;
     // A replay must carry a fresh nonce and timestamp, or the server refuses it as a replay.
     if let Some(keys) = keys {
-        request = oauth::sign_request(&request, &keys);
+        request = sign_in_place(&request, &keys, &mut changes);
         changes.push(if fixes.contains(&Fix::Signature) {
             "signed again, correctly, with the secrets given (fresh nonce and timestamp)"
                 .to_string()
@@ -183,6 +183,51 @@ pub fn correct(
         request,
         changes,
         fixes,
+    })
+}
+
+/// The request signed again with fresh parameters, which go where the developer's call carried
+/// them: in the query when it carried them there (the FAQ's token calls do), else in the
+/// `Authorization` header. Parameters that were in a form body move to the header; that move is
+/// listed among the changes, as it is not part of any fix.
+fn sign_in_place(
+    request: &CapturedRequest,
+    keys: &oauth::Keys<'_>,
+    changes: &mut Vec<String>,
+) -> CapturedRequest {
+    let in_header = oauth::oauth_authorization(request).is_some();
+    let in_query = request.url.query().is_some_and(carries_oauth_params);
+    let in_body =
+        request.is_form_body() && carries_oauth_params(&String::from_utf8_lossy(&request.body));
+    let resigned =
+        oauth::sign_request_with(request, keys, &oauth::SignOptions::from_request(request));
+    if in_query
+        && !in_header
+        && let Ok(url) = crate::request::RawUrl::parse(&resigned.authorization.signed_url)
+    {
+        let mut signed = resigned.request;
+        signed
+            .headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
+        signed.url = url;
+        return signed;
+    }
+    if in_body && !in_header {
+        changes.push(
+            "the OAuth parameters sent in the Authorization header (the call had them in its form \
+             body; Upwork reads either)"
+                .to_string(),
+        );
+    }
+    resigned.request
+}
+
+/// True when a query or form body holds an `oauth_` parameter.
+fn carries_oauth_params(pairs: &str) -> bool {
+    pairs.split('&').any(|pair| {
+        pair.split('=')
+            .next()
+            .is_some_and(|name| name.starts_with("oauth_"))
     })
 }
 

@@ -97,6 +97,16 @@ fn the_411_leaves_without_content_length_and_the_fix_is_confirmed_on_the_wire() 
         corrected.contains("\r\ncontent-length: 0\r\n"),
         "{corrected}"
     );
+    // Signed again where the developer had the parameters, in the query, so that the length is
+    // the only difference a reader must weigh.
+    assert!(
+        corrected.starts_with("post /api/auth/v1/oauth/token/request?oauth_"),
+        "{corrected}"
+    );
+    assert!(
+        !corrected.contains("\r\nauthorization:"),
+        "the parameters moved into a header:\n{corrected}"
+    );
 
     let bundle = read_bundle(&bundle_dir);
     assert_eq!(bundle["response"]["status"], 411);
