@@ -1,4 +1,4 @@
-//! Golden output: what a user reads, pinned as reviewed insta snapshots (tests/snapshots/golden__*).
+//! Golden output: what a user reads, pinned as reviewed insta snapshots (tests/suite/snapshots/suite__golden__*).
 //! The summary of `diagnose` for each demo case (text and JSON), the bundle files of a failing and
 //! a passing call, `demo`, `scan`, `sign`, `explain` and `keycheck`. A change to any of them shows
 //! as a diff to review; what changes from run to run (times, nonces, signatures, ports, temporary
