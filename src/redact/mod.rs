@@ -227,6 +227,24 @@ impl Redactor {
             .collect()
     }
 
+    /// Learns the credentials of these headers as [`Redactor::headers`] does (by name, then by
+    /// shape in the value as it would be written), without writing the headers: for a caller that
+    /// prints none of them (the scan) but must hide their values wherever else they show. Hiding
+    /// the written values by value again, as `headers` does last, learns nothing, so it is left out.
+    pub fn learn_headers<'h>(
+        &mut self,
+        location: &str,
+        headers: impl IntoIterator<Item = &'h Header>,
+    ) {
+        for h in headers {
+            let place = format!("{location} header {}", h.name);
+            let value = self.header_value(&place, &h.name, &h.value);
+            for found in shape::find(&value) {
+                self.learn(&found.what, &value[found.start..found.end]);
+            }
+        }
+    }
+
     fn header_value(&mut self, place: &str, name: &str, value: &str) -> String {
         let lower = name.to_ascii_lowercase();
         match lower.as_str() {
