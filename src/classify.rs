@@ -153,8 +153,13 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         .header("x-upwork-error-code")
         .or_else(|| response.header("x-odesk-error-code"))
         .map(str::to_string);
-    // Parsed once for the three readings below.
-    let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+    // Parsed once for the three readings below, which read only an object's `error`, `errors`,
+    // `error_description` and `message`: a body that names none of them, and cannot spell one
+    // with a `\u` escape, gives them nothing whatever it holds, and is not parsed (most answers
+    // that succeed).
+    let json = may_name_a_reading(&body)
+        .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .flatten();
     let message = response
         .header("x-upwork-error-message")
         .or_else(|| response.header("x-odesk-error-message"))
@@ -232,6 +237,12 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         retry_after: response.header("retry-after").map(str::to_string),
         front_end,
     }
+}
+
+/// False when a JSON body cannot have a member read by `classify`: no key `"error..."` or
+/// `"message"` as written, and no `\u` escape that could spell one.
+fn may_name_a_reading(body: &str) -> bool {
+    body.contains("\"error") || body.contains("\"message\"") || body.contains("\\u")
 }
 
 /// True for a refusal of a profile or account that is disabled or suspended, by meaning rather than
