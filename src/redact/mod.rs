@@ -99,6 +99,17 @@ const BOUNDED_BELOW: usize = 8;
 /// What is already hidden starts with this; nothing inside a mask is searched again.
 const MASK_START: &[u8] = b"[redacted ";
 
+/// Adds the forms of the secret at `index` that are not there yet, and keeps the needles longest
+/// first (a stable sort: of two forms as long, the one added first is tried first).
+fn add_needles(needles: &mut Vec<(String, usize)>, value: &str, index: usize) {
+    for form in forms::encoded_forms(value) {
+        if !needles.iter().any(|(n, _)| *n == form) {
+            needles.push((form, index));
+        }
+    }
+    needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+}
+
 /// Hides secrets and remembers what it hid.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -107,6 +118,9 @@ pub struct Redactor {
     secrets: Arc<Vec<(String, String)>>,
     /// Every form of every secret, longest first, with the index of its secret.
     needles: Arc<Vec<(String, usize)>>,
+    /// The secrets whose forms are not among `needles` yet ([`forms::is_deferrable`]): made only
+    /// for a text that may hold one of them.
+    deferred: Vec<usize>,
     redactions: Vec<Redaction>,
     /// False for the process-wide scrubber, which must not grow with what it sees.
     keeps_record: bool,
@@ -120,6 +134,7 @@ impl Default for Redactor {
         Redactor {
             secrets: Arc::default(),
             needles: Arc::default(),
+            deferred: Vec::new(),
             redactions: Vec::new(),
             keeps_record: true,
             fingerprints: true,
@@ -165,13 +180,11 @@ impl Redactor {
         }
         let index = self.secrets.len();
         Arc::make_mut(&mut self.secrets).push((label.to_string(), value.to_string()));
-        let needles = Arc::make_mut(&mut self.needles);
-        for form in forms::encoded_forms(value) {
-            if !needles.iter().any(|(n, _)| *n == form) {
-                needles.push((form, index));
-            }
+        if forms::is_deferrable(value) {
+            self.deferred.push(index);
+            return;
         }
-        needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        add_needles(Arc::make_mut(&mut self.needles), value, index);
     }
 
     /// Every secret learned, with its label.
@@ -573,8 +586,26 @@ impl Redactor {
     /// Where known secrets occur: (offset, length, index of the secret), not overlapping, masks
     /// skipped.
     fn matches(&self, bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+        // A deferred secret none of whose forms is in these bytes cannot change what is found;
+        // when one may be, the needles of every secret are made as if each had been added when
+        // learned (a form two secrets share belongs to the first), and not kept.
+        let all;
+        let needles = if self
+            .deferred
+            .iter()
+            .any(|&i| forms::may_occur(&self.secrets[i].1, bytes))
+        {
+            let mut made = Vec::new();
+            for (index, (_, value)) in self.secrets.iter().enumerate() {
+                add_needles(&mut made, value, index);
+            }
+            all = made;
+            &all
+        } else {
+            &*self.needles
+        };
         let mut starts = [false; 256];
-        for (needle, _) in self.needles.iter() {
+        for (needle, _) in needles.iter() {
             starts[usize::from(needle.as_bytes()[0])] = true;
         }
         let mut found = Vec::new();
@@ -591,7 +622,7 @@ impl Redactor {
                     && bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
             };
             if starts[usize::from(bytes[i])]
-                && let Some((needle, index)) = self.needles.iter().find(|(n, _)| {
+                && let Some((needle, index)) = needles.iter().find(|(n, _)| {
                     bytes[i..].starts_with(n.as_bytes())
                         && (n.len() >= BOUNDED_BELOW || alone(i + n.len()))
                 })
