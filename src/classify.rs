@@ -332,6 +332,23 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_message_whose_name_is_escaped() {
+        // The body is parsed whenever it could name a member read, `\u` escapes included.
+        let c = classify(&response(
+            403,
+            &[],
+            r#"{"\u006dessage": "Scope is missing"}"#,
+        ));
+        assert_eq!(c.message.as_deref(), Some("Scope is missing"));
+        let c = classify(&response(
+            200,
+            &[],
+            r#"{"jobs": [], "note": "no error here"}"#,
+        ));
+        assert_eq!((c.kind, c.message), (Kind::Success, None));
+    }
+
+    #[test]
     fn reads_the_signature_refusal_from_upwork_headers() {
         let c = classify(&response(
             401,

@@ -106,6 +106,9 @@ mod tests {
         assert_eq!(http_method_override(&request).as_deref(), Some("delete"));
         let nested = post("application/json", r#"{"job": {"http_method": "delete"}}"#);
         assert_eq!(http_method_override(&nested), None);
+        // The name spelled with an escape is the same member (the body is parsed, not searched).
+        let escaped = post("application/json", r#"{"\u0068ttp_method": "put"}"#);
+        assert_eq!(http_method_override(&escaped).as_deref(), Some("put"));
     }
 
     #[test]
