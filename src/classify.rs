@@ -153,8 +153,13 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         .header("x-upwork-error-code")
         .or_else(|| response.header("x-odesk-error-code"))
         .map(str::to_string);
-    // Parsed once for the three readings below.
-    let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+    // Parsed once for the three readings below, which read only an object's `error`, `errors`,
+    // `error_description` and `message`: a body that names none of them, and cannot spell one
+    // with a `\u` escape, gives them nothing whatever it holds, and is not parsed (most answers
+    // that succeed).
+    let json = may_name_a_reading(&body)
+        .then(|| serde_json::from_str::<serde_json::Value>(&body).ok())
+        .flatten();
     let message = response
         .header("x-upwork-error-message")
         .or_else(|| response.header("x-odesk-error-message"))
@@ -232,6 +237,12 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         retry_after: response.header("retry-after").map(str::to_string),
         front_end,
     }
+}
+
+/// False when a JSON body cannot have a member read by `classify`: no key `"error..."` or
+/// `"message"` as written, and no `\u` escape that could spell one.
+fn may_name_a_reading(body: &str) -> bool {
+    body.contains("\"error") || body.contains("\"message\"") || body.contains("\\u")
 }
 
 /// True for a refusal of a profile or account that is disabled or suspended, by meaning rather than
@@ -318,6 +329,23 @@ mod tests {
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
         CapturedResponse::for_test(status, headers, body)
+    }
+
+    #[test]
+    fn reads_a_message_whose_name_is_escaped() {
+        // The body is parsed whenever it could name a member read, `\u` escapes included.
+        let c = classify(&response(
+            403,
+            &[],
+            r#"{"\u006dessage": "Scope is missing"}"#,
+        ));
+        assert_eq!(c.message.as_deref(), Some("Scope is missing"));
+        let c = classify(&response(
+            200,
+            &[],
+            r#"{"jobs": [], "note": "no error here"}"#,
+        ));
+        assert_eq!((c.kind, c.message), (Kind::Success, None));
     }
 
     #[test]

@@ -66,6 +66,36 @@ pub(crate) fn encoded_forms(secret: &str) -> Vec<String> {
     unique
 }
 
+/// True for a secret of letters and digits alone, at least six: its only forms are itself and its
+/// base64 ([`encoded_forms`]), so [`may_occur`] tells from a few bytes whether any of them is in a
+/// text, and the forms need not be made for a text that holds none (most session cookies never
+/// show anywhere else).
+pub(crate) fn is_deferrable(secret: &str) -> bool {
+    secret.len() >= 6 && secret.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// False only when no form of `secret` (one [`is_deferrable`]) occurs in `haystack`: each form is
+/// the secret itself, or base64 that starts with the encoding of the secret's bytes 0 to 2, 1 to 3
+/// or 2 to 4 (see [`base64_forms`]), in the standard or the URL-safe alphabet.
+pub(crate) fn may_occur(secret: &str, haystack: &[u8]) -> bool {
+    let bytes = secret.as_bytes();
+    if memchr::memmem::find(haystack, bytes).is_some() {
+        return true;
+    }
+    (0..3).any(|start| {
+        let group = &bytes[start..start + 3];
+        [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD]
+            .into_iter()
+            .any(|engine| {
+                let mut encoded = [0u8; 4];
+                let written = engine
+                    .encode_slice(group, &mut encoded)
+                    .expect("three bytes fit four base64 characters");
+                memchr::memmem::find(haystack, &encoded[..written]).is_some()
+            })
+    })
+}
+
 /// RFC 3986 percent-encoding (everything but the unreserved characters), a space as `+` when
 /// `plus_for_space` (a literal `+` is `%2B` either way).
 fn percent_encode(value: &str, plus_for_space: bool) -> String {

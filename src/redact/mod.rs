@@ -56,31 +56,51 @@ fn normalized(name: &str) -> String {
         .collect()
 }
 
+/// The name as [`normalized`] writes it, in `buffer` when it fits (names are read for every `=`
+/// and `:` of every text redacted, and for every header: no allocation for the usual ones).
+/// Byte by byte: `_`, `-` and the ASCII letters are whole characters in UTF-8.
+fn flat<'b>(name: &str, buffer: &'b mut [u8; 64]) -> std::borrow::Cow<'b, [u8]> {
+    let name = name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if name.len() > buffer.len() {
+        return std::borrow::Cow::Owned(normalized(name).into_bytes());
+    }
+    let mut len = 0;
+    for b in name.bytes().filter(|b| !matches!(b, b'_' | b'-')) {
+        buffer[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    std::borrow::Cow::Borrowed(&buffer[..len])
+}
+
 /// True for a parameter or field name whose value is a secret: `oauth_token_secret`,
 /// `access_token`, `refreshToken`, `client_secret`, `password` ... (any name ending in `secret`).
 /// `oauth_token` and `oauth_consumer_key` are not: support needs them.
 pub fn is_secret_name(name: &str) -> bool {
-    let name = normalized(name);
-    name.ends_with("secret") || SECRET_NAMES.iter().any(|n| name.ends_with(n))
+    let mut buffer = [0; 64];
+    let name = flat(name, &mut buffer);
+    name.ends_with(b"secret") || SECRET_NAMES.iter().any(|n| name.ends_with(n.as_bytes()))
 }
 
 /// True for a header whose whole value is a credential (`X-Api-Key`, `X-Auth-Token`, any name
 /// with `secret` or `password`), beside `Authorization` and cookies.
 fn is_secret_header(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let flat = normalized(name);
-    SECRET_HEADERS.contains(&lower.as_str())
-        || flat.ends_with("token")
-        || flat.ends_with("apikey")
-        || flat.contains("secret")
-        || flat.contains("password")
+    let mut buffer = [0; 64];
+    let flat = flat(name, &mut buffer);
+    let contains = |word: &[u8]| memchr::memmem::find(&flat, word).is_some();
+    SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+        || flat.ends_with(b"token")
+        || flat.ends_with(b"apikey")
+        || contains(b"secret")
+        || contains(b"password")
 }
 
 /// True for the headers whose values the redactor hides by name, and learns so as to hide them
 /// wherever else they appear: the only headers worth passing it when no header value is written.
 pub fn hides_by_name(header: &str) -> bool {
-    let lower = header.to_ascii_lowercase();
-    matches!(lower.as_str(), "authorization" | "cookie" | "set-cookie") || is_secret_header(header)
+    ["authorization", "cookie", "set-cookie"]
+        .iter()
+        .any(|h| header.eq_ignore_ascii_case(h))
+        || is_secret_header(header)
 }
 
 /// The short fingerprint of a value.
@@ -99,6 +119,17 @@ const BOUNDED_BELOW: usize = 8;
 /// What is already hidden starts with this; nothing inside a mask is searched again.
 const MASK_START: &[u8] = b"[redacted ";
 
+/// Adds the forms of the secret at `index` that are not there yet, and keeps the needles longest
+/// first (a stable sort: of two forms as long, the one added first is tried first).
+fn add_needles(needles: &mut Vec<(String, usize)>, value: &str, index: usize) {
+    for form in forms::encoded_forms(value) {
+        if !needles.iter().any(|(n, _)| *n == form) {
+            needles.push((form, index));
+        }
+    }
+    needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+}
+
 /// Hides secrets and remembers what it hid.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -107,6 +138,9 @@ pub struct Redactor {
     secrets: Arc<Vec<(String, String)>>,
     /// Every form of every secret, longest first, with the index of its secret.
     needles: Arc<Vec<(String, usize)>>,
+    /// The secrets whose forms are not among `needles` yet ([`forms::is_deferrable`]): made only
+    /// for a text that may hold one of them.
+    deferred: Vec<usize>,
     redactions: Vec<Redaction>,
     /// False for the process-wide scrubber, which must not grow with what it sees.
     keeps_record: bool,
@@ -120,6 +154,7 @@ impl Default for Redactor {
         Redactor {
             secrets: Arc::default(),
             needles: Arc::default(),
+            deferred: Vec::new(),
             redactions: Vec::new(),
             keeps_record: true,
             fingerprints: true,
@@ -165,13 +200,11 @@ impl Redactor {
         }
         let index = self.secrets.len();
         Arc::make_mut(&mut self.secrets).push((label.to_string(), value.to_string()));
-        let needles = Arc::make_mut(&mut self.needles);
-        for form in forms::encoded_forms(value) {
-            if !needles.iter().any(|(n, _)| *n == form) {
-                needles.push((form, index));
-            }
+        if forms::is_deferrable(value) {
+            self.deferred.push(index);
+            return;
         }
-        needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        add_needles(Arc::make_mut(&mut self.needles), value, index);
     }
 
     /// Every secret learned, with its label.
@@ -225,6 +258,24 @@ impl Redactor {
                 Header::new(h.name.clone(), self.text(&place, &value))
             })
             .collect()
+    }
+
+    /// Learns the credentials of these headers as [`Redactor::headers`] does (by name, then by
+    /// shape in the value as it would be written), without writing the headers: for a caller that
+    /// prints none of them (the scan) but must hide their values wherever else they show. Hiding
+    /// the written values by value again, as `headers` does last, learns nothing, so it is left out.
+    pub fn learn_headers<'h>(
+        &mut self,
+        location: &str,
+        headers: impl IntoIterator<Item = &'h Header>,
+    ) {
+        for h in headers {
+            let place = format!("{location} header {}", h.name);
+            let value = self.header_value(&place, &h.name, &h.value);
+            for found in shape::find(&value) {
+                self.learn(&found.what, &value[found.start..found.end]);
+            }
+        }
     }
 
     fn header_value(&mut self, place: &str, name: &str, value: &str) -> String {
@@ -555,8 +606,26 @@ impl Redactor {
     /// Where known secrets occur: (offset, length, index of the secret), not overlapping, masks
     /// skipped.
     fn matches(&self, bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+        // A deferred secret none of whose forms is in these bytes cannot change what is found;
+        // when one may be, the needles of every secret are made as if each had been added when
+        // learned (a form two secrets share belongs to the first), and not kept.
+        let all;
+        let needles = if self
+            .deferred
+            .iter()
+            .any(|&i| forms::may_occur(&self.secrets[i].1, bytes))
+        {
+            let mut made = Vec::new();
+            for (index, (_, value)) in self.secrets.iter().enumerate() {
+                add_needles(&mut made, value, index);
+            }
+            all = made;
+            &all
+        } else {
+            &*self.needles
+        };
         let mut starts = [false; 256];
-        for (needle, _) in self.needles.iter() {
+        for (needle, _) in needles.iter() {
             starts[usize::from(needle.as_bytes()[0])] = true;
         }
         let mut found = Vec::new();
@@ -573,7 +642,7 @@ impl Redactor {
                     && bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
             };
             if starts[usize::from(bytes[i])]
-                && let Some((needle, index)) = self.needles.iter().find(|(n, _)| {
+                && let Some((needle, index)) = needles.iter().find(|(n, _)| {
                     bytes[i..].starts_with(n.as_bytes())
                         && (n.len() >= BOUNDED_BELOW || alone(i + n.len()))
                 })
@@ -598,6 +667,8 @@ impl Redactor {
 mod tests {
     use super::*;
     use crate::credentials::Secret;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
 
     fn redactor() -> Redactor {
         Redactor::new(&Credentials {
@@ -632,6 +703,38 @@ mod tests {
         assert!(!r.is_clean(text.as_bytes()));
         let bytes = r.bytes("b", b"\x00\xffcanary-ts\x01");
         assert!(r.is_clean(&bytes));
+    }
+
+    #[test]
+    fn a_learned_cookie_is_hidden_in_each_form_it_takes() {
+        // Letters and digits alone: its forms are made only for a text that may hold one.
+        let cookie = "0123456789abcdefCANARY";
+        let mut r = Redactor::default();
+        r.learn("cookie", cookie);
+        assert_eq!(r.text("t", "q=web+design"), "q=web+design");
+        let out = r.text("t", &format!("/x?sid={cookie}&b=1"));
+        assert!(out.starts_with("/x?sid=[redacted cookie sha256:"), "{out}");
+        assert!(out.ends_with("]&b=1"), "{out}");
+        for prefix in ["", "u:", "us:", "use:"] {
+            let text = format!("Basic {}", STANDARD.encode(format!("{prefix}{cookie}")));
+            let out = r.bytes("t", text.as_bytes());
+            assert!(
+                r.is_clean(&out),
+                "{prefix}: {}",
+                String::from_utf8_lossy(&out)
+            );
+            assert_ne!(out, text.as_bytes(), "{prefix}");
+        }
+    }
+
+    #[test]
+    fn a_form_two_secrets_share_belongs_to_the_first_learned() {
+        // The first is made only when needed, the second at once; the first still owns the form.
+        let mut r = Redactor::default();
+        r.learn("first", "abcdef12");
+        r.learn("second", "%61bcdef12");
+        let out = r.text("t", "x abcdef12 y");
+        assert!(out.starts_with("x [redacted first sha256:"), "{out}");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::credentials::Credentials;
 use crate::diagnosis::{Finding, Severity};
 use crate::findings::Code;
 use crate::redact::{self, Redactor};
+use crate::request::CapturedRequest;
 use crate::request::har::HarEntry;
-use crate::request::{CapturedRequest, Header};
 
 /// What the checks need of an entry, made on the reading thread: the capture's answer is read
 /// there (like any answer) and dropped, body included, so the two threads share the work.
@@ -70,8 +70,13 @@ pub(super) struct FindingLine {
     pub(super) title: String,
 }
 
-/// Runs the static checks on one entry and redacts what will be printed of it.
-pub(super) fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanResult<'a> {
+/// Runs the static checks on one entry and redacts what will be printed of it; `base` is a
+/// redactor that knows `credentials` and nothing else (made once per scan, cloned per entry).
+pub(super) fn check<'a>(
+    item: &'a ToCheck,
+    credentials: &Credentials,
+    base: &Redactor,
+) -> ScanResult<'a> {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
     let answer = item.answer.as_ref();
@@ -103,17 +108,19 @@ pub(super) fn check<'a>(item: &'a ToCheck, credentials: &Credentials) -> ScanRes
         findings.extend(named);
         checks::weigh(&mut findings, answer);
     }
-    // A redactor per entry: what it learns from one call's headers (a bearer token, a cookie)
-    // hides that value in the same call's URL, and nothing accumulates over a file of any length.
-    let mut redactor = Redactor::new(credentials);
+    // A redactor per entry, from the one that knows the credentials: what it learns from one
+    // call's headers (a bearer token, a cookie) hides that value in the same call's URL, and
+    // nothing accumulates over a file of any length. No header is printed: they are learned, not
+    // written out.
+    let mut redactor = base.clone();
     let location = format!("log.entries[{}]", item.index);
-    let credential_headers: Vec<Header> = request
-        .headers
-        .iter()
-        .filter(|h| redact::hides_by_name(&h.name))
-        .cloned()
-        .collect();
-    redactor.headers(&location, &credential_headers);
+    redactor.learn_headers(
+        &location,
+        request
+            .headers
+            .iter()
+            .filter(|h| redact::hides_by_name(&h.name)),
+    );
     let url = redactor.url(&location, request.url.as_str());
     let findings = findings
         .iter()

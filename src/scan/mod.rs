@@ -18,6 +18,7 @@ use std::thread;
 use crate::cli::Format;
 use crate::credentials::Credentials;
 use crate::diagnosis::Severity;
+use crate::redact::Redactor;
 use crate::request::har;
 use crate::request::import_error::ImportError;
 
@@ -91,8 +92,10 @@ pub fn run(file: impl Read + Send, options: &Options) -> Result<bool, ImportErro
             }
             (read, seen)
         });
+        // Learning the credentials in every encoding costs more than some checks: once.
+        let redactor = Redactor::new(options.credentials);
         for item in receiver.iter().flatten() {
-            let result = check(&item, options.credentials);
+            let result = check(&item, options.credentials, &redactor);
             tally.add(&result.findings);
             printer.result(&mut out, &result);
         }

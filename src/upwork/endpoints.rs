@@ -63,7 +63,12 @@ pub struct Endpoint {
 impl Endpoint {
     /// True when `path` (query ignored) fits this endpoint's pattern.
     pub fn matches_path(&self, path: &str) -> bool {
-        path_matches(self.path, strip_query(path))
+        let path = strip_query(path);
+        // Every path that matches starts with the pattern's text before its first `{` (all of it
+        // when there is none): a comparison that rules out nearly every endpoint of the catalogue
+        // before the segments are split.
+        let literal = self.path.split_once('{').map_or(self.path, |(l, _)| l);
+        path.starts_with(literal) && path_matches(self.path, path)
     }
 
     /// The documented URL, pattern pieces left in braces.
