@@ -17,30 +17,16 @@ import json
 import os
 import re
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from oauthlib import oauth1
 from oauthlib.oauth1.rfc5849 import signature, utils
 
-UPWORK = "https://www.upwork.com"
-FORM = "application/x-www-form-urlencoded"
+# The sending and the constants of the correct calls' client, beside this file.
+from oauthlib_client import FORM, UPWORK, send
+
 SEARCH = UPWORK + "/api/profiles/v2/search/jobs.json"
 JOB = UPWORK + "/api/hr/v2/jobs/~01demo0001.json"
-
-
-def send(base, method, url, headers, body):
-    """Sends the call to the emulator: same path and query, the emulator's origin."""
-    parts = urllib.parse.urlsplit(url)
-    target = base + parts.path + ("?" + parts.query if parts.query else "")
-    data = body.encode() if body is not None else (b"" if method == "POST" else None)
-    request = urllib.request.Request(target, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 @contextlib.contextmanager
