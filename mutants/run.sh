@@ -34,8 +34,8 @@ MODULES=(
   "oauth|src/oauth|oauth::"
   "bundle|src/bundle|bundle::,bundle_atomic::,bundle_limits::"
   "checks|src/checks|checks::,diagnose::"
-  "classify|src/classify.rs|classify::,failures::"
-  "correct|src/correct.rs|correct::,diagnose::"
+  "classify|src/classify.rs|classify::,failures::,oauth2::,diagnose::"
+  "correct|src/correct.rs|correct::,diagnose::,oauth2::,freshness::,failures::"
   "request|src/request|request::,inputs::,parsers_stress::"
   "mock|src/mock|mock::,mock_abuse::,keepalive::"
 )
