@@ -254,6 +254,154 @@ fn reencode(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnosis::{EvidenceLevel, Severity};
+
+    fn raw(text: &str) -> CapturedRequest {
+        crate::request::raw::parse_raw(text.as_bytes(), "test", None).unwrap()
+    }
+
+    fn finding(code: Code) -> Finding {
+        Finding::new(code, Severity::Error, "t")
+    }
+
+    fn corrected(request: &CapturedRequest, code: Code) -> CapturedRequest {
+        correct(request, &[finding(code)], &Credentials::default())
+            .expect("a length fix needs no secret")
+            .request
+    }
+
+    fn values<'r>(request: &'r CapturedRequest, name: &str) -> Vec<&'r str> {
+        request
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn only_a_finding_that_explains_or_that_sending_decides_gets_a_fix() {
+        // A pattern that merely can break (risk) never sends a corrected request.
+        let risk = Finding::new(Code::SignatureMismatch, Severity::Warning, "t");
+        assert_eq!(Fix::wanted(&risk), None);
+        // Undecided, but not of a kind that a fresh signed call decides.
+        let undecided = finding(Code::ContentLengthMissing).level(EvidenceLevel::Inconclusive);
+        assert_eq!(Fix::wanted(&undecided), None);
+        let decided_by_sending =
+            finding(Code::SignatureMismatch).level(EvidenceLevel::Inconclusive);
+        assert_eq!(Fix::wanted(&decided_by_sending), Some(Fix::Signature));
+        assert_eq!(Fix::wanted(&finding(Code::TokenExpired)), Some(Fix::Token));
+    }
+
+    #[test]
+    fn a_chunked_body_is_sent_as_its_content_with_every_other_header_kept() {
+        let request = raw(
+            "POST https://www.upwork.com/api/x HTTP/1.1\r\nAuthorization: Bearer t\r\n\
+             Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        );
+        let fixed = corrected(&request, Code::ContentLengthMissing);
+        assert_eq!(fixed.body, b"hello");
+        assert_eq!(values(&fixed, "authorization"), ["Bearer t"]);
+        assert_eq!(values(&fixed, "content-length"), ["5"]);
+        assert!(values(&fixed, "transfer-encoding").is_empty());
+    }
+
+    #[test]
+    fn signed_again_the_oauth_parameters_stay_in_the_header_and_no_move_is_listed() {
+        let keys = oauth::Keys {
+            consumer_key: "key",
+            consumer_secret: "consumer secret",
+            token: Some("token"),
+            token_secret: Some("token secret"),
+        };
+        let form = raw("POST https://www.upwork.com/api/x HTTP/1.1\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1");
+        let signed = oauth::sign_request_at(&form, &keys, "n1", 1_700_000_000);
+        let credentials = Credentials {
+            consumer_key: Some("key".into()),
+            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
+            token: Some("token".into()),
+            token_secret: Some(crate::credentials::Secret::new("token secret")),
+            ..Credentials::default()
+        };
+        let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials).unwrap();
+        assert_eq!(fixed.request.body, b"a=1");
+        assert!(
+            values(&fixed.request, "authorization")[0].starts_with("OAuth "),
+            "{:?}",
+            fixed.request.headers
+        );
+        assert_eq!(
+            fixed.changes,
+            ["signed again with the secrets given, for a fresh nonce and timestamp"]
+        );
+
+        // A GET signed again declares no length it has no body for.
+        let get = raw("GET https://www.upwork.com/api/x?q=1 HTTP/1.1\r\n\r\n");
+        let get = oauth::sign_request_at(&get, &keys, "n2", 1_700_000_000);
+        let fixed = correct(&get, &[finding(Code::NonceReused)], &credentials).unwrap();
+        assert!(values(&fixed.request, "content-length").is_empty());
+    }
+
+    #[test]
+    fn oauth_parameters_of_a_form_body_move_to_the_header_and_the_move_is_listed() {
+        let keys = oauth::Keys {
+            consumer_key: "key",
+            consumer_secret: "consumer secret",
+            token: Some("token"),
+            token_secret: Some("token secret"),
+        };
+        // Signed in the header, then its parameters moved into the body, as some clients send
+        // them; the query holds a parameter of the call's own.
+        let form = raw("POST https://www.upwork.com/api/x?x=1 HTTP/1.1\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n\r\na=1");
+        let mut signed = oauth::sign_request_at(&form, &keys, "n1", 1_700_000_000);
+        let header = signed.header("authorization").unwrap().to_string();
+        signed
+            .headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
+        for (name, value) in oauth::parse_authorization(header.strip_prefix("OAuth ").unwrap()) {
+            let pair = format!("&{}={}", oauth::encode(&name), oauth::encode(&value));
+            signed.body.extend_from_slice(pair.as_bytes());
+        }
+        let credentials = Credentials {
+            consumer_key: Some("key".into()),
+            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
+            token: Some("token".into()),
+            token_secret: Some(crate::credentials::Secret::new("token secret")),
+            ..Credentials::default()
+        };
+        let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials).unwrap();
+        assert_eq!(fixed.request.url.query(), Some("x=1"));
+        assert_eq!(fixed.request.body, b"a=1");
+        assert!(values(&fixed.request, "authorization")[0].starts_with("OAuth "));
+        assert!(
+            fixed.changes[0].contains("the call had them in its form body"),
+            "{:?}",
+            fixed.changes
+        );
+    }
+
+    #[test]
+    fn the_length_declared_is_the_bodys_once_and_zero_for_an_empty_post() {
+        let wrong =
+            raw("POST https://www.upwork.com/api/x HTTP/1.1\r\nContent-Length: 99\r\n\r\nhello");
+        assert_eq!(
+            values(
+                &corrected(&wrong, Code::ContentLengthMismatch),
+                "content-length"
+            ),
+            ["5"]
+        );
+        let empty = raw("POST https://www.upwork.com/api/x HTTP/1.1\r\n\r\n");
+        assert_eq!(
+            values(
+                &corrected(&empty, Code::ContentLengthMissing),
+                "content-length"
+            ),
+            ["0"]
+        );
+    }
 
     #[test]
     fn reencodes_spaces_and_reserved_characters() {

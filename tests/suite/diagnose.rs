@@ -899,6 +899,11 @@ fn an_expired_token_is_refreshed_for_the_corrected_request_and_a_bad_refresh_tok
         "{:#}",
         refreshed["corrected"]
     );
+    // The new token was the only change and the call then worked: the finding is confirmed.
+    assert_eq!(
+        finding(&refreshed, "token-expired")["evidence_level"],
+        "confirmed"
+    );
     let bearer = refreshed["corrected"]["headers"]
         .as_array()
         .unwrap()
