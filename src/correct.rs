@@ -270,6 +270,26 @@ mod tests {
             .request
     }
 
+    /// The keys a call is signed with, and the same given to the tool as its credentials.
+    fn keys() -> oauth::Keys<'static> {
+        oauth::Keys {
+            consumer_key: "key",
+            consumer_secret: "consumer secret",
+            token: Some("token"),
+            token_secret: Some("token secret"),
+        }
+    }
+
+    fn credentials() -> Credentials {
+        Credentials {
+            consumer_key: Some("key".into()),
+            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
+            token: Some("token".into()),
+            token_secret: Some(crate::credentials::Secret::new("token secret")),
+            ..Credentials::default()
+        }
+    }
+
     fn values<'r>(request: &'r CapturedRequest, name: &str) -> Vec<&'r str> {
         request
             .headers
@@ -308,22 +328,11 @@ mod tests {
 
     #[test]
     fn signed_again_the_oauth_parameters_stay_in_the_header_and_no_move_is_listed() {
-        let keys = oauth::Keys {
-            consumer_key: "key",
-            consumer_secret: "consumer secret",
-            token: Some("token"),
-            token_secret: Some("token secret"),
-        };
+        let keys = keys();
         let form = raw("POST https://www.upwork.com/api/x HTTP/1.1\r\n\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1");
         let signed = oauth::sign_request_at(&form, &keys, "n1", 1_700_000_000);
-        let credentials = Credentials {
-            consumer_key: Some("key".into()),
-            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
-            token: Some("token".into()),
-            token_secret: Some(crate::credentials::Secret::new("token secret")),
-            ..Credentials::default()
-        };
+        let credentials = credentials();
         let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials).unwrap();
         assert_eq!(fixed.request.body, b"a=1");
         assert!(
@@ -345,12 +354,7 @@ mod tests {
 
     #[test]
     fn oauth_parameters_of_a_form_body_move_to_the_header_and_the_move_is_listed() {
-        let keys = oauth::Keys {
-            consumer_key: "key",
-            consumer_secret: "consumer secret",
-            token: Some("token"),
-            token_secret: Some("token secret"),
-        };
+        let keys = keys();
         // Signed in the header, then its parameters moved into the body, as some clients send
         // them; the query holds a parameter of the call's own.
         let form = raw("POST https://www.upwork.com/api/x?x=1 HTTP/1.1\r\n\
@@ -364,13 +368,7 @@ mod tests {
             let pair = format!("&{}={}", oauth::encode(&name), oauth::encode(&value));
             signed.body.extend_from_slice(pair.as_bytes());
         }
-        let credentials = Credentials {
-            consumer_key: Some("key".into()),
-            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
-            token: Some("token".into()),
-            token_secret: Some(crate::credentials::Secret::new("token secret")),
-            ..Credentials::default()
-        };
+        let credentials = credentials();
         let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials).unwrap();
         assert_eq!(fixed.request.url.query(), Some("x=1"));
         assert_eq!(fixed.request.body, b"a=1");
