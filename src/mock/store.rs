@@ -144,8 +144,7 @@ impl RateWindow {
 /// A fresh random value, hex, with a prefix that tells what it is.
 pub(crate) fn random_token(prefix: &str) -> String {
     let bytes: [u8; 16] = rand::thread_rng().r#gen();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}{hex}")
+    format!("{prefix}{}", hex::encode(bytes))
 }
 
 #[cfg(test)]
