@@ -8,10 +8,10 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use upwork_diag::oauth::{
+use upwork_diag_core::oauth::{
     Keys, MistakeKind, SignOptions, SignedRequest, find_mistake, sign_with_mistake,
 };
-use upwork_diag::request::flags::from_flags;
+use upwork_diag_core::request::flags::from_flags;
 
 /// The time the search may take, at most: a diagnosis names the mistake without a wait.
 const GOAL: Duration = Duration::from_millis(10);

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{self, SignOptions};
-use upwork_diag::request::{CapturedRequest, RawUrl, Source};
+use upwork_diag_core::oauth::{self, SignOptions};
+use upwork_diag_core::request::{CapturedRequest, RawUrl, Source};
+use upwork_diag_mock::demo;
 
 const PATH: &str = "/api/auth/v1/info.json";
 

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+/// The `--format` of the commands that have one (the type lives below, with `scan`'s printers).
+pub use upwork_diag_diagnose::output::Format;
 
 /// Diagnoses failing Upwork API calls: checks a call as you made it, replays it, explains the
 /// failure and writes a support bundle that holds no secret.
@@ -220,12 +222,6 @@ impl Platform {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     #[command(flatten)]
@@ -358,7 +354,7 @@ pub struct SignArgs {
 /// `--help`, and checked by clap before anything is signed.
 fn mistake_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(
-        crate::oauth::MistakeKind::ALL
+        upwork_diag_core::oauth::MistakeKind::ALL
             .iter()
             .map(|m| clap::builder::PossibleValue::new(m.name()).help(m.description())),
     )

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use upwork_diag::cli::Cli;
 use upwork_diag::commands;
-use upwork_diag::redact::boundary;
+use upwork_diag_core::redact::boundary;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

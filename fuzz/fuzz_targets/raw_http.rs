@@ -1,7 +1,7 @@
 //! A raw HTTP request: request line, headers, blank line, body, any bytes.
-//! The logic lives in `upwork_diag::fuzzing`, which `cargo test` replays the corpus through.
+//! The logic lives in `upwork_diag_diagnose::fuzzing`, which `cargo test` replays the corpus through.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| upwork_diag::fuzzing::raw_request(data));
+fuzz_target!(|data: &[u8]| upwork_diag_diagnose::fuzzing::raw_request(data));

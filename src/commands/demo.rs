@@ -4,19 +4,19 @@
 //! for each. No network, no key:
 //! the calls are signed with the emulator's demo keys. Exit code 0 when each call ends as expected.
 
-use crate::findings::Code;
 use std::path::{Path, PathBuf};
+use upwork_diag_core::findings::Code;
 
 use super::UsageError;
-use crate::bundle::{self, Context};
 use crate::cli::DemoArgs;
-use crate::credentials::{Credentials, Secret};
-use crate::diagnosis::Outcome;
-use crate::environment::{self, Declared};
-use crate::mock::{self, MockConfig, demo};
-use crate::oauth::{self, Keys, MistakeKind, SignOptions};
-use crate::pipeline::{self, Diagnosis, Settings};
-use crate::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::credentials::{Credentials, Secret};
+use upwork_diag_core::diagnosis::Outcome;
+use upwork_diag_core::oauth::{self, Keys, MistakeKind, SignOptions};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_diagnose::bundle::{self, Context};
+use upwork_diag_diagnose::environment::{self, Declared};
+use upwork_diag_diagnose::pipeline::{self, Diagnosis, Settings};
+use upwork_diag_mock::{self as mock, MockConfig, demo};
 
 /// One call of the demo.
 struct Scenario {
@@ -297,7 +297,7 @@ fn summary(
     for finding in diagnosis
         .findings
         .iter()
-        .filter(|f| f.severity == crate::diagnosis::Severity::Error)
+        .filter(|f| f.severity == upwork_diag_core::diagnosis::Severity::Error)
     {
         let _ = writeln!(
             out,

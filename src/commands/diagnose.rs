@@ -4,15 +4,15 @@ use std::path::Path;
 
 use super::UsageError;
 use super::terminal::{Look, Waiting};
-use crate::bundle::{self, Context};
 use crate::cli::{DiagnoseArgs, Format};
-use crate::credentials::Credentials;
-use crate::environment::{self, Declared};
-use crate::limits;
-use crate::pipeline::{self, Settings};
-use crate::replay::{self, ReplayOptions};
-use crate::request::{self, CapturedRequest, RawUrl};
-use crate::username;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::limits;
+use upwork_diag_core::request::{self, CapturedRequest, RawUrl};
+use upwork_diag_diagnose::bundle::{self, Context};
+use upwork_diag_diagnose::environment::{self, Declared};
+use upwork_diag_diagnose::pipeline::{self, Settings};
+use upwork_diag_diagnose::replay::{self, ReplayOptions};
+use upwork_diag_diagnose::username;
 
 use super::input::{Captured, capture};
 
@@ -34,7 +34,7 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
     }
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
-    crate::redact::boundary::register(&credentials);
+    upwork_diag_core::redact::boundary::register(&credentials);
     let mut settings = settings(&args, &captured)?;
     settings.replay.insecure |= insecure;
     settings.recorded = recorded;
@@ -91,7 +91,7 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
     let (bundle, mut redactor) = bundle::build(&diagnosis, &context);
     // What the call taught (a bearer token, a token the server issued) is hidden from every
     // later output too, a bundle write error included.
-    crate::redact::boundary::adopt(&redactor);
+    upwork_diag_core::redact::boundary::adopt(&redactor);
     let written = if args.no_bundle {
         None
     } else {
@@ -118,7 +118,7 @@ pub fn run(args: DiagnoseArgs, look: Look) -> Result<u8, UsageError> {
             let mut public = bundle::public::redactor(&bundle, &[trace.as_bytes()]);
             trace = public.text("stderr", &trace);
         }
-        crate::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
+        upwork_diag_core::redact::boundary::print_stderr(trace.trim_end_matches('\n'));
     }
     let mut printed = match args.format {
         Format::Text if args.quiet => super::summary::verdict_line(&shown, look),

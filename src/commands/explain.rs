@@ -2,7 +2,7 @@
 
 use super::UsageError;
 use crate::cli::{ExplainArgs, Format};
-use crate::findings::{self, FindingDoc};
+use upwork_diag_core::findings::{self, FindingDoc};
 
 pub fn run(args: ExplainArgs) -> Result<u8, UsageError> {
     if args.list {

@@ -9,18 +9,18 @@ use std::io::{BufRead, Write as _};
 use std::path::Path;
 
 use super::{UsageError, print_stdout, summary};
-use crate::bundle::{self, Context};
 use crate::cli::{FlowArgs, FlowGeneration};
-use crate::credentials::{Credentials, Secret};
-use crate::diagnosis::Outcome;
-use crate::environment::{self, Declared};
-use crate::limits;
-use crate::oauth::{self, SignOptions};
-use crate::pipeline::{self, Diagnosis, Settings};
-use crate::replay::{CapturedResponse, ReplayOptions};
-use crate::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::credentials::{Credentials, Secret};
+use upwork_diag_core::diagnosis::Outcome;
+use upwork_diag_core::limits;
+use upwork_diag_core::oauth::{self, SignOptions};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_diagnose::bundle::{self, Context};
+use upwork_diag_diagnose::environment::{self, Declared};
+use upwork_diag_diagnose::pipeline::{self, Diagnosis, Settings};
+use upwork_diag_diagnose::replay::{CapturedResponse, ReplayOptions};
 
-use crate::upwork::urls::{
+use upwork_diag_core::upwork::urls::{
     GRAPHQL, INFO, OAUTH1_ACCESS_TOKEN, OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN, OAUTH2_AUTHORIZE,
     OAUTH2_TOKEN,
 };
@@ -36,7 +36,7 @@ pub fn run(args: FlowArgs) -> Result<u8, UsageError> {
     }
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
-    crate::redact::boundary::register(&credentials);
+    upwork_diag_core::redact::boundary::register(&credentials);
     let (Some(key), Some(secret)) = (
         credentials.consumer_key.clone(),
         credentials.consumer_secret.clone(),
@@ -124,7 +124,7 @@ impl Walk<'_> {
             token_secret: Some(Secret::new(request_secret)),
             ..consumer.clone()
         };
-        crate::redact::boundary::register(&with_request_token);
+        upwork_diag_core::redact::boundary::register(&with_request_token);
 
         // Step 2: the authorization, where the user gets the verifier.
         let authorize = format!(
@@ -161,7 +161,7 @@ impl Walk<'_> {
             token_secret: Some(Secret::new(token_secret)),
             ..consumer
         };
-        crate::redact::boundary::register(&with_access_token);
+        upwork_diag_core::redact::boundary::register(&with_access_token);
 
         // Step 4: a call with the access token, to show it works.
         let call = CapturedRequest {
@@ -226,7 +226,7 @@ impl Walk<'_> {
             refresh_token: text("refresh_token").map(Secret::new),
             ..consumer
         };
-        crate::redact::boundary::register(&with_tokens);
+        upwork_diag_core::redact::boundary::register(&with_tokens);
 
         // Step 3: a GraphQL call with the access token, to show it works.
         let body = br#"{"query":"{ user { id nid } }"}"#.to_vec();
@@ -342,7 +342,7 @@ impl Walk<'_> {
             notes: Vec::new(),
         };
         let (bundle, redactor) = bundle::build(diagnosis, &context);
-        crate::redact::boundary::adopt(&redactor);
+        upwork_diag_core::redact::boundary::adopt(&redactor);
         summary::render_flow_step(&bundle, super::terminal::Look::PLAIN)
     }
 

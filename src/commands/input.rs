@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::UsageError;
 use crate::cli::RequestInput;
-use crate::limits;
-use crate::request::{self, CapturedRequest};
+use upwork_diag_core::limits;
+use upwork_diag_core::request::{self, CapturedRequest};
 
 /// The captured request and what its importer noted.
 pub struct Captured {
@@ -15,7 +15,7 @@ pub struct Captured {
     pub insecure: bool,
     pub notes: Vec<String>,
     /// The answer the capture recorded (a HAR entry's response).
-    pub recorded: Option<crate::replay::CapturedResponse>,
+    pub recorded: Option<upwork_diag_diagnose::replay::CapturedResponse>,
 }
 
 /// The captured request, from exactly one input.
@@ -83,7 +83,8 @@ pub fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
                 .unwrap_or(Path::new("."));
             (text, shown(path), base_dir)
         };
-        let import = request::curl::parse_curl(&text, &shown, base_dir).map_err(|e| bad(&e))?;
+        let import =
+            upwork_diag_import::curl::parse_curl(&text, &shown, base_dir).map_err(|e| bad(&e))?;
         return Ok(Captured {
             request: import.request,
             insecure: import.insecure,
@@ -96,9 +97,13 @@ pub fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
             .map_err(|e| UsageError::new(format!("{}: {e}", path.display())))?;
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
         let limit = limits::har_entry_limit().map_err(UsageError::new)?;
-        let (index, request, response) =
-            request::har::read_har_entry_within(reader, &shown(path), input.entry, limit)
-                .map_err(|e| bad(&e))?;
+        let (index, request, response) = upwork_diag_import::har::read_har_entry_within(
+            reader,
+            &shown(path),
+            input.entry,
+            limit,
+        )
+        .map_err(|e| bad(&e))?;
         let mut notes = vec![format!("entry {index} of {}", shown(path))];
         if let Some(response) = &response {
             notes.push(format!(
@@ -115,8 +120,12 @@ pub fn capture(input: &RequestInput) -> Result<Captured, UsageError> {
     }
     if let Some(path) = &input.raw {
         let bytes = read_input(path, "the raw request")?;
-        let request = request::raw::parse_raw(&bytes, &shown(path), Some("https://www.upwork.com"))
-            .map_err(|e| bad(&e))?;
+        let request = upwork_diag_import::raw::parse_raw(
+            &bytes,
+            &shown(path),
+            Some("https://www.upwork.com"),
+        )
+        .map_err(|e| bad(&e))?;
         return Ok(Captured {
             request,
             insecure: false,
@@ -149,7 +158,7 @@ pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
             } else {
                 "Ctrl-D"
             };
-            crate::redact::boundary::print_stderr(&format!("paste {what}, then {end}"));
+            upwork_diag_core::redact::boundary::print_stderr(&format!("paste {what}, then {end}"));
         }
         return limits::read_capped(std::io::stdin().lock(), limit)
             .map_err(|e| UsageError::new(format!("standard input: {}", e.for_what("an input"))));

@@ -2,7 +2,7 @@
 
 use super::UsageError;
 use crate::cli::{Format, KeycheckArgs};
-use crate::keycheck::{self, Macros, Report};
+use upwork_diag_keycheck::{self as keycheck, Macros, Report};
 
 /// Exit 0 when every checkpoint passes, 1 when one rejects, 5 when none rejects but one needs the
 /// agent's judgment; a bad request or macros file is a usage error (2).

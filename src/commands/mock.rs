@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::UsageError;
 use crate::cli::MockArgs;
-use crate::mock::{self, Keys, MockConfig};
-use crate::redact::boundary::BufferedLog;
+use upwork_diag_core::redact::boundary::BufferedLog;
+use upwork_diag_mock::{self as mock, Keys, MockConfig};
 
 /// How often the request log is written out: soon enough for a person watching it.
 const LOG_FLUSH_PERIOD: Duration = Duration::from_millis(100);

@@ -73,5 +73,5 @@ pub(crate) fn announce(
 
 /// Writes to standard output, through the redacting boundary.
 pub(crate) fn print_stdout(text: &str) {
-    crate::redact::boundary::print_stdout(text);
+    upwork_diag_core::redact::boundary::print_stdout(text);
 }

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use super::UsageError;
 use crate::cli::{ProxyArgs, ProxyUpstream};
-use crate::mock::{self, Keys, MockConfig};
 use crate::proxy::ca::{self, LocalCa};
 use crate::proxy::record::Session;
 use crate::proxy::upstream::{self, Upstream};
 use crate::proxy::{self as proxy_server, ProxyConfig};
+use upwork_diag_mock::{self as mock, Keys, MockConfig};
 
 pub fn run(args: ProxyArgs) -> Result<u8, UsageError> {
     let listen = super::mock::loopback_address(&args.listen)
@@ -52,7 +52,7 @@ pub fn run(args: ProxyArgs) -> Result<u8, UsageError> {
         }
         ProxyUpstream::Emulator => None,
     };
-    crate::replay::install_crypto_provider();
+    upwork_diag_diagnose::replay::install_crypto_provider();
     super::runtime()?.block_on(async {
         let listener = proxy_server::bind(listen)
             .await
@@ -104,7 +104,7 @@ pub fn run(args: ProxyArgs) -> Result<u8, UsageError> {
             match session.write_har(har) {
                 Ok(()) => summary.push_str(&format!("HAR written to {}\n", har.display())),
                 Err(e) => {
-                    crate::redact::boundary::print_stderr(&e);
+                    upwork_diag_core::redact::boundary::print_stderr(&e);
                     code = 2;
                 }
             }

@@ -1,13 +1,13 @@
 //! `upwork-diag scan`: offline checks over every Upwork API call of a HAR file (the engine is
-//! [`crate::scan`]).
+//! [`upwork_diag_diagnose::scan`]).
 
 use std::fs::File;
 
 use super::UsageError;
 use crate::cli::ScanArgs;
-use crate::credentials::Credentials;
-use crate::redact::boundary;
-use crate::scan;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::redact::boundary;
+use upwork_diag_diagnose::scan;
 
 /// Exit code when some checked call has an error-severity finding.
 const EXIT_FINDINGS: u8 = 1;
@@ -16,7 +16,7 @@ pub fn run(args: ScanArgs) -> Result<u8, UsageError> {
     let origin = args.file.display().to_string();
     let file = File::open(&args.file)
         .map_err(|e| UsageError::new(format!("{origin}: cannot read the file: {e}")))?;
-    let entry_limit = crate::limits::har_entry_limit().map_err(UsageError::new)?;
+    let entry_limit = upwork_diag_core::limits::har_entry_limit().map_err(UsageError::new)?;
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
     boundary::register(&credentials);

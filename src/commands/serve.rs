@@ -3,7 +3,7 @@
 use super::UsageError;
 use crate::cli::ServeArgs;
 use crate::console::{self, Config};
-use crate::redact::{Redactor, boundary};
+use upwork_diag_core::redact::{Redactor, boundary};
 
 pub fn run(args: ServeArgs) -> Result<u8, UsageError> {
     let token = match &args.token_file {

@@ -6,24 +6,26 @@ use std::fmt::Write;
 
 use super::UsageError;
 use crate::cli::{Format, SignArgs, SignField};
-use crate::credentials::Credentials;
-use crate::oauth::{self, Keys, MistakeKind, SignOptions, SignatureMethod, SignedRequest};
-use crate::redact::Redactor;
-use crate::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::oauth::{
+    self, Keys, MistakeKind, SignOptions, SignatureMethod, SignedRequest,
+};
+use upwork_diag_core::redact::Redactor;
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
 
 pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     let credentials = Credentials::load(args.secrets_file.as_deref())
         .map_err(|e| UsageError::new(e.to_string()))?;
-    crate::redact::boundary::register(&credentials);
+    upwork_diag_core::redact::boundary::register(&credentials);
     let mut keys =
         Keys::from_credentials(&credentials).map_err(|e| UsageError::new(format!("sign: {e}")))?;
-    let url = crate::request::flags::with_default_scheme(&args.url);
+    let url = upwork_diag_core::request::flags::with_default_scheme(&args.url);
     let url = RawUrl::parse(url.as_deref().unwrap_or(&args.url))
         .map_err(|e| UsageError::new(format!("URL: {e}")))?;
     // The request token call is signed by the consumer alone: a token in the environment (left
     // from another step) would make Upwork refuse it.
-    let request_token_call = crate::upwork::endpoint_for(&args.method, url.path())
-        .is_some_and(|e| e.kind == crate::upwork::EndpointKind::OAuth1RequestToken);
+    let request_token_call = upwork_diag_core::upwork::endpoint_for(&args.method, url.path())
+        .is_some_and(|e| e.kind == upwork_diag_core::upwork::EndpointKind::OAuth1RequestToken);
     if request_token_call {
         keys.token = None;
         keys.token_secret = None;
@@ -142,7 +144,7 @@ pub fn run(args: SignArgs) -> Result<u8, UsageError> {
     let printed = redactor.text("stdout", &printed);
     super::print_stdout(&printed);
     if args.plaintext {
-        crate::redact::boundary::print_stderr(
+        upwork_diag_core::redact::boundary::print_stderr(
             "note: a PLAINTEXT signature is the secrets themselves, so it is not shown",
         );
     }

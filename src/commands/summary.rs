@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::terminal::Look;
-use crate::bundle::{Bundle, BundleFiles};
-use crate::diagnosis::{Outcome, Severity};
+use upwork_diag_core::diagnosis::{Outcome, Severity};
+use upwork_diag_diagnose::bundle::{Bundle, BundleFiles};
 
 pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> String {
     render_with(bundle, Output::Bundle(written), look)

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::ColorWhen;
-use crate::diagnosis::{Outcome, Severity};
+use upwork_diag_core::diagnosis::{Outcome, Severity};
 
 /// The styles of the output: plain, or coloured.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +89,7 @@ impl Waiting {
         let style = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .expect("the template is valid");
         bar.set_style(style);
-        bar.set_message(crate::redact::boundary::scrub(request_line));
+        bar.set_message(upwork_diag_core::redact::boundary::scrub(request_line));
         bar.enable_steady_tick(Duration::from_millis(100));
         Waiting { bar }
     }

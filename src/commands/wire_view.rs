@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::bundle::Bundle;
-use crate::bundle::schema::{BodyRecord, ResponseRecord};
-use crate::request::RawUrl;
+use upwork_diag_core::request::RawUrl;
+use upwork_diag_diagnose::bundle::Bundle;
+use upwork_diag_diagnose::bundle::schema::{BodyRecord, ResponseRecord};
 
 /// `-v`: the request as it went on the wire and the answer, each line marked by its direction;
 /// then the corrected request, if one was sent.

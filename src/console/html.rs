@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::keycheck::Report;
-use crate::routing::DeskRoute;
+use upwork_diag_core::routing::DeskRoute;
+use upwork_diag_keycheck::Report;
 
 /// Text made safe for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -324,7 +324,7 @@ pub fn keycheck_result(report: &Report) -> String {
     if report
         .checkpoints
         .iter()
-        .any(|c| c.macro_title.as_deref() == Some(crate::keycheck::RUNBOOK_MACRO_TITLE))
+        .any(|c| c.macro_title.as_deref() == Some(upwork_diag_keycheck::RUNBOOK_MACRO_TITLE))
     {
         body.push_str(
             "<p class=\"note\">The runbook's ZD Macro Title reads “In process” in every row: no \

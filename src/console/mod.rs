@@ -21,7 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::redact::{Redactor, boundary};
+use upwork_diag_core::redact::{Redactor, boundary};
 
 /// The largest request the console reads: a HAR file of a few calls fits many times over.
 pub const BODY_CAP: usize = 10 * 1024 * 1024;
@@ -195,8 +195,11 @@ async fn keycheck(Form(form): Form<HashMap<String, String>>) -> Response {
         Ok(request) => request,
         Err(message) => return bad_input(&message),
     };
-    let results = crate::keycheck::check(&request);
-    let report =
-        crate::keycheck::Report::new("the form", &results, &crate::keycheck::Macros::default());
+    let results = upwork_diag_keycheck::check(&request);
+    let report = upwork_diag_keycheck::Report::new(
+        "the form",
+        &results,
+        &upwork_diag_keycheck::Macros::default(),
+    );
     page(StatusCode::OK, html::keycheck_result(&report), None)
 }

@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::bundle::{self, Context};
-use crate::credentials::Credentials;
-use crate::diagnosis::Outcome;
-use crate::environment::{self, Declared};
-use crate::keycheck::{Address, IntendedUse, KeyRequest};
-use crate::pipeline::{self, Settings};
-use crate::redact::{Redactor, boundary};
-use crate::replay::ReplayOptions;
-use crate::request::{self, CapturedRequest, RawUrl};
-use crate::routing::{DeskRoute, Ticket};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::Outcome;
+use upwork_diag_core::redact::{Redactor, boundary};
+use upwork_diag_core::request::{CapturedRequest, RawUrl};
+use upwork_diag_core::routing::{DeskRoute, Ticket};
+use upwork_diag_diagnose::bundle::{self, Context};
+use upwork_diag_diagnose::environment::{self, Declared};
+use upwork_diag_diagnose::pipeline::{self, Settings};
+use upwork_diag_diagnose::replay::ReplayOptions;
+use upwork_diag_keycheck::{Address, IntendedUse, KeyRequest};
 
 use super::html::Downloads;
 
@@ -27,7 +27,7 @@ pub struct Call {
     /// What the page says of the input ("pasted curl command", "entry 3 of the HAR").
     pub source: String,
     /// The answer the capture recorded (a HAR entry's), read before any replay.
-    pub recorded: Option<crate::replay::CapturedResponse>,
+    pub recorded: Option<upwork_diag_diagnose::replay::CapturedResponse>,
 }
 
 /// A pasted curl command (it starts with `curl`) or raw HTTP request. Files named in a curl
@@ -38,7 +38,7 @@ pub fn pasted(text: &str) -> Result<Call, String> {
         return Err("the call is empty: paste a curl command or a raw HTTP request".to_string());
     }
     if text.starts_with("curl") {
-        let import = request::curl::parse_curl_pasted(text, "the pasted curl command")
+        let import = upwork_diag_import::curl::parse_curl_pasted(text, "the pasted curl command")
             .map_err(|e| e.to_string())?;
         return Ok(Call {
             request: import.request,
@@ -47,7 +47,7 @@ pub fn pasted(text: &str) -> Result<Call, String> {
             recorded: None,
         });
     }
-    let request = request::raw::parse_raw(
+    let request = upwork_diag_import::raw::parse_raw(
         text.as_bytes(),
         "the pasted request",
         Some("https://www.upwork.com"),
@@ -64,7 +64,8 @@ pub fn pasted(text: &str) -> Result<Call, String> {
 /// The first failing Upwork API call of an uploaded HAR (as `diagnose --har` picks it).
 pub fn har(bytes: &[u8], name: &str) -> Result<Call, String> {
     let (index, request, response) =
-        request::har::read_har_entry(Cursor::new(bytes), name, None).map_err(|e| e.to_string())?;
+        upwork_diag_import::har::read_har_entry(Cursor::new(bytes), name, None)
+            .map_err(|e| e.to_string())?;
     let mut notes = vec![format!("entry {index} of {name}")];
     if let Some(response) = &response {
         notes.push(format!(

@@ -20,11 +20,11 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::redact::boundary;
-use crate::upwork::hosts::is_upwork_host;
 use ca::LocalCa;
 use record::Session;
 use upstream::Upstream;
+use upwork_diag_core::redact::boundary;
+use upwork_diag_core::upwork::hosts::is_upwork_host;
 
 /// How the proxy runs.
 pub struct ProxyConfig {
@@ -340,7 +340,9 @@ async fn serve_calls<S: AsyncRead + AsyncWrite + Unpin>(
             Err(e) => {
                 let path = request.head.target.clone();
                 let (status, why) = match e.kind {
-                    crate::replay::TransportErrorKind::Timeout => (504, e.message.clone()),
+                    upwork_diag_diagnose::replay::TransportErrorKind::Timeout => {
+                        (504, e.message.clone())
+                    }
                     _ => (502, e.message.clone()),
                 };
                 config.session.unanswered(&method, &path, &why);

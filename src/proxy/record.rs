@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::bundle::{self, Context};
-use crate::credentials::Credentials;
-use crate::diagnosis::Outcome;
-use crate::environment::{self, Declared};
-use crate::pipeline::{self, Settings};
-use crate::redact::boundary;
-use crate::replay::CapturedResponse;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::Outcome;
+use upwork_diag_core::redact::boundary;
+use upwork_diag_diagnose::bundle::{self, Context};
+use upwork_diag_diagnose::environment::{self, Declared};
+use upwork_diag_diagnose::pipeline::{self, Settings};
+use upwork_diag_diagnose::replay::CapturedResponse;
 
 /// The session so far.
 pub struct Session {
@@ -68,7 +68,7 @@ impl Session {
     pub async fn record(&self, host: &str, request: &[u8], response: CapturedResponse) {
         let number = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
         let base = format!("https://{host}");
-        let captured = match crate::request::raw::parse_raw(
+        let captured = match upwork_diag_import::raw::parse_raw(
             request,
             "a call through the proxy",
             Some(&base),
@@ -131,7 +131,7 @@ impl Session {
         let codes: Vec<&'static str> = diagnosis
             .findings
             .iter()
-            .filter(|f| f.severity >= crate::diagnosis::Severity::Warning)
+            .filter(|f| f.severity >= upwork_diag_core::diagnosis::Severity::Warning)
             .map(|f| f.code.as_str())
             .collect();
         {

@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::wire;
-use crate::replay::{CapturedResponse, TransportError, TransportErrorKind};
+use upwork_diag_diagnose::replay::{CapturedResponse, TransportError, TransportErrorKind};
 
 /// The upstream of Upwork's hosts.
 #[derive(Clone)]

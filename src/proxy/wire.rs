@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::replay::CapturedResponse;
-use crate::replay::response_parser::{ParseState, parse_response};
+use upwork_diag_diagnose::replay::CapturedResponse;
+use upwork_diag_diagnose::replay::response_parser::{ParseState, parse_response};
 
 /// The largest request head the proxy reads (as the emulator's limit).
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -216,8 +216,8 @@ fn find_crlf(bytes: &[u8]) -> Option<usize> {
 pub async fn read_response<S: AsyncRead + Unpin>(
     stream: &mut S,
     method: &str,
-) -> Result<(Vec<u8>, CapturedResponse), crate::replay::TransportError> {
-    use crate::replay::{TransportError, TransportErrorKind};
+) -> Result<(Vec<u8>, CapturedResponse), upwork_diag_diagnose::replay::TransportError> {
+    use upwork_diag_diagnose::replay::{TransportError, TransportErrorKind};
     let is_head = method.eq_ignore_ascii_case("HEAD");
     let mut buf = Vec::new();
     let mut eof = false;

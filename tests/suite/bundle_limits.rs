@@ -9,7 +9,7 @@ use crate::common::{Emulator, upwork_diag};
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use upwork_diag::bundle::{BODY_CAP, HEADER_VALUE_CAP};
+use upwork_diag_diagnose::bundle::{BODY_CAP, HEADER_VALUE_CAP};
 
 const URL: &str = "https://www.upwork.com/api/auth/v1/info.json";
 

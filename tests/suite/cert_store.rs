@@ -4,9 +4,9 @@
 
 use crate::common::{Emulator, demo_env, self_signed_tls_server, upwork_diag};
 use serde_json::Value;
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{Keys, SignOptions, authorize};
-use upwork_diag::request::RawUrl;
+use upwork_diag_core::oauth::{Keys, SignOptions, authorize};
+use upwork_diag_core::request::RawUrl;
+use upwork_diag_mock::demo;
 
 const TOKEN_REQUEST: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
 

@@ -65,7 +65,7 @@ fn the_demo_explains_four_failures_and_writes_five_bundles() {
 
 #[test]
 fn explain_prints_the_docs_page_of_each_code() {
-    for doc in upwork_diag::findings::ALL {
+    for doc in upwork_diag_core::findings::ALL {
         let page = std::fs::read_to_string(format!(
             "{}/docs/findings/{}.md",
             env!("CARGO_MANIFEST_DIR"),

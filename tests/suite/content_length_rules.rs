@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::common::{Emulator, upwork_diag};
-use upwork_diag::mock::{Keys, MockConfig};
+use upwork_diag_mock::{Keys, MockConfig};
 
 /// How the body's length is told: extra header lines and the bytes after the blank line.
 struct Framing {

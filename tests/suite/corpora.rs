@@ -18,10 +18,10 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use upwork_diag::request::RawUrl;
-use upwork_diag::request::curl::parse_curl;
-use upwork_diag::request::har::{for_each_entry, read_har_entry};
-use upwork_diag::request::{CapturedRequest, Header};
+use upwork_diag_core::request::RawUrl;
+use upwork_diag_core::request::{CapturedRequest, Header};
+use upwork_diag_import::curl::parse_curl;
+use upwork_diag_import::har::{for_each_entry, read_har_entry};
 
 #[allow(clippy::disallowed_methods)] // the skip is said on the process's own stderr
 fn corpora() -> Option<PathBuf> {
@@ -229,7 +229,7 @@ fn compare(ours: &CapturedRequest, expected: &Expected) -> Result<(), String> {
 /// the expected request.
 type Pair = (
     String,
-    Result<CapturedRequest, upwork_diag::request::import_error::ImportError>,
+    Result<CapturedRequest, upwork_diag_import::import_error::ImportError>,
     Expected,
 );
 

@@ -4,9 +4,9 @@ use crate::common::{
     Emulator, RecordingRelay, demo_env, files_under, finding, finding_codes, upwork_diag,
 };
 use serde_json::Value;
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{Keys, SignOptions, authorize, sign_request};
-use upwork_diag::request::{RawUrl, flags::from_flags};
+use upwork_diag_core::oauth::{Keys, SignOptions, authorize, sign_request};
+use upwork_diag_core::request::{RawUrl, flags::from_flags};
+use upwork_diag_mock::demo;
 
 const TOKEN_REQUEST: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
 
@@ -470,7 +470,7 @@ fn no_secret_reaches_any_file_or_stream() {
         }]
     });
     let emulator =
-        Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys_json.to_string()).unwrap());
+        Emulator::with_keys(upwork_diag_mock::Keys::from_json(&keys_json.to_string()).unwrap());
     let keys = Keys {
         consumer_key: "canary-key",
         consumer_secret: CONSUMER_SECRET,
@@ -572,7 +572,7 @@ fn unzip_text(bytes: &[u8]) -> String {
 
 /// The search of the FAQ: `q=web design` sent as `web+design` and signed the way form encoders
 /// (`quote_plus`, PHP's `urlencode`) do.
-fn space_as_plus_search() -> upwork_diag::request::CapturedRequest {
+fn space_as_plus_search() -> upwork_diag_core::request::CapturedRequest {
     let search = from_flags(
         Some("GET"),
         "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design",
@@ -580,11 +580,11 @@ fn space_as_plus_search() -> upwork_diag::request::CapturedRequest {
         None,
     )
     .unwrap();
-    upwork_diag::oauth::sign_with_mistake(
+    upwork_diag_core::oauth::sign_with_mistake(
         &search,
         &full_keys(),
         &SignOptions::default(),
-        upwork_diag::oauth::MistakeKind::SpaceAsPlus,
+        upwork_diag_core::oauth::MistakeKind::SpaceAsPlus,
     )
     .unwrap()
     .request
@@ -695,7 +695,7 @@ fn an_old_capture_refused_for_its_age_is_judged_by_the_call_signed_again_fresh()
     let hour_ago = chrono::Utc::now().timestamp() as u64 - 3600;
     let request = from_flags(Some("GET"), url, &[], None).unwrap();
     let signed =
-        upwork_diag::oauth::sign_request_at(&request, &full_keys(), "an-old-nonce", hour_ago);
+        upwork_diag_core::oauth::sign_request_at(&request, &full_keys(), "an-old-nonce", hour_ago);
     let header = format!("Authorization: {}", signed.header("authorization").unwrap());
     // Sent when it was signed: an old capture, not a slow clock (tests/suite/freshness.rs has the rest).
     let sent_at = hour_ago.to_string();
@@ -1416,7 +1416,7 @@ fn the_public_version_masks_key_tokens_signatures_nonces_and_username_with_a_ban
         }]
     });
     let emulator =
-        Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys_json.to_string()).unwrap());
+        Emulator::with_keys(upwork_diag_mock::Keys::from_json(&keys_json.to_string()).unwrap());
     let keys = Keys {
         consumer_key: CONSUMER_KEY,
         consumer_secret: "consumer-secret-1",

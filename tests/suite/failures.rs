@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::common::{Emulator, demo_env, finding, finding_codes, upwork_diag};
 use serde_json::Value;
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{Keys as SignKeys, sign_request};
-use upwork_diag::request::flags::from_flags;
+use upwork_diag_core::oauth::{Keys as SignKeys, sign_request};
+use upwork_diag_core::request::flags::from_flags;
+use upwork_diag_mock::demo;
 
 struct Run {
     code: Option<i32>,
@@ -580,7 +580,10 @@ const REQUEST_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/
 const ACCESS_TOKEN_URL: &str = "https://www.upwork.com/api/auth/v1/oauth/token/access";
 
 /// Sends a request signed for Upwork to the emulator over a plain socket; status and body.
-fn send_raw(emulator: &Emulator, request: &upwork_diag::request::CapturedRequest) -> (u16, String) {
+fn send_raw(
+    emulator: &Emulator,
+    request: &upwork_diag_core::request::CapturedRequest,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let host = emulator.base_url.strip_prefix("http://").unwrap();
     let mut stream = std::net::TcpStream::connect(host).unwrap();
@@ -619,12 +622,12 @@ fn consumer_keys() -> SignKeys<'static> {
 /// A request token of the emulator (oob): the token and its secret.
 fn request_token(emulator: &Emulator) -> (String, String) {
     let request = from_flags(Some("POST"), REQUEST_TOKEN_URL, &[], None).unwrap();
-    let options = upwork_diag::oauth::SignOptions {
+    let options = upwork_diag_core::oauth::SignOptions {
         callback: Some("oob".into()),
-        ..upwork_diag::oauth::SignOptions::from_request(&request)
+        ..upwork_diag_core::oauth::SignOptions::from_request(&request)
     };
     let signed =
-        upwork_diag::oauth::sign_request_with(&request, &consumer_keys(), &options).request;
+        upwork_diag_core::oauth::sign_request_with(&request, &consumer_keys(), &options).request;
     let (status, body) = send_raw(emulator, &signed);
     assert_eq!(status, 200, "{body}");
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.trim().as_bytes())
@@ -667,11 +670,11 @@ fn access_token_call(
         token_secret: Some(signed_with),
         ..consumer_keys()
     };
-    let options = upwork_diag::oauth::SignOptions {
+    let options = upwork_diag_core::oauth::SignOptions {
         verifier: verifier.map(str::to_string),
-        ..upwork_diag::oauth::SignOptions::from_request(&request)
+        ..upwork_diag_core::oauth::SignOptions::from_request(&request)
     };
-    let signed = upwork_diag::oauth::sign_request_with(&request, &keys, &options).request;
+    let signed = upwork_diag_core::oauth::sign_request_with(&request, &keys, &options).request;
     let auth = format!("Authorization: {}", signed.header("authorization").unwrap());
     diagnose_with(
         &emulator.base_url,
@@ -741,7 +744,7 @@ fn the_request_token_step_names_a_token_or_a_token_secret() {
     };
     // The signer leaves a token secret out when there is no token, as it must: the key is built
     // by hand, as the broken client does.
-    let base = upwork_diag::oauth::sign_request_at(&request, &keys, "n0nce1", now());
+    let base = upwork_diag_core::oauth::sign_request_at(&request, &keys, "n0nce1", now());
     let signed = resign_with_key(
         &base,
         &format!("{}&{}", demo::CONSUMER_SECRET, demo::TOKEN_SECRET),
@@ -832,10 +835,10 @@ fn signed_post(url: &str) -> String {
 /// The same signed call with its HMAC-SHA1 signature made under another signing key, as a client
 /// with that mistake makes it.
 fn resign_with_key(
-    signed: &upwork_diag::request::CapturedRequest,
+    signed: &upwork_diag_core::request::CapturedRequest,
     key: &str,
-) -> upwork_diag::request::CapturedRequest {
-    use upwork_diag::oauth::{self, SignatureMethod, SignedRequest};
+) -> upwork_diag_core::request::CapturedRequest {
+    use upwork_diag_core::oauth::{self, SignatureMethod, SignedRequest};
     let parsed = SignedRequest::from_request(signed).unwrap().unwrap();
     let base = oauth::base_string(&parsed);
     let signature = oauth::sign_with_key(SignatureMethod::HmacSha1, key, &base);

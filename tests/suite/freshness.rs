@@ -5,9 +5,9 @@
 use crate::common::{Emulator, finding_codes, upwork_diag};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{Keys, sign_request_at};
-use upwork_diag::request::flags::from_flags;
+use upwork_diag_core::oauth::{Keys, sign_request_at};
+use upwork_diag_core::request::flags::from_flags;
+use upwork_diag_mock::demo;
 
 const URL: &str = "https://www.upwork.com/api/auth/v1/info.json";
 

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use crate::common::{Emulator, demo_env, upwork_diag};
-use upwork_diag::mock::demo;
-use upwork_diag::oauth::{
+use upwork_diag_core::oauth::{
     Keys, MistakeKind, SignOptions, authorize, sign_request, sign_with_mistake,
 };
-use upwork_diag::request::{RawUrl, flags::from_flags};
+use upwork_diag_core::request::{RawUrl, flags::from_flags};
+use upwork_diag_mock::demo;
 
 /// A regular expression matching `text` literally.
 fn literal(text: &str) -> String {

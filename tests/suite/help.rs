@@ -118,7 +118,7 @@ fn diagnose_help_lists_every_exit_code_on_its_own_line() {
 #[test]
 fn sign_help_lists_the_mistakes_and_a_wrong_one_is_refused_before_signing() {
     let text = help(&["sign"]);
-    for mistake in upwork_diag::oauth::MistakeKind::ALL {
+    for mistake in upwork_diag_core::oauth::MistakeKind::ALL {
         assert!(
             text.contains(&format!("- {}: ", mistake.name())),
             "{} not listed in sign --help",
@@ -188,7 +188,7 @@ fn explain_speaks_json() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let page: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let doc = upwork_diag::findings::lookup("scope-missing").unwrap();
+    let doc = upwork_diag_core::findings::lookup("scope-missing").unwrap();
     assert_eq!(
         page,
         serde_json::json!({"code": "scope-missing", "title": doc.title(), "text": doc.text})
@@ -199,7 +199,10 @@ fn explain_speaks_json() {
         .output()
         .unwrap();
     let list: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(list.len(), upwork_diag::findings::ALL.len());
-    assert_eq!(list[0]["code"], upwork_diag::findings::ALL[0].code.as_str());
+    assert_eq!(list.len(), upwork_diag_core::findings::ALL.len());
+    assert_eq!(
+        list[0]["code"],
+        upwork_diag_core::findings::ALL[0].code.as_str()
+    );
     assert!(list.iter().all(|entry| entry["title"].is_string()));
 }

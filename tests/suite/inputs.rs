@@ -179,8 +179,8 @@ fn malformed_inputs_are_exit_2_with_the_place_named() {
 
 /// A raw capture of a signed token request whose form body went chunked, in two chunks.
 fn chunked_form_capture() -> Vec<u8> {
-    use upwork_diag::oauth::{self, SignOptions};
-    use upwork_diag::request::flags::from_flags;
+    use upwork_diag_core::oauth::{self, SignOptions};
+    use upwork_diag_core::request::flags::from_flags;
     let unsigned = from_flags(
         Some("POST"),
         "https://www.upwork.com/api/auth/v1/oauth/token/request",
@@ -189,8 +189,8 @@ fn chunked_form_capture() -> Vec<u8> {
     )
     .unwrap();
     let keys = oauth::Keys {
-        consumer_key: upwork_diag::mock::demo::CONSUMER_KEY,
-        consumer_secret: upwork_diag::mock::demo::CONSUMER_SECRET,
+        consumer_key: upwork_diag_mock::demo::CONSUMER_KEY,
+        consumer_secret: upwork_diag_mock::demo::CONSUMER_SECRET,
         token: None,
         token_secret: None,
     };
@@ -227,8 +227,8 @@ fn a_chunked_raw_capture_is_checked_decoded_and_replayed_as_captured() {
             "json",
         ])
         .envs(crate::common::demo_env(
-            upwork_diag::mock::demo::CONSUMER_KEY,
-            upwork_diag::mock::demo::CONSUMER_SECRET,
+            upwork_diag_mock::demo::CONSUMER_KEY,
+            upwork_diag_mock::demo::CONSUMER_SECRET,
             None,
         ))
         .output()

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use crate::common::{Emulator, demo_env, finding, finding_codes, upwork_diag};
 use serde_json::Value;
-use upwork_diag::mock::demo;
+use upwork_diag_mock::demo;
 
 /// Set by `.ci/run`: a client that cannot run fails the test instead of skipping it.
 const REQUIRE: &str = "UPWORK_DIAG_REQUIRE_INTEROP";
@@ -699,7 +699,7 @@ fn outside_emulator() -> Emulator {
         "access_tokens": [{"token": OUTSIDE.token, "secret": OUTSIDE.token_secret,
                            "username": "outside-user"}],
     }]});
-    Emulator::with_keys(upwork_diag::mock::Keys::from_json(&keys.to_string()).unwrap())
+    Emulator::with_keys(upwork_diag_mock::Keys::from_json(&keys.to_string()).unwrap())
 }
 
 /// The emulator refused a call carrying one known mistake, and `diagnose` names exactly that
@@ -786,7 +786,7 @@ fn every_named_signing_mistake_is_reproduced_by_an_outside_client() {
         }
     }
     if every_client_ran {
-        let all: std::collections::BTreeSet<String> = upwork_diag::oauth::MistakeKind::ALL
+        let all: std::collections::BTreeSet<String> = upwork_diag_core::oauth::MistakeKind::ALL
             .iter()
             .map(|k| k.name().to_string())
             .collect();

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use upwork_diag::mock::{self, Limits, MockConfig, RunningMock, demo};
+use upwork_diag_mock::{self as mock, Limits, MockConfig, RunningMock, demo};
 
 async fn start(config: MockConfig) -> RunningMock {
     mock::start("127.0.0.1:0".parse().unwrap(), config)

@@ -214,20 +214,20 @@ fn given_secrets_are_hidden_in_every_encoding() {
     let out = dir.path().join("sent");
     // A call signed as requests-oauthlib signs it (the `+` read as a space): the corrected
     // request re-encodes the query and signs it again, which needs the secrets.
-    let keys = upwork_diag::oauth::Keys {
+    let keys = upwork_diag_core::oauth::Keys {
         consumer_key: "canary-key",
         consumer_secret,
         token: Some("canary-token"),
         token_secret: Some(token_secret),
     };
-    let meant = upwork_diag::request::flags::from_flags(
+    let meant = upwork_diag_core::request::flags::from_flags(
         Some("GET"),
         &format!("{url}?q=CANARY%20ts5b&x=a%20b"),
         &[],
         None,
     )
     .unwrap();
-    let signed = upwork_diag::oauth::sign_request(&meant, &keys);
+    let signed = upwork_diag_core::oauth::sign_request(&meant, &keys);
     let authorization = format!("Authorization: {}", signed.header("authorization").unwrap());
     let env = [
         env[0],

@@ -5,10 +5,10 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use upwork_diag::mock::{self, MockConfig, RunningMock, demo};
-use upwork_diag::oauth::{self, SignOptions};
-use upwork_diag::request::{CapturedRequest, Header, RawUrl, Source};
-use upwork_diag::upwork::errors;
+use upwork_diag_core::oauth::{self, SignOptions};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::upwork::errors;
+use upwork_diag_mock::{self as mock, MockConfig, RunningMock, demo};
 
 async fn start() -> RunningMock {
     mock::start("127.0.0.1:0".parse().unwrap(), MockConfig::default())

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crate::common::{demo_env, upwork_diag};
 use serde_json::Value;
-use upwork_diag::mock::{self, Keys, MockConfig, RunningMock, demo};
-use upwork_diag::oauth::{Keys as SignKeys, sign_request};
-use upwork_diag::request::flags::from_flags;
-use upwork_diag::upwork::{permissions, scopes};
+use upwork_diag_core::oauth::{Keys as SignKeys, sign_request};
+use upwork_diag_core::request::flags::from_flags;
+use upwork_diag_core::upwork::{permissions, scopes};
+use upwork_diag_mock::{self as mock, Keys, MockConfig, RunningMock, demo};
 
 const GRAPHQL: &str = "https://api.upwork.com/graphql";
 const TOKEN_URL: &str = "https://www.upwork.com/api/v3/oauth2/token";
@@ -357,7 +357,7 @@ fn upworks_rate_limit_lets_ten_calls_a_second_through() {
     assert!(
         bodies
             .iter()
-            .any(|b| b.contains(upwork_diag::upwork::errors::RATE_LIMITED)),
+            .any(|b| b.contains(upwork_diag_core::upwork::errors::RATE_LIMITED)),
         "{bodies:#?}"
     );
 }

@@ -1,7 +1,7 @@
 //! The input parsers (curl, raw HTTP, HAR) and the transport's response parser against hostile
 //! input: a seeded generator mutates the fixtures and known-tricky seeds, bounded in count and
 //! time, and no input may panic. The same targets run under libFuzzer in `fuzz/` (see
-//! docs/fuzzing.md) through the same entry points (`upwork_diag::fuzzing`), and their committed
+//! docs/fuzzing.md) through the same entry points (`upwork_diag_diagnose::fuzzing`), and their committed
 //! corpus and crash inputs are replayed here; inputs a parser once got wrong live in `regressions`
 //! below, each pinned to its outcome.
 
@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use upwork_diag::fuzzing::{self, curl_command, har_file, raw_request, response_bytes};
-use upwork_diag::request::{curl, har, raw};
+use upwork_diag_diagnose::fuzzing::{self, curl_command, har_file, raw_request, response_bytes};
+use upwork_diag_import::{curl, har, raw};
 
 /// Per parser: at most this many inputs, and at most this long.
 const ITERATIONS: usize = 4000;
@@ -302,7 +302,7 @@ fn regressions() {
 
 /// The minimized libFuzzer corpus kept in `fuzz/corpus/<target>/`, and every input that once
 /// crashed a target, kept in `fuzz/regressions/<target>/`, replayed through the very entry points
-/// the fuzz targets call (`upwork_diag::fuzzing`). An empty or missing corpus fails: a replay of
+/// the fuzz targets call (`upwork_diag_diagnose::fuzzing`). An empty or missing corpus fails: a replay of
 /// nothing would pass without testing anything.
 #[test]
 fn the_committed_fuzz_corpus_replays_without_a_panic() {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::canary::{assert_clean, files_text};
 use serde_json::Value;
-use upwork_diag::mock::demo;
+use upwork_diag_mock::demo;
 
 /// `upwork-diag proxy` as a child process: stdout read line by line, stderr to a file.
 struct Proxy {

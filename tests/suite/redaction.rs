@@ -9,9 +9,9 @@ use std::path::Path;
 
 use crate::common::{MockProcess, files_under, http_get, upwork_diag};
 use serde_json::Value;
-use upwork_diag::bundle::redact::fingerprint;
-use upwork_diag::oauth::{Keys, SignOptions, authorize};
-use upwork_diag::request::RawUrl;
+use upwork_diag_core::oauth::{Keys, SignOptions, authorize};
+use upwork_diag_core::request::RawUrl;
+use upwork_diag_diagnose::bundle::redact::fingerprint;
 
 const CONSUMER_KEY: &str = "canary-consumer-key";
 const TOKEN: &str = "canary-oauth-token";
@@ -434,15 +434,15 @@ impl PlaintextHeader {
     fn new() -> PlaintextHeader {
         let signature = format!(
             "{}&{}",
-            upwork_diag::oauth::encode(CONSUMER_SECRET),
-            upwork_diag::oauth::encode(TOKEN_SECRET)
+            upwork_diag_core::oauth::encode(CONSUMER_SECRET),
+            upwork_diag_core::oauth::encode(TOKEN_SECRET)
         );
         PlaintextHeader(format!(
             "OAuth oauth_consumer_key=\"{CONSUMER_KEY}\", oauth_token=\"{TOKEN}\", \
              oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"{}\", oauth_nonce=\"n0nce\", \
              oauth_version=\"1.0\", oauth_signature=\"{}\"",
             chrono::Utc::now().timestamp(),
-            upwork_diag::oauth::encode(&signature)
+            upwork_diag_core::oauth::encode(&signature)
         ))
     }
 }

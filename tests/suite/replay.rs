@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use upwork_diag::replay::{ReplayOptions, TransportErrorKind, client, wire};
-use upwork_diag::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_diagnose::replay::{ReplayOptions, TransportErrorKind, client, wire};
 
 /// Accepts one connection and runs `script` on it; the handle yields what the script recorded.
 async fn server<F, Fut>(script: F) -> (SocketAddr, JoinHandle<Vec<u8>>)

@@ -38,7 +38,7 @@ macro_rules! finding_codes {
 
         /// Every code the tool can report, in the order of the docs index.
         pub const ALL: &[FindingDoc] = &[
-            $(FindingDoc { code: Code::$variant, text: include_str!(concat!("../docs/findings/", $code, ".md")) }),*
+            $(FindingDoc { code: Code::$variant, text: include_str!(concat!("../../../docs/findings/", $code, ".md")) }),*
         ];
     };
 }
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn every_docs_page_is_in_the_catalogue() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/findings");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/findings");
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             if let Some(code) = name.strip_suffix(".md") {

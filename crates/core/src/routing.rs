@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn the_runbooks_sentences_are_quoted_word_for_word() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/reference/000_2222ee4e98255686.txt");
+            .join("../../../shared/reference/000_2222ee4e98255686.txt");
         let Ok(runbook) = std::fs::read_to_string(path) else {
             crate::redact::boundary::print_stderr(
                 "note: the_runbooks_sentences_are_quoted_word_for_word: ../shared/reference is absent, not compared\n",

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::front_end::{self, FrontEnd, Stopper};
 use crate::replay::CapturedResponse;
-use crate::request::CapturedRequest;
-use crate::upwork::{EndpointKind, endpoint_for, errors};
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::{EndpointKind, endpoint_for, errors};
 
 /// The kind of answer, as far as a diagnosis cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -199,7 +199,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
         }
         200..=299 => Kind::Success,
         300..=399 => Kind::Redirect,
-        400..=499 if mentions(crate::upwork::entry_points::WRONG_URL) => Kind::WrongUrl,
+        400..=499 if mentions(upwork_diag_core::upwork::entry_points::WRONG_URL) => Kind::WrongUrl,
         400 | 401
             if oauth_error
                 .as_deref()
@@ -411,8 +411,9 @@ mod tests {
             &[("Content-Type", "text/html")],
             "<html><head><title>Sign in</title></head></html>",
         );
-        let call =
-            |url: &str| crate::request::flags::from_flags(Some("GET"), url, &[], None).unwrap();
+        let call = |url: &str| {
+            upwork_diag_core::request::flags::from_flags(Some("GET"), url, &[], None).unwrap()
+        };
         let api = call("https://www.upwork.com/api/auth/v1/info.json");
         assert_eq!(classify_call(&api, &page).kind, Kind::NotUpwork);
         let authorize = call("https://www.upwork.com/services/api/auth?oauth_token=t");

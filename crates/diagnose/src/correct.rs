@@ -2,12 +2,12 @@
 //! applied, and nothing else that could hide the cause, sent to confirm the fix. Only fixes that
 //! can be made without guessing are made; each change is listed.
 
-use crate::credentials::Credentials;
-use crate::diagnosis::Finding;
-use crate::findings::Code;
-use crate::oauth::{self, SignedRequest};
-use crate::request::chunked::Framing;
-use crate::request::{CapturedRequest, Header};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::Finding;
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::{self, SignedRequest};
+use upwork_diag_core::request::chunked::Framing;
+use upwork_diag_core::request::{CapturedRequest, Header};
 
 /// The kinds of fix a corrected request can apply; a success confirms a finding only when its fix
 /// was the one applied.
@@ -44,7 +44,7 @@ impl Fix {
     /// timestamp read without its send time.
     pub fn wanted(finding: &Finding) -> Option<Fix> {
         let decided_by_sending = finding.evidence_level
-            == crate::diagnosis::EvidenceLevel::Inconclusive
+            == upwork_diag_core::diagnosis::EvidenceLevel::Inconclusive
             && matches!(
                 finding.code,
                 Code::SignatureMismatch
@@ -203,7 +203,8 @@ fn sign_in_place(
         oauth::sign_request_with(request, keys, &oauth::SignOptions::from_request(request));
     if in_query
         && !in_header
-        && let Ok(url) = crate::request::RawUrl::parse(&resigned.authorization.signed_url)
+        && let Ok(url) =
+            upwork_diag_core::request::RawUrl::parse(&resigned.authorization.signed_url)
     {
         let mut signed = resigned.request;
         signed
@@ -254,10 +255,10 @@ fn reencode(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnosis::{EvidenceLevel, Severity};
+    use upwork_diag_core::diagnosis::{EvidenceLevel, Severity};
 
     fn raw(text: &str) -> CapturedRequest {
-        crate::request::raw::parse_raw(text.as_bytes(), "test", None).unwrap()
+        upwork_diag_import::raw::parse_raw(text.as_bytes(), "test", None).unwrap()
     }
 
     fn finding(code: Code) -> Finding {
@@ -283,9 +284,11 @@ mod tests {
     fn credentials() -> Credentials {
         Credentials {
             consumer_key: Some("key".into()),
-            consumer_secret: Some(crate::credentials::Secret::new("consumer secret")),
+            consumer_secret: Some(upwork_diag_core::credentials::Secret::new(
+                "consumer secret",
+            )),
             token: Some("token".into()),
-            token_secret: Some(crate::credentials::Secret::new("token secret")),
+            token_secret: Some(upwork_diag_core::credentials::Secret::new("token secret")),
             ..Credentials::default()
         }
     }

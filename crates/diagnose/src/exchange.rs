@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::classify::{Classification, Kind};
 use crate::correct::Fix;
-use crate::diagnosis::{Finding, Verdict};
 use crate::replay::{CapturedResponse, ReplayOptions, TransportError};
-use crate::request::{CapturedRequest, Header, RawUrl};
+use upwork_diag_core::diagnosis::{Finding, Verdict};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl};
 
 /// How the call is replayed.
 #[derive(Debug, Clone, Default)]

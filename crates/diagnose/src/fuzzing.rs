@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::replay::response_parser::{ParseState, parse_response};
-use crate::request::{curl, har, raw};
+use upwork_diag_import::{curl, har, raw};
 
 /// A fuzz target's entry point: any bytes, and no panic.
 pub type EntryPoint = fn(&[u8]);

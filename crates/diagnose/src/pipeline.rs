@@ -1,20 +1,20 @@
 //! The diagnosis of one call, stage by stage: static checks, replay as captured, classification,
 //! the corrected replay that confirms a fix, and the verdict.
 
-use crate::findings::Code;
 use std::time::Duration;
+use upwork_diag_core::findings::Code;
 
 use chrono::Utc;
 
 use crate::checks;
 use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction, Fix};
-use crate::credentials::Credentials;
-use crate::diagnosis::{Escalation, EvidenceLevel, Finding, Outcome, Severity, Verdict};
 pub use crate::exchange::{CorrectedExchange, Diagnosis, Exchange, Settings};
 use crate::refresh::{self, RefreshError};
 use crate::replay::{self, TransportErrorKind};
-use crate::request::{CapturedRequest, Header};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::{Escalation, EvidenceLevel, Finding, Outcome, Severity, Verdict};
+use upwork_diag_core::request::{CapturedRequest, Header};
 
 /// Diagnoses one captured call.
 pub async fn diagnose(
@@ -97,7 +97,7 @@ pub async fn diagnose(
         .as_ref()
         .is_some_and(|c| c.kind == Kind::SignatureRejected)
         && !has_error(&findings)
-        && let Ok(Some(signed)) = crate::oauth::SignedRequest::from_request(&captured)
+        && let Ok(Some(signed)) = upwork_diag_core::oauth::SignedRequest::from_request(&captured)
         && let Some(finding) = checks::signature::refused_though_right(&signed, credentials)
     {
         findings.push(finding);
@@ -367,7 +367,7 @@ fn not_upwork(captured: &CapturedRequest) -> Option<Finding> {
         || bare
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    if loopback || crate::upwork::hosts::is_upwork_host(host) {
+    if loopback || upwork_diag_core::upwork::hosts::is_upwork_host(host) {
         return None;
     }
     Some(
@@ -379,7 +379,7 @@ fn not_upwork(captured: &CapturedRequest) -> Option<Finding> {
         .detail(format!(
             "The call goes to {host}, not to {}: no Upwork check applies to it (Upwork's rules, error \
              texts and permissions), and a failure there is not one for Upwork support.",
-            crate::upwork::hosts::ALL.join(" or ")
+            upwork_diag_core::upwork::hosts::ALL.join(" or ")
         ))
         .fix(
             "If the call is meant for Upwork, send it to https://www.upwork.com (REST) or \
@@ -601,7 +601,7 @@ fn verdict(
                 "The answer ({}) is truncated: it is longer than {}, the most this tool reads, \
                  and was cut there, so it could not be checked whole.",
                 classification.status,
-                crate::limits::describe(cut.body.len() as u64)
+                upwork_diag_core::limits::describe(cut.body.len() as u64)
             ),
             escalation: None,
         };

@@ -9,11 +9,11 @@
 
 use serde::Serialize;
 
-use crate::credentials::Credentials;
-use crate::oauth::{self, SignedRequest};
 use crate::replay::{self, CapturedResponse, ReplayOptions};
-use crate::request::{CapturedRequest, RawUrl};
-use crate::upwork::hosts;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::oauth::{self, SignedRequest};
+use upwork_diag_core::request::{CapturedRequest, RawUrl};
+use upwork_diag_core::upwork::hosts;
 
 /// The most redirects followed.
 pub const MAX_HOPS: usize = 5;

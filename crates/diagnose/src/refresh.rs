@@ -8,12 +8,12 @@
 //! machine. The bundle says where they went, or why they were not sent.
 
 use crate::classify::{self, Classification};
-use crate::credentials::Credentials;
 use crate::exchange::Settings;
-use crate::oauth::encode;
 use crate::replay::{self, CapturedResponse};
-use crate::request::{CapturedRequest, Header, RawUrl, Source};
-use crate::upwork::urls::OAUTH2_TOKEN;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::oauth::encode;
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
+use upwork_diag_core::upwork::urls::OAUTH2_TOKEN;
 
 /// Why no new access token came.
 #[derive(Debug)]
@@ -157,7 +157,7 @@ pub fn with_bearer(mut request: CapturedRequest, access_token: &str) -> Captured
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::Secret;
+    use upwork_diag_core::credentials::Secret;
 
     #[test]
     fn the_refresh_request_encodes_every_part_and_declares_its_length() {
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn the_bearer_is_replaced_in_place() {
-        let request = crate::request::flags::from_flags(
+        let request = upwork_diag_core::request::flags::from_flags(
             Some("GET"),
             "https://api.upwork.com/graphql",
             &[

@@ -6,12 +6,12 @@
 
 use serde_json::Value;
 
-use crate::credentials::Credentials;
 use crate::exchange::{Diagnosis, Settings};
-use crate::oauth;
 use crate::replay::{self, CapturedResponse};
-use crate::request::{self, CapturedRequest, RawUrl};
-use crate::upwork::{self, hosts};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::oauth;
+use upwork_diag_core::request::{self, CapturedRequest, RawUrl};
+use upwork_diag_core::upwork::{self, hosts};
 
 /// The legacy call that tells the user: `auth_user.uid` of its answer.
 pub const INFO_PATH: &str = "/api/auth/v1/info.json";

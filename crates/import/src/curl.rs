@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use sha2::Digest;
 
-use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
-use super::{CapturedRequest, Header, RawUrl, Source};
-use crate::limits;
+use crate::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
 use command_line::{StdinSource, Word};
 use options::Action::*;
 use options::{DataKind, Spec, find_long, find_short};
+use upwork_diag_core::limits;
+use upwork_diag_core::request::{self, CapturedRequest, Header, RawUrl, Source};
 
 /// The request a curl command sends, and what else the command says.
 #[derive(Debug, Clone)]
@@ -528,7 +528,7 @@ impl Parser<'_> {
             out.push(b'=');
         }
         // curl_easy_escape is RFC 3986's: everything but letters, digits and `-._~` as `%XX`.
-        out.extend_from_slice(crate::oauth::encode_bytes(&content).as_bytes());
+        out.extend_from_slice(upwork_diag_core::oauth::encode_bytes(&content).as_bytes());
         Ok(out)
     }
 
@@ -545,12 +545,12 @@ impl Parser<'_> {
         let headers = self.headers(&url, body.as_deref(), content_type, json)?;
         // With `-H 'Transfer-Encoding: chunked'`, curl frames the data as chunks and writes no
         // Content-Length.
-        let chunked = super::chunked::declares_chunked(&headers);
+        let chunked = request::chunked::declares_chunked(&headers);
         let has_data = body.is_some();
         let mut request = CapturedRequest {
             method,
             url,
-            time: super::sent_at_from_date_header(&headers),
+            time: request::sent_at_from_date_header(&headers),
             headers,
             body: body.unwrap_or_default(),
             source: Source::Curl {
@@ -559,7 +559,7 @@ impl Parser<'_> {
         };
         if chunked && has_data {
             // The data is the content; the wire carries it framed.
-            request.body = super::chunked::encode(&request.body);
+            request.body = request::chunked::encode(&request.body);
         }
         Ok(CurlImport {
             request,
@@ -792,7 +792,7 @@ impl Parser<'_> {
                 )),
             }
         }
-        let chunked = super::chunked::declares_chunked(&headers);
+        let chunked = request::chunked::declares_chunked(&headers);
         if let Some(body) = body {
             if !has_custom("Content-Length") && !chunked {
                 headers.push(Header::new("Content-Length", body.len().to_string()));

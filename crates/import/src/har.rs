@@ -4,7 +4,7 @@
 //! whole: the file is read in chunks into one reusable buffer and each entry is handed on before
 //! the next is read. Only the fields read are held: the others (timings, cookies, `_initiator`, a
 //! video's base64 body ...) are skipped, however large, and what one entry holds is capped at
-//! [`HAR_ENTRY_LIMIT`](crate::limits::HAR_ENTRY_LIMIT).
+//! [`HAR_ENTRY_LIMIT`](upwork_diag_core::limits::HAR_ENTRY_LIMIT).
 //!
 //! Two readings share the buffer. The fast one ([`typed`]) parses an entry of the usual shape in
 //! place, its strings borrowed from the buffer, and says whether it is a call to Upwork's API
@@ -30,8 +30,11 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 use self::chunks::{Chunks, SharedRead};
-use super::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
-use super::{CapturedRequest, Header, RawUrl, SentAt, Source, TimeEvidence, UrlError};
+use crate::import_error::{ImportError, ImportErrorKind, Location, TooLarge};
+use upwork_diag_core::limits;
+use upwork_diag_core::request::{
+    self, CapturedRequest, Header, RawUrl, SentAt, Source, TimeEvidence, UrlError,
+};
 
 /// The most an entry may take of the buffer to be read in place; a larger one is streamed (the
 /// thorough reading skips what it does not keep without holding it), so memory stays flat
@@ -87,8 +90,8 @@ pub struct HarResponseSummary {
 
 impl HarResponseSummary {
     /// The recorded answer as a response, to be read like a replay's answer.
-    pub fn into_response(self) -> crate::replay::CapturedResponse {
-        crate::replay::CapturedResponse {
+    pub fn into_response(self) -> upwork_diag_core::request::CapturedResponse {
+        upwork_diag_core::request::CapturedResponse {
             version: self.http_version,
             status: self.status,
             reason: self.status_text,
@@ -125,7 +128,7 @@ pub fn for_each_entry(
     origin: &str,
     f: impl FnMut(usize, HarEntry) -> ControlFlow<()>,
 ) -> Result<usize, ImportError> {
-    for_each_entry_within(reader, origin, crate::limits::HAR_ENTRY_LIMIT, f)
+    for_each_entry_within(reader, origin, limits::HAR_ENTRY_LIMIT, f)
 }
 
 /// [`for_each_entry`] with another limit for what one entry may hold.
@@ -242,7 +245,7 @@ pub fn read_har_entry(
     origin: &str,
     entry: Option<usize>,
 ) -> Result<(usize, CapturedRequest, Option<HarResponseSummary>), ImportError> {
-    read_har_entry_within(reader, origin, entry, crate::limits::HAR_ENTRY_LIMIT)
+    read_har_entry_within(reader, origin, entry, limits::HAR_ENTRY_LIMIT)
 }
 
 /// [`read_har_entry`] with another limit for what one entry may hold.
@@ -998,10 +1001,10 @@ fn finish_entry(index: usize, origin: &str, parts: Parts<'_>) -> HarEntry {
     // A HAR written by hand or by a tool that drops startedDateTime may still carry a Date header,
     // the client's own or the server's answer to this very call, seconds after it was sent.
     let time = started
-        .or_else(|| super::sent_at_from_date_header(&request_headers))
+        .or_else(|| request::sent_at_from_date_header(&request_headers))
         .or_else(|| {
             let response = response.as_ref()?;
-            super::date_header_time(&response.headers).map(|at| SentAt {
+            request::date_header_time(&response.headers).map(|at| SentAt {
                 at,
                 from: TimeEvidence::ResponseDateHeader,
             })
@@ -1020,7 +1023,7 @@ fn finish_entry(index: usize, origin: &str, parts: Parts<'_>) -> HarEntry {
             },
         };
         // `postData.text` is the content the client posted; a chunked one went framed.
-        super::chunked::frame_if_declared(&mut request);
+        request::chunked::frame_if_declared(&mut request);
         request
     });
     HarEntry {
@@ -1120,7 +1123,7 @@ fn graphql_errors(body: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits::HAR_ENTRY_LIMIT;
+    use upwork_diag_core::limits::HAR_ENTRY_LIMIT;
 
     fn har(entries: &str) -> String {
         format!(

@@ -53,7 +53,7 @@ pub enum ImportErrorKind {
         #[source]
         source: std::io::Error,
     },
-    /// The input, or a file it refers to, holds more than a limit allows (see [`crate::limits`]).
+    /// The input, or a file it refers to, holds more than a limit allows (see [`upwork_diag_core::limits`]).
     #[error("{0}")]
     TooLarge(Box<TooLarge>),
     /// The input reads standard input (`@-`, `-T -`) and none was given.
@@ -61,7 +61,7 @@ pub enum ImportErrorKind {
     NoStdin(String),
     /// The URL cannot be sent.
     #[error("URL: {0}")]
-    Url(#[from] super::UrlError),
+    Url(#[from] upwork_diag_core::request::UrlError),
     /// A HAR value has the wrong type or a required field is missing.
     #[error("{0}")]
     Json(String),
@@ -75,7 +75,7 @@ pub enum ImportErrorKind {
 
 /// What went past which limit.
 #[derive(Debug, thiserror::Error)]
-#[error("{what} holds more than {}, the limit {for_what}", crate::limits::describe(*limit))]
+#[error("{what} holds more than {}, the limit {for_what}", upwork_diag_core::limits::describe(*limit))]
 pub struct TooLarge {
     /// What was read: `'body.json' (referred to by the input)`, `the entry`.
     pub what: String,

@@ -3,8 +3,8 @@
 //! Lines may end in CRLF or LF. The body is every byte after the blank line, untouched: a body
 //! longer or shorter than its Content-Length is kept so the checks can name the difference.
 
-use super::import_error::{ImportError, ImportErrorKind};
-use super::{CapturedRequest, Header, RawUrl, Source};
+use crate::import_error::{ImportError, ImportErrorKind};
+use upwork_diag_core::request::{self, CapturedRequest, Header, RawUrl, Source};
 
 /// Refuses a `Host` value that, joined to a target, would make a URL whose host is not the
 /// value: `evil.example/@www.upwork.com` reads as Upwork but sends to `evil.example`.
@@ -48,14 +48,14 @@ pub fn parse_raw(
     let url = RawUrl::parse(&url_text).map_err(|e| {
         ImportError::at(
             origin,
-            super::import_error::Location::at(start.line, start.target_column),
+            crate::import_error::Location::at(start.line, start.target_column),
             ImportErrorKind::Url(e),
         )
     })?;
     Ok(CapturedRequest {
         method: start.method.to_string(),
         url,
-        time: super::sent_at_from_date_header(&headers),
+        time: request::sent_at_from_date_header(&headers),
         headers,
         body,
         source: Source::Raw {
@@ -238,11 +238,11 @@ fn url_text(
         target_column,
         ..
     } = *start;
-    let url_text = if super::curl::has_scheme(target) {
+    let url_text = if crate::curl::has_scheme(target) {
         target.to_string()
     } else if target.starts_with('/') || target.starts_with('?') || target == "*" {
         let target = if target == "*" { "" } else { target };
-        match (super::header_value(headers, "host"), default_scheme_host) {
+        match (request::header_value(headers, "host"), default_scheme_host) {
             (Some(host), _) => {
                 if let Err(why) = authority_only(host.trim()) {
                     let index = headers
@@ -282,7 +282,7 @@ fn url_text(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::import_error::Location;
+    use crate::import_error::Location;
 
     #[test]
     fn origin_form_with_host_and_crlf() {

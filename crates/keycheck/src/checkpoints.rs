@@ -200,20 +200,20 @@ pub fn check(request: &KeyRequest) -> Vec<CheckResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keycheck::request::Address;
+    use crate::request::Address;
 
     /// The runbook as stored in the repository's reference folder, when it is there: every name
     /// and criterion above must occur in it word for word.
     fn runbook() -> Option<String> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/reference/000_2222ee4e98255686.txt");
+            .join("../../../shared/reference/000_2222ee4e98255686.txt");
         std::fs::read_to_string(path).ok()
     }
 
     #[test]
     fn names_and_criteria_are_the_runbooks_words() {
         let Some(runbook) = runbook() else {
-            crate::redact::boundary::print_stderr(
+            upwork_diag_core::redact::boundary::print_stderr(
                 "note: names_and_criteria_are_the_runbooks_words: ../shared/reference is absent, not compared\n",
             );
             return;

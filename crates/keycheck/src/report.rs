@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::checkpoints::{CheckResult, Outcome, RUNBOOK_MACRO_TITLE};
 use super::macros::Macros;
-use crate::routing::{DeskRoute, Ticket};
+use upwork_diag_core::routing::{DeskRoute, Ticket};
 
 /// The outcome of every checkpoint for one request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,8 +161,8 @@ fn needs(count: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keycheck::checkpoints::CHECKPOINTS;
-    use crate::keycheck::rules::Mark;
+    use crate::checkpoints::CHECKPOINTS;
+    use crate::rules::Mark;
 
     fn results(marks: &[(usize, Mark)]) -> Vec<CheckResult> {
         CHECKPOINTS

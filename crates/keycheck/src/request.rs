@@ -196,15 +196,18 @@ pub fn read(path: &Path) -> Result<KeyRequest, InputError> {
         message,
     };
     let bytes = if path.as_os_str() == "-" {
-        crate::limits::read_capped(std::io::stdin().lock(), crate::limits::INPUT_FILE_LIMIT)
-            .map_err(|e| {
-                failed(format!(
-                    "cannot read standard input: {}",
-                    e.for_what("an input")
-                ))
-            })?
+        upwork_diag_core::limits::read_capped(
+            std::io::stdin().lock(),
+            upwork_diag_core::limits::INPUT_FILE_LIMIT,
+        )
+        .map_err(|e| {
+            failed(format!(
+                "cannot read standard input: {}",
+                e.for_what("an input")
+            ))
+        })?
     } else {
-        crate::limits::read_file_capped(path, crate::limits::INPUT_FILE_LIMIT)
+        upwork_diag_core::limits::read_file_capped(path, upwork_diag_core::limits::INPUT_FILE_LIMIT)
             .map_err(|e| failed(format!("cannot read the file: {}", e.for_what("an input"))))?
     };
     let text = String::from_utf8(bytes).map_err(|e| {

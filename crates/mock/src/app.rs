@@ -19,14 +19,13 @@ use super::responses::{
     html_page, json, legacy_error, legacy_error_with_odesk_headers, length_required,
 };
 use super::state::{Shared, lock};
-use crate::request::{CapturedRequest, RawUrl, Source};
-use crate::upwork::entry_points::WRONG_URL;
-use crate::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
+use upwork_diag_core::request::{CapturedRequest, RawUrl, Source};
+use upwork_diag_core::upwork::entry_points::WRONG_URL;
+use upwork_diag_core::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_at, errors};
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
 pub const REQUESTS_PATH: &str = "/__mock/requests";
-/// On every answer, so that a report can say the emulator answered, not Upwork.
-pub const EMULATOR_HEADER: &str = "X-Upwork-Diag-Emulator";
+pub use upwork_diag_core::upwork::EMULATOR_HEADER;
 
 /// The answer to one request whose body was read (or refused: 411, 413, 408, 400), recorded in
 /// the journal.
@@ -138,9 +137,9 @@ fn captured(head: &RawHead, body: &[u8]) -> Result<CapturedRequest, u16> {
         url,
         headers: head.headers.clone(),
         body: body.to_vec(),
-        time: Some(crate::request::SentAt {
+        time: Some(upwork_diag_core::request::SentAt {
             at: chrono::Utc::now(),
-            from: crate::request::TimeEvidence::Received,
+            from: upwork_diag_core::request::TimeEvidence::Received,
         }),
         source: Source::Raw {
             file: "mock".to_string(),
@@ -160,7 +159,7 @@ fn rate_limited() -> Response {
 /// A retired legacy endpoint: 410 naming its replacement. Upwork's own answer for a retired
 /// endpoint is not on record; 410 Gone is what HTTP gives for a resource removed for good.
 fn retired(replacement: &str) -> Response {
-    let instead = crate::upwork::endpoints::replacement_text(replacement);
+    let instead = upwork_diag_core::upwork::endpoints::replacement_text(replacement);
     legacy_error(
         410,
         &format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),
@@ -205,7 +204,10 @@ fn refused_profile(endpoint: &Endpoint, request: &CapturedRequest) -> Option<Res
         .next()
         .unwrap_or_default()
         .trim_end_matches(".json");
-    let keys: Vec<String> = keys.split(';').map(crate::oauth::decode).collect();
+    let keys: Vec<String> = keys
+        .split(';')
+        .map(upwork_diag_core::oauth::decode)
+        .collect();
     if keys.iter().any(|k| k == demo::DISABLED_PROFILE_JOB) {
         let message = errors::profile_key_disabled(demo::DISABLED_PROFILE_JOB);
         return Some(legacy_error_with_odesk_headers(403, &message));

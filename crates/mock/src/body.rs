@@ -9,7 +9,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::head::RawHead;
-use crate::request::chunked::{self, ChunkedProblem};
+use upwork_diag_core::request::chunked::{self, ChunkedProblem};
 
 /// How the head says its body is framed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +154,7 @@ fn framed(buf: &mut Vec<u8>, framing: Framing, max: usize) -> Result<Option<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Header;
+    use upwork_diag_core::request::Header;
 
     fn head(method: &str, headers: &[(&str, &str)]) -> RawHead {
         RawHead {

@@ -10,8 +10,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::responses::server_time;
-use crate::request::CapturedRequest;
-use crate::upwork::Endpoint;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::Endpoint;
 
 /// The answer of an API endpoint for the user `username`.
 pub(crate) fn answer(endpoint: &Endpoint, request: &CapturedRequest, username: &str) -> Response {

@@ -1,7 +1,7 @@
 //! The built-in demo keys, public so that the demo, the tests and a developer trying the tool
 //! without an Upwork key all use the same ones.
 
-use crate::upwork::{permissions, scopes};
+use upwork_diag_core::upwork::{permissions, scopes};
 
 /// The consumer granted every permission.
 pub const CONSUMER_KEY: &str = "demo-consumer-key";

@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 
 use super::head::RawHead;
 use super::state::Shared;
-use crate::upwork::errors::{self, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER};
+use upwork_diag_core::upwork::errors::{self, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER};
 
 /// The path prefix that selects a fault mode.
 pub const PATH_PREFIX: &str = "/__fault/";
@@ -281,16 +281,16 @@ fn https_location(target: &str) -> String {
     } else {
         format!("/{rest}")
     };
-    format!("https://{}{rest}", crate::upwork::hosts::WWW)
+    format!("https://{}{rest}", upwork_diag_core::upwork::hosts::WWW)
 }
 
 /// The 410 of a retired REST endpoint: Upwork's retirement text, and the GraphQL query that
 /// replaces the endpoint when the catalogue has one.
 fn sunset_message(method: &str, target: &str) -> String {
     let path = target.split('?').next().unwrap_or(target);
-    let endpoint = crate::upwork::endpoint_for(method, path)
-        .or_else(|| crate::upwork::endpoint_for(method, &format!("{path}.json")));
-    match endpoint.and_then(crate::upwork::endpoints::graphql_replacement_text) {
+    let endpoint = upwork_diag_core::upwork::endpoint_for(method, path)
+        .or_else(|| upwork_diag_core::upwork::endpoint_for(method, &format!("{path}.json")));
+    match endpoint.and_then(upwork_diag_core::upwork::endpoints::graphql_replacement_text) {
         Some(instead) => format!("{} Use {instead} instead.", errors::ENDPOINT_RETIRED),
         None => errors::ENDPOINT_RETIRED.to_string(),
     }

@@ -12,9 +12,9 @@ use super::oauth_check::Authenticated;
 use super::responses::{form, html_page, legacy_error, server_time};
 use super::state::{Shared, lock};
 use super::store::{IssuedAccessToken, RequestToken, random_token};
-use crate::credentials::Secret;
-use crate::request::CapturedRequest;
-use crate::upwork::errors;
+use upwork_diag_core::credentials::Secret;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::errors;
 
 fn oauth_param<'a>(auth: &'a Authenticated, name: &str) -> Option<&'a str> {
     auth.signed

@@ -1,5 +1,5 @@
 //! `POST /graphql`: the query's root fields and their selected sub-fields are read (see
-//! [`crate::upwork::graphql`]) and answered with canned data, field by field, as far as the token's
+//! [`upwork_diag_core::upwork::graphql`]) and answered with canned data, field by field, as far as the token's
 //! scopes reach. A field the token may not read comes back null, and one error lists every such
 //! field as `Type.field`, with HTTP 200, as Upwork does.
 //!
@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 
 use super::oauth2::{Bearer, bearer_refusal};
 use super::responses::json;
-use crate::request::CapturedRequest;
-use crate::upwork::graphql::{self, Operation, Selection};
-use crate::upwork::{errors, scopes};
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::graphql::{self, Operation, Selection};
+use upwork_diag_core::upwork::{errors, scopes};
 
 /// The header that picks the organization a call acts in.
 pub const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
@@ -248,9 +248,9 @@ fn display_name(username: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::Secret;
-    use crate::mock::demo;
-    use crate::mock::keys::{Keys, OAuth2Token};
+    use crate::demo;
+    use crate::keys::{Keys, OAuth2Token};
+    use upwork_diag_core::credentials::Secret;
 
     fn bearer(token: &str) -> Bearer {
         let (consumer, token) = Keys::demo()

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
-use crate::request::{Header, header_value};
+use upwork_diag_core::request::{Header, header_value};
 
 /// The most header lines a request may carry.
 const MAX_HEADERS: usize = 128;

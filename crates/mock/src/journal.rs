@@ -1,5 +1,5 @@
 //! The requests the emulator received, for `/__mock/requests`. Every secret is hidden on the way
-//! in by the same redaction core as the bundle's (`crate::redact`: credentials by name, shape and
+//! in by the same redaction core as the bundle's (`upwork_diag_core::redact`: credentials by name, shape and
 //! value, PLAINTEXT signatures, multipart and camelCase fields): the journal, and the log line made
 //! from it, are meant to be read and shared.
 
@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
-use crate::redact::Redactor;
-use crate::request::Header;
+use upwork_diag_core::redact::Redactor;
+use upwork_diag_core::request::Header;
 
 /// The most body bytes kept per entry.
 const MAX_BODY: usize = 64 * 1024;
@@ -50,7 +50,8 @@ impl Entry {
         // the target and body too, and nothing accumulates over the emulator's life.
         let mut redactor = known.clone();
         let headers = redactor.headers("request", headers);
-        let content_type = crate::request::header_value(headers.as_slice(), "content-type");
+        let content_type =
+            upwork_diag_core::request::header_value(headers.as_slice(), "content-type");
         let body = redactor.body("request body", content_type, kept);
         let body = String::from_utf8_lossy(&body).into_owned();
         Entry {

@@ -21,8 +21,8 @@ use std::fmt;
 use std::path::Path;
 
 use super::demo;
-use crate::credentials::Secret;
-use crate::upwork::{permissions, scopes};
+use upwork_diag_core::credentials::Secret;
+use upwork_diag_core::upwork::{permissions, scopes};
 
 /// An access token the emulator accepts, and whose it is.
 #[derive(Clone)]
@@ -50,7 +50,7 @@ impl fmt::Debug for AccessToken {
 pub struct OAuth2Token {
     pub access_token: Secret,
     pub refresh_token: Option<Secret>,
-    /// Scope names as [`crate::upwork::scopes`] spells them.
+    /// Scope names as [`upwork_diag_core::upwork::scopes`] spells them.
     pub scopes: Vec<&'static str>,
     /// Seconds since 1970 from which the token is refused as expired; `None`: it does not expire.
     pub expires_at: Option<i64>,
@@ -79,7 +79,7 @@ impl OAuth2Token {
 pub struct Consumer {
     pub consumer_key: String,
     pub consumer_secret: Secret,
-    /// Permission names as [`crate::upwork::permissions`] spells them.
+    /// Permission names as [`upwork_diag_core::upwork::permissions`] spells them.
     pub permissions: Vec<&'static str>,
     /// The OAuth 2 scopes of the key: the tokens issued to it carry these.
     pub scopes: Vec<&'static str>,
@@ -296,11 +296,14 @@ impl Keys {
     /// Reads a JSON keys file (format in the module docs).
     pub fn from_file(path: &Path) -> Result<Keys, KeysError> {
         let shown = path.display().to_string();
-        let text = crate::limits::read_text_file_capped(path, crate::limits::INPUT_FILE_LIMIT)
-            .map_err(|source| KeysError::Read {
-                path: shown.clone(),
-                source,
-            })?;
+        let text = upwork_diag_core::limits::read_text_file_capped(
+            path,
+            upwork_diag_core::limits::INPUT_FILE_LIMIT,
+        )
+        .map_err(|source| KeysError::Read {
+            path: shown.clone(),
+            source,
+        })?;
         Self::from_json(&text).map_err(|message| KeysError::Invalid {
             path: shown,
             message,

@@ -5,7 +5,7 @@
 //! are RFC 6749 JSON (`{"error": "invalid_grant", "error_description": ...}`); a refused bearer token
 //! is a 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750), the same JSON shape
 //! and Upwork's `X-Upwork-Error-*` headers. The exact texts of Upwork's refusals are not on record:
-//! the emulator's stand-ins are in [`crate::upwork::errors`].
+//! the emulator's stand-ins are in [`upwork_diag_core::upwork::errors`].
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,9 +16,9 @@ use super::keys::{Consumer, OAuth2Token};
 use super::responses::{html_page, legacy_error, server_time};
 use super::state::{Shared, lock};
 use super::store::{IssuedCode, random_token};
-use crate::credentials::Secret;
-use crate::request::CapturedRequest;
-use crate::upwork::errors;
+use upwork_diag_core::credentials::Secret;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::errors;
 
 /// How long an access token the emulator issues lives, in seconds (Upwork: a day).
 pub const ACCESS_TOKEN_LIFETIME_SECS: i64 = 86_400;

@@ -1,14 +1,14 @@
 //! OAuth 1.0 verification of an incoming call, as Upwork does it: consumer key, token, signature
-//! (through [`crate::oauth::verify`]), version, timestamp window, nonce reuse. Each failure is a
+//! (through [`upwork_diag_core::oauth::verify`]), version, timestamp window, nonce reuse. Each failure is a
 //! 401 with its own message, so that a client learns which rule it broke.
 
 use super::keys::Consumer;
 use super::responses::{Refusal, server_time};
 use super::state::{Shared, lock};
-use crate::oauth::{SignatureMethod, SignedRequest, verify};
-use crate::request::{CapturedRequest, RawUrl};
-use crate::upwork::EndpointKind;
-use crate::upwork::{errors, hosts};
+use upwork_diag_core::oauth::{SignatureMethod, SignedRequest, verify};
+use upwork_diag_core::request::{CapturedRequest, RawUrl};
+use upwork_diag_core::upwork::EndpointKind;
+use upwork_diag_core::upwork::{errors, hosts};
 
 /// A call whose signature checked out.
 pub(crate) struct Authenticated {

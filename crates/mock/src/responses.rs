@@ -4,7 +4,7 @@
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::upwork::errors::{self, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER};
+use upwork_diag_core::upwork::errors::{self, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER};
 
 /// Seconds since the epoch, as the legacy API's `server_time`.
 pub(crate) fn server_time() -> i64 {

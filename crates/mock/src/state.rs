@@ -8,7 +8,7 @@ use super::MockConfig;
 use super::head::RawHead;
 use super::journal::{Entry, Journal};
 use super::store::{Nonces, RateWindow, Tokens};
-use crate::redact::Redactor;
+use upwork_diag_core::redact::Redactor;
 
 pub(crate) struct Shared {
     pub config: MockConfig,

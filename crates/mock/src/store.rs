@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 
 use super::keys::OAuth2Token;
-use crate::credentials::Secret;
+use upwork_diag_core::credentials::Secret;
 
 /// Nonces per consumer, each remembered until its window has passed, at most `capacity` of them.
 ///

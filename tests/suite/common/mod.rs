@@ -10,7 +10,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use upwork_diag::mock::{self, Keys, MockConfig, RunningMock};
+use upwork_diag_mock::{self as mock, Keys, MockConfig, RunningMock};
 
 /// The emulator, running on its own runtime for as long as this value lives.
 pub struct Emulator {

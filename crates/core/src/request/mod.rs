@@ -1,18 +1,17 @@
-//! The model of a captured request, kept exactly as the developer sent it, and its importers.
+//! The model of a captured request, kept exactly as the developer sent it, and of its response.
+//! The importers that build it from a paste are in `upwork-diag-import`.
 //!
 //! Nothing here normalises: the method keeps its case, the URL its encoding, the headers their order
 //! and case, the body its bytes. The checks need the mistakes intact to name them.
 
 pub mod chunked;
-pub mod curl;
 pub mod flags;
-pub mod har;
-pub mod import_error;
 pub mod overload;
-pub mod raw;
 mod raw_url;
+mod response;
 
 pub use raw_url::{RawUrl, UrlError};
+pub use response::CapturedResponse;
 
 use chrono::{DateTime, Utc};
 

@@ -11,5 +11,9 @@ pub mod permissions;
 pub mod scopes;
 pub mod urls;
 
+/// On every answer of the emulator (`upwork-diag mock`), so that a report can say the emulator
+/// answered, not Upwork. Here, not in the emulator, because the bundle reads it too.
+pub const EMULATOR_HEADER: &str = "X-Upwork-Diag-Emulator";
+
 pub use endpoints::{ENDPOINTS, Endpoint, EndpointKind, endpoint_for, endpoints_at};
 pub use errors::{ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, KNOWN_ERRORS, KnownError};

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::schema::{BodyRecord, Bundle, ResponseRecord};
-use crate::request::Header;
+use upwork_diag_core::request::Header;
 
 pub fn render(bundle: &Bundle) -> Value {
     let r = &bundle.request;

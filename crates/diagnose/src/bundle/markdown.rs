@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::schema::{BodyRecord, Bundle, ResponseRecord};
-use crate::request::Header;
+use upwork_diag_core::request::Header;
 
 pub fn render(bundle: &Bundle) -> String {
     let mut md = String::new();
@@ -213,25 +213,27 @@ fn routing_and_redactions(md: &mut String, bundle: &Bundle) {
 
 fn outcome_label(bundle: &Bundle) -> &'static str {
     match bundle.verdict.outcome {
-        crate::diagnosis::Outcome::Ok => "succeeded",
-        crate::diagnosis::Outcome::Explained => "failed, explained",
-        crate::diagnosis::Outcome::Unexplained => "failed, unexplained: escalate",
-        crate::diagnosis::Outcome::NoResponse => "no response",
-        crate::diagnosis::Outcome::Inconclusive => "failed, inconclusive: something is missing",
+        upwork_diag_core::diagnosis::Outcome::Ok => "succeeded",
+        upwork_diag_core::diagnosis::Outcome::Explained => "failed, explained",
+        upwork_diag_core::diagnosis::Outcome::Unexplained => "failed, unexplained: escalate",
+        upwork_diag_core::diagnosis::Outcome::NoResponse => "no response",
+        upwork_diag_core::diagnosis::Outcome::Inconclusive => {
+            "failed, inconclusive: something is missing"
+        }
     }
 }
 
-fn severity_name(severity: crate::diagnosis::Severity) -> &'static str {
+fn severity_name(severity: upwork_diag_core::diagnosis::Severity) -> &'static str {
     match severity {
-        crate::diagnosis::Severity::Error => "error",
-        crate::diagnosis::Severity::Warning => "warning",
-        crate::diagnosis::Severity::Info => "info",
+        upwork_diag_core::diagnosis::Severity::Error => "error",
+        upwork_diag_core::diagnosis::Severity::Warning => "warning",
+        upwork_diag_core::diagnosis::Severity::Info => "info",
     }
 }
 
 /// The evidence level with what it means, for a reader who has not seen the levels before.
-fn evidence_text(level: crate::diagnosis::EvidenceLevel) -> String {
-    use crate::diagnosis::EvidenceLevel;
+fn evidence_text(level: upwork_diag_core::diagnosis::EvidenceLevel) -> String {
+    use upwork_diag_core::diagnosis::EvidenceLevel;
     let meaning = match level {
         EvidenceLevel::Confirmed => "the minimal fix alone turned the failure into a success",
         EvidenceLevel::Reproduced => {

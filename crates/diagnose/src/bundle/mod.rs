@@ -7,29 +7,29 @@ pub mod public;
 pub mod schema;
 mod write;
 
+pub use schema::Bundle;
 /// The redaction core, at the crate root so that the emulator shares it; re-exported here, where
 /// the bundle's readers have always found it.
-pub use crate::redact;
-pub use crate::redact::{Redaction, Redactor};
-pub use schema::Bundle;
+pub use upwork_diag_core::redact;
+pub use upwork_diag_core::redact::{Redaction, Redactor};
 pub use write::{
     BundleError, BundleFiles, Destination, render_public, render_support, write_bundle,
     write_public_bundle,
 };
 
-use crate::findings::Code;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
+use upwork_diag_core::findings::Code;
 
-use crate::credentials::Credentials;
-use crate::diagnosis::Outcome;
 use crate::environment::Environment;
 use crate::exchange::{Diagnosis, Exchange, Settings};
-use crate::oauth::SignedRequest;
 use crate::replay::CapturedResponse;
-use crate::request::{CapturedRequest, header_value};
 use schema::*;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::Outcome;
+use upwork_diag_core::oauth::SignedRequest;
+use upwork_diag_core::request::{CapturedRequest, header_value};
 
 /// Bodies longer than this are cut in the bundle (size and hash of the whole are kept).
 pub const BODY_CAP: usize = 64 * 1024;
@@ -86,9 +86,10 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
         .as_ref()
         .and_then(Exchange::response)
         .is_some_and(|r| {
-            r.headers
-                .iter()
-                .any(|h| h.name.eq_ignore_ascii_case(crate::mock::EMULATOR_HEADER))
+            r.headers.iter().any(|h| {
+                h.name
+                    .eq_ignore_ascii_case(upwork_diag_core::upwork::EMULATOR_HEADER)
+            })
         });
     let destination = match (&sent_origin, &sent_to, answered_by_emulator) {
         (None, _, _) => "not-sent",
@@ -212,7 +213,9 @@ fn redacted_error(
 
 /// Headers with each value longer than [`HEADER_VALUE_CAP`] cut (on a character boundary) and
 /// followed by the size and SHA-256 of the whole value.
-fn capped_headers(headers: Vec<crate::request::Header>) -> Vec<crate::request::Header> {
+fn capped_headers(
+    headers: Vec<upwork_diag_core::request::Header>,
+) -> Vec<upwork_diag_core::request::Header> {
     headers
         .into_iter()
         .map(|mut header| {
@@ -249,7 +252,7 @@ fn redact_json_strings(redactor: &mut Redactor, location: &str, value: &mut serd
 fn request_record(
     redactor: &mut Redactor,
     captured: &CapturedRequest,
-    headers: Vec<crate::request::Header>,
+    headers: Vec<upwork_diag_core::request::Header>,
     exchange: Option<&Exchange>,
 ) -> RequestRecord {
     let sent_at = captured
@@ -267,7 +270,8 @@ fn request_record(
             signature_method: s.signature_method.name(),
             // A PLAINTEXT signature is `consumer_secret&token_secret`: hidden whether or not the
             // secrets were given (a support agent reading a developer's HAR has none).
-            signature: if s.signature_method == crate::oauth::SignatureMethod::Plaintext {
+            signature: if s.signature_method == upwork_diag_core::oauth::SignatureMethod::Plaintext
+            {
                 redactor.hide(
                     "PLAINTEXT signature",
                     "request oauth_signature",
@@ -383,18 +387,20 @@ pub fn destination_text(replay: &ReplayRecord) -> String {
 /// Support has two queues for API tickets: Tech Support for failures nothing explains, Special
 /// Projects for API key requests. A missing permission is an explained failure, but when the
 /// developer cannot add it to the key themselves it becomes a key request.
-fn routing(outcome: Outcome, findings: &[crate::diagnosis::Finding]) -> Routing {
+fn routing(outcome: Outcome, findings: &[upwork_diag_core::diagnosis::Finding]) -> Routing {
     let (route, note) = route_and_note(outcome, findings);
     Routing {
         route,
         note,
-        desk: crate::routing::DeskRoute::of(crate::routing::Ticket::ApiIssue(outcome)),
+        desk: upwork_diag_core::routing::DeskRoute::of(
+            upwork_diag_core::routing::Ticket::ApiIssue(outcome),
+        ),
     }
 }
 
 fn route_and_note(
     outcome: Outcome,
-    findings: &[crate::diagnosis::Finding],
+    findings: &[upwork_diag_core::diagnosis::Finding],
 ) -> (&'static str, String) {
     let key_question = findings.iter().any(|f| f.code == Code::ScopeMissing);
     match outcome {
@@ -426,7 +432,7 @@ fn route_and_note(
 #[cfg(test)]
 mod routing_tests {
     use super::*;
-    use crate::diagnosis::{Finding, Severity};
+    use upwork_diag_core::diagnosis::{Finding, Severity};
 
     #[test]
     fn only_unexplained_failures_go_to_tech_support() {

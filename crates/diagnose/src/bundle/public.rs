@@ -5,7 +5,7 @@
 //! public version masks those too, and the username, by value wherever they occur (encoded forms
 //! included), with no fingerprint, and says so at the top of every file.
 
-use crate::redact::Redactor;
+use upwork_diag_core::redact::Redactor;
 
 use super::schema::Bundle;
 
@@ -131,7 +131,9 @@ pub fn public_files(
             };
             (
                 *name,
-                crate::redact::boundary::scrub_bytes(&redactor.bytes(name, &with_banner)),
+                upwork_diag_core::redact::boundary::scrub_bytes(
+                    &redactor.bytes(name, &with_banner),
+                ),
             )
         })
         .collect()

@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::diagnosis::{Finding, Verdict};
 use crate::environment::Environment;
 use crate::replay::TransportError;
-use crate::request::{Header, Source};
+use upwork_diag_core::diagnosis::{Finding, Verdict};
+use upwork_diag_core::request::{Header, Source};
 
-use crate::redact::Redaction;
+use upwork_diag_core::redact::Redaction;
 
 pub const SCHEMA: &str = "upwork-diag.bundle/1";
 
@@ -111,7 +111,7 @@ pub struct RequestRecord {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OAuthRecord {
-    pub location: crate::oauth::ParamLocation,
+    pub location: upwork_diag_core::oauth::ParamLocation,
     pub consumer_key: String,
     pub token: Option<String>,
     pub signature_method: &'static str,
@@ -211,5 +211,5 @@ pub struct Routing {
     /// The desk's route as the support runbook gives it: who handles the ticket, the public
     /// touch response to send first, then the macro.
     #[serde(flatten)]
-    pub desk: crate::routing::DeskRoute,
+    pub desk: upwork_diag_core::routing::DeskRoute,
 }

@@ -13,7 +13,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::Bundle;
-use crate::redact::{Redactor, boundary};
+use upwork_diag_core::redact::{Redactor, boundary};
 
 /// What could not be written.
 #[derive(Debug, thiserror::Error)]

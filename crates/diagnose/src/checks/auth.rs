@@ -2,10 +2,10 @@
 //! signature, no bearer token, no Authorization header of any kind. It cannot succeed, whatever
 //! else is right, and without this finding it would pass every other check.
 
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::request::{CapturedRequest, Source};
-use crate::upwork::{self, EndpointKind, hosts};
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::{CapturedRequest, Source};
+use upwork_diag_core::upwork::{self, EndpointKind, hosts};
 
 /// `auth-missing` for a REST, report or OAuth 1.0 token call with no credentials. GraphQL has its
 /// own finding (`token-invalid`: no bearer token), the browser pages and the OAuth 2 token endpoint
@@ -111,7 +111,7 @@ fn unread_scheme(request: &CapturedRequest) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::flags::from_flags;
 
     fn call(url: &str, headers: &[&str]) -> CapturedRequest {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();

@@ -2,11 +2,11 @@
 //! declare it up front with `Content-Length` (411), chunked bodies included; a wrong length either
 //! hangs the call or cuts the body; a chunked body whose chunks cannot be read has no length at all.
 
-use crate::diagnosis::{Finding, Severity};
 use crate::environment;
-use crate::findings::Code;
-use crate::request::CapturedRequest;
-use crate::request::chunked::{self, Framing};
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::request::chunked::{self, Framing};
 
 /// The API FAQ's words for the refusal: the front end's HTML page, not an API error.
 pub const FAQ_411_SOURCE: &str = "Upwork API FAQ: \"I'm making a POST request for getting a token and I get an HTML message with code 411\"";
@@ -293,7 +293,7 @@ fn mismatch(declared: &[&str], body_len: usize) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::flags::from_flags;
 
     fn request(method: &str, headers: &[&str], body: &str) -> CapturedRequest {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();

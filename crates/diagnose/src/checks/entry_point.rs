@@ -6,10 +6,10 @@
 //! refusal of the URL makes it the cause, and a success takes it away.
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::request::CapturedRequest;
-use crate::upwork::entry_points::{self, WRONG_URL_SOURCES};
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::entry_points::{self, WRONG_URL_SOURCES};
 
 /// The answers that refuse a URL: a wrong path, method or host is answered so.
 const URL_REFUSALS: [Kind; 6] = [
@@ -83,7 +83,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     // A URL on another host is no Upwork entry point, right or wrong (`host-not-upwork`).
     if classification.kind != Kind::WrongUrl
         || !before_sending(request).is_empty()
-        || !crate::upwork::hosts::is_upwork_host(request.url.host())
+        || !upwork_diag_core::upwork::hosts::is_upwork_host(request.url.host())
     {
         return Vec::new();
     }

@@ -9,13 +9,13 @@
 //! reported as inconclusive, with what to give to decide; guessing one would send the developer
 //! to fix a clock that is right, or tell them a broken clock is fine.
 
-use crate::findings::Code;
 use chrono::{DateTime, Utc};
+use upwork_diag_core::findings::Code;
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::oauth::SignedRequest;
-use crate::request::SentAt;
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::oauth::SignedRequest;
+use upwork_diag_core::request::SentAt;
 
 /// How far `oauth_timestamp` may be from the server clock, either way, in seconds.
 pub const WINDOW_SECS: i64 = 300;
@@ -264,8 +264,8 @@ fn replay_fix() -> String {
          answer is the answer to your call. If your client itself got this refusal, generate a fresh \
          random nonce for every call (at least 64 random bits), sign each call when it is sent, and sign \
          again on each retry.",
-        crate::credentials::CONSUMER_SECRET,
-        crate::credentials::TOKEN_SECRET
+        upwork_diag_core::credentials::CONSUMER_SECRET,
+        upwork_diag_core::credentials::TOKEN_SECRET
     )
 }
 
@@ -289,8 +289,8 @@ fn human(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::TimeEvidence;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::TimeEvidence;
+    use upwork_diag_core::request::flags::from_flags;
 
     fn signed_at(timestamp: &str) -> SignedRequest {
         let header = format!(
@@ -429,7 +429,7 @@ mod tests {
             kind: Kind::TimestampOrNonceRejected,
             status: 401,
             upwork_error_code: None,
-            message: Some(crate::upwork::errors::DUPLICATE_NONCE.into()),
+            message: Some(upwork_diag_core::upwork::errors::DUPLICATE_NONCE.into()),
             fields: Vec::new(),
             oauth_error: None,
             retry_after: None,

@@ -3,10 +3,10 @@
 //! there, and the failure is not Upwork's to escalate.
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{Finding, Severity};
-use crate::findings::Code;
 use crate::front_end::Stopper;
-use crate::request::CapturedRequest;
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
 
 /// Where the report of a Cloudflare challenge in front of Upwork's API is.
 pub const CHALLENGE_SOURCE: &str = "python-upwork-oauth2#12 (https://github.com/upwork/python-upwork-oauth2/issues/12): every call answered with Cloudflare's \"Just a moment...\" page, \"Enable JavaScript and cookies to continue\", while the same call from Postman passed";

@@ -14,11 +14,11 @@ pub mod signature;
 pub mod upwork_errors;
 
 use crate::classify::{Classification, Kind};
-use crate::credentials::Credentials;
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::oauth::{MistakeKind, SignedRequest};
-use crate::request::CapturedRequest;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::{MistakeKind, SignedRequest};
+use upwork_diag_core::request::CapturedRequest;
 
 /// The checks that need nothing but the request (and the secrets, when given).
 pub fn before_sending(request: &CapturedRequest, credentials: &Credentials) -> Vec<Finding> {

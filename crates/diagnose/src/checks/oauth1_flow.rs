@@ -8,17 +8,17 @@
 //! texts for the refusals of the flow are not public: the answers are read by their meaning.
 
 use crate::classify::{Classification, Kind};
-use crate::credentials::Credentials;
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::oauth::{self, SignedRequest};
-use crate::request::CapturedRequest;
-use crate::upwork::{EndpointKind, endpoint_for};
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::{self, SignedRequest};
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::{EndpointKind, endpoint_for};
 
 /// The public reports of the flow's failures.
 pub const FLOW_SOURCES: &str = "python-upwork#32 (https://github.com/upwork/python-upwork/issues/32): an authorize URL with oauth_token=None; python-upwork#47: get_access_token returning None, None; ruby-upwork#10, php-upwork#7, php-upwork#12, node-upwork#6: the steps of the flow";
 
-use crate::upwork::urls::{OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN};
+use upwork_diag_core::upwork::urls::{OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN};
 
 /// The step of the flow a call is, if it is one.
 fn step(request: &CapturedRequest) -> Option<EndpointKind> {

@@ -2,13 +2,13 @@
 //! context of GraphQL calls (`X-Upwork-API-TenantId`).
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{Finding, Severity};
-use crate::findings::Code;
-use crate::request::CapturedRequest;
-use crate::upwork::{self, EndpointKind, errors, graphql};
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::{self, EndpointKind, errors, graphql};
 
 /// Where OAuth 2 tokens are issued and refreshed.
-use crate::upwork::urls::OAUTH2_TOKEN;
+use upwork_diag_core::upwork::urls::OAUTH2_TOKEN;
 /// The header that picks the organization a GraphQL call acts in.
 pub const TENANT_HEADER: &str = "X-Upwork-API-TenantId";
 
@@ -259,7 +259,7 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
 }
 
 fn has_oauth1_token(request: &CapturedRequest) -> bool {
-    crate::oauth::SignedRequest::from_request(request)
+    upwork_diag_core::oauth::SignedRequest::from_request(request)
         .ok()
         .flatten()
         .is_some_and(|s| s.token.is_some())
@@ -372,7 +372,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
             .iter_mut()
             .filter(|f| f.code == Code::ClientCredentialsMisplaced)
         {
-            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
+            finding.raise(upwork_diag_core::diagnosis::EvidenceLevel::Reproduced);
         }
     }
     if classification.kind == Kind::TenantRequired {
@@ -380,7 +380,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
             .iter_mut()
             .filter(|f| f.code == Code::TenantIdMissing)
         {
-            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
+            finding.raise(upwork_diag_core::diagnosis::EvidenceLevel::Reproduced);
         }
     }
 }
@@ -388,7 +388,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::flags::from_flags;
 
     fn graphql_call(headers: &[&str], query: &str) -> CapturedRequest {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();

@@ -8,11 +8,11 @@
 //! left raw) is a risk: a warning, never an error.
 
 use super::signature::PLUS_SOURCE;
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::oauth::{EncodingIssue, EncodingProblem, encoding_problems};
-use crate::oauth::{ParamLocation, SignedRequest};
-use crate::request::CapturedRequest;
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::{EncodingIssue, EncodingProblem, encoding_problems};
+use upwork_diag_core::oauth::{ParamLocation, SignedRequest};
+use upwork_diag_core::request::CapturedRequest;
 
 /// One finding per parameter that is not RFC 3986 encoded: an error (documented) for a space sent
 /// as `+` or raw in the query of a signed call, a warning for other problems of a signed call, a note

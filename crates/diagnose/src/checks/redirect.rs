@@ -3,11 +3,11 @@
 //! OAuth 1.0 call.
 
 use crate::classify::Classification;
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
 use crate::redirects::Chain;
-use crate::request::CapturedRequest;
-use crate::upwork::hosts;
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::hosts;
 
 /// A call to Upwork's API over plain http: Upwork serves it on https only.
 pub fn before_sending(request: &CapturedRequest) -> Vec<Finding> {

@@ -2,10 +2,10 @@
 //! scope error) names the endpoint and the permission to add in the API Center.
 
 use crate::classify::Classification;
-use crate::diagnosis::{Finding, Severity};
-use crate::findings::Code;
-use crate::request::CapturedRequest;
-use crate::upwork::{self, scopes};
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::{self, scopes};
 
 /// Where permissions are changed.
 pub const API_CENTER: &str = "https://www.upwork.com/developer/keys/";
@@ -112,7 +112,7 @@ fn sentence(message: &str) -> String {
 mod tests {
     use super::*;
     use crate::classify::Kind;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::flags::from_flags;
 
     fn classification(status: u16, message: &str, fields: &[&str]) -> Classification {
         Classification {

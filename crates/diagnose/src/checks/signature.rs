@@ -2,10 +2,10 @@
 //! differs, the known mistake that reproduces the captured one is named. Without the secrets it
 //! needs, the check says so instead of guessing.
 
-use crate::credentials::{self, Credentials};
-use crate::diagnosis::{EvidenceLevel, Finding, Severity};
-use crate::findings::Code;
-use crate::oauth::{self, MistakeKind, SignedRequest};
+use upwork_diag_core::credentials::{self, Credentials};
+use upwork_diag_core::diagnosis::{EvidenceLevel, Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::{self, MistakeKind, SignedRequest};
 
 /// What the signature check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,11 +6,11 @@
 //! says to retry with backoff first. A 429 is the client's pace: `rate-limited` explains it.
 
 use crate::classify::{Classification, Kind};
-use crate::diagnosis::{Finding, Severity};
-use crate::findings::Code;
-use crate::oauth::SignedRequest;
-use crate::request::CapturedRequest;
-use crate::upwork::{self, errors};
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::oauth::SignedRequest;
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::upwork::{self, errors};
 
 /// Upwork's rate limit: calls per second from one IP address.
 pub const RATE_LIMIT_PER_SECOND: u32 = 10;
@@ -217,7 +217,7 @@ fn refused_profile(request: &CapturedRequest, message: &str) -> RefusedProfile {
             .unwrap_or(rest);
         let keys: Vec<String> = rest
             .split([';', ','])
-            .map(crate::oauth::decode)
+            .map(upwork_diag_core::oauth::decode)
             .filter(|k| !k.is_empty())
             .collect();
         if !keys.is_empty() {
@@ -306,7 +306,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
             .iter_mut()
             .filter(|f| f.code == Code::EndpointDeprecated)
         {
-            finding.raise(crate::diagnosis::EvidenceLevel::Reproduced);
+            finding.raise(upwork_diag_core::diagnosis::EvidenceLevel::Reproduced);
         }
     }
 }
@@ -314,7 +314,7 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::flags::from_flags;
+    use upwork_diag_core::request::flags::from_flags;
 
     #[test]
     fn a_retired_endpoint_is_known_before_sending() {

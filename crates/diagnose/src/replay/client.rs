@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
-use crate::request::{CapturedRequest, Header};
+use upwork_diag_core::request::{CapturedRequest, Header};
 
 pub use super::tls::install_crypto_provider;
 

@@ -14,52 +14,8 @@ pub use tls::install_crypto_provider;
 
 use std::time::Duration;
 
-use crate::request::Header;
-
-/// A response as received.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CapturedResponse {
-    /// `HTTP/1.1`, `HTTP/2` ...
-    pub version: String,
-    pub status: u16,
-    /// The reason phrase as sent (may be empty).
-    pub reason: String,
-    pub headers: Vec<Header>,
-    /// The body, de-chunked, not decompressed.
-    pub body: Vec<u8>,
-    /// True when the body was longer than [`ReplayOptions::max_body_bytes`] and `body` holds only
-    /// its first part.
-    pub truncated: bool,
-    /// From the first byte sent to the last byte read.
-    pub elapsed: Duration,
-}
-
-#[cfg(test)]
-impl CapturedResponse {
-    /// An answer for unit tests: this status, these headers and body, read whole at once.
-    pub(crate) fn for_test(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
-        CapturedResponse {
-            version: "HTTP/1.1".into(),
-            status,
-            reason: String::new(),
-            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            elapsed: Duration::ZERO,
-        }
-    }
-}
-
-impl CapturedResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        crate::request::header_value(&self.headers, name)
-    }
-
-    /// The body as text, lossily: classification only looks for known phrases.
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
+/// The response type lives with the request model (the importers build it from a capture too).
+pub use upwork_diag_core::request::CapturedResponse;
 
 /// Why no (complete) response came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -115,7 +71,7 @@ pub struct ReplayOptions {
     /// Accept any certificate (recorded in the bundle).
     pub insecure: bool,
     /// An HTTP proxy to tunnel through with CONNECT (from `HTTPS_PROXY`/`HTTP_PROXY`), if any.
-    pub proxy: Option<crate::request::RawUrl>,
+    pub proxy: Option<upwork_diag_core::request::RawUrl>,
     /// Responses bigger than this are cut (and the cut recorded); protects memory.
     pub max_body_bytes: usize,
     /// The HTTP client of the corrected replay, built by its first send and shared by every send

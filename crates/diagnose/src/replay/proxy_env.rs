@@ -1,7 +1,7 @@
 //! The proxy the environment asks for, read as curl reads it, so that the replay goes where the
 //! developer's own call went.
 
-use crate::request::RawUrl;
+use upwork_diag_core::request::RawUrl;
 
 /// The proxy the environment sets for this URL, as curl reads it: `https_proxy`/`HTTPS_PROXY` for
 /// https, `http_proxy` for http (the upper-case form is ignored for http, as curl does, because CGI

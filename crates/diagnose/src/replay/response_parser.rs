@@ -7,7 +7,7 @@
 //! Content-Length, a chunk size that is not hex).
 
 use super::{CapturedResponse, TransportError, TransportErrorKind};
-use crate::request::Header;
+use upwork_diag_core::request::Header;
 
 /// The largest response head accepted (status line and headers), per response.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;

@@ -15,7 +15,7 @@ use tokio::time::{Instant, timeout_at};
 
 use super::response_parser::{ParseState, parse_head, parse_response};
 use super::{CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
-use crate::request::{CapturedRequest, Header, RawUrl};
+use upwork_diag_core::request::{CapturedRequest, Header, RawUrl};
 
 /// The headers exactly as they go on the wire: `Host` first when the capture has none, then the
 /// captured headers in their order and case.

@@ -5,12 +5,12 @@ use serde::Serialize;
 
 use crate::checks;
 use crate::classify::Classification;
-use crate::credentials::Credentials;
-use crate::diagnosis::{Finding, Severity};
-use crate::findings::Code;
-use crate::redact::{self, Redactor};
-use crate::request::CapturedRequest;
-use crate::request::har::HarEntry;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::{Finding, Severity};
+use upwork_diag_core::findings::Code;
+use upwork_diag_core::redact::{self, Redactor};
+use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_import::har::HarEntry;
 
 /// What the checks need of an entry, made on the reading thread: the capture's answer is read
 /// there (like any answer) and dropped, body included, so the two threads share the work.

@@ -15,12 +15,12 @@ use std::ops::ControlFlow;
 use std::sync::mpsc;
 use std::thread;
 
-use crate::cli::Format;
-use crate::credentials::Credentials;
-use crate::diagnosis::Severity;
-use crate::redact::Redactor;
-use crate::request::har;
-use crate::request::import_error::ImportError;
+use crate::output::Format;
+use upwork_diag_core::credentials::Credentials;
+use upwork_diag_core::diagnosis::Severity;
+use upwork_diag_core::redact::Redactor;
+use upwork_diag_import::har;
+use upwork_diag_import::import_error::ImportError;
 
 use check::{FindingLine, ToCheck, check};
 use print::{JsonPrinter, Out, Printer, TextPrinter};
@@ -38,7 +38,7 @@ const QUEUE: usize = 4;
 pub struct Options<'a> {
     /// The file's name as the output shows it.
     pub origin: &'a str,
-    /// The most one entry may hold (see [`crate::limits::har_entry_limit`]).
+    /// The most one entry may hold (see [`upwork_diag_core::limits::har_entry_limit`]).
     pub entry_limit: u64,
     /// Check every entry with a request URL, not only the Upwork API calls.
     pub all: bool,

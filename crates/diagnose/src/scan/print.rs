@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::check::ScanResult;
 use super::{Tally, distinct_codes};
-use crate::redact::boundary;
+use upwork_diag_core::redact::boundary;
 
 /// Widths of the text table's columns.
 const INDEX_WIDTH: usize = 6;

@@ -5,7 +5,7 @@
 //! Nothing is expanded: `$VAR` and `` `cmd` `` stay as written, with a note, because the values the
 //! developer's shell held are not known here and a guess would hide the real request.
 
-use crate::request::import_error::{ImportError, ImportErrorKind, Location};
+use crate::import_error::{ImportError, ImportErrorKind, Location};
 
 /// One word after quote removal, with the place where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]

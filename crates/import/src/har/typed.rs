@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::super::{Header, RawUrl, UrlError};
 use super::{HarResponseSummary, VALUE_COST};
+use upwork_diag_core::request::{Header, RawUrl, UrlError};
 
 /// A JSON string, borrowed from the buffer unless it holds escapes.
 pub(super) struct Text<'a>(pub(super) Cow<'a, str>);

@@ -1,0 +1,49 @@
+//! A response as received: from the replay, or from the capture itself (a HAR entry's answer).
+
+use std::time::Duration;
+
+use super::Header;
+
+/// A response as received.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CapturedResponse {
+    /// `HTTP/1.1`, `HTTP/2` ...
+    pub version: String,
+    pub status: u16,
+    /// The reason phrase as sent (may be empty).
+    pub reason: String,
+    pub headers: Vec<Header>,
+    /// The body, de-chunked, not decompressed.
+    pub body: Vec<u8>,
+    /// True when the body was longer than the replay's body limit and `body` holds only
+    /// its first part.
+    pub truncated: bool,
+    /// From the first byte sent to the last byte read.
+    pub elapsed: Duration,
+}
+
+impl CapturedResponse {
+    /// An answer for tests: this status, these headers and body, read whole at once in no time.
+    pub fn for_test(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
+        CapturedResponse {
+            version: "HTTP/1.1".into(),
+            status,
+            reason: String::new(),
+            headers: headers.iter().map(|(n, v)| Header::new(*n, *v)).collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
+impl CapturedResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        super::header_value(&self.headers, name)
+    }
+
+    /// The body as text, lossily: classification only looks for known phrases.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
