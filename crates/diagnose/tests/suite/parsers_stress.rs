@@ -68,7 +68,7 @@ const TOKENS: &[&[u8]] = &[
 ];
 
 fn fixtures(extension: &str) -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -306,7 +306,7 @@ fn regressions() {
 /// nothing would pass without testing anything.
 #[test]
 fn the_committed_fuzz_corpus_replays_without_a_panic() {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
     for (target, entry_point) in fuzzing::TARGETS {
         let corpus = files_in(&fuzz.join("corpus").join(target));
         assert!(
