@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints docs/mutation-report.md from the results mutants/run.sh keeps in target/mutants/<file>/.
-# Arguments: the module specs of run.sh ("name|source|tests": a file, or a directory and all below it). A missed mutant is explained by the
+# Arguments: the module specs of run.sh ("name|source|packages|tests": a file, or a directory and all below it). A missed mutant is explained by the
 # line of mutants/equivalent.tsv whose first field is its description without line and column
 # ("src/file.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
 # the test) is appended as it is.
@@ -25,7 +25,7 @@ least 90% caught in each module so measured.
 HEADER
 
 for spec in "$@"; do
-  IFS='|' read -r name source tests <<<"$spec"
+  IFS='|' read -r name source packages tests <<<"$spec"
   caught=0 missed=0 unviable=0 tried=0 listed=0 run=() not_run=()
   for file in $(find "$source" -name '*.rs' | sort); do
     dir="target/mutants/${file//\//_}/mutants.out"

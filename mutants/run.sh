@@ -5,14 +5,15 @@
 #
 #   mutants/run.sh                        every module, most important first
 #   mutants/run.sh redact bundle          these modules
-#   mutants/run.sh src/oauth/encode.rs    these files (with their module's tests)
+#   mutants/run.sh crates/core/src/oauth/encode.rs    these files (with their module's tests)
 #   mutants/run.sh --report               only rewrite docs/mutation-report.md
 #   mutants/run.sh --in-diff FILE         only the code a diff changed (CI: the last commit), with
 #                                         the tests of every module it touches; figures and missed
 #                                         mutants printed, the report left alone
 #
 # Each module has a FAST test selection (its own unit tests and the modules of the integration
-# suite, tests/suite, that exercise it, chosen by name), per-mutant build and test timeouts, and a wall-clock cap (MUTANTS_CAP
+# suites, each crate's tests/suite, that exercise it, chosen by package and by name), per-mutant
+# build and test timeouts, and a wall-clock cap (MUTANTS_CAP
 # seconds a module, default 2400). Each file's results stay in target/mutants/<file>/ and the next
 # run goes on from them (`--iterate`: what was caught or unviable is not tried again), so a run cut
 # by the cap resumes where it stopped. MUTANTS_FRESH=1 starts over.
@@ -24,20 +25,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-# module | its source (a file, or a directory and everything below it) | the tests run on its
-# mutants, by the start of their names: the module's own unit tests (`redact::`) and the modules of
-# tests/suite that exercise it (`leaks::`). The OAuth engine has no suite module: its unit tests
-# sign against RFC 5849's and outside tools' known answers and run the mistake search, and the
-# suites above it would add minutes a mutant for little more.
+# module | its source (a file, or a directory and everything below it) | the packages whose tests
+# are run on its mutants (the workspace's crates: the module's own and those above it whose tests
+# exercise it) | those tests, by the start of their names: the module's own unit tests
+# (`redact::`) and the modules of the packages' integration suites (each crate's tests/suite) that
+# exercise it (`leaks::`). The OAuth engine has no suite module: its unit tests sign against RFC
+# 5849's and outside tools' known answers and run the mistake search, and the suites above it
+# would add minutes a mutant for little more. The emulator is a crate of its own, whose unit tests
+# are all in `tests` modules (`tests::`) and whose suite is its own.
 MODULES=(
-  "redact|src/redact|redact::,redaction::,leaks::"
-  "oauth|src/oauth|oauth::"
-  "bundle|src/bundle|bundle::,bundle_atomic::,bundle_limits::"
-  "checks|src/checks|checks::,diagnose::"
-  "classify|src/classify.rs|classify::,failures::,oauth2::,diagnose::"
-  "correct|src/correct.rs|correct::,diagnose::,oauth2::,freshness::,failures::"
-  "request|src/request|request::,inputs::,parsers_stress::"
-  "mock|src/mock|mock::,mock_abuse::,keepalive::"
+  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::"
+  "oauth|crates/core/src/oauth|upwork-diag-core|oauth::"
+  "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::"
+  "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::"
+  "classify|crates/diagnose/src/classify.rs|upwork-diag-diagnose,upwork-diag|classify::,failures::,oauth2::,diagnose::"
+  "correct|crates/diagnose/src/correct.rs|upwork-diag-diagnose,upwork-diag|correct::,diagnose::,oauth2::,freshness::,failures::"
+  "request|crates/core/src/request|upwork-diag-core,upwork-diag|request::,inputs::"
+  "import|crates/import/src|upwork-diag-import,upwork-diag-diagnose,upwork-diag|curl::,har::,raw::,import_error::,inputs::,parsers_stress::"
+  "mock|crates/mock/src|upwork-diag-mock|tests::,mock::,mock_abuse::,keepalive::"
 )
 
 # The source files of a module, sorted.
@@ -63,7 +68,7 @@ set_build_mode() {
 # one mutated: such a file carries cargo-mutants' marker and is restored from git.
 restore_mutated() {
   local left
-  left=$(grep -rlF "~ changed by cargo-mutants ~" src tests 2>/dev/null || true)
+  left=$(grep -rlF "~ changed by cargo-mutants ~" src tests crates 2>/dev/null || true)
   if [ -n "$left" ]; then
     echo "note: restoring what the interrupted run left mutated: $left"
     # shellcheck disable=SC2086 # one path a word
@@ -71,18 +76,24 @@ restore_mutated() {
   fi
 }
 
-# The cargo-mutants arguments that build the unit tests and the suite (`--cargo-arg`: nothing else
-# is built for a mutant) and run only the tests whose names start with the given prefixes
-# (comma-separated; `--cargo-test-arg`, after `--`, reaches the test binaries as filters). Without
-# prefixes, every unit test and nothing of the suite.
+# The cargo-mutants arguments that test the given packages (comma-separated; `--test-package`),
+# building only their unit tests and their suites (`--cargo-arg`: nothing else is built for a
+# mutant), and run only the tests whose names start with the given prefixes (comma-separated;
+# `--cargo-test-arg`, after `--`, reaches the test binaries as filters). Without packages, every
+# unit test of the mutated crate and nothing of a suite.
 test_args() {
-  local prefix
+  local package prefix
   echo --cargo-arg=--lib
   [ -n "$1" ] || return 0
+  IFS=, read -ra list <<<"$1"
+  for package in "${list[@]}"; do
+    echo "--test-package=$package"
+  done
   echo --cargo-arg=--test
   echo --cargo-arg=suite
+  [ -n "$2" ] || return 0
   echo --cargo-test-arg=--
-  IFS=, read -ra list <<<"$1"
+  IFS=, read -ra list <<<"$2"
   for prefix in "${list[@]}"; do
     echo "--cargo-test-arg=$prefix"
   done
@@ -90,9 +101,9 @@ test_args() {
 
 # The module spec a file belongs to.
 module_of() {
-  local spec name source tests
+  local spec name source packages tests
   for spec in "${MODULES[@]}"; do
-    IFS='|' read -r name source tests <<<"$spec"
+    IFS='|' read -r name source packages tests <<<"$spec"
     if [[ "$1" == "$source" || "$1" == "$source"/* ]]; then echo "$spec"; return; fi
   done
 }
@@ -107,14 +118,17 @@ if [ "${1:-}" = --in-diff ]; then
   out="target/mutants/in-diff"
   rm -rf "$out"
   mkdir -p "$out"
-  tests=""
+  packages="" tests=""
   for file in $(sed -nE 's#^\+\+\+ b/(.*)#\1#p' "$diff_file"); do
     spec=$(module_of "$file")
-    [ -n "$spec" ] && tests="$tests,${spec##*|}"
+    [ -n "$spec" ] || continue
+    IFS='|' read -r _ _ spec_packages spec_tests <<<"$spec"
+    packages="$packages,$spec_packages" tests="$tests,$spec_tests"
   done
+  packages=$(tr , '\n' <<<"$packages" | grep . | sort -u | paste -sd, || true)
   tests=$(tr , '\n' <<<"$tests" | grep . | sort -u | paste -sd, || true)
   set_build_mode
-  mapfile -t selection < <(test_args "$tests")
+  mapfile -t selection < <(test_args "$packages" "$tests")
   echo "== mutants in $diff_file (unit tests${tests:+ and $tests}; cap ${cap}s)"
   status=0
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
@@ -138,7 +152,7 @@ fi
 
 # Runs cargo-mutants on one file until `deadline` (seconds since the epoch).
 run_file() {
-  local file="$1" tests="$2" deadline="$3"
+  local file="$1" packages="$2" tests="$3" deadline="$4"
   local out="target/mutants/${file//\//_}"
   local left=$((deadline - $(date +%s)))
   if [ "$left" -le 0 ]; then
@@ -146,7 +160,7 @@ run_file() {
     return
   fi
   local args=("${common[@]}" --output "$out" -f "$file")
-  mapfile -t -O "${#args[@]}" args < <(test_args "$tests")
+  mapfile -t -O "${#args[@]}" args < <(test_args "$packages" "$tests")
   set_build_mode
   args+=("${mode[@]}")
   if [ "${MUTANTS_FRESH:-}" = 1 ]; then rm -rf "$out"; fi
@@ -177,16 +191,17 @@ for wanted in "$@"; do
   if [ -f "$wanted" ]; then
     spec=$(module_of "$wanted")
     [ -n "$spec" ] || { echo "error: $wanted is in none of the modules of $0" >&2; exit 2; }
-    run_file "$wanted" "${spec##*|}" $(($(date +%s) + cap))
+    IFS='|' read -r _ _ packages tests <<<"$spec"
+    run_file "$wanted" "$packages" "$tests" $(($(date +%s) + cap))
     continue
   fi
   found=""
   for spec in "${MODULES[@]}"; do
-    IFS='|' read -r name source tests <<<"$spec"
+    IFS='|' read -r name source packages tests <<<"$spec"
     [ "$name" = "$wanted" ] || continue
     found=1
     deadline=$(($(date +%s) + cap))
-    for file in $(files_of "$source"); do run_file "$file" "$tests" "$deadline"; done
+    for file in $(files_of "$source"); do run_file "$file" "$packages" "$tests" "$deadline"; done
   done
   [ -n "$found" ] || { echo "error: no module or file named $wanted" >&2; exit 2; }
 done
