@@ -10,8 +10,8 @@ use std::path::Path;
 use crate::common::{MockProcess, files_under, http_get, upwork_diag};
 use serde_json::Value;
 use upwork_diag_core::oauth::{Keys, SignOptions, authorize};
+use upwork_diag_core::redact::fingerprint;
 use upwork_diag_core::request::RawUrl;
-use upwork_diag_diagnose::bundle::redact::fingerprint;
 
 const CONSUMER_KEY: &str = "canary-consumer-key";
 const TOKEN: &str = "canary-oauth-token";

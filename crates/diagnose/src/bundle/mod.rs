@@ -176,7 +176,7 @@ pub fn build(diagnosis: &Diagnosis, context: &Context<'_>) -> (Bundle, Redactor)
     let bundle = Bundle {
         schema: SCHEMA,
         tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
+            name: schema::TOOL_NAME,
             version: env!("CARGO_PKG_VERSION"),
         },
         created: time(Utc::now()),

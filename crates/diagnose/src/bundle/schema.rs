@@ -12,6 +12,11 @@ use upwork_diag_core::redact::Redaction;
 
 pub const SCHEMA: &str = "upwork-diag.bundle/1";
 
+/// The tool a bundle names as its writer: the binary, not this library crate (whose
+/// `CARGO_PKG_NAME` is `upwork-diag-diagnose`). The version is the crate's, which every crate of
+/// the workspace shares (`version.workspace`).
+pub const TOOL_NAME: &str = "upwork-diag";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Bundle {
     pub schema: &'static str,
