@@ -52,7 +52,8 @@ files_of() {
 
 cap="${MUTANTS_CAP:-2400}"
 # The test timeout is cargo-mutants' own, from the unmutated baseline's time (at least 20 s).
-common=(--no-shuffle --build-timeout 600)
+# `--workspace`: mutants in every crate (by default, only the root package's).
+common=(--no-shuffle --build-timeout 600 --workspace)
 
 # Where cargo-mutants builds (see the header): sets `mode` to its flag, if any.
 set_build_mode() {
@@ -77,20 +78,27 @@ restore_mutated() {
 }
 
 # The cargo-mutants arguments that test the given packages (comma-separated; `--test-package`),
-# building only their unit tests and their suites (`--cargo-arg`: nothing else is built for a
-# mutant), and run only the tests whose names start with the given prefixes (comma-separated;
-# `--cargo-test-arg`, after `--`, reaches the test binaries as filters). Without packages, every
-# unit test of the mutated crate and nothing of a suite.
+# building only their tests (`--cargo-arg=--tests`: each crate's unit tests and its suite, where
+# it has one; nothing else is built for a mutant), and run only the tests whose names start with
+# the given prefixes (comma-separated; `--cargo-test-arg`, after `--`, reaches the test binaries as
+# filters). Without packages, every unit test of the mutated crate and nothing of a suite.
+#
+# cargo-mutants (27.1) runs the unmutated baseline on the mutated crate's tests only, not on
+# `--test-package`'s, and sets the test timeout from it (5 times, at least 20 s): a module whose
+# selection reaches a crate above would time out on the suites the baseline did not run. The
+# timeout is therefore at least MUTANTS_MIN_TEST_TIMEOUT seconds (default 90) then.
 test_args() {
   local package prefix
-  echo --cargo-arg=--lib
-  [ -n "$1" ] || return 0
+  if [ -z "$1" ]; then
+    echo --cargo-arg=--lib
+    return 0
+  fi
+  echo --cargo-arg=--tests
   IFS=, read -ra list <<<"$1"
   for package in "${list[@]}"; do
     echo "--test-package=$package"
   done
-  echo --cargo-arg=--test
-  echo --cargo-arg=suite
+  [ "${#list[@]}" -eq 1 ] || echo "--minimum-test-timeout=${MUTANTS_MIN_TEST_TIMEOUT:-90}"
   [ -n "$2" ] || return 0
   echo --cargo-test-arg=--
   IFS=, read -ra list <<<"$2"
