@@ -218,8 +218,8 @@ fn leftovers_of_dead_runs_are_removed_and_nothing_else() {
     assert!(fresh.exists() && live.exists() && notes.exists());
 }
 
-/// The debug build's fault point (src/bundle/write.rs): a pause once the first file of the bundle
-/// is written, before the others and before the publishing rename.
+/// The debug build's fault point (crates/diagnose/src/bundle/write.rs): a pause once the first
+/// file of the bundle is written, before the others and before the publishing rename.
 const PAUSE_MID_WRITE: &str = "UPWORK_DIAG_TEST_PAUSE_MID_WRITE";
 
 /// Kills a run once it is halfway through writing its bundle, then checks that nothing is

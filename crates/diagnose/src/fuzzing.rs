@@ -1,6 +1,8 @@
 //! The four fuzz entry points, one function each: the libFuzzer targets in `fuzz/` call these,
-//! and `cargo test` (tests/suite/parsers_stress.rs) replays the committed corpus through the very same
-//! functions, so that an input which crashed the fuzzer crashes the test too.
+//! and `cargo test` (crates/diagnose/tests/suite/parsers_stress.rs) replays the committed corpus
+//! through the very same functions, so that an input which crashed the fuzzer crashes the test too.
+//! Here, above the importers and the transport, because one target is the transport's response
+//! parser.
 //!
 //! None of them may panic on any input; the only panics are the invariants asserted here (a
 //! complete response's body within its limit), which a fuzzer must report as crashes.
