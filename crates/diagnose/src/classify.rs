@@ -239,6 +239,18 @@ pub fn classify(response: &CapturedResponse) -> Classification {
     }
 }
 
+/// False when [`classify`] reads nothing in the body of an answer with this status, judged
+/// from the body as a JSON string written in a file (escaped, its quotes included; see
+/// [`crate::request::har::BodyWanted`]): below 400 only [`may_name_a_reading`] reads it, and a
+/// member's key or a `\u` escape in the body is, escaped, still a `"error`, a `"message` or a
+/// `\u`.
+pub fn reads_body(status: u16, json_string: &str) -> bool {
+    status >= 400
+        || json_string.contains("\"error")
+        || json_string.contains("\"message")
+        || json_string.contains("\\u")
+}
+
 /// False when a JSON body cannot have a member read by `classify`: no key `"error..."` or
 /// `"message"` as written, and no `\u` escape that could spell one.
 fn may_name_a_reading(body: &str) -> bool {
@@ -329,6 +341,42 @@ mod tests {
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> CapturedResponse {
         CapturedResponse::for_test(status, headers, body)
+    }
+
+    /// `reads_body` may leave a body out only where the classification is the same without it:
+    /// each body below, at each status, is classified with and without it, and a body the
+    /// classification reads must be wanted.
+    #[test]
+    fn a_body_left_unread_changes_no_classification() {
+        let bodies = [
+            r#"{"data": {"user": {"id": "1"}}}"#,
+            r#"{"errors": [{"message": "Requested oAuth2 client does not have permission to see field 'Contract.id'"}]}"#,
+            r#"{"data": null, "errors": [{"message": "Tenant id is required"}]}"#,
+            r#"{"\u0065rrors": [{"message": "x"}]}"#,
+            r#"{"message": "Moved"}"#,
+            r#"{"error": {"code": "401", "message": "Signature is invalid"}}"#,
+            r#"{"error": "invalid_grant", "error_description": "expired"}"#,
+            "<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>",
+            "Profile ~01d79d1f56f49fcea6 is disabled",
+            "This APP has no access to the requested resource",
+            "",
+        ];
+        let headers: [&[(&str, &str)]; 2] = [&[], &[("content-type", "text/html")]];
+        for status in [100, 200, 204, 302, 400, 401, 403, 404, 411, 429, 500, 503] {
+            for body in bodies {
+                for headers in headers {
+                    let written = serde_json::to_string(body).unwrap();
+                    let with = classify(&response(status, headers, body));
+                    let without = classify(&response(status, headers, ""));
+                    if !reads_body(status, &written) {
+                        assert_eq!(with, without, "{status} {body}");
+                    }
+                }
+            }
+        }
+        // The cases it is for: a GraphQL answer's errors come with 200.
+        assert!(reads_body(200, &serde_json::to_string(bodies[1]).unwrap()));
+        assert!(!reads_body(200, &serde_json::to_string(bodies[0]).unwrap()));
     }
 
     #[test]

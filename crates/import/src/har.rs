@@ -80,12 +80,10 @@ pub struct HarResponseSummary {
     pub headers: Vec<Header>,
     /// `content.mimeType`, when given.
     pub mime_type: Option<String>,
-    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out, and
-    /// for a call that is not to Upwork's API (whose body is skipped unread).
+    /// `content.text`, base64-decoded when the HAR says so; empty when the HAR left it out, for
+    /// a call that is not to Upwork's API (whose body is skipped unread), and when the reader
+    /// said it would not read it ([`LazyEntry::into_entry_reading`]).
     pub body: Vec<u8>,
-    /// The `message` of each GraphQL error in a JSON body's `errors[]` (GraphQL reports errors,
-    /// scope errors included, with HTTP 200).
-    pub graphql_errors: Vec<String>,
 }
 
 impl HarResponseSummary {
@@ -104,7 +102,13 @@ impl HarResponseSummary {
 
     /// A status of 400 or more, no response at all, or a GraphQL answer with errors.
     pub fn failed(&self) -> bool {
-        self.status >= 400 || self.status == 0 || !self.graphql_errors.is_empty()
+        self.status >= 400 || self.status == 0 || !self.graphql_errors().is_empty()
+    }
+
+    /// The `message` of each GraphQL error in a JSON body's `errors[]` (GraphQL reports errors,
+    /// scope errors included, with HTTP 200).
+    pub fn graphql_errors(&self) -> Vec<String> {
+        graphql_errors(&self.body)
     }
 }
 
@@ -169,12 +173,26 @@ impl LazyEntry<'_> {
 
     /// The entry with its request and response built.
     pub fn into_entry(self) -> HarEntry {
+        self.into_entry_reading(|_, _| true)
+    }
+
+    /// The entry built as [`LazyEntry::into_entry`] does, but a response body that `read_body`
+    /// does not want may be left out (empty), never decoded: a caller that reads some answers'
+    /// bodies only says which, from the status and the body as written in the file.
+    pub fn into_entry_reading(self, read_body: BodyWanted) -> HarEntry {
         match self.reading {
             Reading::Built(entry) => entry,
-            Reading::Typed(ready) => finish_entry(self.index, self.origin, ready.into_parts()),
+            Reading::Typed(ready) => {
+                finish_entry(self.index, self.origin, ready.into_parts(read_body))
+            }
         }
     }
 }
+
+/// Whether a reader wants a response body, from the response's status and the body as a JSON
+/// string written in the file (escaped, its quotes included): it may then contain anything
+/// that the decoded text contains, escaped.
+pub type BodyWanted = fn(status: u16, json_string: &str) -> bool;
 
 /// Streams `log.entries` as [`for_each_entry_within`] does, without building the entries: `f`
 /// builds those it keeps ([`LazyEntry::into_entry`]).
@@ -1081,7 +1099,6 @@ fn convert_response(at: &At<'_, '_>) -> Result<HarResponseSummary, ImportError> 
         headers: headers(at)?,
         mime_type: None,
         body: Vec::new(),
-        graphql_errors: Vec::new(),
     };
     if let Some(content) = at.get("content")? {
         let path = format!("{}.content", at.path);
@@ -1090,7 +1107,6 @@ fn convert_response(at: &At<'_, '_>) -> Result<HarResponseSummary, ImportError> 
         summary.mime_type = optional_string(&content, "mimeType")?;
         summary.body = decoded_text(&content)?.unwrap_or_default();
     }
-    summary.graphql_errors = graphql_errors(&summary.body);
     Ok(summary)
 }
 
@@ -1171,7 +1187,7 @@ mod tests {
         let (index, request, response) = read(&text, None).unwrap();
         assert_eq!(index, 2);
         assert_eq!(request.body, b"{\"query\": {}}");
-        assert!(response.unwrap().graphql_errors[0].contains("Contract.id"));
+        assert!(response.unwrap().graphql_errors()[0].contains("Contract.id"));
 
         let text = har(&[OTHER, OK_API].join(","));
         let (index, request, _) = read(&text, None).unwrap();

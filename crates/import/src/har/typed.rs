@@ -213,8 +213,31 @@ struct ReadyResponse<'a> {
     http_version: Option<Cow<'a, str>>,
     headers: Vec<HeaderItem<'a>>,
     mime_type: Option<Cow<'a, str>>,
-    /// Decoded when read; empty when not.
-    body: Vec<u8>,
+    body: ResponseBody<'a>,
+}
+
+/// A response body as the fast reading leaves it.
+enum ResponseBody<'a> {
+    /// Decoded (empty when the entry has none, or when it is not read).
+    Decoded(Vec<u8>),
+    /// A JSON string as written in the file, quotes included, that decodes without fault.
+    Escaped(&'a str),
+}
+
+/// The length of the text a JSON string without `\u` escapes decodes to: each escape is two
+/// bytes that become one.
+fn unescaped_len(json_string: &str) -> usize {
+    let inner = &json_string.as_bytes()[1..json_string.len() - 1];
+    let mut escapes = 0;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &inner[at..]) {
+        escapes += 1;
+        at += found + 2;
+        if at >= inner.len() {
+            break;
+        }
+    }
+    inner.len() - escapes
 }
 
 fn is_base64(encoding: &str) -> bool {
@@ -287,20 +310,32 @@ impl<'a> Entry<'a> {
                     http_version: response.http_version.map(|t| t.0),
                     headers: response.headers.unwrap_or_default(),
                     mime_type: None,
-                    body: Vec::new(),
+                    body: ResponseBody::Decoded(Vec::new()),
                 };
                 if let Some(content) = response.content {
                     ready.mime_type = content.mime_type.map(|t| t.0);
                     if body_read {
-                        let text = raw_string(content.text).ok()?;
                         let encoding = raw_string(content.encoding).ok()?;
-                        if let Some(text) = text {
-                            big += text.len();
-                            ready.body = if encoding.is_some_and(|e| is_base64(&e)) {
-                                base64_decoded(&text)?
-                            } else {
-                                text.into_owned().into_bytes()
-                            };
+                        let base64 = encoding.is_some_and(|e| is_base64(&e));
+                        match content.text {
+                            None => {}
+                            Some(raw) if !raw.get().starts_with('"') => return None,
+                            // A string without a `\u` escape decodes without fault (the parse
+                            // checked its other escapes): it is left as written until someone
+                            // reads it.
+                            Some(raw) if !base64 && !raw.get().contains("\\u") => {
+                                big += unescaped_len(raw.get());
+                                ready.body = ResponseBody::Escaped(raw.get());
+                            }
+                            Some(raw) => {
+                                let text = raw_string(Some(raw)).ok()?.unwrap_or_default();
+                                big += text.len();
+                                ready.body = ResponseBody::Decoded(if base64 {
+                                    base64_decoded(&text)?
+                                } else {
+                                    text.into_owned().into_bytes()
+                                });
+                            }
                         }
                     } else {
                         unread += content.text.map_or(0, |t| t.get().len());
@@ -347,23 +382,30 @@ fn headers(items: Vec<HeaderItem<'_>>) -> Vec<Header> {
 }
 
 impl<'a> Ready<'a> {
-    /// What both readings take of an entry, owned but for the method and URL.
-    pub(super) fn into_parts(self) -> super::Parts<'a> {
+    /// What both readings take of an entry, owned but for the method and URL; a response body
+    /// still as written is decoded only when `read_body` wants it (see
+    /// [`super::LazyEntry::into_entry_reading`]).
+    pub(super) fn into_parts(self, read_body: super::BodyWanted) -> super::Parts<'a> {
         let body = match self.request_body {
             Body::Text(text) => text.into_owned().into_bytes(),
             Body::Decoded(bytes) => bytes,
         };
-        let response = self.response.map(|r| {
-            let graphql_errors = super::graphql_errors(&r.body);
-            HarResponseSummary {
-                status: r.status,
-                status_text: r.status_text.map(Cow::into_owned).unwrap_or_default(),
-                http_version: r.http_version.map(Cow::into_owned).unwrap_or_default(),
-                headers: headers(r.headers),
-                mime_type: r.mime_type.map(Cow::into_owned),
-                body: r.body,
-                graphql_errors,
-            }
+        let response = self.response.map(|r| HarResponseSummary {
+            status: r.status,
+            status_text: r.status_text.map(Cow::into_owned).unwrap_or_default(),
+            http_version: r.http_version.map(Cow::into_owned).unwrap_or_default(),
+            headers: headers(r.headers),
+            mime_type: r.mime_type.map(Cow::into_owned),
+            body: match r.body {
+                ResponseBody::Decoded(bytes) => bytes,
+                ResponseBody::Escaped(json) if read_body(r.status, json) => {
+                    // Cannot fail (see `ResponseBody::Escaped`).
+                    serde_json::from_str::<String>(json)
+                        .map(String::into_bytes)
+                        .unwrap_or_default()
+                }
+                ResponseBody::Escaped(_) => Vec::new(),
+            },
         });
         super::Parts {
             started: self.started.as_deref().and_then(super::started_at),
