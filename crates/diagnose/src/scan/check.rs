@@ -55,9 +55,9 @@ impl ToCheck {
 
 /// One checked entry, ready to print: URL and titles already redacted.
 #[derive(Debug, Serialize)]
-pub(super) struct ScanResult<'a> {
+pub(super) struct ScanResult {
     pub(super) entry: usize,
-    pub(super) method: &'a str,
+    pub(super) method: String,
     pub(super) url: String,
     pub(super) status: Option<u16>,
     pub(super) findings: Vec<FindingLine>,
@@ -72,11 +72,7 @@ pub(super) struct FindingLine {
 
 /// Runs the static checks on one entry and redacts what will be printed of it; `base` is a
 /// redactor that knows `credentials` and nothing else (made once per scan, cloned per entry).
-pub(super) fn check<'a>(
-    item: &'a ToCheck,
-    credentials: &Credentials,
-    base: &Redactor,
-) -> ScanResult<'a> {
+pub(super) fn check(item: ToCheck, credentials: &Credentials, base: &Redactor) -> ScanResult {
     let request = &item.request;
     let mut findings = checks::before_sending(request, credentials);
     let answer = item.answer.as_ref();
@@ -132,7 +128,7 @@ pub(super) fn check<'a>(
         .collect();
     ScanResult {
         entry: item.index,
-        method: &item.method,
+        method: item.method,
         url,
         status: item.status,
         findings,

@@ -3,8 +3,11 @@
 //! The file is streamed entry by entry and each result is printed as soon as it is known, in text
 //! and in JSON alike, so memory stays bounded by the largest entries, not by the file. Reading
 //! runs on its own thread: it parses each entry in place and keeps only the calls to check,
-//! without building the others ([`har::for_each_lazy_entry`]); the checks and the printing run on
-//! the calling thread. The two are joined by a short queue of batches.
+//! without building the others ([`har::for_each_lazy_entry`]); the printing runs on the calling
+//! thread. The two are joined by a short queue of batches, and share the checks: the calling
+//! thread checks the batches it receives, and when it falls behind (the queue is full) the
+//! reading thread checks the next batch itself instead of waiting, and queues its results. One
+//! thread queues everything, in the file's order, so the output keeps that order.
 
 mod check;
 mod print;
@@ -22,7 +25,7 @@ use upwork_diag_core::redact::Redactor;
 use upwork_diag_import::har;
 use upwork_diag_import::import_error::ImportError;
 
-use check::{FindingLine, ToCheck, check};
+use check::{FindingLine, ScanResult, ToCheck, check};
 use print::{JsonPrinter, Out, Printer, TextPrinter};
 
 /// Entries go to the checking thread in batches (one hand-over between the threads per entry
@@ -33,6 +36,14 @@ const BATCH_BYTES: usize = 1 << 20;
 /// Batches read ahead of the checks, at most: enough to keep both threads busy, few enough that
 /// memory does not depend on the file.
 const QUEUE: usize = 4;
+
+/// A batch handed from the reading thread to the printing one.
+enum Batch {
+    /// Entries still to check.
+    ToCheck(Vec<ToCheck>),
+    /// Entries the reading thread checked itself, the queue being full.
+    Checked(Vec<ScanResult>),
+}
 
 /// What to scan and how to print it.
 pub struct Options<'a> {
@@ -60,44 +71,65 @@ pub fn run(file: impl Read + Send, options: &Options) -> Result<bool, ImportErro
 
     let mut tally = Tally::default();
     let (all, origin, entry_limit) = (options.all, options.origin, options.entry_limit);
-    let (sender, receiver) = mpsc::sync_channel::<Vec<ToCheck>>(QUEUE);
+    let credentials = options.credentials;
+    // Learning the credentials in every encoding costs more than some checks: once, and a copy
+    // for the reading thread.
+    let redactor = Redactor::new(credentials);
+    let reader_redactor = redactor.clone();
+    let (sender, receiver) = mpsc::sync_channel::<Batch>(QUEUE);
     let read = thread::scope(|scope| {
-        // Parsing takes the most time: the reading thread does only that and picks the entries
-        // to check; the checks and the printing happen on this one.
         let reader = scope.spawn(move || {
+            // The batch goes to the queue; when the queue is full, this thread checks it rather
+            // than wait. The receiver lives until the queue is closed: sending cannot fail.
+            let hand_over = |batch: Vec<ToCheck>| {
+                if let Err(mpsc::TrySendError::Full(Batch::ToCheck(batch))) =
+                    sender.try_send(Batch::ToCheck(batch))
+                {
+                    let checked = batch
+                        .into_iter()
+                        .map(|item| check(item, credentials, &reader_redactor))
+                        .collect();
+                    let _ = sender.send(Batch::Checked(checked));
+                }
+            };
             // How far the reading got, for the summary of a file that breaks partway.
             let mut seen = 0;
             let mut batch = Vec::with_capacity(BATCH_ENTRIES);
             let mut batch_bytes = 0;
-            // The receiver lives until the queue is closed: sending cannot fail.
             let read = har::for_each_lazy_entry(file, origin, entry_limit, |index, entry| {
                 seen = index + 1;
                 // The filter before anything is built: most entries of a browser capture are
                 // not Upwork's API, and are only counted.
                 if (all || entry.is_upwork_api())
-                    && let Some(item) = ToCheck::new(index, entry.into_entry())
+                    && let Some(item) =
+                        ToCheck::new(index, entry.into_entry_reading(crate::classify::reads_body))
                 {
                     batch_bytes += item.size();
                     batch.push(item);
                     if batch.len() == BATCH_ENTRIES || batch_bytes >= BATCH_BYTES {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ENTRIES));
-                        let _ = sender.send(full);
+                        hand_over(full);
                         batch_bytes = 0;
                     }
                 }
                 ControlFlow::Continue(())
             });
             if !batch.is_empty() {
-                let _ = sender.send(batch);
+                hand_over(batch);
             }
             (read, seen)
         });
-        // Learning the credentials in every encoding costs more than some checks: once.
-        let redactor = Redactor::new(options.credentials);
-        for item in receiver.iter().flatten() {
-            let result = check(&item, options.credentials, &redactor);
+        let mut print = |result: ScanResult| {
             tally.add(&result.findings);
             printer.result(&mut out, &result);
+        };
+        for batch in receiver.iter() {
+            match batch {
+                Batch::ToCheck(items) => items
+                    .into_iter()
+                    .for_each(|item| print(check(item, credentials, &redactor))),
+                Batch::Checked(results) => results.into_iter().for_each(&mut print),
+            }
         }
         let (read, seen) = reader.join().expect("the reading thread does not panic");
         tally.entries = seen;
