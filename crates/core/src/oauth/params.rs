@@ -18,51 +18,61 @@ pub fn oauth_authorization(request: &CapturedRequest) -> Option<&str> {
 /// exactly as written: quotes removed, nothing decoded. Lenient: commas or spaces separate, values
 /// may be unquoted, spaces around `=` are tolerated, `\"` inside quotes is an escaped quote.
 pub fn raw_authorization_params(params: &str) -> Vec<(String, String)> {
-    let chars: Vec<char> = params.chars().collect();
+    let is_separator = |c: char| c == ',' || c.is_whitespace();
+    // A byte offset into `params`, always at a character boundary (every header of every call
+    // checked is read here: slices, not a copy of the characters).
+    let char_at = |i: usize| params[i..].chars().next();
+    let skip_while = |mut i: usize, keep: &dyn Fn(char) -> bool| {
+        while let Some(c) = char_at(i)
+            && keep(c)
+        {
+            i += c.len_utf8();
+        }
+        i
+    };
     let mut pairs = Vec::new();
     let mut i = 0;
-    let is_separator = |c: char| c == ',' || c.is_whitespace();
-    while i < chars.len() {
-        while i < chars.len() && is_separator(chars[i]) {
-            i += 1;
-        }
+    while i < params.len() {
+        i = skip_while(i, &is_separator);
         let name_start = i;
-        while i < chars.len() && chars[i] != '=' && !is_separator(chars[i]) {
-            i += 1;
-        }
-        let name: String = chars[name_start..i].iter().collect();
-        while i < chars.len() && chars[i].is_whitespace() {
-            i += 1;
-        }
-        if i >= chars.len() || chars[i] != '=' {
+        i = skip_while(i, &|c| c != '=' && !is_separator(c));
+        let name = &params[name_start..i];
+        i = skip_while(i, &char::is_whitespace);
+        if char_at(i) != Some('=') {
             if !name.is_empty() {
-                pairs.push((name, String::new()));
+                pairs.push((name.to_string(), String::new()));
             }
             continue;
         }
-        i += 1;
-        while i < chars.len() && chars[i].is_whitespace() {
+        i = skip_while(i + 1, &char::is_whitespace);
+        let value = if char_at(i) == Some('"') {
+            let mut value = String::new();
             i += 1;
-        }
-        let mut value = String::new();
-        if i < chars.len() && chars[i] == '"' {
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' && i + 1 < chars.len() {
-                    i += 1;
-                }
-                value.push(chars[i]);
-                i += 1;
+            while let Some(c) = char_at(i)
+                && c != '"'
+            {
+                // A backslash takes the character after it as it is (`\"` is a quote).
+                let escaped = if c == '\\' { char_at(i + 1) } else { None };
+                let taken = match escaped {
+                    Some(next) => {
+                        i += 1;
+                        next
+                    }
+                    None => c,
+                };
+                value.push(taken);
+                i += taken.len_utf8();
             }
-            i += 1;
+            // Past the closing quote, if there is one.
+            i = (i + 1).min(params.len());
+            value
         } else {
-            while i < chars.len() && !is_separator(chars[i]) {
-                value.push(chars[i]);
-                i += 1;
-            }
-        }
+            let start = i;
+            i = skip_while(i, &|c| !is_separator(c));
+            params[start..i].to_string()
+        };
         if !name.is_empty() {
-            pairs.push((name, value));
+            pairs.push((name.to_string(), value));
         }
     }
     pairs

@@ -78,10 +78,7 @@ fn quoted_end(text: &[u8], start: usize, quote: u8) -> usize {
 /// `name=value`, `name: value`, `"name": "value"` and `"name": ["value", ...]` for secret names.
 fn named_values(text: &str, found: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    for (at, &b) in bytes.iter().enumerate() {
-        if b != b'=' && b != b':' {
-            continue;
-        }
+    for at in memchr::memchr2_iter(b'=', b':', bytes) {
         // The name before, maybe quoted, maybe followed by spaces.
         let mut name_end = at;
         while name_end > 0 && matches!(bytes[name_end - 1], b' ' | b'\t') {
@@ -150,44 +147,52 @@ fn named_values(text: &str, found: &mut Vec<Found>) {
 
 /// `Bearer <token>` and `Basic <credentials>`, with a space or a tab.
 fn schemes(text: &str, found: &mut Vec<Found>) {
-    let lower = text.to_ascii_lowercase();
-    for (scheme, what) in [
-        ("bearer", "OAuth 2 access token"),
-        ("basic", "authorization credentials"),
-    ] {
-        for (at, _) in lower.match_indices(scheme) {
-            if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            let bytes = text.as_bytes();
-            let mut start = at + scheme.len();
-            let gap = start;
-            while start < bytes.len() && matches!(bytes[start], b' ' | b'\t') {
-                start += 1;
-            }
-            if start == gap {
-                continue;
-            }
-            let mut end = start;
-            while end < bytes.len()
-                && (bytes[end].is_ascii_alphanumeric()
-                    || matches!(
-                        bytes[end],
-                        b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%'
-                    ))
-            {
-                end += 1;
-            }
-            if end - start >= 8
-                && bytes[start].is_ascii_alphanumeric()
-                && looks_like_token(&text[start..end])
-            {
-                found.push(Found {
-                    start,
-                    end,
-                    what: what.to_string(),
-                });
-            }
+    let bytes = text.as_bytes();
+    // Both schemes start with a `b`: the text is searched for that letter in either case, not
+    // lowered whole (every text redacted passes here).
+    for at in memchr::memchr2_iter(b'b', b'B', bytes) {
+        let Some((scheme, what)) = [
+            ("bearer", "OAuth 2 access token"),
+            ("basic", "authorization credentials"),
+        ]
+        .into_iter()
+        .find(|(scheme, _)| {
+            bytes
+                .get(at..at + scheme.len())
+                .is_some_and(|word| word.eq_ignore_ascii_case(scheme.as_bytes()))
+        }) else {
+            continue;
+        };
+        if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let mut start = at + scheme.len();
+        let gap = start;
+        while start < bytes.len() && matches!(bytes[start], b' ' | b'\t') {
+            start += 1;
+        }
+        if start == gap {
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_alphanumeric()
+                || matches!(
+                    bytes[end],
+                    b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'%'
+                ))
+        {
+            end += 1;
+        }
+        if end - start >= 8
+            && bytes[start].is_ascii_alphanumeric()
+            && looks_like_token(&text[start..end])
+        {
+            found.push(Found {
+                start,
+                end,
+                what: what.to_string(),
+            });
         }
     }
 }

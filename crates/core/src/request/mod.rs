@@ -159,9 +159,10 @@ impl CapturedRequest {
     /// (Upwork lets PUT and DELETE travel as POST + `http_method=put`, in the query or the body:
     /// see [`overload`]), else the method itself.
     pub fn effective_method(&self) -> String {
-        overload::http_method_override(self)
-            .unwrap_or_else(|| self.method.clone())
-            .to_ascii_uppercase()
+        match overload::http_method_override(self) {
+            Some(method) => method.to_ascii_uppercase(),
+            None => self.method.to_ascii_uppercase(),
+        }
     }
 
     /// How the body is framed: plain, chunked (decoded), or declared chunked and unreadable.

@@ -519,10 +519,27 @@ pub fn graphql_replacement_text(endpoint: &Endpoint) -> Option<String> {
 
 /// The endpoint for this method and path (query ignored; method compared without case).
 pub fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
-    ENDPOINTS
+    let path = strip_query(path);
+    BY_LITERAL
         .iter()
-        .find(|e| e.method.eq_ignore_ascii_case(method) && e.matches_path(path))
+        .find(|(literal, e)| {
+            path.starts_with(literal)
+                && e.method.eq_ignore_ascii_case(method)
+                && path_matches(e.path, path)
+        })
+        .map(|(_, e)| *e)
 }
+
+/// The catalogue in its order, each endpoint with the text of its pattern before the first `{`
+/// ([`Endpoint::matches_path`]'s first test), found once: every call checked looks its endpoint
+/// up several times.
+static BY_LITERAL: std::sync::LazyLock<Vec<(&'static str, &'static Endpoint)>> =
+    std::sync::LazyLock::new(|| {
+        ENDPOINTS
+            .iter()
+            .map(|e| (e.path.split_once('{').map_or(e.path, |(l, _)| l), e))
+            .collect()
+    });
 
 /// Every endpoint at this path, whatever the method: what a 405 answer lists in `Allow`.
 pub fn endpoints_at(path: &str) -> impl Iterator<Item = &'static Endpoint> + '_ {
