@@ -29,12 +29,14 @@ export CARGO_TERM_COLOR=never
 # are run on its mutants (the workspace's crates: the module's own and those above it whose tests
 # exercise it) | those tests, by the start of their names: the module's own unit tests
 # (`redact::`) and the modules of the packages' integration suites (each crate's tests/suite) that
-# exercise it (`leaks::`). The OAuth engine has no suite module: its unit tests sign against RFC
+# exercise it (`leaks::`). The redaction boundary writes every byte the binary prints, and a leak
+# test passes on an empty output: the golden snapshots (`golden::`) are what notice output lost.
+# The OAuth engine has no suite module: its unit tests sign against RFC
 # 5849's and outside tools' known answers and run the mistake search, and the suites above it
 # would add minutes a mutant for little more. The emulator is a crate of its own, whose unit tests
 # are all in `tests` modules (`tests::`) and whose suite is its own.
 MODULES=(
-  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::"
+  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::"
   "oauth|crates/core/src/oauth|upwork-diag-core|oauth::"
   "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::"
   "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::"
