@@ -474,6 +474,98 @@ mod tests {
         assert_eq!(classify_call(&report, &page).kind, Kind::Success);
     }
 
+    /// Which calls expect an API answer: an HTML page with 200 is no answer to them. A report is
+    /// asked as a page only with `tqx=out:html`; a path the catalogue lacks under `/api/`, `/gds/`
+    /// or at `/graphql` is the API's; any other path is not.
+    #[test]
+    fn an_html_page_is_no_api_answer_by_path_and_by_what_a_report_asked() {
+        let page = response(200, &[("Content-Type", "text/html")], "<html></html>");
+        let kind = |method: &str, url: &str| {
+            let call =
+                upwork_diag_core::request::flags::from_flags(Some(method), url, &[], None).unwrap();
+            classify_call(&call, &page).kind
+        };
+        let report = "https://www.upwork.com/gds/timereports/v1/companies/acme?tq=SELECT%20hours";
+        assert_eq!(
+            kind("GET", &format!("{report}&tqx=out:json")),
+            Kind::NotUpwork
+        );
+        assert_eq!(
+            kind("GET", &format!("{report}&format=out:html")),
+            Kind::NotUpwork
+        );
+        assert_eq!(
+            kind("GET", &format!("{report}&tqx=OUT:HTML")),
+            Kind::Success
+        );
+        for uncatalogued in [
+            "https://www.upwork.com/api/nowhere/v9/thing.json",
+            "https://www.upwork.com/gds/nowhere/v9/thing",
+            "https://api.upwork.com/graphql",
+        ] {
+            assert_eq!(
+                kind("DELETE", uncatalogued),
+                Kind::NotUpwork,
+                "{uncatalogued}"
+            );
+        }
+        for page_path in [
+            "https://www.upwork.com/graphql/explorer",
+            "https://www.upwork.com/ab/account-security/login",
+        ] {
+            assert_eq!(kind("GET", page_path), Kind::Success, "{page_path}");
+        }
+    }
+
+    #[test]
+    fn each_refusal_by_its_status_and_words() {
+        let kind = |status, body: &str| classify(&response(status, &[], body)).kind;
+        assert_eq!(kind(404, ""), Kind::NotFound);
+        assert_eq!(kind(405, ""), Kind::MethodNotAllowed);
+        assert_eq!(kind(410, ""), Kind::Gone);
+        assert_eq!(kind(418, ""), Kind::OtherClientError);
+        // Each of the three wordings of a missing permission, alone.
+        assert_eq!(
+            kind(403, "This APP has no access to the requested resource"),
+            Kind::NoAccess
+        );
+        assert_eq!(kind(403, "the key has no access here"), Kind::NoAccess);
+        assert_eq!(kind(403, "insufficient scope"), Kind::NoAccess);
+        assert_eq!(kind(403, "Forbidden"), Kind::Forbidden);
+        // A profile refused: whose and what state, both; either alone is another refusal.
+        assert_eq!(
+            kind(403, "Profile ~01d79d1f56f49fcea6 is disabled"),
+            Kind::ProfileDisabled
+        );
+        assert_eq!(kind(403, "This feature is disabled"), Kind::Forbidden);
+        assert_eq!(kind(403, "Account settings are read-only"), Kind::Forbidden);
+    }
+
+    #[test]
+    fn a_challenge_page_is_the_bot_check_and_a_proxy_page_is_not_upwork() {
+        let challenge = classify(&response(
+            403,
+            &[("Content-Type", "text/html"), ("cf-mitigated", "challenge")],
+            "<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>",
+        ));
+        assert_eq!(challenge.kind, Kind::BotChallenge);
+        let proxy = classify(&response(407, &[("Proxy-Authenticate", "Basic")], ""));
+        assert_eq!(proxy.kind, Kind::NotUpwork);
+    }
+
+    #[test]
+    fn a_graphql_error_naming_a_permission_or_a_scope_alone_is_a_missing_permission() {
+        for message in [
+            "Requested oAuth2 client does not have permission to see field 'Contract.id'",
+            "Insufficient scope for this query",
+        ] {
+            let body = serde_json::json!({"errors": [{"message": message}]}).to_string();
+            let c = classify(&response(200, &[], &body));
+            assert_eq!(c.kind, Kind::NoAccess, "{message}");
+            assert!(c.fields.is_empty(), "{message}");
+        }
+    }
+
     #[test]
     fn graphql_scope_errors_come_with_200() {
         let body = r#"{"data":null,"errors":[{"message":"The client or authentication token doesn't have enough oauth2 permissions/scopes to access: [Freelancer.profile, User.email]."}]}"#;
