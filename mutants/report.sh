@@ -2,13 +2,15 @@
 # Prints docs/mutation-report.md from the results mutants/run.sh keeps in target/mutants/<file>/.
 # Arguments: the module specs of run.sh ("name|source|packages|tests": a file, or a directory and all below it). A missed mutant is explained by the
 # line of mutants/equivalent.tsv whose first field is its description without line and column
-# ("src/file.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
+# ("crates/core/src/redact/forms.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
 # the test) is appended as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 lines() { cat "$@" 2>/dev/null | grep -c . || true; }
 strip_position() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
+# A file named shortly but unambiguously: crates/core/src/redact/forms.rs is core/redact/forms.rs.
+short() { local file="${1#crates/}"; echo "${file/\/src\//\/}"; }
 
 cat <<HEADER
 # Mutation testing
@@ -30,7 +32,7 @@ for spec in "$@"; do
   for file in $(find "$source" -name '*.rs' | sort); do
     dir="target/mutants/${file//\//_}/mutants.out"
     if [ ! -d "$dir" ]; then
-      not_run+=("$file")
+      not_run+=("$(short "$file")")
       continue
     fi
     all_unviable="target/mutants/${file//\//_}/unviable.all"
@@ -40,7 +42,7 @@ for spec in "$@"; do
     m=$(lines "$dir/missed.txt")
     l=$(cat "target/mutants/${file//\//_}/listed.count" 2>/dev/null || echo 0)
     caught=$((caught + c)) missed=$((missed + m)) unviable=$((unviable + u)) listed=$((listed + l))
-    run+=("\`${file#src/}\` ($((c + m + u)) of $l)")
+    run+=("\`$(short "$file")\` ($((c + m + u)) of $l)")
   done
   if [ "${#run[@]}" -eq 0 ]; then
     echo "- $name: not run yet (\`$source\`)"
@@ -52,7 +54,7 @@ for spec in "$@"; do
   [ "${#not_run[@]}" -eq 0 ] || whole="NOT measured whole: ${#not_run[@]} of its files not run"
   echo "- $name: caught $caught of $total ($((total > 0 ? caught * 100 / total : 0))%) of the" \
     "$((caught + missed + unviable)) mutants tried out of $listed listed in the files run; $whole" \
-    "— tests $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]#src/}}"
+    "— tests $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
 done
 
 echo
