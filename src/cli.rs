@@ -279,8 +279,14 @@ pub struct DiagnoseArgs {
     #[arg(long, help_heading = "Replay")]
     pub insecure: bool,
 
-    /// The bundle directory (default: upwork-diag-<UTC time>). Never overwritten.
-    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    /// The bundle directory (default: `upwork-diag-<UTC time>`). Never overwritten.
+    // The help is spelt out: clap would print the backticks rustdoc needs around `<UTC time>`.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Output",
+        help = "The bundle directory (default: upwork-diag-<UTC time>). Never overwritten"
+    )]
     pub out: Option<PathBuf>,
     /// Write the bundle as a .zip archive.
     #[arg(long, help_heading = "Output")]

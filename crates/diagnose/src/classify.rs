@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::front_end::{self, FrontEnd, Stopper};
-use crate::replay::CapturedResponse;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::CapturedRequest;
 use upwork_diag_core::upwork::{EndpointKind, endpoint_for, errors};
 
@@ -241,7 +241,7 @@ pub fn classify(response: &CapturedResponse) -> Classification {
 
 /// False when [`classify`] reads nothing in the body of an answer with this status, judged
 /// from the body as a JSON string written in a file (escaped, its quotes included; see
-/// [`crate::request::har::BodyWanted`]): below 400 only [`may_name_a_reading`] reads it, and a
+/// [`upwork_diag_import::har::BodyWanted`]): below 400 only `may_name_a_reading` reads it, and a
 /// member's key or a `\u` escape in the body is, escaped, still a `"error`, a `"message` or a
 /// `\u`.
 pub fn reads_body(status: u16, json_string: &str) -> bool {

@@ -1,6 +1,6 @@
 //! A pasted curl command line turned into the request curl would send.
 //!
-//! Quoting is read as the shell would ([`command_line`]); options as curl would: data joined by `&`,
+//! Quoting is read as the shell would (`curl/command_line.rs`); options as curl would: data joined by `&`,
 //! `-G` moving it into the query, the Content-Type and Content-Length curl adds for a body. The
 //! headers curl adds on every request (User-Agent, Accept, Host) are not recorded: the request
 //! holds what the developer chose. An option this importer does not know is an error, never

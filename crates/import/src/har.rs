@@ -6,12 +6,12 @@
 //! video's base64 body ...) are skipped, however large, and what one entry holds is capped at
 //! [`HAR_ENTRY_LIMIT`](upwork_diag_core::limits::HAR_ENTRY_LIMIT).
 //!
-//! Two readings share the buffer. The fast one ([`typed`]) parses an entry of the usual shape in
+//! Two readings share the buffer. The fast one (`har/typed.rs`) parses an entry of the usual shape in
 //! place, its strings borrowed from the buffer, and says whether it is a call to Upwork's API
 //! before anything is copied: [`LazyEntry::into_entry`] builds the request only for the entries
 //! a caller keeps. Whatever it does not take as it is (an entry larger than the buffer may grow
 //! to, a lenient or faulty value, the document around `log.entries`) the thorough one reads:
-//! serde_json's streaming parser, fed byte by byte from the same buffer ([`chunks`]). Reading is
+//! serde_json's streaming parser, fed byte by byte from the same buffer (`har/chunks.rs`). Reading is
 //! lenient (byte order mark, missing optional fields, base64 bodies, HTTP/2 pseudo headers), but a
 //! value of the wrong type is an error that names its JSON path.
 

@@ -79,7 +79,7 @@ pub(crate) fn secrets_for<'c>(
 }
 
 /// Recomputes the signature. Nothing is said when it is right; `signature-unverified` (inconclusive)
-/// when the secrets that sign this call are not at hand (see [`secrets_for`]): signing with a
+/// when the secrets that sign this call are not at hand (see `secrets_for`): signing with a
 /// secret of another key or token, or an empty one, would accuse a correct call.
 pub fn check(signed: &SignedRequest, credentials: &Credentials) -> (Outcome, Vec<Finding>) {
     let (consumer_secret, token_secret) = match secrets_for(signed, credentials) {
