@@ -25,7 +25,6 @@ use upwork_diag_core::upwork::{Endpoint, EndpointKind, endpoint_for, endpoints_a
 
 /// The path of the journal of requests received (GET lists, DELETE clears).
 pub const REQUESTS_PATH: &str = "/__mock/requests";
-pub use upwork_diag_core::upwork::EMULATOR_HEADER;
 
 /// The answer to one request whose body was read (or refused: 411, 413, 408, 400), recorded in
 /// the journal.
@@ -51,6 +50,7 @@ pub(crate) fn handle(
         shared.record(entry);
         response
     };
+    // `upwork_diag_core::upwork::EMULATOR_HEADER`, lowercased as `from_static` wants it.
     let mark = header::HeaderName::from_static("x-upwork-diag-emulator");
     response
         .headers_mut()

@@ -5,9 +5,9 @@
 //! Content-Length, chunked ones included unless [`MockConfig::accept_chunked`] (411, HTML page);
 //! the route, with POST + `http_method=put|delete` routed as PUT or DELETE (404, 405); the OAuth
 //! 1.0 signature (HMAC-SHA1 or PLAINTEXT, RFC 5849), consumer key, token, timestamp window and nonce reuse (401 with `X-Upwork-Error-Code` and
-//! `X-Upwork-Error-Message`), or the OAuth 2 bearer token (see [`oauth2`]); the key's permission for
+//! `X-Upwork-Error-Message`), or the OAuth 2 bearer token (see `oauth2.rs`); the key's permission for
 //! the endpoint (403). Then it answers with canned data. Also: the OAuth 2 token endpoint and
-//! authorization page, `/graphql` with scopes per token (see [`graphql`]), the rate limit (more
+//! authorization page, `/graphql` with scopes per token (see `graphql.rs`), the rate limit (more
 //! than [`MockConfig::rate_limit`] calls per second from one address: 429), retired legacy
 //! endpoints (410) and keys of the wrong format. `GET /__mock/requests` lists what it received (secrets masked), `DELETE` clears it.
 //! A fault mode is asked for with the path prefix `/__fault/<mode>/` or the header
@@ -32,7 +32,7 @@ mod responses;
 mod state;
 mod store;
 
-pub use app::{EMULATOR_HEADER, REQUESTS_PATH};
+pub use app::REQUESTS_PATH;
 pub use fault::Fault;
 pub use keys::{AccessToken, Consumer, Keys, KeysError, OAuth2Token};
 

@@ -8,10 +8,6 @@ pub mod schema;
 mod write;
 
 pub use schema::Bundle;
-/// The redaction core, at the crate root so that the emulator shares it; re-exported here, where
-/// the bundle's readers have always found it.
-pub use upwork_diag_core::redact;
-pub use upwork_diag_core::redact::{Redaction, Redactor};
 pub use write::{
     BundleError, BundleFiles, Destination, render_public, render_support, write_bundle,
     write_public_bundle,
@@ -21,15 +17,15 @@ use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use upwork_diag_core::findings::Code;
+use upwork_diag_core::redact::Redactor;
 
 use crate::environment::Environment;
 use crate::exchange::{Diagnosis, Exchange, Settings};
-use crate::replay::CapturedResponse;
 use schema::*;
 use upwork_diag_core::credentials::Credentials;
 use upwork_diag_core::diagnosis::Outcome;
 use upwork_diag_core::oauth::SignedRequest;
-use upwork_diag_core::request::{CapturedRequest, header_value};
+use upwork_diag_core::request::{CapturedRequest, CapturedResponse, header_value};
 
 /// Bodies longer than this are cut in the bundle (size and hash of the whole are kept).
 pub const BODY_CAP: usize = 64 * 1024;
