@@ -80,7 +80,7 @@ pub const CHECKPOINTS: [Checkpoint; 7] = [
 /// How a checkpoint ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum CheckpointOutcome {
     Pass,
     /// A criterion of the runbook is met.
     Reject,
@@ -88,12 +88,12 @@ pub enum Outcome {
     Review,
 }
 
-impl Outcome {
+impl CheckpointOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Pass => "pass",
-            Outcome::Reject => "reject",
-            Outcome::Review => "review",
+            CheckpointOutcome::Pass => "pass",
+            CheckpointOutcome::Reject => "reject",
+            CheckpointOutcome::Review => "review",
         }
     }
 }
@@ -107,18 +107,18 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// Reject when any mark rejects, review when one asks for judgment, else pass.
-    pub fn outcome(&self) -> Outcome {
+    pub fn outcome(&self) -> CheckpointOutcome {
         if self.marks.iter().any(Mark::is_reject) {
-            Outcome::Reject
+            CheckpointOutcome::Reject
         } else if self.marks.is_empty() {
-            Outcome::Pass
+            CheckpointOutcome::Pass
         } else {
-            Outcome::Review
+            CheckpointOutcome::Review
         }
     }
 
     pub fn passed(&self) -> bool {
-        self.outcome() == Outcome::Pass
+        self.outcome() == CheckpointOutcome::Pass
     }
 
     /// The mark that decides the outcome: the first rejection, else the first judgment.
@@ -160,7 +160,7 @@ impl CheckResult {
     /// gives one, else the runbook's ("In process"). `None` unless the checkpoint rejects: a
     /// passed checkpoint needs no macro and a judgment is the agent's to answer.
     pub fn macro_title(&self, macros: &Macros) -> Option<String> {
-        if self.outcome() != Outcome::Reject {
+        if self.outcome() != CheckpointOutcome::Reject {
             return None;
         }
         let criterion = self.deciding()?.criterion();
@@ -264,7 +264,7 @@ mod tests {
         let results = check(&request);
         let numbers: Vec<u8> = results.iter().map(|r| r.checkpoint.number).collect();
         assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7]);
-        assert_eq!(results[0].outcome(), Outcome::Reject);
+        assert_eq!(results[0].outcome(), CheckpointOutcome::Reject);
         assert_eq!(
             results[0].criterion(),
             Some("Use \u{201c}Upwork\u{201d} in the title")
@@ -285,7 +285,7 @@ mod tests {
             ..approved()
         };
         let result = &check(&request)[6];
-        assert_eq!(result.outcome(), Outcome::Review);
+        assert_eq!(result.outcome(), CheckpointOutcome::Review);
         assert_eq!(result.criterion(), Some("<30,000"));
         assert!(result.reason().unwrap().contains("exactly 30,000 USD"));
         assert_eq!(result.macro_title(&Macros::default()), None);
@@ -300,7 +300,7 @@ mod tests {
             ..approved()
         };
         let result = &check(&request)[1];
-        assert_eq!(result.outcome(), Outcome::Reject);
+        assert_eq!(result.outcome(), CheckpointOutcome::Reject);
         assert_eq!(result.criterion(), Some("Research"));
         assert_eq!(
             result.reason().unwrap(),

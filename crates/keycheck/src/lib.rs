@@ -12,7 +12,9 @@ pub mod request;
 pub mod rules;
 mod words;
 
-pub use checkpoints::{CHECKPOINTS, CheckResult, Checkpoint, Outcome, RUNBOOK_MACRO_TITLE, check};
+pub use checkpoints::{
+    CHECKPOINTS, CheckResult, Checkpoint, CheckpointOutcome, RUNBOOK_MACRO_TITLE, check,
+};
 pub use macros::Macros;
 pub use report::Report;
 pub use request::{Address, InputError, IntendedUse, KeyRequest};

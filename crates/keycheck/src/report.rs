@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::checkpoints::{CheckResult, Outcome, RUNBOOK_MACRO_TITLE};
+use super::checkpoints::{CheckResult, CheckpointOutcome, RUNBOOK_MACRO_TITLE};
 use super::macros::Macros;
 use upwork_diag_core::routing::{DeskRoute, Ticket};
 
@@ -30,7 +30,7 @@ pub struct Report {
 pub struct CheckpointLine {
     pub number: u8,
     pub name: &'static str,
-    pub outcome: Outcome,
+    pub outcome: CheckpointOutcome,
     pub criterion: Option<&'static str>,
     #[serde(rename = "macro")]
     pub macro_title: Option<String>,
@@ -50,10 +50,10 @@ impl Report {
                 reason: r.reason(),
             })
             .collect();
-        let count = |o: Outcome| checkpoints.iter().filter(|c| c.outcome == o).count();
-        let verdict = if count(Outcome::Reject) > 0 {
+        let count = |o: CheckpointOutcome| checkpoints.iter().filter(|c| c.outcome == o).count();
+        let verdict = if count(CheckpointOutcome::Reject) > 0 {
             "rejected"
-        } else if count(Outcome::Review) > 0 {
+        } else if count(CheckpointOutcome::Review) > 0 {
             "review"
         } else {
             "approved"
@@ -67,7 +67,7 @@ impl Report {
         }
     }
 
-    fn count(&self, outcome: Outcome) -> usize {
+    fn count(&self, outcome: CheckpointOutcome) -> usize {
         self.checkpoints
             .iter()
             .filter(|c| c.outcome == outcome)
@@ -113,7 +113,10 @@ impl Report {
             let _ = writeln!(out, "{head}{criterion}{reason}{macro_part}");
         }
         let total = self.checkpoints.len();
-        let (rejected, review) = (self.count(Outcome::Reject), self.count(Outcome::Review));
+        let (rejected, review) = (
+            self.count(CheckpointOutcome::Reject),
+            self.count(CheckpointOutcome::Review),
+        );
         let _ = match self.verdict {
             "approved" => writeln!(out, "verdict: approved: all {total} checkpoints pass"),
             "rejected" => writeln!(
