@@ -15,7 +15,8 @@ use upwork_diag_core::oauth::{self, Keys, MistakeKind, SignOptions};
 use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
 use upwork_diag_diagnose::bundle::{self, Context};
 use upwork_diag_diagnose::environment::{self, Declared};
-use upwork_diag_diagnose::pipeline::{self, Diagnosis, Settings};
+use upwork_diag_diagnose::exchange::{Diagnosis, Settings};
+use upwork_diag_diagnose::pipeline;
 use upwork_diag_mock::{self as mock, MockConfig, demo};
 
 /// One call of the demo.

@@ -10,7 +10,8 @@ use upwork_diag_core::limits;
 use upwork_diag_core::request::{self, CapturedRequest, RawUrl};
 use upwork_diag_diagnose::bundle::{self, Context};
 use upwork_diag_diagnose::environment::{self, Declared};
-use upwork_diag_diagnose::pipeline::{self, Settings};
+use upwork_diag_diagnose::exchange::Settings;
+use upwork_diag_diagnose::pipeline;
 use upwork_diag_diagnose::replay::{self, ReplayOptions};
 use upwork_diag_diagnose::username;
 

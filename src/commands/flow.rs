@@ -14,11 +14,13 @@ use upwork_diag_core::credentials::{Credentials, Secret};
 use upwork_diag_core::diagnosis::Outcome;
 use upwork_diag_core::limits;
 use upwork_diag_core::oauth::{self, SignOptions};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
 use upwork_diag_diagnose::bundle::{self, Context};
 use upwork_diag_diagnose::environment::{self, Declared};
-use upwork_diag_diagnose::pipeline::{self, Diagnosis, Settings};
-use upwork_diag_diagnose::replay::{CapturedResponse, ReplayOptions};
+use upwork_diag_diagnose::exchange::{Diagnosis, Settings};
+use upwork_diag_diagnose::pipeline;
+use upwork_diag_diagnose::replay::ReplayOptions;
 
 use upwork_diag_core::upwork::urls::{
     GRAPHQL, INFO, OAUTH1_ACCESS_TOKEN, OAUTH1_AUTHORIZE, OAUTH1_REQUEST_TOKEN, OAUTH2_AUTHORIZE,

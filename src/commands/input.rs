@@ -15,7 +15,7 @@ pub struct Captured {
     pub insecure: bool,
     pub notes: Vec<String>,
     /// The answer the capture recorded (a HAR entry's response).
-    pub recorded: Option<upwork_diag_diagnose::replay::CapturedResponse>,
+    pub recorded: Option<upwork_diag_core::request::CapturedResponse>,
 }
 
 /// The captured request, from exactly one input.

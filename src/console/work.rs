@@ -14,7 +14,8 @@ use upwork_diag_core::request::{CapturedRequest, RawUrl};
 use upwork_diag_core::routing::{DeskRoute, Ticket};
 use upwork_diag_diagnose::bundle::{self, Context};
 use upwork_diag_diagnose::environment::{self, Declared};
-use upwork_diag_diagnose::pipeline::{self, Settings};
+use upwork_diag_diagnose::exchange::Settings;
+use upwork_diag_diagnose::pipeline;
 use upwork_diag_diagnose::replay::ReplayOptions;
 use upwork_diag_keycheck::{Address, IntendedUse, KeyRequest};
 
@@ -27,7 +28,7 @@ pub struct Call {
     /// What the page says of the input ("pasted curl command", "entry 3 of the HAR").
     pub source: String,
     /// The answer the capture recorded (a HAR entry's), read before any replay.
-    pub recorded: Option<upwork_diag_diagnose::replay::CapturedResponse>,
+    pub recorded: Option<upwork_diag_core::request::CapturedResponse>,
 }
 
 /// A pasted curl command (it starts with `curl`) or raw HTTP request. Files named in a curl

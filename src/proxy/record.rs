@@ -14,10 +14,11 @@ use serde_json::{Value, json};
 use upwork_diag_core::credentials::Credentials;
 use upwork_diag_core::diagnosis::Outcome;
 use upwork_diag_core::redact::boundary;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_diagnose::bundle::{self, Context};
 use upwork_diag_diagnose::environment::{self, Declared};
-use upwork_diag_diagnose::pipeline::{self, Settings};
-use upwork_diag_diagnose::replay::CapturedResponse;
+use upwork_diag_diagnose::exchange::{Exchange, Settings};
+use upwork_diag_diagnose::pipeline;
 
 /// The session so far.
 pub struct Session {
@@ -102,7 +103,7 @@ impl Session {
         let mut diagnosis = pipeline::diagnose(captured, &credentials, &settings).await;
         // The call was sent, by the app, through the proxy: the bundle shows what went and what
         // came back, as for a replay.
-        diagnosis.exchange = Some(pipeline::Exchange {
+        diagnosis.exchange = Some(Exchange {
             request: diagnosis.captured.clone(),
             sent_headers: diagnosis.captured.headers.clone(),
             started,

@@ -10,7 +10,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::wire;
-use upwork_diag_diagnose::replay::{CapturedResponse, TransportError, TransportErrorKind};
+use upwork_diag_core::request::CapturedResponse;
+use upwork_diag_diagnose::replay::{TransportError, TransportErrorKind};
 
 /// The upstream of Upwork's hosts.
 #[derive(Clone)]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use upwork_diag_diagnose::replay::CapturedResponse;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_diagnose::replay::response_parser::{ParseState, parse_response};
 
 /// The largest request head the proxy reads (as the emulator's limit).

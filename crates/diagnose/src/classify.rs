@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::front_end::{self, FrontEnd, Stopper};
-use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::CapturedRequest;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::upwork::{EndpointKind, endpoint_for, errors};
 
 /// The kind of answer, as far as a diagnosis cares.

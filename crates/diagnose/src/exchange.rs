@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::classify::{Classification, Kind};
 use crate::correct::Fix;
-use crate::replay::{CapturedResponse, ReplayOptions, TransportError};
+use crate::replay::{ReplayOptions, TransportError};
 use upwork_diag_core::diagnosis::{Finding, Verdict};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, Header, RawUrl};
 
 /// How the call is replayed.

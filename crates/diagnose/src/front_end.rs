@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::replay::CapturedResponse;
+use upwork_diag_core::request::CapturedResponse;
 
 /// What stopped the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,7 +9,7 @@ use chrono::Utc;
 use crate::checks;
 use crate::classify::{self, Classification, Kind};
 use crate::correct::{self, Correction, Fix};
-pub use crate::exchange::{CorrectedExchange, Diagnosis, Exchange, Settings};
+use crate::exchange::{CorrectedExchange, Diagnosis, Exchange, Settings};
 use crate::refresh::{self, RefreshError};
 use crate::replay::{self, TransportErrorKind};
 use upwork_diag_core::credentials::Credentials;

@@ -9,9 +9,10 @@
 
 use serde::Serialize;
 
-use crate::replay::{self, CapturedResponse, ReplayOptions};
+use crate::replay::{self, ReplayOptions};
 use upwork_diag_core::credentials::Credentials;
 use upwork_diag_core::oauth::{self, SignedRequest};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, RawUrl};
 use upwork_diag_core::upwork::hosts;
 

@@ -9,9 +9,10 @@
 
 use crate::classify::{self, Classification};
 use crate::exchange::Settings;
-use crate::replay::{self, CapturedResponse};
+use crate::replay;
 use upwork_diag_core::credentials::Credentials;
 use upwork_diag_core::oauth::encode;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, Header, RawUrl, Source};
 use upwork_diag_core::upwork::urls::OAUTH2_TOKEN;
 

@@ -7,9 +7,10 @@
 use serde_json::Value;
 
 use crate::exchange::{Diagnosis, Settings};
-use crate::replay::{self, CapturedResponse};
+use crate::replay;
 use upwork_diag_core::credentials::Credentials;
 use upwork_diag_core::oauth;
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{self, CapturedRequest, RawUrl};
 use upwork_diag_core::upwork::{self, hosts};
 

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::{CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
+use super::{ReplayOptions, TransportError, TransportErrorKind};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, Header};
 
 pub use super::tls::install_crypto_provider;

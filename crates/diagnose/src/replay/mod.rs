@@ -14,9 +14,6 @@ pub use tls::install_crypto_provider;
 
 use std::time::Duration;
 
-/// The response type lives with the request model (the importers build it from a capture too).
-pub use upwork_diag_core::request::CapturedResponse;
-
 /// Why no (complete) response came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]

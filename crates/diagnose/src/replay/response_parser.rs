@@ -6,7 +6,8 @@
 //! spaces after header names) and strict where a mistake would change the body (conflicting
 //! Content-Length, a chunk size that is not hex).
 
-use super::{CapturedResponse, TransportError, TransportErrorKind};
+use super::{TransportError, TransportErrorKind};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::Header;
 
 /// The largest response head accepted (status line and headers), per response.

@@ -14,7 +14,8 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
 use super::response_parser::{ParseState, parse_head, parse_response};
-use super::{CapturedResponse, ReplayOptions, TransportError, TransportErrorKind};
+use super::{ReplayOptions, TransportError, TransportErrorKind};
+use upwork_diag_core::request::CapturedResponse;
 use upwork_diag_core::request::{CapturedRequest, Header, RawUrl};
 
 /// The headers exactly as they go on the wire: `Host` first when the capture has none, then the
