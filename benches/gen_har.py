@@ -6,7 +6,8 @@ some with a `+` for a space in the query (param-encoding), token requests POSTed
 Content-Length (content-length-missing), GraphQL calls, 403s; headers as browsers record them and
 response bodies of a few KB. Deterministic for a given seed, so two runs measure the same file.
 
-Usage: gen_har.py OUT.har [--entries 100000] [--size-mb 200] [--seed 1]
+Usage: gen_har.py OUT.har [--size-mb 200] [--entries N] [--seed 1]
+(--entries defaults to 500 per MiB, the mix of benches/har_scan.sh: 100,000 for 200 MiB.)
 """
 
 import argparse
@@ -203,10 +204,13 @@ def entry(rng, i, body_size):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
-    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--entries", type=int, default=None)
     parser.add_argument("--size-mb", type=float, default=200)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.entries is None:
+        # The size alone given: entries of the usual size (a 5 MiB file is not 100,000 entries).
+        args.entries = max(1, int(args.size_mb * 500))
 
     rng = random.Random(args.seed)
     target = int(args.size_mb * 1024 * 1024)

@@ -1,6 +1,7 @@
 //! The usual shape of a HAR entry, read from a buffer without copying: strings borrow from the
 //! file's bytes, the fields no check reads are skipped, and a response body is decoded only when
-//! something reads it (a call to Upwork's API, or an entry whose answer comes before its request).
+//! something reads it (a call to Upwork's API, an entry whose answer comes before its request or
+//! whose URL is no request's), and then only if its reader wants it (`into_parts`).
 //!
 //! This reading is strict where [`super::convert_entry`] is lenient (a header value written as a
 //! number, a status written as a string, `postData.params` without `text`, a duplicate field):
