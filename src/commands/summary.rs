@@ -58,11 +58,12 @@ fn render_with(bundle: &Bundle, output: Output<'_>, look: Look) -> String {
                 0 => "under 1 ms".to_string(),
                 ms => format!("{ms} ms"),
             };
-            let _ = writeln!(
-                out,
-                "  answer: {} {}{to}, {elapsed}",
-                resp.status, resp.reason
-            );
+            // HTTP/2 has no reason phrase, and an HTTP/1.1 server may send none.
+            let status = match resp.reason.as_str() {
+                "" => resp.status.to_string(),
+                reason => format!("{} {reason}", resp.status),
+            };
+            let _ = writeln!(out, "  answer: {status}{to}, {elapsed}");
         }
         (None, Some(error), _) => {
             let _ = writeln!(out, "  no answer: {}", error.message);

@@ -5,34 +5,13 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use crate::common::{Emulator, upwork_diag};
+use crate::common::{Emulator, answering, upwork_diag};
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use upwork_diag_diagnose::bundle::{BODY_CAP, HEADER_VALUE_CAP};
 
 const URL: &str = "https://www.upwork.com/api/auth/v1/info.json";
-
-/// A server that reads each request head and answers with `answer`, then closes.
-fn answering(answer: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let answer = std::sync::Arc::new(answer);
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let answer = std::sync::Arc::clone(&answer);
-            std::thread::spawn(move || {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
-                    head.push(byte[0]);
-                }
-                let _ = stream.write_all(&answer);
-            });
-        }
-    });
-    base
-}
 
 fn response(headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
     let mut out = format!(

@@ -203,3 +203,30 @@ fn every_error_starts_with_the_same_prefix() {
             .starts_with("error: "),
     );
 }
+
+/// An answer without a reason phrase (HTTP/2 never has one, and an HTTP/1.1 server may leave it
+/// out) is shown as its status alone, not followed by a stray space.
+#[test]
+fn an_answer_without_a_reason_phrase_is_shown_as_its_status() {
+    let base = crate::common::answering(
+        b"HTTP/1.1 404\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+    );
+    let output = upwork_diag()
+        .args(["diagnose", INFO, "--base-url", &base, "--no-bundle"])
+        .args(BEARER)
+        .args(ENVIRONMENT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let answer = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("answer:"))
+        .unwrap_or_else(|| panic!("no answer line: {stdout}"));
+    let answer = normalized(answer, None);
+    assert!(
+        answer
+            .trim_start()
+            .starts_with("answer: 404 (sent to http://127.0.0.1:"),
+        "{answer}"
+    );
+}

@@ -396,3 +396,25 @@ pub fn self_signed_tls_server() -> String {
     });
     base
 }
+
+/// A raw server on 127.0.0.1 that reads each request head and answers with `answer` as it is, then
+/// closes: for answers the emulator never gives. Returns its base URL.
+pub fn answering(answer: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let answer = std::sync::Arc::new(answer);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let answer = std::sync::Arc::clone(&answer);
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(&answer);
+            });
+        }
+    });
+    base
+}
