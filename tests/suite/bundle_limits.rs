@@ -1,8 +1,6 @@
 //! What the bundle keeps of big, binary and odd answers, and that a killed run leaves nothing
 //! half-written under the bundle's name.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use crate::common::{Emulator, answering, upwork_diag};
