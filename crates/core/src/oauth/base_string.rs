@@ -10,18 +10,6 @@ pub fn base_string(request: &SignedRequest) -> String {
     Recipe::default().build(request)
 }
 
-/// The base string of a method, URL and parameters (query, form and oauth_* together, decoded,
-/// without oauth_signature and realm). The URL's own query is not read: pass its pairs in `params`.
-pub fn base_string_from(method: &str, url: &RawUrl, params: &[(String, String)]) -> String {
-    let uri = Recipe::default().base_uri(url);
-    join_base_string(
-        &method.to_ascii_uppercase(),
-        &uri,
-        &normalized_parameters(params),
-        Hex::Upper,
-    )
-}
-
 /// The base string URI of RFC 5849 section 3.4.1.2: scheme and host lowercase, the default port
 /// dropped, the path as written (`/` when empty), no query.
 pub fn normalize_uri(url: &RawUrl) -> String {

@@ -13,7 +13,7 @@ mod sign;
 mod signature;
 mod verify;
 
-pub use base_string::{base_string, base_string_from, normalize_uri, normalized_parameters};
+pub use base_string::{base_string, normalize_uri, normalized_parameters};
 pub use encode::{decode, encode, encode_bytes, form_decode, is_unreserved};
 pub use mistakes::MistakeKind;
 pub use param_encoding::{EncodingIssue, EncodingProblem, ParamPart, encoding_problems};
