@@ -628,6 +628,47 @@ mod tests {
         }
     }
 
+    /// Each mistake is told in its own sentence, and reading the query's `+` as a space, beside
+    /// another mistake, is said as how the client saw its `+`, not as a second thing it did.
+    #[test]
+    fn each_mistake_is_told_and_a_query_plus_beside_another_as_an_aside() {
+        let mut seen = Vec::new();
+        for kind in MistakeKind::ALL {
+            let text = kind.description();
+            assert!(
+                text.starts_with("The ") && text.ends_with('.'),
+                "{}: {text}",
+                kind.name()
+            );
+            assert!(
+                !seen.contains(&text),
+                "{} repeats a description",
+                kind.name()
+            );
+            seen.push(text);
+        }
+        assert!(MistakeKind::SpaceAsPlus.description().contains("'+'"));
+        let aside = "(The client read its query's '+' as a space, as HTML forms do; Upwork reads it as a plus.)";
+        let alone = mistake(
+            &[MistakeKind::QueryPlusAsSpace],
+            String::new(),
+            String::new(),
+        );
+        assert_eq!(
+            alone.description,
+            MistakeKind::QueryPlusAsSpace.description()
+        );
+        let both = mistake(
+            &[MistakeKind::DoubleEncoded, MistakeKind::QueryPlusAsSpace],
+            String::new(),
+            String::new(),
+        );
+        assert_eq!(
+            both.description,
+            format!("{} {aside}", MistakeKind::DoubleEncoded.description())
+        );
+    }
+
     #[test]
     fn the_canonical_space_as_plus_base_string() {
         let broken = sign_with_mistake(

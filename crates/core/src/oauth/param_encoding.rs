@@ -181,6 +181,31 @@ fn scan(text: &str, location: ParamLocation) -> Vec<(EncodingIssue, Vec<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each issue has its own phrase for the report, naming what the RFC wants where it can.
+    #[test]
+    fn each_issue_is_described_in_its_own_words() {
+        let issues = [
+            EncodingIssue::PlusForSpace,
+            EncodingIssue::RawSpace,
+            EncodingIssue::ReservedRaw,
+            EncodingIssue::NonAsciiRaw,
+            EncodingIssue::LowercaseHex,
+            EncodingIssue::DoubleEncoded,
+            EncodingIssue::InvalidEscape,
+        ];
+        let phrases: Vec<&str> = issues.iter().map(|i| i.describe()).collect();
+        for (issue, phrase) in issues.iter().zip(&phrases) {
+            assert!(phrase.len() > 10, "{issue:?}: {phrase}");
+            assert_eq!(
+                phrases.iter().filter(|p| *p == phrase).count(),
+                1,
+                "{phrase}"
+            );
+        }
+        assert!(EncodingIssue::PlusForSpace.describe().contains("%20"));
+        assert!(EncodingIssue::RawSpace.describe().contains("%20"));
+    }
     use crate::oauth::fixtures;
 
     fn request(url: &str, headers: &[(&str, &str)], body: &str) -> CapturedRequest {
