@@ -628,6 +628,40 @@ mod tests {
         }
     }
 
+    /// Every way a client makes a mistake is searched, not only the first: each variant's signature
+    /// (the repeated names as `a[0]` and as `a[]`, the hex lowercase everywhere or in the
+    /// parameters only, the token secret left out or the consumer secret alone) is named.
+    #[test]
+    fn every_way_of_a_mistake_is_named() {
+        for kind in [
+            MistakeKind::RepeatedParamsRenamed,
+            MistakeKind::LowercaseHex,
+            MistakeKind::TokenSecretOmitted,
+        ] {
+            let request = match kind {
+                MistakeKind::RepeatedParamsRenamed => repeats_and_empty(),
+                _ => form_post(),
+            };
+            let signed = sign_request_with(&request, &KEYS, &options(true));
+            let mut captured = captured(&signed.request);
+            let signing = Signing {
+                request: &captured.clone(),
+                consumer_secret: KEYS.consumer_secret,
+                token_secret: KEYS.token_secret.unwrap(),
+            };
+            assert_eq!(kind.variant_count(), 2, "{}", kind.name());
+            for variant in 0..kind.variant_count() {
+                let mut client = Client::default();
+                kind.apply(variant, &mut client);
+                captured.signature = signing.signature(&client).1;
+                let found =
+                    find_mistake(&captured, KEYS.consumer_secret, KEYS.token_secret.unwrap())
+                        .unwrap_or_else(|| panic!("{} way {variant} not found", kind.name()));
+                assert_eq!(found.kinds, vec![kind], "{} way {variant}", kind.name());
+            }
+        }
+    }
+
     /// Each mistake is told in its own sentence, and reading the query's `+` as a space, beside
     /// another mistake, is said as how the client saw its `+`, not as a second thing it did.
     #[test]
