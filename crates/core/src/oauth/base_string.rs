@@ -357,6 +357,79 @@ mod tests {
     use crate::oauth::SignedRequest;
     use crate::request::{CapturedRequest, Header, Source};
 
+    /// Repeated names renamed as array serializers write them, each kept in its place, with its
+    /// own count: the expected pairs written out by hand.
+    #[test]
+    fn repeated_names_are_renamed_in_order_each_with_its_own_count() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let sent = pairs(&[
+            ("a", "1"),
+            ("b", "x"),
+            ("a", "2"),
+            ("c", ""),
+            ("a", "3"),
+            ("b", "y"),
+        ]);
+        let mut indexed = sent.clone();
+        rename_repeated(&mut indexed, Repeated::Indexed);
+        assert_eq!(
+            indexed,
+            pairs(&[
+                ("a[0]", "1"),
+                ("b[0]", "x"),
+                ("a[1]", "2"),
+                ("c", ""),
+                ("a[2]", "3"),
+                ("b[1]", "y")
+            ])
+        );
+        let mut brackets = sent.clone();
+        rename_repeated(&mut brackets, Repeated::Brackets);
+        assert_eq!(
+            brackets,
+            pairs(&[
+                ("a[]", "1"),
+                ("b[]", "x"),
+                ("a[]", "2"),
+                ("c", ""),
+                ("a[]", "3"),
+                ("b[]", "y")
+            ])
+        );
+    }
+
+    /// The orders a client may sign its parameters in, on one request: the expected parameter
+    /// strings written out by hand from the request below.
+    #[test]
+    fn each_order_of_the_parameters() {
+        let request = crate::oauth::fixtures::request(
+            "POST",
+            "https://example.com/p?z=1&B=2",
+            &[(
+                "Authorization",
+                "OAuth oauth_consumer_key=\"k\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_token=\"t\", oauth_signature=\"s\"",
+            )],
+            "",
+        );
+        let signed = SignedRequest::from_request(&request).unwrap().unwrap();
+        let oauth = "oauth_consumer_key=k&oauth_nonce=n&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1&oauth_token=t";
+        let order = |order: Order| {
+            Recipe {
+                order,
+                ..Recipe::default()
+            }
+            .parameters(&signed)
+        };
+        assert_eq!(order(Order::Sorted), format!("B=2&{oauth}&z=1"));
+        assert_eq!(order(Order::Wire), format!("z=1&B=2&{oauth}"));
+        assert_eq!(order(Order::OAuthFirst), format!("{oauth}&z=1&B=2"));
+        assert_eq!(order(Order::Decoded), format!("B=2&{oauth}&z=1"));
+    }
+
     #[test]
     fn rfc5849_3_4_1_2_uri_examples() {
         let uri = |u: &str| normalize_uri(&RawUrl::parse(u).unwrap());
