@@ -237,3 +237,50 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Secret;
+
+    // The scrubber is the process's own: each test uses secrets of its own, so that the others,
+    // run at the same time, neither add to nor depend on them.
+
+    #[test]
+    fn a_secrets_file_registered_is_hidden_in_every_later_output() {
+        let secret = "CANARYregisteredFromAFile1";
+        assert!(scrub(&format!("before {secret}")).contains(secret));
+        register(&Credentials {
+            consumer_secret: Some(Secret::new(secret)),
+            ..Credentials::default()
+        });
+        let text = scrub(&format!("a line quoting {secret} by mistake"));
+        assert!(!text.contains(secret), "{text}");
+        assert!(text.starts_with("a line quoting [redacted "), "{text}");
+    }
+
+    #[test]
+    fn what_a_command_found_is_hidden_in_every_later_output() {
+        let secret = "CANARYadoptedFromACall2";
+        let mut found = Redactor::default();
+        found.learn("cookie", secret);
+        assert!(scrub(secret).contains(secret));
+        adopt(&found);
+        assert!(!scrub(&format!("x {secret} y")).contains(secret));
+    }
+
+    /// The scrubber sees every byte the process writes: it keeps no record of what it hid, or
+    /// its memory would grow with the output.
+    #[test]
+    fn the_scrubber_keeps_no_record() {
+        let secret = "CANARYnoRecordKept3";
+        register(&Credentials {
+            consumer_secret: Some(Secret::new(secret)),
+            ..Credentials::default()
+        });
+        for i in 0..100 {
+            assert!(!scrub(&format!("{i} {secret}")).contains(secret));
+        }
+        assert!(scrubber().redactions().is_empty());
+    }
+}
