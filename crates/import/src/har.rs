@@ -1341,6 +1341,58 @@ mod tests {
         assert!(e.to_string().contains("ends too early"), "{e}");
     }
 
+    /// A response body kept as written is decoded only when its reader wants it, and then as
+    /// `into_entry` decodes it; a base64 body or one with a `\u` escape is decoded whatever the
+    /// reader says (its decoding could fail, and is checked at once).
+    #[test]
+    fn a_body_kept_as_written_is_decoded_only_when_wanted() {
+        let entry = |content: &str| {
+            format!(
+                r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}, "response": {{"status": 200, "content": {content}}}}}"#
+            )
+        };
+        // The first entry is read the thorough way (see the module's comment): the others in place.
+        let file = har(&[
+            entry(r#"{"text": "first"}"#),
+            entry(r#"{"text": "{\"data\": \"a\\\\b\\n\"}"}"#),
+            entry(r#"{"text": "{\"data\": \"caf\u00e9\"}"}"#),
+            entry(r#"{"text": "aGk=", "encoding": "base64"}"#),
+        ]
+        .join(", "));
+        let bodies = |wanted: BodyWanted| {
+            let mut bodies = Vec::new();
+            for_each_lazy_entry(file.as_bytes(), "t.har", HAR_ENTRY_LIMIT, |index, entry| {
+                if index == 0 {
+                    return ControlFlow::Continue(());
+                }
+                assert!(matches!(entry.reading, Reading::Typed(_)));
+                let entry = entry.into_entry_reading(wanted);
+                bodies.push(String::from_utf8(entry.response.unwrap().body).unwrap());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            bodies
+        };
+        let all = bodies(|_, _| true);
+        assert_eq!(
+            all,
+            ["{\"data\": \"a\\\\b\\n\"}", "{\"data\": \"café\"}", "hi"]
+        );
+        let built: Vec<String> = read_all(&file, HAR_ENTRY_LIMIT)
+            .unwrap()
+            .into_iter()
+            .skip(1)
+            .map(|(_, e)| String::from_utf8(e.response.unwrap().body).unwrap())
+            .collect();
+        assert_eq!(all, built);
+        assert_eq!(bodies(|_, _| false), ["", "{\"data\": \"café\"}", "hi"]);
+        // What the reader is shown: the status, and the body as written, quotes included.
+        assert_eq!(
+            bodies(|status, written| status == 200 && written.starts_with("\"{")),
+            all
+        );
+    }
+
     /// Every entry of `text` with whether it was read in place.
     fn read_all(text: &str, limit: u64) -> Result<Vec<(bool, HarEntry)>, ImportError> {
         let mut all = Vec::new();
