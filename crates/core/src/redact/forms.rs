@@ -218,6 +218,16 @@ mod tests {
         }
     }
 
+    /// A secret given percent-encoded (as it was pasted from a URL) is also hidden decoded, and in
+    /// the encodings of its decoded form.
+    #[test]
+    fn a_percent_encoded_secret_is_hidden_decoded_too() {
+        let forms = encoded_forms("s3cr%2Fet%20x");
+        for expected in ["s3cr%2Fet%20x", "s3cr/et x", "s3cr%2Fet+x", "czNjci9ldCB4"] {
+            assert!(forms.iter().any(|f| f == expected), "{expected}: {forms:?}");
+        }
+    }
+
     /// The shortcut may only say "absent" when no form is there: a secret missed here is a leak.
     #[test]
     fn a_deferred_secret_is_seen_in_each_of_its_forms_and_only_then() {
