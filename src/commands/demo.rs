@@ -315,9 +315,7 @@ fn summary(
         let status = corrected
             .exchange
             .response()
-            .map_or("no answer".to_string(), |r| {
-                format!("{} {}", r.status, r.reason)
-            });
+            .map_or("no answer".to_string(), |r| r.status_line());
         let _ = writeln!(
             out,
             "   corrected request: {status}: {}",

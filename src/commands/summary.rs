@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::terminal::Look;
 use upwork_diag_core::diagnosis::{Outcome, Severity};
+use upwork_diag_core::request::status_line;
 use upwork_diag_diagnose::bundle::{Bundle, BundleFiles};
 
 pub fn render(bundle: &Bundle, written: Option<&BundleFiles>, look: Look) -> String {
@@ -58,11 +59,7 @@ fn render_with(bundle: &Bundle, output: Output<'_>, look: Look) -> String {
                 0 => "under 1 ms".to_string(),
                 ms => format!("{ms} ms"),
             };
-            // HTTP/2 has no reason phrase, and an HTTP/1.1 server may send none.
-            let status = match resp.reason.as_str() {
-                "" => resp.status.to_string(),
-                reason => format!("{} {reason}", resp.status),
-            };
+            let status = status_line(resp.status, &resp.reason);
             let _ = writeln!(out, "  answer: {status}{to}, {elapsed}");
         }
         (None, Some(error), _) => {
@@ -100,7 +97,7 @@ fn render_with(bundle: &Bundle, output: Output<'_>, look: Look) -> String {
     }
     if let Some(c) = &bundle.corrected {
         let answer = match (&c.response, &c.transport_error) {
-            (Some(resp), _) => format!("{} {}", resp.status, resp.reason),
+            (Some(resp), _) => status_line(resp.status, &resp.reason),
             (None, Some(e)) => format!("no answer ({})", e.message),
             (None, None) => "not sent".into(),
         };

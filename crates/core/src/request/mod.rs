@@ -11,7 +11,7 @@ mod raw_url;
 mod response;
 
 pub use raw_url::{RawUrl, UrlError};
-pub use response::CapturedResponse;
+pub use response::{CapturedResponse, status_line};
 
 use chrono::{DateTime, Utc};
 

@@ -37,7 +37,21 @@ impl CapturedResponse {
     }
 }
 
+/// `404 Not Found`, or `404` alone when the answer gave no reason phrase (HTTP/2 never does, and
+/// an HTTP/1.1 server may leave it out): the status as every output shows it.
+pub fn status_line(status: u16, reason: &str) -> String {
+    match reason {
+        "" => status.to_string(),
+        reason => format!("{status} {reason}"),
+    }
+}
+
 impl CapturedResponse {
+    /// See [`status_line`].
+    pub fn status_line(&self) -> String {
+        status_line(self.status, &self.reason)
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         super::header_value(&self.headers, name)
     }
@@ -45,5 +59,20 @@ impl CapturedResponse {
     /// The body as text, lossily: classification only looks for known phrases.
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_shown_with_its_reason_or_alone() {
+        assert_eq!(status_line(411, "Length Required"), "411 Length Required");
+        assert_eq!(status_line(404, ""), "404");
+        let mut answer = CapturedResponse::for_test(200, &[], "");
+        assert_eq!(answer.status_line(), "200");
+        answer.reason = "OK".into();
+        assert_eq!(answer.status_line(), "200 OK");
     }
 }

@@ -255,7 +255,7 @@ fn known(value: &Option<String>) -> String {
 }
 
 fn status_line(response: &ResponseRecord) -> String {
-    format!("{} {}", response.status, response.reason)
+    upwork_diag_core::request::status_line(response.status, &response.reason)
 }
 
 fn headers_text(headers: &[Header]) -> String {
