@@ -64,11 +64,14 @@ impl Endpoint {
     /// True when `path` (query ignored) fits this endpoint's pattern.
     pub fn matches_path(&self, path: &str) -> bool {
         let path = strip_query(path);
-        // Every path that matches starts with the pattern's text before its first `{` (all of it
-        // when there is none): a comparison that rules out nearly every endpoint of the catalogue
-        // before the segments are split.
-        let literal = self.path.split_once('{').map_or(self.path, |(l, _)| l);
-        path.starts_with(literal) && path_matches(self.path, path)
+        path.starts_with(self.literal_prefix()) && path_matches(self.path, path)
+    }
+
+    /// The pattern's text before its first `{` (all of it when there is none): every path that
+    /// matches starts with it, a comparison that rules out nearly every endpoint of the catalogue
+    /// before the segments are split.
+    fn literal_prefix(&self) -> &'static str {
+        self.path.split_once('{').map_or(self.path, |(l, _)| l)
     }
 
     /// The documented URL, pattern pieces left in braces.
@@ -530,16 +533,11 @@ pub fn endpoint_for(method: &str, path: &str) -> Option<&'static Endpoint> {
         .map(|(_, e)| *e)
 }
 
-/// The catalogue in its order, each endpoint with the text of its pattern before the first `{`
+/// The catalogue in its order, each endpoint with its literal prefix
 /// ([`Endpoint::matches_path`]'s first test), found once: every call checked looks its endpoint
 /// up several times.
 static BY_LITERAL: std::sync::LazyLock<Vec<(&'static str, &'static Endpoint)>> =
-    std::sync::LazyLock::new(|| {
-        ENDPOINTS
-            .iter()
-            .map(|e| (e.path.split_once('{').map_or(e.path, |(l, _)| l), e))
-            .collect()
-    });
+    std::sync::LazyLock::new(|| ENDPOINTS.iter().map(|e| (e.literal_prefix(), e)).collect());
 
 /// Every endpoint at this path, whatever the method: what a 405 answer lists in `Allow`.
 pub fn endpoints_at(path: &str) -> impl Iterator<Item = &'static Endpoint> + '_ {
