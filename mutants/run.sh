@@ -11,10 +11,10 @@
 #                                         the tests of every module it touches; figures and missed
 #                                         mutants printed, the report left alone
 #
-# Each module has a FAST test selection (its own unit tests and the modules of the integration
-# suites, each crate's tests/suite, that exercise it, chosen by package and by name), per-mutant
-# build and test timeouts, and a wall-clock cap (MUTANTS_CAP
-# seconds a module, default 2400). Each file's results stay in target/mutants/<file>/ and the next
+# Each file's mutants meet two passes: every unit test of the file's crate, then, on what passes
+# those, the module's test selection (its own unit tests and the modules of the integration suites,
+# each crate's tests/suite, that exercise it, chosen by package and by name). Per-mutant build and
+# test timeouts, and a wall-clock cap (MUTANTS_CAP seconds a module, default 2400). Each file's results stay in target/mutants/<file>/ and the next
 # run goes on from them (`--iterate`: what was caught or unviable is not tried again), so a run cut
 # by the cap resumes where it stopped. MUTANTS_FRESH=1 starts over.
 #
@@ -24,6 +24,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+# The importers' conformance tests read the third-party corpora beside the checkout, as CI does.
+if [ -z "${UPWORK_DIAG_CORPORA:-}" ] && [ -d ../shared/corpora ]; then
+  UPWORK_DIAG_CORPORA="$(cd ../shared/corpora && pwd)"
+  export UPWORK_DIAG_CORPORA
+fi
 
 # module | its source (a file, or a directory and everything below it) | the packages whose tests
 # are run on its mutants (the workspace's crates: the module's own and those above it whose tests
@@ -36,14 +41,14 @@ export CARGO_TERM_COLOR=never
 # would add minutes a mutant for little more. The emulator is a crate of its own, whose unit tests
 # are all in `tests` modules (`tests::`) and whose suite is its own.
 MODULES=(
-  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::"
+  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::,canary_walk::"
   "oauth|crates/core/src/oauth|upwork-diag-core|oauth::"
-  "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::"
-  "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::"
+  "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::,golden::,leaks::,redaction::,diagnose::"
+  "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::,failures::,content_length_rules::,freshness::,oauth2::,golden::,interop::,replay::"
   "classify|crates/diagnose/src/classify.rs|upwork-diag-diagnose,upwork-diag|classify::,failures::,oauth2::,diagnose::"
   "correct|crates/diagnose/src/correct.rs|upwork-diag-diagnose,upwork-diag|correct::,diagnose::,oauth2::,freshness::,failures::"
-  "request|crates/core/src/request|upwork-diag-core,upwork-diag|request::,inputs::"
-  "import|crates/import/src|upwork-diag-import,upwork-diag-diagnose,upwork-diag|curl::,har::,raw::,import_error::,inputs::,parsers_stress::"
+  "request|crates/core/src/request|upwork-diag-core,upwork-diag-import,upwork-diag|request::,curl::,har::,raw::,inputs::,input_habits::,content_length_rules::,raw_host::"
+  "import|crates/import/src|upwork-diag-import,upwork-diag-diagnose,upwork-diag|curl::,har::,raw::,import_error::,inputs::,input_habits::,parsers_stress::,corpora::,scan::"
   "mock|crates/mock/src|upwork-diag-mock|tests::,mock::,mock_abuse::,keepalive::"
 )
 
@@ -160,29 +165,46 @@ if [ "${1:-}" = --in-diff ]; then
   esac
 fi
 
-# Runs cargo-mutants on one file until `deadline` (seconds since the epoch).
+# Runs cargo-mutants on one file until `deadline` (seconds since the epoch), in two passes: every
+# unit test of the file's crate on every mutant (an incremental build of one crate and a second of
+# tests: about 2 s a mutant), then the module's selection on the mutants that pass left (`--iterate`
+# skips what the first caught; the selection builds the crates above and runs their suites). A
+# mutant is caught when either pass fails on it: both passes are tests of the module, so this
+# counts what the two together catch, at a fraction of the selection's cost on every mutant.
 run_file() {
   local file="$1" packages="$2" tests="$3" deadline="$4"
   local out="target/mutants/${file//\//_}"
-  local left=$((deadline - $(date +%s)))
-  if [ "$left" -le 0 ]; then
-    echo "== mutants: $file skipped: the module's cap is spent"
-    return
-  fi
-  local args=("${common[@]}" --output "$out" -f "$file")
-  mapfile -t -O "${#args[@]}" args < <(test_args "$packages" "$tests")
-  set_build_mode
-  args+=("${mode[@]}")
   if [ "${MUTANTS_FRESH:-}" = 1 ]; then rm -rf "$out"; fi
   mkdir -p "$out"
+  set_build_mode
   # The whole count, for the report: a capped run says how far it got.
-  cargo mutants "${args[@]}" --list | grep -c . >"$out/listed.count" || true
+  cargo mutants "${common[@]}" -f "$file" --list | grep -c . >"$out/listed.count" || true
+  echo "== mutants: $file ($(cat "$out/listed.count") mutants)"
+  run_pass "$file" "$out" "$deadline" "the crate's unit tests" --cargo-arg=--lib
+  if [ -n "$packages" ] && [ -s "$out/mutants.out/missed.txt" ]; then
+    local selection
+    mapfile -t selection < <(test_args "$packages" "$tests")
+    run_pass "$file" "$out" "$deadline" "tests $tests" "${selection[@]}"
+  fi
+  unset CARGO_TARGET_DIR
+}
+
+# One pass of cargo-mutants over a file's mutants, resuming from its results so far, with the given
+# test arguments; cut at `deadline`.
+run_pass() {
+  local file="$1" out="$2" deadline="$3" what="$4"
+  shift 4
+  local left=$((deadline - $(date +%s)))
+  if [ "$left" -le 0 ]; then
+    echo "   $what: skipped, the module's cap is spent"
+    return
+  fi
+  local args=("${common[@]}" --output "$out" -f "$file" "$@" "${mode[@]}")
   [ -d "$out/mutants.out" ] && args+=(--iterate)
-  echo "== mutants: $file ($(cat "$out/listed.count") mutants, tests $tests; ${left}s left)"
+  echo "   $what (${left}s left)"
   local status=0
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
   timeout -s INT "$left" nice -n 10 cargo mutants "${args[@]}" || status=$?
-  unset CARGO_TARGET_DIR
   [ "${#mode[@]}" -eq 0 ] || restore_mutated
   # `--iterate` counts the unviable mutants of earlier runs as previously caught: kept apart here,
   # so that the report does not count them as caught.
