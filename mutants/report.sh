@@ -17,8 +17,9 @@ cat <<HEADER
 
 Written by \`mutants/run.sh\` ($(cargo mutants --version 2>/dev/null || echo cargo-mutants)): the
 figures come from its results in \`target/mutants/\`, the reasons from \`mutants/equivalent.tsv\`, the
-last section from \`mutants/notes.md\` (see mutants/README.md). A mutant is caught when the module's
-selected tests fail or time out on it; a mutant that does not build (unviable) is not counted.
+last section from \`mutants/notes.md\` (see mutants/README.md). A mutant is caught when a test fails
+or times out on it: first every unit test of its crate, then, on what those pass, the module's
+selected tests; a mutant that does not build (unviable) is not counted.
 A module is measured whole only when every one of its files was run to the end; the goal is at
 least 90% caught in each module so measured.
 
@@ -54,7 +55,7 @@ for spec in "$@"; do
   [ "${#not_run[@]}" -eq 0 ] || whole="NOT measured whole: ${#not_run[@]} of its files not run"
   echo "- $name: caught $caught of $total ($((total > 0 ? caught * 100 / total : 0))%) of the" \
     "$((caught + missed + unviable)) mutants tried out of $listed listed in the files run; $whole" \
-    "— tests $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
+    "— tests: the crate's unit tests, then $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
 done
 
 echo
