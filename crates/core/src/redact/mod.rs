@@ -859,4 +859,43 @@ mod tests {
             assert!(!is_secret_name(name), "{name}");
         }
     }
+
+    #[test]
+    fn names_quoted_spaced_or_longer_than_the_buffer_are_read_alike() {
+        // Names as they come out of JSON keys and headers pasted by hand: quoted, padded, and
+        // now and then longer than the 64 bytes read without allocating.
+        let long_secret = format!("{}_Client-Secret", "X".repeat(70));
+        let long_plain = format!("{}_Client-Id", "X".repeat(70));
+        for name in [
+            "\"client_secret\"",
+            "'password'",
+            "  access_token\t",
+            long_secret.as_str(),
+            &format!("\"{long_secret}\" "),
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["\"oauth_token\"", " grant_type ", long_plain.as_str()] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn headers_hidden_by_their_names() {
+        for header in [
+            "Authorization",
+            "cookie",
+            "Proxy-Authorization",
+            "X-Upwork-API-Token",
+            "X-Auth-Token",
+            "X-Api-Key",
+            "X-Client-Secret-Hash",
+            "X-Password-Reset",
+        ] {
+            assert!(hides_by_name(header), "{header}");
+        }
+        for header in ["Accept", "Content-Type", "X-Upwork-Request-Id", "Tokenizer"] {
+            assert!(!hides_by_name(header), "{header}");
+        }
+    }
 }
