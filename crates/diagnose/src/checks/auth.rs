@@ -126,6 +126,78 @@ mod tests {
         assert!(findings[0].explains());
     }
 
+    fn kind_found(method: &str, url: &str) -> Option<(String, String)> {
+        let request = from_flags(Some(method), url, &[], None).unwrap();
+        let findings = before_sending(&request);
+        let finding = findings.first()?;
+        let kind = finding.evidence["endpoint_kind"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Some((kind, finding.detail.clone()))
+    }
+
+    #[test]
+    fn each_kind_of_call_is_told_the_credentials_it_needs() {
+        let (kind, detail) = kind_found(
+            "POST",
+            "https://www.upwork.com/api/auth/v1/oauth/token/request",
+        )
+        .unwrap();
+        assert_eq!(kind, "o-auth1-request-token");
+        assert!(detail.contains("made with the consumer key"), "{detail}");
+        let (kind, detail) = kind_found(
+            "POST",
+            "https://www.upwork.com/api/auth/v1/oauth/token/access",
+        )
+        .unwrap();
+        assert_eq!(kind, "o-auth1-access-token");
+        assert!(
+            detail.contains("with the request token and its oauth_verifier"),
+            "{detail}"
+        );
+        // Paths the catalogue does not list are read by where they sit.
+        let (kind, detail) =
+            kind_found("GET", "https://www.upwork.com/api/not/catalogued.json").unwrap();
+        assert_eq!(kind, "rest");
+        assert!(detail.contains("made with an access token"), "{detail}");
+        let (kind, _) = kind_found("GET", "https://www.upwork.com/gds/not/catalogued").unwrap();
+        assert_eq!(kind, "report");
+        assert_eq!(
+            kind_found("GET", "https://www.upwork.com/elsewhere/page"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_header_upwork_does_not_read_is_named_by_its_scheme_alone() {
+        let detail = |headers: &[&str]| {
+            before_sending(&call(
+                "https://www.upwork.com/api/hr/v2/teams.json",
+                headers,
+            ))[0]
+                .detail
+                .clone()
+        };
+        let basic = detail(&["Authorization: Basic ZGVtbzpkZW1v"]);
+        assert!(
+            basic.contains("Authorization header is `Basic`, which Upwork does not read"),
+            "{basic}"
+        );
+        let empty = detail(&["Authorization: Bearer"]);
+        assert!(
+            empty.contains("is `Bearer` with nothing after it"),
+            "{empty}"
+        );
+        let bare = detail(&["Authorization: abc123"]);
+        assert!(bare.contains("is a value with no scheme"), "{bare}");
+        let none = detail(&[]);
+        assert!(
+            none.contains("has no Authorization header, no cookie"),
+            "{none}"
+        );
+    }
+
     #[test]
     fn credentials_upwork_does_not_read_are_none() {
         for header in [
