@@ -41,7 +41,7 @@ fi
 # would add minutes a mutant for little more. The emulator is a crate of its own, whose unit tests
 # are all in `tests` modules (`tests::`) and whose suite is its own.
 MODULES=(
-  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::,canary_walk::"
+  "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::,canary_walk::,output_errors::"
   "oauth|crates/core/src/oauth|upwork-diag-core|oauth::"
   "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::,golden::,leaks::,redaction::,diagnose::"
   "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::,failures::,content_length_rules::,freshness::,oauth2::,golden::,interop::,replay::"

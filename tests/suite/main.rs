@@ -28,6 +28,7 @@ mod keycheck;
 mod leaks;
 mod messages;
 mod oauth2;
+mod output_errors;
 mod proxy;
 mod raw_host;
 mod readme;

@@ -139,7 +139,14 @@ impl RecordingRelay {
 
 /// The binary, with no UPWORK_* variable or proxy inherited from the machine running the tests.
 pub fn upwork_diag() -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::cargo_bin("upwork-diag").unwrap();
+    let mut command = assert_cmd::Command::from_std(upwork_diag_process());
+    command.timeout(std::time::Duration::from_secs(60));
+    command
+}
+
+/// [`upwork_diag`] as a plain process, for a test that gives it its own standard output.
+pub fn upwork_diag_process() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("upwork-diag"));
     for name in [
         "UPWORK_CONSUMER_KEY",
         "UPWORK_CONSUMER_SECRET",
@@ -155,7 +162,6 @@ pub fn upwork_diag() -> assert_cmd::Command {
     ] {
         command.env_remove(name);
     }
-    command.timeout(std::time::Duration::from_secs(60));
     command
 }
 

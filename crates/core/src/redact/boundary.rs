@@ -86,24 +86,44 @@ fn exit_on_write_error(error: &std::io::Error) -> ! {
 
 /// Standard output as a writer for output written piece by piece (`scan`): whole lines are
 /// scrubbed as they complete, so a secret is never split across two scrubbed pieces.
-pub struct Stdout {
+pub type Stdout = LineScrubber<std::io::BufWriter<std::io::StdoutLock<'static>>>;
+
+/// A writer that passes on whole lines only, each batch scrubbed, and the unfinished last line at
+/// [`Write::flush`]: a secret written in two pieces is scrubbed whole.
+pub struct LineScrubber<W: Write> {
     pending: Vec<u8>,
-    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    out: W,
 }
 
 impl Stdout {
     /// Standard output, buffered.
     pub fn new() -> Stdout {
-        Stdout {
-            pending: Vec::new(),
-            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
-        }
+        LineScrubber::to(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout().lock(),
+        ))
     }
 
     /// True when a person watches the output (rows are then flushed one by one).
     pub fn is_terminal() -> bool {
         use std::io::IsTerminal;
         std::io::stdout().is_terminal()
+    }
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<W: Write> LineScrubber<W> {
+    /// Whole lines written to `out`, scrubbed.
+    pub fn to(out: W) -> LineScrubber<W> {
+        LineScrubber {
+            pending: Vec::new(),
+            out,
+        }
     }
 
     fn write_lines(&mut self) -> std::io::Result<()> {
@@ -126,13 +146,7 @@ impl Stdout {
     }
 }
 
-impl Default for Stdout {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Write for Stdout {
+impl<W: Write> Write for LineScrubber<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.pending.extend_from_slice(bytes);
         self.write_lines()?;
@@ -282,5 +296,73 @@ mod tests {
             assert!(!scrub(&format!("{i} {secret}")).contains(secret));
         }
         assert!(scrubber().redactions().is_empty());
+    }
+
+    #[test]
+    fn lines_are_passed_on_whole_and_scrubbed_and_the_last_at_flush() {
+        let secret = "CANARYwrittenInPieces4";
+        register(&Credentials {
+            consumer_secret: Some(Secret::new(secret)),
+            ..Credentials::default()
+        });
+        let mut writer = LineScrubber::to(Vec::new());
+        // The secret is cut in two by the writes, as a row may be.
+        writer.write_all(b"row 1 CANARYwritten").unwrap();
+        assert!(writer.out.is_empty(), "nothing before a line is whole");
+        writer.write_all(b"InPieces4 end\nrow 2 part").unwrap();
+        let written = String::from_utf8(writer.out.clone()).unwrap();
+        assert!(written.starts_with("row 1 [redacted "), "{written}");
+        assert!(written.ends_with("] end\n"), "whole lines only: {written}");
+        writer.flush().unwrap();
+        let written = String::from_utf8(writer.out.clone()).unwrap();
+        assert!(written.ends_with("] end\nrow 2 part"), "{written}");
+        assert!(!written.contains(secret), "{written}");
+    }
+
+    /// A log file, read back as text.
+    fn log_file() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        (dir, path)
+    }
+
+    #[test]
+    fn a_log_writes_when_flushed_or_full_not_at_each_line() {
+        let (_dir, path) = log_file();
+        let log = BufferedLog::file(&path).unwrap();
+        log.line("first");
+        // Lines wait (written together off the hot path), even 32 KiB of them.
+        for _ in 0..32 {
+            log.line(&"x".repeat(1023));
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+        // Past 64 KiB, the thread that logs writes them itself, in order.
+        for _ in 0..32 {
+            log.line(&"y".repeat(1023));
+        }
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.starts_with("first\nxxx"), "{}", &written[..20]);
+        assert_eq!(written.len(), BufferedLog::MAX_PENDING + "first\n".len());
+        log.line("last");
+        log.flush();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.ends_with("y\nlast\n"));
+    }
+
+    #[test]
+    fn a_log_is_flushed_by_its_own_thread_without_being_asked() {
+        let (_dir, path) = log_file();
+        let log = BufferedLog::file(&path).unwrap();
+        BufferedLog::flush_every(&log, std::time::Duration::from_millis(10));
+        log.line("a line nobody flushes");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::read_to_string(&path).unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "never written");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "a line nobody flushes\n"
+        );
     }
 }
