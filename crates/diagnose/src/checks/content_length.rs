@@ -233,16 +233,7 @@ fn malformed_chunks(request: &CapturedRequest, error: &chunked::ChunkedError) ->
 }
 
 fn missing(request: &CapturedRequest, body_len: usize) -> Finding {
-    let method = request.method.to_ascii_uppercase();
-    let overloaded = request.effective_method() != method;
-    let what = if overloaded {
-        format!(
-            "{method} (carrying http_method={})",
-            request.effective_method().to_ascii_lowercase()
-        )
-    } else {
-        method.clone()
-    };
+    let what = method_shown(request);
     let fix = if body_len == 0 {
         "Send `Content-Length: 0`: the body is empty, and an empty body must still be declared."
             .to_string()
@@ -325,6 +316,117 @@ mod tests {
 
     fn codes(findings: &[Finding]) -> Vec<Code> {
         findings.iter().map(|f| f.code).collect()
+    }
+
+    /// An empty chunked POST, as a stack that streams its body sends one.
+    fn empty_chunked(method: &str, extra: &[&str]) -> Finding {
+        let mut headers = vec!["Transfer-Encoding: chunked"];
+        headers.extend(extra);
+        check(&request(method, &headers, "0\r\n\r\n")).remove(0)
+    }
+
+    #[test]
+    fn the_method_is_named_as_sent_and_as_meant() {
+        let plain = empty_chunked("POST", &[]);
+        assert!(
+            plain.title.starts_with("POST sent chunked"),
+            "{}",
+            plain.title
+        );
+        let overloaded = check(
+            &from_flags(
+                Some("POST"),
+                "https://www.upwork.com/api/hr/v2/teams.json?http_method=put",
+                &["Transfer-Encoding: chunked".to_string()],
+                Some(b"0\r\n\r\n".to_vec()),
+            )
+            .unwrap(),
+        )
+        .remove(0);
+        assert!(
+            overloaded
+                .title
+                .starts_with("POST (carrying http_method=put) sent chunked"),
+            "{}",
+            overloaded.title
+        );
+        // Bytes given as captured, not framed by the flags importer.
+        let mut r = request("POST", &["Transfer-Encoding: chunked"], "");
+        r.body = b"zz\r\n".to_vec();
+        let findings = check(&r);
+        let malformed = &findings[1];
+        assert_eq!(malformed.code, Code::ChunkedBodyMalformed);
+        assert!(
+            malformed.detail.starts_with("POST: "),
+            "{}",
+            malformed.detail
+        );
+    }
+
+    #[test]
+    fn libcurl_is_named_only_for_its_own_empty_post() {
+        let libcurl = "An empty chunked body with `Expect: 100-continue` is how libcurl";
+        for ua in [
+            None,
+            Some("User-Agent: curl/8.5.0"),
+            Some("User-Agent: PHP/8.3"),
+        ] {
+            let mut headers = vec!["Expect: 100-continue"];
+            headers.extend(ua);
+            let f = empty_chunked("POST", &headers);
+            assert!(f.detail.contains(libcurl), "{ua:?}: {}", f.detail);
+        }
+        // Content in the chunks, another client, or no Expect: not libcurl's empty POST.
+        let with_content = &check(&request(
+            "POST",
+            &["Transfer-Encoding: chunked", "Expect: 100-continue"],
+            "3\r\na=1\r\n0\r\n\r\n",
+        ))[0];
+        assert!(
+            !with_content.detail.contains(libcurl),
+            "{}",
+            with_content.detail
+        );
+        let python = empty_chunked(
+            "POST",
+            &["Expect: 100-continue", "User-Agent: python-requests/2.31.0"],
+        );
+        assert!(!python.detail.contains(libcurl), "{}", python.detail);
+        assert!(!empty_chunked("POST", &[]).detail.contains(libcurl));
+    }
+
+    #[test]
+    fn the_fix_speaks_of_the_callers_stack() {
+        // Named by the User-Agent: that library's way alone.
+        let python = empty_chunked("POST", &["User-Agent: python-requests/2.31.0"]);
+        assert!(
+            python
+                .fix
+                .contains("(from the User-Agent): Python requests: pass `data=b''`"),
+            "{}",
+            python.fix
+        );
+        assert!(!python.fix.contains("Guzzle"), "{}", python.fix);
+        // Unnamed but shaped like libcurl's empty POST: PHP curl first, a few others after.
+        let libcurl = empty_chunked("POST", &["Expect: 100-continue"]);
+        assert!(
+            libcurl
+                .fix
+                .contains("instead of chunks. Other stacks: PHP streams"),
+            "{}",
+            libcurl.fix
+        );
+        // Nothing to go on: every common stack's way.
+        let unknown = empty_chunked("POST", &[]);
+        assert!(!unknown.fix.contains("Other stacks"), "{}", unknown.fix);
+        for way in [
+            "PHP curl extension",
+            "Python requests",
+            "Node.js",
+            "Java/OkHttp",
+        ] {
+            assert!(unknown.fix.contains(way), "{way}: {}", unknown.fix);
+        }
     }
 
     #[test]
