@@ -146,6 +146,34 @@ mod tests {
     }
 
     #[test]
+    fn upworks_words_are_quoted_as_one_sentence() {
+        let call = |url: &str, message: &str| {
+            let request = from_flags(Some("GET"), url, &[], None).unwrap();
+            finding(&request, &classification(403, message, &[])).detail
+        };
+        let rooms = "https://www.upwork.com/api/messages/v3/acme/rooms.json";
+        let detail = call(rooms, "This APP has no access to the requested resource");
+        assert!(
+            detail.contains(": This APP has no access to the requested resource. This endpoint"),
+            "{detail}"
+        );
+        // A message that ends its own sentence keeps its one stop.
+        let detail = call(rooms, "  Access denied!  ");
+        assert!(
+            detail.contains(": Access denied! This endpoint"),
+            "{detail}"
+        );
+        let detail = call(
+            "https://www.upwork.com/api/not/catalogued.json",
+            "No access",
+        );
+        assert!(
+            detail.contains("refused GET /api/not/catalogued.json: No access. This endpoint is not in the catalogue"),
+            "{detail}"
+        );
+    }
+
+    #[test]
     fn rest_names_the_permission() {
         let request = from_flags(
             Some("GET"),
