@@ -122,3 +122,47 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
         finding.raise(EvidenceLevel::Reproduced);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upwork_diag_core::request::flags::from_flags;
+
+    fn wrong_url_answer() -> Classification {
+        Classification {
+            kind: Kind::WrongUrl,
+            status: 404,
+            upwork_error_code: None,
+            message: None,
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: None,
+        }
+    }
+
+    fn get(url: &str) -> CapturedRequest {
+        from_flags(Some("GET"), url, &[], None).unwrap()
+    }
+
+    #[test]
+    fn upworks_wrong_url_is_the_cause_only_where_no_mixup_names_the_right_one() {
+        let answer = wrong_url_answer();
+        let unknown = after_response(
+            &get("https://www.upwork.com/api/no/such/thing.json"),
+            &answer,
+        );
+        assert_eq!(unknown.len(), 1);
+        assert!(unknown[0].explains());
+        assert_eq!(
+            unknown[0].title,
+            "Upwork does not serve GET /api/no/such/thing.json"
+        );
+        // A mix-up's finding, made before sending, already names the right URL.
+        let mixup = get("https://www.upwork.com/gds/hr/v2/teams.json");
+        assert_eq!(before_sending(&mixup).len(), 1);
+        assert!(after_response(&mixup, &answer).is_empty());
+        // Another host is no Upwork entry point at all.
+        assert!(after_response(&get("https://example.com/api/no/such.json"), &answer).is_empty());
+    }
+}
