@@ -213,12 +213,16 @@ fn sign_in_place(
         signed.url = url;
         return signed;
     }
-    if in_body && !in_header {
-        changes.push(
+    if in_body {
+        changes.push(if in_header {
+            "the OAuth parameters of the form body left out (the call had them in its \
+             Authorization header too; the new signature is sent there alone)"
+                .to_string()
+        } else {
             "the OAuth parameters sent in the Authorization header (the call had them in its form \
              body; Upwork reads either)"
-                .to_string(),
-        );
+                .to_string()
+        });
     }
     resigned.request
 }
@@ -378,6 +382,36 @@ mod tests {
         assert!(values(&fixed.request, "authorization")[0].starts_with("OAuth "));
         assert!(
             fixed.changes[0].contains("the call had them in its form body"),
+            "{:?}",
+            fixed.changes
+        );
+    }
+
+    #[test]
+    fn oauth_parameters_in_both_header_and_form_body_are_sent_once_and_the_drop_is_listed() {
+        let keys = keys();
+        let form = raw("POST https://www.upwork.com/api/x HTTP/1.1\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n\r\na=1");
+        let mut signed = oauth::sign_request_at(&form, &keys, "n1", 1_700_000_000);
+        let header = signed.header("authorization").unwrap().to_string();
+        for (name, value) in oauth::parse_authorization(header.strip_prefix("OAuth ").unwrap()) {
+            let pair = format!("&{}={}", oauth::encode(&name), oauth::encode(&value));
+            signed.body.extend_from_slice(pair.as_bytes());
+        }
+        let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials()).unwrap();
+        assert_eq!(fixed.request.body, b"a=1");
+        assert!(values(&fixed.request, "authorization")[0].starts_with("OAuth "));
+        assert!(
+            fixed.changes[0].starts_with("the OAuth parameters of the form body left out"),
+            "{:?}",
+            fixed.changes
+        );
+        // Signed in the header alone, a form body has nothing to leave out.
+        let signed = oauth::sign_request_at(&form, &keys, "n1", 1_700_000_000);
+        let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials()).unwrap();
+        assert_eq!(fixed.request.body, b"a=1");
+        assert!(
+            fixed.changes.iter().all(|c| !c.contains("OAuth parameters")),
             "{:?}",
             fixed.changes
         );
