@@ -411,7 +411,10 @@ mod tests {
         let fixed = correct(&signed, &[finding(Code::NonceReused)], &credentials()).unwrap();
         assert_eq!(fixed.request.body, b"a=1");
         assert!(
-            fixed.changes.iter().all(|c| !c.contains("OAuth parameters")),
+            fixed
+                .changes
+                .iter()
+                .all(|c| !c.contains("OAuth parameters")),
             "{:?}",
             fixed.changes
         );

@@ -344,6 +344,31 @@ mod tests {
     }
 
     #[test]
+    fn the_window_and_the_milliseconds_are_told_at_their_edges() {
+        // Off by exactly the window from the send time is still in time; a second more is not.
+        let t = 1_700_000_000;
+        assert!(
+            check(
+                &signed_at("1700000000"),
+                sent(t + WINDOW_SECS),
+                at(t + WINDOW_SECS)
+            )
+            .is_empty()
+        );
+        let late = check(
+            &signed_at("1700000000"),
+            sent(t + WINDOW_SECS + 1),
+            at(t + WINDOW_SECS + 1),
+        );
+        assert_eq!(late[0].code, Code::TimestampSkew);
+        // The largest number of seconds read as seconds, and the first read as milliseconds.
+        let seconds = &check(&signed_at("100000000000"), None, at(t))[0];
+        assert!(!seconds.title.contains("milliseconds"), "{}", seconds.title);
+        let millis = &check(&signed_at("100000000001"), None, at(t))[0];
+        assert!(millis.title.contains("milliseconds"), "{}", millis.title);
+    }
+
+    #[test]
     fn a_clock_off_when_the_call_was_sent_is_skew() {
         let f = &check(
             &signed_at("1700000000"),
