@@ -366,6 +366,32 @@ mod tests {
         assert!(!seconds.title.contains("milliseconds"), "{}", seconds.title);
         let millis = &check(&signed_at("100000000001"), None, at(t))[0];
         assert!(millis.title.contains("milliseconds"), "{}", millis.title);
+        // Without a send time, a timestamp up to the window ahead of this clock is in time.
+        assert!(check(&signed_at("1700000000"), None, at(t - WINDOW_SECS)).is_empty());
+        let ahead = &check(&signed_at("1700000000"), None, at(t - WINDOW_SECS - 1))[0];
+        assert_eq!(
+            ahead.title,
+            "oauth_timestamp is 5 min 1 s ahead of this machine's clock"
+        );
+    }
+
+    #[test]
+    fn the_direction_and_the_age_are_told_in_the_titles() {
+        let t = 1_700_000_000;
+        let ahead = &check(&signed_at("1700003600"), sent(t), at(t))[0];
+        assert!(
+            ahead
+                .title
+                .starts_with("oauth_timestamp is 1 h 0 min ahead of the time the call was sent"),
+            "{}",
+            ahead.title
+        );
+        let old = check(&signed_at("1700000000"), None, at(t + 3600));
+        assert_eq!(
+            old[0].title,
+            "oauth_timestamp is 1 h 0 min old: the client's clock, if the call was sent just now"
+        );
+        assert_eq!(old[0].evidence["age_seconds"], 3600);
     }
 
     #[test]
