@@ -881,6 +881,43 @@ mod tests {
     }
 
     #[test]
+    fn what_is_learned_and_what_is_too_short_a_mask_or_known_already() {
+        let mut r = Redactor::default();
+        r.learn("found", "abc");
+        r.learn("found", "wxyz");
+        r.learn("found", "wxyz");
+        r.learn_given("given", "q");
+        r.learn("found", "[redacted token sha256:0a1b2c3d]");
+        let learned: Vec<&str> = r.secrets().map(|(_, v)| v).collect();
+        // A value found in the data needs 4 bytes (shorter ones would mask innocent text); a
+        // value given is kept whatever its length; a mask is no secret; each value once.
+        assert_eq!(learned, ["wxyz", "q"]);
+        let out = r.text("t", "abc wxyz [redacted token sha256:0a1b2c3d]");
+        assert!(out.starts_with("abc [redacted found sha256:"), "{out}");
+        assert!(out.ends_with("] [redacted token sha256:0a1b2c3d]"), "{out}");
+    }
+
+    #[test]
+    fn credentials_of_headers_are_learned_without_writing_the_headers() {
+        let mut r = Redactor::default();
+        r.learn_headers(
+            "request",
+            &[
+                Header::new("Authorization", "Bearer learnedBearerCanary1"),
+                Header::new("X-Api-Key", "learnedApiKeyCanary2"),
+                Header::new("Accept", "application/json"),
+            ],
+        );
+        let out = r.text(
+            "log",
+            "token=learnedBearerCanary1 key=learnedApiKeyCanary2 accept=application/json",
+        );
+        assert!(!out.contains("learnedBearerCanary1"), "{out}");
+        assert!(!out.contains("learnedApiKeyCanary2"), "{out}");
+        assert!(out.ends_with(" accept=application/json"), "{out}");
+    }
+
+    #[test]
     fn headers_hidden_by_their_names() {
         for header in [
             "Authorization",
