@@ -918,6 +918,20 @@ mod tests {
     }
 
     #[test]
+    fn a_url_in_a_redirect_or_a_referrer_is_read_as_a_url() {
+        let mut r = Redactor::default();
+        for name in ["Location", "Content-Location", "Referer"] {
+            // A token riding as the URL's user name is told only by where it sits in a URL.
+            let url = "https://tok3nCanary@example.com/cb?access_token=redirectCanary3&state=s1";
+            let out = &r.headers("response", &[Header::new(name, url)])[0].value;
+            assert!(!out.contains("redirectCanary3"), "{name}: {out}");
+            assert!(!out.contains("tok3nCanary"), "{name}: {out}");
+            assert!(out.starts_with("https://[redacted URL-user-name "), "{out}");
+            assert!(out.ends_with("&state=s1"), "{name}: {out}");
+        }
+    }
+
+    #[test]
     fn headers_hidden_by_their_names() {
         for header in [
             "Authorization",
