@@ -918,6 +918,32 @@ mod tests {
     }
 
     #[test]
+    fn a_plaintext_signature_is_replaced_exactly_where_it_stands() {
+        let mask = format!("[redacted PLAINTEXT-signature {}]", fingerprint("cs%26ts"));
+        for (header, expected) in [
+            (
+                r#"OAuth oauth_signature_method="PLAINTEXT", oauth_signature="cs%26ts""#,
+                format!(r#"OAuth oauth_signature_method="PLAINTEXT", oauth_signature="{mask}""#),
+            ),
+            (
+                r#"OAuth oauth_signature_method="PLAINTEXT", oauth_signature =  "cs%26ts", oauth_nonce="n""#,
+                format!(
+                    r#"OAuth oauth_signature_method="PLAINTEXT", oauth_signature =  "{mask}", oauth_nonce="n""#
+                ),
+            ),
+            // Unquoted, last: the value runs to the end of the header.
+            (
+                "OAuth oauth_signature_method=PLAINTEXT,oauth_signature=cs%26ts",
+                format!("OAuth oauth_signature_method=PLAINTEXT,oauth_signature={mask}"),
+            ),
+        ] {
+            let mut r = Redactor::default();
+            let out = &r.headers("request", &[Header::new("Authorization", header)])[0].value;
+            assert_eq!(out, &expected);
+        }
+    }
+
+    #[test]
     fn a_url_in_a_redirect_or_a_referrer_is_read_as_a_url() {
         let mut r = Redactor::default();
         for name in ["Location", "Content-Location", "Referer"] {
