@@ -944,6 +944,29 @@ mod tests {
     }
 
     #[test]
+    fn a_url_password_and_cookie_values_are_hidden_only_when_there_is_one() {
+        let mut r = Redactor::default();
+        let password = format!("[redacted URL-password {}]", fingerprint("pa55word"));
+        assert_eq!(
+            r.url("u", "https://user:pa55word@host/p"),
+            format!("https://user:{password}@host/p")
+        );
+        assert_eq!(r.url("u", "https://user:@host/p"), "https://user:@host/p");
+        // In a URL's user information, even what reads like a placeholder in prose is a password.
+        let out = r.url("u", "https://user:$ecretPw9@host/p");
+        assert!(
+            out.starts_with("https://user:[redacted URL-password "),
+            "{out}"
+        );
+        let out = &r.headers(
+            "request",
+            &[Header::new("Cookie", "theme=; sid=cookieCanary5")],
+        )[0]
+        .value;
+        assert!(out.starts_with("theme=; sid=[redacted "), "{out}");
+    }
+
+    #[test]
     fn a_url_in_a_redirect_or_a_referrer_is_read_as_a_url() {
         let mut r = Redactor::default();
         for name in ["Location", "Content-Location", "Referer"] {

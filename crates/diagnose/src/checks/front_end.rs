@@ -86,3 +86,61 @@ pub fn after_response(request: &CapturedRequest, classification: &Classification
     };
     vec![finding]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::front_end::FrontEnd;
+    use upwork_diag_core::request::flags::from_flags;
+
+    fn answer(kind: Kind, stopper: Stopper, signs: &[&str]) -> Classification {
+        Classification {
+            kind,
+            status: 403,
+            upwork_error_code: None,
+            message: None,
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: Some(FrontEnd {
+                stopper,
+                who: "Acme gateway".into(),
+                signs: signs.iter().map(|s| s.to_string()).collect(),
+            }),
+        }
+    }
+
+    fn titles(kind: Kind, stopper: Stopper) -> Vec<String> {
+        let request = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[],
+            None,
+        )
+        .unwrap();
+        after_response(&request, &answer(kind, stopper, &["via: acme"]))
+            .into_iter()
+            .map(|f| f.title)
+            .collect()
+    }
+
+    #[test]
+    fn each_thing_in_front_of_upwork_is_named_for_what_it_is() {
+        assert_eq!(
+            titles(Kind::NotUpwork, Stopper::Proxy),
+            ["The answer came from a proxy between this client and Upwork, not from Upwork (403)"]
+        );
+        assert_eq!(
+            titles(Kind::NotUpwork, Stopper::CaptivePortal),
+            [
+                "The answer came from a captive portal (the network's sign-in page), not from Upwork (403)"
+            ]
+        );
+        assert_eq!(
+            titles(Kind::BotChallenge, Stopper::BotChallenge),
+            ["Acme gateway's bot challenge stopped the call before it reached Upwork (403)"]
+        );
+        // Read as Upwork's own refusal, the same page says nothing here.
+        assert!(titles(Kind::NoAccess, Stopper::Proxy).is_empty());
+    }
+}
