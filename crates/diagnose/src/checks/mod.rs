@@ -101,15 +101,10 @@ fn predicted_refusals(finding: &Finding) -> Option<&'static [Kind]> {
             Some(LENGTH)
         }
         Code::AuthMissing | Code::SignatureMismatch | Code::OauthParamsInvalid => Some(CREDENTIALS),
-        _ if param_encoding::is_query_space(finding) => Some(CREDENTIALS),
+        // A `+` in the query predicts a 401 too, but only the recomputed signature ties it to one
+        // (`weigh_query_spaces`): it comes here reproduced, or not explaining, and is left alone.
         _ => None,
     }
-}
-
-/// True when the predicted refusal, once it came, ties the finding to the call. A `+` in the query
-/// without the secrets stays documented: only recomputing the signature ties it to this 401.
-fn reproduced_by_the_refusal(finding: &Finding) -> bool {
-    !param_encoding::is_query_space(finding)
 }
 
 /// The checks that read the answer: they turn what the server said into the finding that explains
@@ -156,9 +151,7 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
         if refusals.contains(&classification.kind) {
             // The refusal it predicted came: Upwork's answer agrees (for a signature, computed
             // with the secrets as Upwork reads the call).
-            if reproduced_by_the_refusal(finding) {
-                finding.raise(EvidenceLevel::Reproduced);
-            }
+            finding.raise(EvidenceLevel::Reproduced);
         } else if classification.kind != Kind::Success {
             finding.set_level(EvidenceLevel::Risk);
             finding.detail.push_str(&format!(
@@ -180,5 +173,192 @@ pub fn weigh(findings: &mut Vec<Finding>, classification: &Classification) {
                 .detail
                 .push_str(" Upwork accepted the call all the same, so this did not make it fail.");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upwork_diag_core::request::flags::from_flags;
+
+    fn answer(kind: Kind, status: u16) -> Classification {
+        Classification {
+            kind,
+            status,
+            upwork_error_code: None,
+            message: None,
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: None,
+        }
+    }
+
+    /// The `+` of a signed call's query, as the encoding check finds it.
+    fn query_space() -> Finding {
+        let request = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design",
+            &[r#"Authorization: OAuth oauth_consumer_key="k", oauth_token="t", oauth_nonce="n", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1700000000", oauth_version="1.0", oauth_signature="s""#.to_string()],
+            None,
+        )
+        .unwrap();
+        let signed = SignedRequest::from_request(&request).unwrap().unwrap();
+        let found = param_encoding::check(&request, Some(&signed));
+        let finding = found
+            .into_iter()
+            .find(param_encoding::is_query_space)
+            .unwrap();
+        assert_eq!(finding.evidence_level, EvidenceLevel::Inconclusive);
+        finding
+    }
+
+    fn length_missing() -> Finding {
+        Finding::new(Code::ContentLengthMissing, Severity::Error, "no length")
+    }
+
+    fn weighed(finding: Finding, kind: Kind, status: u16) -> Vec<Finding> {
+        let mut findings = vec![finding];
+        weigh(&mut findings, &answer(kind, status));
+        findings
+    }
+
+    #[test]
+    fn the_signature_check_decides_what_a_query_plus_did() {
+        let weighed = |outcome: signature::Outcome| {
+            let mut findings = vec![query_space()];
+            weigh_query_spaces(&mut findings, &outcome);
+            findings.remove(0)
+        };
+        for undecided in [
+            signature::Outcome::Unverified,
+            signature::Outcome::Wrong(Vec::new()),
+        ] {
+            let f = weighed(undecided);
+            assert_eq!(f.evidence_level, EvidenceLevel::Inconclusive);
+            assert_eq!(f.detail, query_space().detail);
+        }
+        let f = weighed(signature::Outcome::Wrong(vec![
+            MistakeKind::QueryPlusAsSpace,
+        ]));
+        assert_eq!(f.evidence_level, EvidenceLevel::Reproduced);
+        assert!(
+            f.detail.ends_with("that is how this client signed it."),
+            "{}",
+            f.detail
+        );
+        let f = weighed(signature::Outcome::Wrong(vec![MistakeKind::DoubleEncoded]));
+        assert_eq!(
+            (f.evidence_level, f.severity),
+            (EvidenceLevel::Risk, Severity::Warning)
+        );
+        assert!(
+            f.detail.contains("It is not what broke this signature"),
+            "{}",
+            f.detail
+        );
+        let f = weighed(signature::Outcome::Verified);
+        assert_eq!(f.evidence_level, EvidenceLevel::Risk);
+        assert!(
+            f.detail
+                .contains("The signature is right as Upwork reads the query"),
+            "{}",
+            f.detail
+        );
+    }
+
+    #[test]
+    fn the_refusal_a_finding_predicts_ties_it_to_the_call() {
+        let level = |findings: &[Finding]| findings[0].evidence_level;
+        assert_eq!(
+            level(&weighed(length_missing(), Kind::LengthRequired, 411)),
+            EvidenceLevel::Reproduced
+        );
+        let auth = Finding::new(Code::AuthMissing, Severity::Error, "no credentials");
+        assert_eq!(
+            level(&weighed(auth.clone(), Kind::Unauthorized, 401)),
+            EvidenceLevel::Reproduced
+        );
+        assert_eq!(
+            level(&weighed(auth, Kind::SignatureRejected, 401)),
+            EvidenceLevel::Reproduced
+        );
+        // A query's `+` is weighed by the signature alone: a 401 without the secrets leaves it
+        // undecided, and one the signature reproduced stays so whatever the answer.
+        assert_eq!(
+            level(&weighed(query_space(), Kind::SignatureRejected, 401)),
+            EvidenceLevel::Inconclusive
+        );
+        let mut reproduced = query_space();
+        reproduced.raise(EvidenceLevel::Reproduced);
+        assert_eq!(
+            level(&weighed(reproduced, Kind::LengthRequired, 411)),
+            EvidenceLevel::Reproduced
+        );
+        // Another refusal than the predicted one: not what failed this time.
+        let other = weighed(length_missing(), Kind::NoAccess, 403);
+        assert_eq!(
+            (other[0].evidence_level, other[0].severity),
+            (EvidenceLevel::Risk, Severity::Warning)
+        );
+        assert!(other[0].detail.ends_with("Upwork answered 403 instead of the refusal this leads to, so it is not what failed this time."), "{}", other[0].detail);
+        // Evidence already stronger than the answer is kept; a finding that predicts nothing too.
+        let mut reproduced = length_missing();
+        reproduced.raise(EvidenceLevel::Reproduced);
+        assert_eq!(
+            level(&weighed(reproduced, Kind::NoAccess, 403)),
+            EvidenceLevel::Reproduced
+        );
+        let timestamp = Finding::new(Code::ScopeMissing, Severity::Error, "no permission");
+        assert_eq!(
+            level(&weighed(timestamp, Kind::LengthRequired, 411)),
+            EvidenceLevel::Documented
+        );
+    }
+
+    #[test]
+    fn a_success_takes_away_what_it_contradicts_and_a_front_end_page_decides_nothing() {
+        let success = weighed(length_missing(), Kind::Success, 200);
+        assert_eq!(
+            (success[0].evidence_level, success[0].severity),
+            (EvidenceLevel::Risk, Severity::Warning)
+        );
+        assert!(
+            success[0]
+                .detail
+                .ends_with("Upwork accepted the call all the same, so this did not make it fail.")
+        );
+        let mut undecided = length_missing();
+        undecided.set_level(EvidenceLevel::Inconclusive);
+        assert!(weighed(undecided.clone(), Kind::Success, 200).is_empty());
+        assert_eq!(weighed(undecided, Kind::NoAccess, 403).len(), 1);
+        let warning = Finding::new(Code::ParamEncoding, Severity::Warning, "a pattern");
+        assert_eq!(
+            weighed(warning.clone(), Kind::Success, 200)[0].detail,
+            warning.detail
+        );
+        for front_end in [Kind::BotChallenge, Kind::NotUpwork] {
+            let kept = weighed(length_missing(), front_end, 403);
+            assert_eq!(
+                (kept[0].evidence_level, kept[0].severity),
+                (EvidenceLevel::Documented, Severity::Error)
+            );
+        }
+    }
+
+    #[test]
+    fn upworks_answer_naming_the_cause_is_reproduced() {
+        let request = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/messages/v3/acme/rooms.json",
+            &[],
+            None,
+        )
+        .unwrap();
+        let findings = after_response(&request, &answer(Kind::NoAccess, 403));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, Code::ScopeMissing);
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
+        assert!(after_response(&request, &answer(Kind::LengthRequired, 411)).is_empty());
     }
 }
