@@ -467,10 +467,11 @@ impl Redactor {
             }
             return self.text(location, text).into_bytes();
         }
+        // Read as a form whatever else it holds (a space typed into a value, a line end): reading
+        // prose as a form only hides more, while a form read as prose would show a PLAINTEXT
+        // signature, which only the form reading knows to hide.
         let looks_like_form = content_type.contains("x-www-form-urlencoded")
-            || (trimmed.contains('=')
-                && !trimmed.contains(char::is_whitespace)
-                && !trimmed.starts_with('<'));
+            || (trimmed.contains('=') && !trimmed.starts_with('<'));
         if looks_like_form {
             return self.form_text(location, text).into_bytes();
         }
@@ -964,6 +965,30 @@ mod tests {
         )[0]
         .value;
         assert!(out.starts_with("theme=; sid=[redacted "), "{out}");
+    }
+
+    #[test]
+    fn a_body_is_read_by_its_shape_when_its_type_is_missing_or_wrong() {
+        let plaintext = "oauth_signature_method=PLAINTEXT&oauth_signature=cs%26ts&note=two words";
+        let mask = format!("[redacted PLAINTEXT-signature {}]", fingerprint("cs%26ts"));
+        let hidden =
+            format!("oauth_signature_method=PLAINTEXT&oauth_signature={mask}&note=two words");
+        for content_type in [
+            Some("application/x-www-form-urlencoded"),
+            None,
+            Some("text/plain"),
+        ] {
+            // A redactor of its own each time: one that saw the signature hides it by value.
+            let mut r = Redactor::default();
+            let out = r.body("b", content_type, plaintext.as_bytes());
+            assert_eq!(String::from_utf8(out).unwrap(), hidden, "{content_type:?}");
+        }
+        // A multipart body pasted without its type.
+        let mut r = Redactor::default();
+        let multipart = "--b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmultipartCanary6\r\n--b--";
+        let out = String::from_utf8(r.body("b", None, multipart.as_bytes())).unwrap();
+        assert!(!out.contains("multipartCanary6"), "{out}");
+        assert!(out.contains("\r\n\r\n[redacted client_secret "), "{out}");
     }
 
     #[test]
