@@ -953,6 +953,7 @@ mod tests {
             format!("https://user:{password}@host/p")
         );
         assert_eq!(r.url("u", "https://user:@host/p"), "https://user:@host/p");
+        assert_eq!(r.url("u", "https://@host/p"), "https://@host/p");
         // In a URL's user information, even what reads like a placeholder in prose is a password.
         let out = r.url("u", "https://user:$ecretPw9@host/p");
         assert!(
