@@ -171,6 +171,8 @@ fi
 # skips what the first caught; the selection builds the crates above and runs their suites). A
 # mutant is caught when either pass fails on it: both passes are tests of the module, so this
 # counts what the two together catch, at a fraction of the selection's cost on every mutant.
+# MUTANTS_PASSES=unit runs the first pass alone (a quick survey of what the unit tests miss),
+# MUTANTS_PASSES=selection the second alone.
 run_file() {
   local file="$1" packages="$2" tests="$3" deadline="$4"
   local out="target/mutants/${file//\//_}"
@@ -180,8 +182,10 @@ run_file() {
   # The whole count, for the report: a capped run says how far it got.
   cargo mutants "${common[@]}" -f "$file" --list | grep -c . >"$out/listed.count" || true
   echo "== mutants: $file ($(cat "$out/listed.count") mutants)"
-  run_pass "$file" "$out" "$deadline" "the crate's unit tests" --cargo-arg=--lib
-  if [ -n "$packages" ] && [ -s "$out/mutants.out/missed.txt" ]; then
+  if [ "${MUTANTS_PASSES:-both}" != selection ]; then
+    run_pass "$file" "$out" "$deadline" "the crate's unit tests" --cargo-arg=--lib
+  fi
+  if [ "${MUTANTS_PASSES:-both}" != unit ] && [ -n "$packages" ] && [ -s "$out/mutants.out/missed.txt" ]; then
     local selection
     mapfile -t selection < <(test_args "$packages" "$tests")
     run_pass "$file" "$out" "$deadline" "tests $tests" "${selection[@]}"
