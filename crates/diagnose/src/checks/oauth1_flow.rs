@@ -298,3 +298,213 @@ pub fn weigh(findings: &mut [Finding], classification: &Classification) {
         finding.raise(EvidenceLevel::Reproduced);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upwork_diag_core::credentials::Secret;
+    use upwork_diag_core::request::flags::from_flags;
+
+    const REQUEST_TOKEN: &str = "https://www.upwork.com/api/auth/v1/oauth/token/request";
+    const ACCESS_TOKEN: &str = "https://www.upwork.com/api/auth/v1/oauth/token/access";
+
+    fn post(url: &str) -> CapturedRequest {
+        from_flags(Some("POST"), url, &[], Some(Vec::new())).unwrap()
+    }
+
+    /// The call signed with these token and token secret (the consumer's are always given).
+    fn signed(url: &str, token: Option<&str>, token_secret: Option<&str>) -> CapturedRequest {
+        let keys = oauth::Keys {
+            consumer_key: "key",
+            consumer_secret: "consumer secret",
+            token,
+            token_secret,
+        };
+        oauth::sign_request_at(&post(url), &keys, "nonce1", 1_700_000_000)
+    }
+
+    /// The secrets given to the tool: the consumer's, and a token secret.
+    fn given(token_secret: &str) -> Credentials {
+        Credentials {
+            consumer_secret: Some(Secret::new("consumer secret")),
+            token_secret: Some(Secret::new(token_secret)),
+            ..Credentials::default()
+        }
+    }
+
+    fn mistakes(findings: &[Finding]) -> Vec<&str> {
+        findings
+            .iter()
+            .map(|f| f.evidence["mistake"].as_str().unwrap())
+            .collect()
+    }
+
+    fn answer(kind: Kind, status: u16, message: Option<&str>) -> Classification {
+        Classification {
+            kind,
+            status,
+            upwork_error_code: None,
+            message: message.map(str::to_string),
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: None,
+        }
+    }
+
+    #[test]
+    fn an_authorization_url_without_a_real_request_token() {
+        let page = |query: &str| {
+            let url = format!("https://www.upwork.com/services/api/auth{query}");
+            let request = from_flags(Some("GET"), &url, &[], None).unwrap();
+            before_sending(&request, &Credentials::default())
+        };
+        for (query, sent) in [
+            ("", "no oauth_token"),
+            ("?oauth_token=", "an empty oauth_token"),
+            ("?oauth_token=None", "oauth_token=None"),
+            ("?oauth_token=undefined", "oauth_token=undefined"),
+        ] {
+            let findings = page(query);
+            assert_eq!(mistakes(&findings), ["no-request-token"], "{query}");
+            assert_eq!(
+                findings[0].title,
+                format!(
+                    "The authorization URL carries {sent}: there is no request token to authorize"
+                )
+            );
+        }
+        assert!(page("?oauth_token=a1b2c3").is_empty());
+    }
+
+    #[test]
+    fn the_request_token_call_has_no_token_and_no_token_secret_in_its_key() {
+        let none = Credentials::default();
+        let with_token = signed(REQUEST_TOKEN, Some("old-access-token"), Some("old secret"));
+        assert_eq!(
+            mistakes(&before_sending(&with_token, &none)),
+            ["token-on-request-token-call"]
+        );
+        // A token secret in the signing key of a call without a token is told by the secrets
+        // (tests/suite/failures.rs signs one as the broken client does); without them, nothing.
+        let right = signed(REQUEST_TOKEN, None, None);
+        assert!(before_sending(&right, &none).is_empty());
+        // Signed as the step needs: nothing to say.
+        let right = signed(REQUEST_TOKEN, None, None);
+        assert!(before_sending(&right, &given("old secret")).is_empty());
+    }
+
+    #[test]
+    fn the_access_token_call_carries_the_request_token_its_verifier_and_its_secret() {
+        let none = Credentials::default();
+        let verified = format!("{ACCESS_TOKEN}?oauth_verifier=v1");
+        let lost = signed(&verified, Some("None"), Some("rts"));
+        let findings = before_sending(&lost, &none);
+        assert_eq!(mistakes(&findings), ["no-request-token"]);
+        assert_eq!(
+            findings[0].title,
+            "The access token call carries oauth_token=None"
+        );
+        let without = signed(&verified, None, None);
+        assert_eq!(
+            before_sending(&without, &none)[0].title,
+            "The access token call carries no oauth_token"
+        );
+        for query in ["", "?oauth_verifier=null"] {
+            let unverified = signed(&format!("{ACCESS_TOKEN}{query}"), Some("rt"), Some("rts"));
+            assert_eq!(
+                mistakes(&before_sending(&unverified, &none)),
+                ["no-verifier"],
+                "{query}"
+            );
+        }
+        // Signed with `consumer_secret&`: the request token's secret was left out.
+        let unkeyed = signed(&verified, Some("rt"), None);
+        let findings = before_sending(&unkeyed, &given("rts"));
+        assert_eq!(mistakes(&findings), ["signed-without-request-token-secret"]);
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
+        assert!(before_sending(&unkeyed, &none).is_empty());
+        assert!(before_sending(&unkeyed, &given("")).is_empty());
+        // Signed with another secret than either: not this mistake.
+        let other = signed(&verified, Some("rt"), Some("other"));
+        assert!(before_sending(&other, &given("rts")).is_empty());
+        let right = signed(&verified, Some("rt"), Some("rts"));
+        assert!(before_sending(&right, &given("rts")).is_empty());
+    }
+
+    #[test]
+    fn upworks_refusal_of_a_step_is_read_by_what_it_names() {
+        let exchange = signed(
+            &format!("{ACCESS_TOKEN}?oauth_verifier=v1"),
+            Some("rt"),
+            Some("rts"),
+        );
+        let said = |call: &CapturedRequest, kind: Kind, message: &str| {
+            mistakes(&after_response(call, &answer(kind, 401, Some(message))))
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            said(&exchange, Kind::Unauthorized, "Invalid verifier"),
+            ["verifier-refused"]
+        );
+        assert_eq!(
+            said(&exchange, Kind::TokenExpired, "Token expired"),
+            ["request-token-used-or-expired"]
+        );
+        assert_eq!(
+            said(&exchange, Kind::BadRequest, "Bad token"),
+            ["request-token-used-or-expired"]
+        );
+        assert!(said(&exchange, Kind::Unauthorized, "Something else").is_empty());
+        assert!(said(&exchange, Kind::SignatureRejected, "Invalid token").is_empty());
+        let first = signed(REQUEST_TOKEN, None, None);
+        let refused = after_response(
+            &first,
+            &answer(Kind::Unauthorized, 401, Some("Invalid token")),
+        );
+        assert_eq!(mistakes(&refused), ["refused"]);
+        assert_eq!(refused[0].detail, "Upwork answered 401: Invalid token");
+        // Without words, the status is what was said; a call the static checks already blame is
+        // left to them.
+        let bare = after_response(&first, &answer(Kind::Unauthorized, 401, None));
+        assert!(bare.is_empty(), "a bare 401 names no token");
+        let with_token = signed(REQUEST_TOKEN, Some("old"), Some("old secret"));
+        assert!(
+            after_response(
+                &with_token,
+                &answer(Kind::Unauthorized, 401, Some("Invalid token"))
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_refusal_of_the_step_makes_its_finding_the_cause() {
+        let flow = Finding::new(Code::Oauth1Authorize, Severity::Error, "no request token");
+        let other = Finding::new(Code::ContentLengthMissing, Severity::Error, "no length");
+        for kind in [
+            Kind::Unauthorized,
+            Kind::TokenExpired,
+            Kind::BadRequest,
+            Kind::SignatureRejected,
+        ] {
+            let mut findings = vec![flow.clone(), other.clone()];
+            weigh(&mut findings, &answer(kind, 401, None));
+            assert_eq!(
+                findings[0].evidence_level,
+                EvidenceLevel::Reproduced,
+                "{kind:?}"
+            );
+            assert_eq!(
+                findings[1].evidence_level,
+                EvidenceLevel::Documented,
+                "{kind:?}"
+            );
+        }
+        let mut findings = vec![flow];
+        weigh(&mut findings, &answer(Kind::Success, 200, None));
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Documented);
+    }
+}
