@@ -407,6 +407,14 @@ mod tests {
             python.fix
         );
         assert!(!python.fix.contains("Guzzle"), "{}", python.fix);
+        let okhttp = empty_chunked("POST", &["User-Agent: okhttp/4.12.0"]);
+        assert!(
+            okhttp
+                .fix
+                .contains("(from the User-Agent): Java/OkHttp: a body built from bytes"),
+            "{}",
+            okhttp.fix
+        );
         // Unnamed but shaped like libcurl's empty POST: PHP curl first, a few others after.
         let libcurl = empty_chunked("POST", &["Expect: 100-continue"]);
         assert!(
