@@ -376,6 +376,65 @@ mod tests {
     }
 
     #[test]
+    fn durations_are_told_in_the_largest_unit_that_fits() {
+        assert_eq!(human(59), "59 s");
+        assert_eq!(human(60), "1 min 0 s");
+        assert_eq!(human(3_599), "59 min 59 s");
+        assert_eq!(human(3_600), "1 h 0 min");
+        assert_eq!(human(86_399), "23 h 59 min");
+        assert_eq!(human(86_400), "1 days");
+        assert_eq!(human(3 * 86_400 + 5), "3 days");
+    }
+
+    #[test]
+    fn a_skew_records_how_far_the_clock_was_off_and_from_what() {
+        let t = 1_700_000_000;
+        let behind = &check(&signed_at("1700000000"), sent(t + 3_600), at(t + 7_200))[0];
+        assert_eq!(behind.evidence["skew_seconds"], -3_600);
+        assert_eq!(behind.evidence["sent_at"], "2023-11-14T23:13:20+00:00");
+        assert!(
+            behind.detail.starts_with(
+                "The call was sent at 2023-11-14T23:13:20+00:00 (by the Date header of the request) \
+                 but signed with oauth_timestamp 1700000000 (2023-11-14T22:13:20+00:00)."
+            ),
+            "{}",
+            behind.detail
+        );
+        let ahead = &check(&signed_at("1700003600"), None, at(t))[0];
+        assert_eq!(ahead.evidence["skew_seconds"], 3_600);
+        assert!(
+            ahead.detail.contains(" (this machine's clock) "),
+            "{}",
+            ahead.detail
+        );
+    }
+
+    #[test]
+    fn only_an_undecided_nonce_or_age_refusal_is_the_replays_own_doing() {
+        let finding = |code: Code, level: EvidenceLevel| {
+            let mut f = Finding::new(code, Severity::Warning, "t");
+            f.set_level(level);
+            f
+        };
+        assert!(is_replay_artifact(&finding(
+            Code::NonceReused,
+            EvidenceLevel::Inconclusive
+        )));
+        assert!(is_replay_artifact(&finding(
+            Code::ReplayStale,
+            EvidenceLevel::Inconclusive
+        )));
+        assert!(!is_replay_artifact(&finding(
+            Code::ReplayStale,
+            EvidenceLevel::Risk
+        )));
+        assert!(!is_replay_artifact(&finding(
+            Code::TimestampSkew,
+            EvidenceLevel::Inconclusive
+        )));
+    }
+
+    #[test]
     fn the_direction_and_the_age_are_told_in_the_titles() {
         let t = 1_700_000_000;
         let ahead = &check(&signed_at("1700003600"), sent(t), at(t))[0];
@@ -488,5 +547,13 @@ mod tests {
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings[0].code, Code::NonceReused);
+        // What to give so that the replay tells something: the secrets, by their variables.
+        assert!(
+            findings[0].fix.starts_with(
+                "Give UPWORK_CONSUMER_SECRET (and UPWORK_TOKEN_SECRET for a call with a token)"
+            ),
+            "{}",
+            findings[0].fix
+        );
     }
 }
