@@ -140,3 +140,84 @@ fn fix(issue: EncodingIssue, location: ParamLocation) -> String {
         EncodingIssue::InvalidEscape => "Encode a literal % as %25.".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upwork_diag_core::request::flags::from_flags;
+
+    const OAUTH: &str = r#"Authorization: OAuth oauth_consumer_key="k", oauth_token="t", oauth_nonce="n", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1700000000", oauth_version="1.0", oauth_signature="s""#;
+
+    /// The findings of a call to `query`, with a form `body` when given, signed or not.
+    fn found(query: &str, body: Option<&str>, signed: bool) -> Vec<Finding> {
+        let mut headers = Vec::new();
+        if signed {
+            headers.push(OAUTH.to_string());
+        }
+        if body.is_some() {
+            headers.push("Content-Type: application/x-www-form-urlencoded".to_string());
+        }
+        let url = format!("https://www.upwork.com/api/profiles/v2/search/jobs.json{query}");
+        let method = if body.is_some() { "POST" } else { "GET" };
+        let request = from_flags(
+            Some(method),
+            &url,
+            &headers,
+            body.map(|b| b.as_bytes().to_vec()),
+        )
+        .unwrap();
+        let signed = SignedRequest::from_request(&request).unwrap();
+        check(&request, signed.as_ref())
+    }
+
+    #[test]
+    fn only_a_query_space_of_a_signed_call_is_an_error() {
+        let query = found("?q=web+design", None, true);
+        assert_eq!(query.len(), 1);
+        // Undecided until the signature check tells how the client signed it.
+        assert_eq!(query[0].evidence_level, EvidenceLevel::Inconclusive);
+        assert!(is_query_space(&query[0]) && !is_form_plus(&query[0]));
+        assert!(
+            query[0]
+                .detail
+                .ends_with("whether this client did needs the secrets to tell.")
+        );
+        assert_eq!(query[0].evidence["parameter_at"], "query parameter q");
+        assert!(
+            query[0].fix.starts_with("Encode spaces as %20"),
+            "{}",
+            query[0].fix
+        );
+        let raw = found("?q=web%20design&r=a b", None, true);
+        assert!(raw.iter().any(is_query_space), "a raw space too");
+        // Unsigned, the same `+` is a note: nothing is signed that Upwork could read otherwise.
+        let unsigned = found("?q=web+design", None, false);
+        assert_eq!(unsigned[0].severity, Severity::Info);
+        assert!(!is_query_space(&unsigned[0]));
+        // In a form body, a `+` is read as a space on both sides: a warning with nothing to change.
+        let form = found("", Some("note=web+design"), true);
+        assert_eq!(form[0].severity, Severity::Warning);
+        assert!(is_form_plus(&form[0]) && !is_query_space(&form[0]));
+        assert_eq!(form[0].evidence["parameter_at"], "form body parameter note");
+        assert!(
+            form[0]
+                .fix
+                .starts_with("Nothing to change if the OAuth library"),
+            "{}",
+            form[0].fix
+        );
+    }
+
+    #[test]
+    fn each_issue_gets_its_own_fix_and_a_parameter_one_finding() {
+        let fix_of = |query: &str| found(query, None, true)[0].fix.clone();
+        assert!(fix_of("?p=a%2fb").starts_with("Write percent-escapes with uppercase hex"));
+        assert!(fix_of("?p=a%252Fb").starts_with("Encode each value once"));
+        assert!(fix_of("?p=100%").starts_with("Encode a literal % as %25"));
+        assert!(fix_of("?p=a[0]").starts_with("Percent-encode every character"));
+        // Two problems of one parameter: one finding that tells both.
+        let both = found("?q=a+b%2fc", None, true);
+        assert_eq!(both.len(), 1);
+        assert!(both[0].detail.contains(" Also: "), "{}", both[0].detail);
+    }
+}
