@@ -247,6 +247,25 @@ mod tests {
     }
 
     #[test]
+    fn base64_of_the_shortest_secret_is_found_after_any_prefix() {
+        // At each alignment, the shortest secret that still fills two whole groups of its own:
+        // 6 bytes after nothing (or a whole group), 8 after one byte, 7 after two.
+        for (prefix, secret) in [
+            ("", "s3cr3t"),
+            ("abc", "s3cr3t"),
+            ("u", "s3cr3tXY"),
+            ("u:", "s3cr3tX"),
+        ] {
+            let encoded = STANDARD.encode(format!("{prefix}{secret}"));
+            let found = encoded_forms(secret)
+                .into_iter()
+                .filter(|f| f.len() >= 8)
+                .any(|f| encoded.contains(f.as_str()));
+            assert!(found, "{prefix:?} {secret}: {encoded}");
+        }
+    }
+
+    #[test]
     fn base64_is_found_after_any_prefix() {
         let secret = "CANARY-secret-value";
         let forms = encoded_forms(secret);
