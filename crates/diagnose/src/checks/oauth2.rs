@@ -82,7 +82,7 @@ fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
         (
             "The token request sends the client credentials in Authorization: Basic, where Upwork does not read them".to_string(),
             format!(
-                "The client id and secret came in `Authorization: Basic` (RFC 6749 allows it, and                  simple-oauth2, the library of Upwork's Node binding, sends them so by default);                  Upwork reads them from the form body only, so {missing_text} count as missing."
+                "The client id and secret came in `Authorization: Basic` (RFC 6749 allows it, and simple-oauth2, the library of Upwork's Node binding, sends them so by default); Upwork reads them from the form body only, so {missing_text} count as missing."
             ),
         )
     } else {
@@ -94,11 +94,11 @@ fn client_credentials_misplaced(request: &CapturedRequest) -> Option<Finding> {
     Some(
         Finding::new(Code::ClientCredentialsMisplaced, Severity::Error, title)
             .detail(format!(
-                "{how} Upwork's token endpoint needs client_id and client_secret as form parameters for                  every grant, a refresh included, and answers 400 invalid_request \"{}\" without them.",
+                "{how} Upwork's token endpoint needs client_id and client_secret as form parameters for every grant, a refresh included, and answers 400 invalid_request \"{}\" without them.",
                 errors::MISSING_CLIENT_ID
             ))
             .fix(format!(
-                "Send client_id and client_secret in the form body of the POST to {OAUTH2_TOKEN}, beside                  grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
+                "Send client_id and client_secret in the form body of the POST to {OAUTH2_TOKEN}, beside grant_type and the code or refresh_token (simple-oauth2: `options: {{ authorizationMethod: 'body' }}`)."
             ))
             .source(errors::CLIENT_ID_SOURCES)
             .evidence("missing", missing)
@@ -400,6 +400,321 @@ mod tests {
             Some(body.into_bytes()),
         )
         .unwrap()
+    }
+
+    use upwork_diag_core::diagnosis::EvidenceLevel;
+
+    /// A POST to the token endpoint with this form body (and headers).
+    fn token_call(body: &str, headers: &[&str]) -> CapturedRequest {
+        let mut headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        headers.push("Content-Type: application/x-www-form-urlencoded".into());
+        from_flags(
+            Some("POST"),
+            OAUTH2_TOKEN,
+            &headers,
+            Some(body.as_bytes().to_vec()),
+        )
+        .unwrap()
+    }
+
+    fn answer(
+        kind: Kind,
+        status: u16,
+        error: Option<&str>,
+        message: Option<&str>,
+    ) -> Classification {
+        Classification {
+            kind,
+            status,
+            upwork_error_code: None,
+            message: message.map(str::to_string),
+            fields: Vec::new(),
+            oauth_error: error.map(str::to_string),
+            retry_after: None,
+            front_end: None,
+        }
+    }
+
+    fn titles(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.title.as_str()).collect()
+    }
+
+    #[test]
+    fn the_token_request_carries_the_client_credentials_in_its_form() {
+        let complete = token_call(
+            "grant_type=refresh_token&refresh_token=r&client_id=k&client_secret=s",
+            &[],
+        );
+        assert!(before_sending(&complete).is_empty());
+        // Read from the query too.
+        let split = from_flags(
+            Some("POST"),
+            &format!("{OAUTH2_TOKEN}?client_id=k"),
+            &["Content-Type: application/x-www-form-urlencoded".to_string()],
+            Some(b"grant_type=refresh_token&refresh_token=r&client_secret=s".to_vec()),
+        )
+        .unwrap();
+        assert!(before_sending(&split).is_empty());
+        let bare = &before_sending(&token_call("grant_type=refresh_token&refresh_token=r", &[]))[0];
+        assert_eq!(
+            bare.title,
+            "The token request has no client_id and client_secret"
+        );
+        assert_eq!(
+            bare.detail,
+            "The refresh_token request carries no client_id and client_secret. Upwork's token endpoint \
+             needs client_id and client_secret as form parameters for every grant, a refresh included, \
+             and answers 400 invalid_request \"Missing parameters: client_id\" without them."
+        );
+        let basic = &before_sending(&token_call(
+            "grant_type=authorization_code&code=c&client_id=k",
+            &["Authorization: Basic a2V5OnNlY3JldA=="],
+        ))[0];
+        assert!(
+            basic
+                .title
+                .contains("in Authorization: Basic, where Upwork does not read them")
+        );
+        assert!(
+            basic.detail.starts_with(
+                "The client id and secret came in `Authorization: Basic` (RFC 6749 allows it, and \
+                 simple-oauth2, the library of Upwork's Node binding, sends them so by default); \
+                 Upwork reads them from the form body only, so client_secret count as missing."
+            ),
+            "{}",
+            basic.detail
+        );
+        assert!(!basic.fix.contains("  "), "{}", basic.fix);
+    }
+
+    #[test]
+    fn graphql_is_told_by_its_path_whatever_the_method() {
+        let get = from_flags(
+            Some("GET"),
+            "https://api.upwork.com/graphql?query=%7Buser%7Bid%7D%7D",
+            &[],
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            titles(&before_sending(&get)),
+            ["The GraphQL call carries no OAuth 2 bearer token"]
+        );
+        let rest = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[],
+            None,
+        )
+        .unwrap();
+        assert!(before_sending(&rest).is_empty());
+        let oauth1 = graphql_call(
+            &[r#"Authorization: OAuth oauth_consumer_key="k""#],
+            "{ user { id } }",
+        );
+        let f = &before_sending(&oauth1)[0];
+        assert!(
+            f.detail.ends_with(
+                "this call carries an OAuth 1.0 signature, which GraphQL does not accept."
+            )
+        );
+        assert_eq!(f.evidence["authorization"], "oauth1");
+    }
+
+    #[test]
+    fn a_refused_token_is_named_by_its_kind() {
+        let bearer = graphql_call(
+            &["Authorization: Bearer t", "X-Upwork-API-TenantId: 1"],
+            "{ user { id } }",
+        );
+        let expired = after_response(
+            &bearer,
+            &answer(Kind::TokenExpired, 401, None, Some("Token expired.")),
+        );
+        assert_eq!(expired[0].code, Code::TokenExpired);
+        assert!(
+            expired[0]
+                .detail
+                .starts_with("Upwork answered 401: Token expired. Access tokens live")
+        );
+        let unknown = after_response(&bearer, &answer(Kind::Unauthorized, 401, None, None));
+        assert_eq!(
+            titles(&unknown),
+            ["Upwork does not accept the OAuth 2 access token"]
+        );
+        assert!(
+            unknown[0]
+                .detail
+                .starts_with("Upwork answered 401: (no error message) The token")
+        );
+        // An OAuth 1.0 access token never expires: "expired" means unknown or revoked.
+        let header = r#"Authorization: OAuth oauth_consumer_key="k", oauth_token="t", oauth_nonce="n", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_signature="s""#;
+        let rest = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[header.to_string()],
+            None,
+        )
+        .unwrap();
+        let refused = answer(
+            Kind::TokenExpired,
+            401,
+            None,
+            Some("Invalid or expired token."),
+        );
+        assert_eq!(
+            titles(&after_response(&rest, &refused)),
+            ["Upwork does not accept the OAuth 1.0 access token"]
+        );
+        // The flow's own calls carry a request token (`oauth1_flow` reads those); no token, nothing.
+        let flow = from_flags(
+            Some("POST"),
+            "https://www.upwork.com/api/auth/v1/oauth/token/access",
+            &[header.to_string()],
+            Some(Vec::new()),
+        )
+        .unwrap();
+        assert!(after_response(&flow, &refused).is_empty());
+        let tokenless = from_flags(Some("GET"), "https://www.upwork.com/api/auth/v1/info.json", &[r#"Authorization: OAuth oauth_consumer_key="k", oauth_nonce="n", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_signature="s""#.to_string()], None).unwrap();
+        assert!(after_response(&tokenless, &refused).is_empty());
+        let graphql = graphql_call(&[header], "{ user { id } }");
+        assert!(after_response(&graphql, &refused).is_empty());
+    }
+
+    #[test]
+    fn each_refusal_of_the_token_endpoint_is_named() {
+        let refused = |body: &str, error: &str, message: &str| {
+            let call = token_call(body, &[]);
+            let findings = after_response(
+                &call,
+                &answer(Kind::OAuth2GrantRefused, 400, Some(error), Some(message)),
+            );
+            findings
+                .into_iter()
+                .map(|f| (f.code, f.title, f.detail))
+                .collect::<Vec<_>>()
+        };
+        let complete = "client_id=k&client_secret=s";
+        // Said before sending already: `weigh` makes the static finding the cause.
+        assert!(
+            refused(
+                "grant_type=refresh_token",
+                "invalid_request",
+                "Missing parameters: client_id"
+            )
+            .is_empty()
+        );
+        let found = refused(
+            &format!("grant_type=refresh_token&{complete}"),
+            "invalid_request",
+            "Missing parameters: client_id",
+        );
+        assert_eq!(
+            found[0].1,
+            "The token endpoint did not find the client credentials"
+        );
+        let found = refused(
+            &format!("grant_type=refresh_token&refresh_token=r&{complete}"),
+            "invalid_grant",
+            "Invalid refresh token",
+        );
+        assert_eq!(found[0].0, Code::RefreshTokenInvalid);
+        let code = format!("grant_type=authorization_code&code=c&{complete}");
+        let found = refused(
+            &format!("{code}&redirect_uri=https%3A%2F%2Fa.example%2Fcb"),
+            "invalid_grant",
+            "redirect_uri mismatch",
+        );
+        assert_eq!(found[0].0, Code::RedirectUriMismatch);
+        assert!(
+            found[0].2.contains("sent here: `https://a.example/cb`."),
+            "{}",
+            found[0].2
+        );
+        let found = refused(&code, "invalid_grant", "Redirect_URI does not match");
+        assert!(found[0].2.contains("sent here: none."), "{}", found[0].2);
+        assert_eq!(
+            refused(&code, "invalid_grant", "Code expired")[0].0,
+            Code::AuthorizationCodeInvalid
+        );
+        assert_eq!(
+            refused(&code, "invalid_client", "Bad client")[0].1,
+            "The token endpoint refused the client id or secret"
+        );
+        assert_eq!(
+            refused(&code, "invalid_scope", "No")[0].1,
+            "The token endpoint refused the authorization code request"
+        );
+        assert_eq!(
+            refused(
+                &format!("grant_type=password&{complete}"),
+                "unsupported_grant_type",
+                "No"
+            )[0]
+            .1,
+            "The token endpoint refused the request (unsupported_grant_type)"
+        );
+        // Without a message, the error is what was said.
+        let call = token_call(&format!("grant_type=password&{complete}"), &[]);
+        let bare = after_response(
+            &call,
+            &answer(Kind::OAuth2GrantRefused, 400, Some("invalid_scope"), None),
+        );
+        assert!(
+            bare[0]
+                .detail
+                .ends_with(" answered 400 invalid_scope: invalid_scope"),
+            "{}",
+            bare[0].detail
+        );
+    }
+
+    #[test]
+    fn an_organization_asked_for_is_named_once_and_makes_the_warning_the_cause() {
+        let asked = answer(Kind::TenantRequired, 200, None, Some("Tenant required"));
+        let plain = graphql_call(&["Authorization: Bearer t"], "{ user { id } }");
+        let found = after_response(&plain, &asked);
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            (Code::TenantIdMissing, Severity::Error)
+        );
+        assert_eq!(
+            found[0].detail,
+            "Upwork answered 200 with a GraphQL error: Tenant required"
+        );
+        // The query itself showed the need: the warning made before sending is the one raised.
+        let organization = graphql_call(&["Authorization: Bearer t"], "{ organization { id } }");
+        assert!(after_response(&organization, &asked).is_empty());
+        let mut findings = before_sending(&organization);
+        weigh(&mut findings, &asked);
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Reproduced);
+    }
+
+    #[test]
+    fn a_refusal_of_the_client_makes_the_missing_credentials_the_cause() {
+        let bare = || before_sending(&token_call("grant_type=refresh_token&refresh_token=r", &[]));
+        for (error, raised) in [
+            ("invalid_request", true),
+            ("invalid_client", true),
+            ("invalid_grant", false),
+        ] {
+            let mut findings = bare();
+            weigh(
+                &mut findings,
+                &answer(Kind::OAuth2GrantRefused, 400, Some(error), None),
+            );
+            assert_eq!(
+                findings[0].evidence_level == EvidenceLevel::Reproduced,
+                raised,
+                "{error}"
+            );
+        }
+        let mut findings = bare();
+        weigh(
+            &mut findings,
+            &answer(Kind::BadRequest, 400, Some("invalid_request"), None),
+        );
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Documented);
     }
 
     #[test]
