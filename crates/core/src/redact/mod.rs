@@ -48,25 +48,22 @@ const SECRET_NAMES: &[&str] = &[
 /// Headers whose whole value is a credential.
 const SECRET_HEADERS: &[&str] = &["proxy-authorization", "x-api-key", "x-upwork-api-token"];
 
-fn normalized(name: &str) -> String {
-    name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-/// The name as [`normalized`] writes it, in `buffer` when it fits (names are read for every `=`
-/// and `:` of every text redacted, and for every header: no allocation for the usual ones).
-/// Byte by byte: `_`, `-` and the ASCII letters are whole characters in UTF-8.
+/// The name lowercased, without the quotes and spaces around it and without `_` and `-`: in
+/// `buffer` when it fits (names are read for every `=` and `:` of every text redacted, and for
+/// every header: no allocation for the usual ones). Byte by byte: `_`, `-` and the ASCII letters
+/// are whole characters in UTF-8.
 fn flat<'b>(name: &str, buffer: &'b mut [u8; 64]) -> std::borrow::Cow<'b, [u8]> {
     let name = name.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    let letters = name
+        .bytes()
+        .filter(|b| !matches!(b, b'_' | b'-'))
+        .map(|b| b.to_ascii_lowercase());
     if name.len() > buffer.len() {
-        return std::borrow::Cow::Owned(normalized(name).into_bytes());
+        return std::borrow::Cow::Owned(letters.collect());
     }
     let mut len = 0;
-    for b in name.bytes().filter(|b| !matches!(b, b'_' | b'-')) {
-        buffer[len] = b.to_ascii_lowercase();
+    for b in letters {
+        buffer[len] = b;
         len += 1;
     }
     std::borrow::Cow::Borrowed(&buffer[..len])
@@ -1004,6 +1001,23 @@ mod tests {
             assert!(out.starts_with("https://[redacted URL-user-name "), "{out}");
             assert!(out.ends_with("&state=s1"), "{name}: {out}");
         }
+    }
+
+    #[test]
+    fn a_scheme_alone_is_no_credential_and_a_bare_value_is_one() {
+        let mut r = Redactor::default();
+        let value = |r: &mut Redactor, v: &str| {
+            r.headers("request", &[Header::new("Authorization", v)])[0]
+                .value
+                .clone()
+        };
+        assert_eq!(value(&mut r, "Bearer"), "Bearer");
+        assert_eq!(value(&mut r, " Basic "), " Basic ");
+        let bare = value(&mut r, "bareCredential7");
+        assert!(
+            bare.starts_with("[redacted authorization-credentials "),
+            "{bare}"
+        );
     }
 
     #[test]

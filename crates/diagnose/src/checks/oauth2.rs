@@ -682,6 +682,13 @@ mod tests {
             found[0].detail,
             "Upwork answered 200 with a GraphQL error: Tenant required"
         );
+        assert!(
+            found[0]
+                .fix
+                .starts_with("Ask `{ companySelector { items { title organizationId } } }` once"),
+            "{}",
+            found[0].fix
+        );
         // The query itself showed the need: the warning made before sending is the one raised.
         let organization = graphql_call(&["Authorization: Bearer t"], "{ organization { id } }");
         assert!(after_response(&organization, &asked).is_empty());
