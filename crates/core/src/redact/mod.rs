@@ -1020,6 +1020,72 @@ mod tests {
         );
     }
 
+    /// The mask of a value, as the redactor writes it.
+    fn mask(what: &str, value: &str) -> String {
+        format!("[redacted {what} {}]", fingerprint(value))
+    }
+
+    #[test]
+    fn a_json_body_is_rewritten_with_each_secret_hidden_wherever_it_nests() {
+        let mut r = Redactor::default();
+        // Secrets in arrays and objects under a secret name, and a secret name inside an array of
+        // objects: places no reading of the text by shape reaches.
+        let body = r#"{"tokens": [{"refresh_token": ["r1Canary"]}], "client_secret": ["c1Canary", "", {"x": "c2Canary"}, 7], "api_secret": "", "n": 1}"#;
+        let out = r.body("b", Some("application/json"), body.as_bytes());
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains(": "), "rewritten whole: {out}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            json["tokens"][0]["refresh_token"][0],
+            mask("refresh_token", "r1Canary")
+        );
+        assert_eq!(json["client_secret"][0], mask("client_secret", "c1Canary"));
+        assert_eq!(json["client_secret"][1], "");
+        // (The reading by shape that follows takes the key `x` for a value of `client_secret`
+        // too, and hides it: more than needed, never less.)
+        let nested: Vec<&serde_json::Value> = json["client_secret"][2]
+            .as_object()
+            .unwrap()
+            .values()
+            .collect();
+        assert_eq!(
+            nested,
+            [&serde_json::Value::from(mask("client_secret", "c2Canary"))]
+        );
+        assert_eq!(json["client_secret"][3], 7);
+        assert_eq!(json["api_secret"], "");
+        assert_eq!(json["n"], 1);
+        // Nothing to hide (no value under a secret name): the body as it came.
+        for untouched in [r#"{"a": [1, {"b": "c"}]}"#, r#"{"password": null, "a": 1}"#] {
+            let out = r.body("b", Some("application/json"), untouched.as_bytes());
+            assert_eq!(String::from_utf8(out).unwrap(), untouched);
+        }
+    }
+
+    #[test]
+    fn a_multipart_body_has_each_secret_part_hidden_to_its_boundary() {
+        let mut r = Redactor::default();
+        let body = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n\
+                    --b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmp1Canary\r\n\
+                    --b\nContent-Disposition: form-data; name=\"password\"\n\nmp2Canary\n\
+                    --b\r\nContent-Disposition: form-data; name=\"api_secret\"\r\n\r\nmp3Canary";
+        let out = r.body(
+            "b",
+            Some("multipart/form-data; boundary=b"),
+            body.as_bytes(),
+        );
+        let expected = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n{}\r\n\
+             --b\nContent-Disposition: form-data; name=\"password\"\n\n{}\n\
+             --b\r\nContent-Disposition: form-data; name=\"api_secret\"\r\n\r\n{}",
+            mask("client_secret", "mp1Canary"),
+            mask("password", "mp2Canary"),
+            mask("api_secret", "mp3Canary"),
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
     #[test]
     fn headers_hidden_by_their_names() {
         for header in [
