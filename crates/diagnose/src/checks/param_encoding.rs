@@ -218,6 +218,17 @@ mod tests {
         // Two problems of one parameter: one finding that tells both.
         let both = found("?q=a+b%2fc", None, true);
         assert_eq!(both.len(), 1);
-        assert!(both[0].detail.contains(" Also: "), "{}", both[0].detail);
+        assert!(
+            both[0]
+                .detail
+                .starts_with("query parameter q: `q=a+b%2fc`. ")
+        );
+        assert!(
+            both[0]
+                .detail
+                .ends_with(" Also: lowercase hex in percent-encoding (must be uppercase) (%2f)."),
+            "{}",
+            both[0].detail
+        );
     }
 }

@@ -121,3 +121,180 @@ pub fn finding(request: &CapturedRequest, chain: &Chain, last: Option<&Classific
     finding.raise(EvidenceLevel::Reproduced);
     finding
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redirects::Hop;
+    use upwork_diag_core::request::flags::from_flags;
+
+    fn get(url: &str) -> CapturedRequest {
+        from_flags(Some("GET"), url, &[], None).unwrap()
+    }
+
+    fn hop(url: &str, status: Option<u16>, location: Option<&str>) -> Hop {
+        Hop {
+            method: "GET".into(),
+            url: url.into(),
+            status,
+            location: location.map(str::to_string),
+            signed_anew: false,
+            same_nonce: false,
+            stopped: None,
+        }
+    }
+
+    #[test]
+    fn plain_http_to_upwork_is_named_and_nothing_else() {
+        for url in [
+            "http://www.upwork.com/api/auth/v1/info.json?a=1",
+            "http://upwork.com./api/auth/v1/info.json",
+        ] {
+            let found = before_sending(&get(url));
+            assert_eq!(found.len(), 1, "{url}");
+            assert!(
+                found[0]
+                    .title
+                    .ends_with(" is plain http: Upwork serves its API on https")
+            );
+        }
+        assert!(
+            found_title("http://www.upwork.com/api/x?a=1")
+                .starts_with("http://www.upwork.com/api/x?... is")
+        );
+        assert!(before_sending(&get("https://www.upwork.com/api/auth/v1/info.json")).is_empty());
+        assert!(before_sending(&get("http://example.com/api/auth/v1/info.json")).is_empty());
+    }
+
+    fn found_title(url: &str) -> String {
+        before_sending(&get(url))[0].title.clone()
+    }
+
+    #[test]
+    fn a_redirect_is_named_by_where_it_goes_and_what_following_it_did() {
+        let http = get("http://www.upwork.com/api/auth/v1/info.json");
+        let to_https = Chain {
+            hops: vec![hop(
+                "http://www.upwork.com/api/auth/v1/info.json",
+                Some(301),
+                Some("https://www.upwork.com/api/auth/v1/info.json"),
+            )],
+            last: None,
+            followed: false,
+        };
+        let f = finding(&http, &to_https, None);
+        assert_eq!(
+            f.title,
+            "The call was redirected from http to https, to https://www.upwork.com/api/auth/v1/info.json"
+        );
+        assert_eq!(f.evidence_level, EvidenceLevel::Reproduced);
+        assert!(
+            f.detail
+                .ends_with("The call was not followed (--follow follows it)."),
+            "{}",
+            f.detail
+        );
+        assert!(
+            f.fix
+                .starts_with("Call https://www.upwork.com/api/auth/v1/info.json directly (https).")
+        );
+        // Already on https, a redirect goes elsewhere; without a Location, nowhere.
+        let https = get("https://www.upwork.com/api/auth/v1/info.json");
+        let f = finding(&https, &to_https, None);
+        assert!(
+            f.title
+                .starts_with("The call was redirected to another URL, to https://"),
+            "{}",
+            f.title
+        );
+        let nowhere = Chain {
+            hops: vec![hop("http://www.upwork.com/x", Some(302), None)],
+            last: None,
+            followed: false,
+        };
+        assert!(
+            finding(&http, &nowhere, None)
+                .title
+                .ends_with("to nowhere (no Location)")
+        );
+        // Followed with the same nonce: Upwork's answer to the replayed signature.
+        let mut first = hop(
+            "http://www.upwork.com/x",
+            Some(301),
+            Some("https://www.upwork.com/x"),
+        );
+        first.same_nonce = false;
+        let mut second = hop("https://www.upwork.com/x", Some(401), None);
+        second.same_nonce = true;
+        let followed = Chain {
+            hops: vec![first.clone(), second],
+            last: None,
+            followed: true,
+        };
+        let said = Classification {
+            kind: crate::classify::Kind::TimestampOrNonceRejected,
+            status: 401,
+            upwork_error_code: None,
+            message: Some("Duplicate nonce".into()),
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: None,
+        };
+        let f = finding(&http, &followed, Some(&said));
+        assert!(
+            f.detail
+                .contains("Upwork answered 401 Duplicate nonce. That is the known failure"),
+            "{}",
+            f.detail
+        );
+        assert!(
+            f.detail
+                .contains("GET https://www.upwork.com/x (same Authorization and nonce) -> 401"),
+            "{}",
+            f.detail
+        );
+        assert_eq!(f.evidence["mistake"], "followed-redirect-with-same-nonce");
+        // Followed, each hop signed anew: where it ended.
+        let mut anew = hop("https://www.upwork.com/x", Some(200), None);
+        anew.signed_anew = true;
+        let signed = Chain {
+            hops: vec![first.clone(), anew],
+            last: None,
+            followed: true,
+        };
+        let f = finding(&http, &signed, None);
+        assert!(
+            f.detail.ends_with(
+                "each hop signed anew for its own URL with a fresh nonce, it ended in 200."
+            ),
+            "{}",
+            f.detail
+        );
+        assert!(f.evidence.get("mistake").is_none());
+        // Followed to an end without either: where it ended; stopped: why.
+        let ended = Chain {
+            hops: vec![
+                first.clone(),
+                hop("https://www.upwork.com/x", Some(404), None),
+            ],
+            last: None,
+            followed: true,
+        };
+        let f = finding(&http, &ended, None);
+        assert!(
+            f.detail.ends_with(" Followed, it ended in 404."),
+            "{}",
+            f.detail
+        );
+        let mut stop = hop("https://www.upwork.com/x", None, None);
+        stop.stopped = Some("too many redirects".into());
+        let stopped = Chain {
+            hops: vec![first, stop],
+            last: None,
+            followed: true,
+        };
+        let f = finding(&http, &stopped, None);
+        assert!(f.detail.ends_with(" -> no answer. The call was not followed by the client. The chain stopped: too many redirects."), "{}", f.detail);
+    }
+}
