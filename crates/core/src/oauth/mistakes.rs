@@ -205,6 +205,74 @@ impl MistakeKind {
         }
     }
 
+    /// What to change in the signing code: one step each, in the developer's terms.
+    pub fn fix(self) -> &'static str {
+        match self {
+            MistakeKind::QueryPlusAsSpace => {
+                "Send spaces in the query as %20, never `+`: Upwork reads a `+` in the query as a plus. Build the query with an RFC 3986 encoder (`urllib.parse.quote` in Python 3, `rawurlencode` in PHP, `encodeURIComponent` in JavaScript); with requests or the official Python binding, pre-quote the value (python-upwork#49) so no `+` reaches the URL. requests-oauthlib with `signature_type='query'` writes `+` itself when it adds the OAuth parameters to the query: keep them in the Authorization header (its default)."
+            }
+            MistakeKind::SpaceAsPlus => {
+                "Encode spaces as %20 (RFC 3986: `rawurlencode`, `urllib.parse.quote`), never as `+`, both in the URL and in the base string."
+            }
+            MistakeKind::DoubleEncoded => {
+                "Encode each parameter exactly once when building the base string: decode values taken from a URL first."
+            }
+            MistakeKind::Unencoded => {
+                "Percent-encode every parameter name and value (RFC 3986) before joining them into the base string."
+            }
+            MistakeKind::QueryParamsOmitted => {
+                "Include the query parameters in the base string, not only the oauth_* ones."
+            }
+            MistakeKind::BodyParamsOmitted => {
+                "Include the parameters of a form body (application/x-www-form-urlencoded) in the base string."
+            }
+            MistakeKind::BodyParamsAdded => {
+                "Sign only form bodies: a JSON or other body is not part of the OAuth 1.0 base string."
+            }
+            MistakeKind::DefaultPortKept => "Drop :443 (https) and :80 (http) from the base URL.",
+            MistakeKind::WrongScheme => "Sign the URL with the scheme it is sent with (https).",
+            MistakeKind::UnsortedParams => {
+                "Sort the encoded parameters by name, then by value, before joining them."
+            }
+            MistakeKind::LowercaseMethod => {
+                "Use the uppercase method (POST, GET) in the base string."
+            }
+            MistakeKind::SecretNotEncoded => {
+                "Percent-encode the consumer secret and token secret before joining them with & into the key."
+            }
+            MistakeKind::PathReEncoded => {
+                "Sign the path exactly as it is sent (do not decode or re-encode it, e.g. ~ stays ~)."
+            }
+            MistakeKind::VersionAdded => {
+                "Sign the oauth_* parameters that are sent and no others: send oauth_version=1.0 with the call, or leave it out of the base string too."
+            }
+            MistakeKind::VersionDropped => {
+                "Sign every oauth_* parameter that is sent: put oauth_version in the base string, or stop sending it."
+            }
+            MistakeKind::PlaintextVsHmac => {
+                "Declare the method the signature is made with: oauth_signature_method=HMAC-SHA1 for an HMAC-SHA1 signature, PLAINTEXT only for a PLAINTEXT one."
+            }
+            MistakeKind::LowercaseHex => {
+                "Write percent-escapes in the base string with uppercase hex digits (%2F, not %2f), as RFC 3986 asks."
+            }
+            MistakeKind::TokenSecretOmitted => {
+                "Build the signing key as consumer_secret&token_secret: with a token, its secret goes after the &."
+            }
+            MistakeKind::Rfc1738Encoder => {
+                "Encode the parameters by RFC 3986 (`urllib.parse.quote(v, safe='~')` in Python 3, `rawurlencode` in PHP): `~` stays `~` and `/` becomes %2F."
+            }
+            MistakeKind::RepeatedParamsRenamed => {
+                "Sign repeated parameters under the name they are sent with (a=1&a=2, sorted by value), not as a[0], a[1] or a[]."
+            }
+            MistakeKind::EmptyParamsUnsigned => {
+                "Sign every parameter that is sent, an empty one included (`title=` in the base string), or do not send it."
+            }
+            MistakeKind::SignatureNotEncoded => {
+                "Percent-encode the signature once where it travels (`+` as %2B, `/` as %2F, `=` as %3D), in the Authorization header, the query or the form body alike."
+            }
+        }
+    }
+
     fn dimension(self) -> Dimension {
         match self {
             MistakeKind::SpaceAsPlus | MistakeKind::DoubleEncoded | MistakeKind::Unencoded => {
@@ -664,6 +732,26 @@ mod tests {
 
     /// Each mistake is told in its own sentence, and reading the query's `+` as a space, beside
     /// another mistake, is said as how the client saw its `+`, not as a second thing it did.
+    #[test]
+    fn each_mistake_has_a_fix_of_its_own() {
+        let mut seen = Vec::new();
+        for kind in MistakeKind::ALL {
+            let fix = kind.fix();
+            assert!(
+                fix.len() > 20 && fix.ends_with('.'),
+                "{}: {fix}",
+                kind.name()
+            );
+            assert!(!seen.contains(&fix), "{} repeats a fix", kind.name());
+            seen.push(fix);
+        }
+        assert!(
+            MistakeKind::TokenSecretOmitted
+                .fix()
+                .contains("consumer_secret&token_secret")
+        );
+    }
+
     #[test]
     fn each_mistake_is_told_and_a_query_plus_beside_another_as_an_aside() {
         let mut seen = Vec::new();

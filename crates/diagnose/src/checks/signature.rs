@@ -202,29 +202,9 @@ fn capitalized(text: &str) -> String {
 
 /// What to change for the mistakes found (one, or two made together).
 fn mistakes_fix(kinds: &[MistakeKind]) -> String {
-    let mut fixes: Vec<String> = kinds.iter().map(|k| mistake_fix(k.name())).collect();
+    let mut fixes: Vec<&str> = kinds.iter().map(|k| k.fix()).collect();
     fixes.dedup();
     fixes.join(" ")
-}
-
-/// What to change for a named mistake.
-fn mistake_fix(name: &str) -> String {
-    match name {
-        "query-plus-as-space" => "Send spaces in the query as %20, never `+`: Upwork reads a `+` in the query as a plus. Build the query with an RFC 3986 encoder (`urllib.parse.quote` in Python 3, `rawurlencode` in PHP, `encodeURIComponent` in JavaScript); with requests or the official Python binding, pre-quote the value (python-upwork#49) so no `+` reaches the URL. requests-oauthlib with `signature_type='query'` writes `+` itself when it adds the OAuth parameters to the query: keep them in the Authorization header (its default).".into(),
-        "space-as-plus" => "Encode spaces as %20 (RFC 3986: `rawurlencode`, `urllib.parse.quote`), never as `+`, both in the URL and in the base string.".into(),
-        "double-encoded" => "Encode each parameter exactly once when building the base string: decode values taken from a URL first.".into(),
-        "unencoded" => "Percent-encode every parameter name and value (RFC 3986) before joining them into the base string.".into(),
-        "query-params-omitted" => "Include the query parameters in the base string, not only the oauth_* ones.".into(),
-        "body-params-omitted" => "Include the parameters of a form body (application/x-www-form-urlencoded) in the base string.".into(),
-        "body-params-added" => "Sign only form bodies: a JSON or other body is not part of the OAuth 1.0 base string.".into(),
-        "default-port-kept" => "Drop :443 (https) and :80 (http) from the base URL.".into(),
-        "wrong-scheme" => "Sign the URL with the scheme it is sent with (https).".into(),
-        "unsorted-params" => "Sort the encoded parameters by name, then by value, before joining them.".into(),
-        "lowercase-method" => "Use the uppercase method (POST, GET) in the base string.".into(),
-        "secret-not-encoded" => "Percent-encode the consumer secret and token secret before joining them with & into the key.".into(),
-        "path-re-encoded" => "Sign the path exactly as it is sent (do not decode or re-encode it, e.g. ~ stays ~).".into(),
-        _ => "Correct that step of the signing code, or sign with a maintained OAuth 1.0 library.".into(),
-    }
 }
 
 /// `secret-rejected`: Upwork refused a signature that is right for the secrets given. The client
@@ -252,4 +232,180 @@ pub fn refused_though_right(signed: &SignedRequest, credentials: &Credentials) -
              use the one issued with this access token (authorize again if unsure).",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use upwork_diag_core::credentials::Secret;
+    use upwork_diag_core::request::CapturedRequest;
+    use upwork_diag_core::request::flags::from_flags;
+
+    const KEYS: oauth::Keys<'static> = oauth::Keys {
+        consumer_key: "key",
+        consumer_secret: "consumer secret",
+        token: Some("token"),
+        token_secret: Some("token secret"),
+    };
+
+    fn call() -> CapturedRequest {
+        from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web%20design",
+            &[],
+            None,
+        )
+        .unwrap()
+    }
+
+    fn options() -> oauth::SignOptions {
+        oauth::SignOptions {
+            nonce: Some("nonce1".into()),
+            timestamp: Some(1_700_000_000),
+            ..oauth::SignOptions::default()
+        }
+    }
+
+    fn read(request: &CapturedRequest) -> SignedRequest {
+        SignedRequest::from_request(request).unwrap().unwrap()
+    }
+
+    fn given(
+        consumer_key: Option<&str>,
+        token: Option<&str>,
+        token_secret: Option<&str>,
+    ) -> Credentials {
+        Credentials {
+            consumer_key: consumer_key.map(str::to_string),
+            consumer_secret: Some(Secret::new("consumer secret")),
+            token: token.map(str::to_string),
+            token_secret: token_secret.map(Secret::new),
+            ..Credentials::default()
+        }
+    }
+
+    #[test]
+    fn without_this_calls_own_secrets_the_signature_is_left_unchecked_and_why_is_said() {
+        let signed = read(&oauth::sign_request_with(&call(), &KEYS, &options()).request);
+        let (outcome, findings) = check(&signed, &Credentials::default());
+        assert_eq!(outcome, Outcome::Unverified);
+        assert_eq!(
+            findings[0].title,
+            "The OAuth 1.0 signature was not checked: UPWORK_CONSUMER_SECRET was not given; \
+             UPWORK_TOKEN_SECRET was not given (the call carries oauth_token)"
+        );
+        assert!(
+            findings[0]
+                .fix
+                .starts_with("Give UPWORK_CONSUMER_SECRET and UPWORK_TOKEN_SECRET for")
+        );
+        // Secrets of another key or token would accuse a correct call: not used, and said so.
+        let (outcome, findings) = check(
+            &signed,
+            &given(Some("other-key"), Some("other-token"), Some("s")),
+        );
+        assert_eq!(outcome, Outcome::Unverified);
+        assert!(
+            findings[0].detail.contains(
+                "The consumer secret given belongs to UPWORK_CONSUMER_KEY `other-key`, and this call was signed for the key `key`; the token secret given belongs to UPWORK_TOKEN `other-token`"
+            ),
+            "{}",
+            findings[0].detail
+        );
+        assert_eq!(
+            findings[0].fix.matches("UPWORK_CONSUMER_SECRET").count(),
+            1,
+            "{}",
+            findings[0].fix
+        );
+    }
+
+    #[test]
+    fn a_signature_right_for_the_secrets_is_verified_and_a_refusal_of_it_blames_them() {
+        let signed = read(&oauth::sign_request_with(&call(), &KEYS, &options()).request);
+        let credentials = given(Some("key"), Some("token"), Some("token secret"));
+        assert_eq!(
+            check(&signed, &credentials),
+            (Outcome::Verified, Vec::new())
+        );
+        let rejected = refused_though_right(&signed, &credentials).unwrap();
+        assert_eq!(rejected.code, Code::SecretRejected);
+        assert!(
+            rejected.detail.contains("given for the key `key`"),
+            "{}",
+            rejected.detail
+        );
+        // A call without a token (or an empty one) is signed with an empty token secret,
+        // whatever token secret is given.
+        let tokenless = oauth::Keys {
+            token: None,
+            token_secret: None,
+            ..KEYS
+        };
+        let signed = read(&oauth::sign_request_with(&call(), &tokenless, &options()).request);
+        assert_eq!(
+            check(&signed, &given(None, None, Some("token secret"))).0,
+            Outcome::Verified
+        );
+        let empty = oauth::Keys {
+            token: Some(""),
+            token_secret: None,
+            ..KEYS
+        };
+        let signed = read(&oauth::sign_request_with(&call(), &empty, &options()).request);
+        assert_eq!(
+            check(&signed, &given(None, None, None)).0,
+            Outcome::Verified
+        );
+    }
+
+    #[test]
+    fn a_wrong_signature_names_the_mistake_that_reproduces_it_and_its_fix() {
+        let credentials = given(None, None, Some("token secret"));
+        let broken =
+            oauth::sign_with_mistake(&call(), &KEYS, &options(), MistakeKind::DoubleEncoded)
+                .unwrap();
+        let (outcome, findings) = check(&read(&broken.request), &credentials);
+        assert_eq!(outcome, Outcome::Wrong(vec![MistakeKind::DoubleEncoded]));
+        let f = &findings[0];
+        assert_eq!(f.evidence_level, EvidenceLevel::Reproduced);
+        assert_eq!(f.fix, MistakeKind::DoubleEncoded.fix());
+        assert!(
+            f.detail.starts_with(
+                "Signing the request again as a client that made the mistake `double-encoded` reproduces"
+            ),
+            "{}",
+            f.detail
+        );
+        // Signed with other secrets: no known mistake, and the tool says it cannot tell.
+        let other = oauth::Keys {
+            consumer_secret: "another secret",
+            ..KEYS
+        };
+        let signed = read(&oauth::sign_request_with(&call(), &other, &options()).request);
+        let (outcome, findings) = check(&signed, &credentials);
+        assert_eq!(outcome, Outcome::Wrong(Vec::new()));
+        assert_eq!(findings[0].evidence_level, EvidenceLevel::Inconclusive);
+        assert_eq!(
+            findings[0].title,
+            "oauth_signature is wrong and no known mistake reproduces it"
+        );
+        assert!(refused_though_right(&signed, &credentials).is_none());
+    }
+
+    #[test]
+    fn the_fixes_of_two_mistakes_are_told_once_each() {
+        assert_eq!(
+            mistakes_fix(&[MistakeKind::LowercaseHex, MistakeKind::LowercaseHex]),
+            MistakeKind::LowercaseHex.fix()
+        );
+        assert_eq!(
+            mistakes_fix(&[MistakeKind::WrongScheme, MistakeKind::LowercaseMethod]),
+            format!(
+                "{} {}",
+                MistakeKind::WrongScheme.fix(),
+                MistakeKind::LowercaseMethod.fix()
+            )
+        );
+    }
 }
