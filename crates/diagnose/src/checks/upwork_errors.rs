@@ -374,6 +374,216 @@ mod tests {
         );
     }
 
+    fn answer(
+        kind: Kind,
+        status: u16,
+        message: Option<&str>,
+        retry_after: Option<&str>,
+    ) -> Classification {
+        Classification {
+            kind,
+            status,
+            upwork_error_code: None,
+            message: message.map(str::to_string),
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: retry_after.map(str::to_string),
+            front_end: None,
+        }
+    }
+
+    fn get(path: &str) -> CapturedRequest {
+        from_flags(
+            Some("GET"),
+            &format!("https://www.upwork.com{path}"),
+            &[],
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn each_answer_of_upwork_is_named_with_what_to_do() {
+        let info = get("/api/auth/v1/info.json");
+        let said = |kind: Kind, status: u16, message: Option<&str>, retry: Option<&str>| {
+            let found = after_response(&info, &answer(kind, status, message, retry));
+            assert_eq!(found.len(), 1, "{kind:?}");
+            found.into_iter().next().unwrap()
+        };
+        let limited = said(
+            Kind::RateLimited,
+            429,
+            Some("Too many requests."),
+            Some("7"),
+        );
+        assert_eq!(
+            (limited.code, limited.severity),
+            (Code::RateLimited, Severity::Error)
+        );
+        assert!(
+            limited
+                .detail
+                .ends_with("this client went past it. Retry-After: 7 s."),
+            "{}",
+            limited.detail
+        );
+        assert!(
+            limited
+                .fix
+                .starts_with("Wait as long as Retry-After says (7 s)"),
+            "{}",
+            limited.fix
+        );
+        let unsaid = said(Kind::RateLimited, 429, None, None);
+        assert!(
+            unsaid
+                .detail
+                .starts_with("Upwork answered 429: (no error message) It allows 10"),
+            "{}",
+            unsaid.detail
+        );
+        assert!(
+            unsaid.detail.ends_with("Retry-After: 1 s."),
+            "{}",
+            unsaid.detail
+        );
+        let server = said(Kind::ServerError, 503, Some("Down."), None);
+        assert_eq!(
+            (server.code, server.severity),
+            (Code::ServerError, Severity::Warning)
+        );
+        assert_eq!(server.title, "Upwork failed on its side (503)");
+        // A 410 of a REST call with a GraphQL replacement is the REST API's sunset; of one the
+        // catalogue does not know, a retirement whose replacement is not known here.
+        let sunset = said(Kind::Gone, 410, Some("Gone."), None);
+        assert_eq!(
+            sunset.title,
+            "Upwork retired GET /api/auth/v1/info.json in its REST API sunset"
+        );
+        let unknown = after_response(
+            &get("/api/no/such.json"),
+            &answer(Kind::Gone, 410, Some("Gone."), None),
+        );
+        assert_eq!(unknown[0].title, "Upwork retired /api/no/such.json (410)");
+        let key = said(Kind::KeyWrongFormat, 401, Some("Wrong key format."), None);
+        assert_eq!(key.code, Code::ApiKeyWrongFormat);
+        assert!(
+            key.detail.starts_with(
+                "Upwork answered 401: Wrong key format. An Upwork key is 32 lowercase hex digits."
+            ),
+            "{}",
+            key.detail
+        );
+        let profile = said(
+            Kind::ProfileDisabled,
+            403,
+            Some("The user's profile is disabled."),
+            None,
+        );
+        assert_eq!(profile.title, "The user's Upwork profile is disabled");
+        assert!(after_response(&info, &answer(Kind::NoAccess, 403, None, None)).is_empty());
+        // A retired endpoint the catalogue knows is said before sending; its 410 adds nothing.
+        let retired = get("/api/mc/v1/threads/jdoe.json");
+        assert!(after_response(&retired, &answer(Kind::Gone, 410, None, None)).is_empty());
+    }
+
+    #[test]
+    fn a_malformed_key_is_measured_against_upworks_format() {
+        let header = r#"Authorization: OAuth oauth_consumer_key="ABC123", oauth_nonce="n", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_signature="s""#;
+        let call = from_flags(
+            Some("GET"),
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[header.to_string()],
+            None,
+        )
+        .unwrap();
+        let found = after_response(&call, &answer(Kind::KeyWrongFormat, 401, None, None));
+        assert!(
+            found[0].detail.contains("; the key sent is not: "),
+            "{}",
+            found[0].detail
+        );
+        assert_eq!(found[0].evidence["key_length"], 6);
+    }
+
+    #[test]
+    fn a_profile_refused_is_told_as_an_item_or_as_the_caller() {
+        let job = get("/api/profiles/v1/jobs/~01a;~02b.json");
+        let found = &after_response(
+            &job,
+            &answer(Kind::ProfileDisabled, 403, Some("Suspended."), None),
+        )[0];
+        assert_eq!(
+            found.title,
+            "Upwork will not serve one of the 2 asked for (~01a, ~02b): that profile is disabled or suspended"
+        );
+        assert!(
+            found
+                .detail
+                .contains("(Upwork's answer does not say which: it is the call's)"),
+            "{}",
+            found.detail
+        );
+        let named = &after_response(
+            &job,
+            &answer(
+                Kind::ProfileDisabled,
+                403,
+                Some("Profile ~01d79d1f56f49fcea6 is disabled"),
+                None,
+            ),
+        )[0];
+        assert!(
+            named
+                .title
+                .starts_with("Upwork will not serve profile ~01d79d1f56f49fcea6:"),
+            "{}",
+            named.title
+        );
+        assert!(
+            named.detail.contains("(Upwork's answer names it)"),
+            "{}",
+            named.detail
+        );
+        // A key is `~` and at least 8 letters or digits; a path with `.xml` or several segments.
+        assert_eq!(profile_key_in("~0123456 is short"), None);
+        assert_eq!(
+            profile_key_in("see ~01234567, now").as_deref(),
+            Some("~01234567")
+        );
+        assert_eq!(
+            refused_profile(&get("/api/hr/v2/jobs/~0a%7E1.xml"), "x"),
+            RefusedProfile::Item {
+                keys: vec!["~0a~1".into()],
+                named_by_upwork: false
+            }
+        );
+        assert_eq!(
+            refused_profile(&get("/api/profiles/v1/providers/~0b/brief"), "x"),
+            RefusedProfile::Item {
+                keys: vec!["~0b".into()],
+                named_by_upwork: false
+            }
+        );
+        assert_eq!(
+            refused_profile(&get("/api/profiles/v1/jobs/.json"), "x"),
+            RefusedProfile::Caller
+        );
+    }
+
+    #[test]
+    fn a_failure_of_a_retired_endpoint_makes_the_warning_its_cause() {
+        let retired = get("/api/mc/v1/threads/jdoe.json");
+        let mut findings = before_sending(&retired);
+        weigh(&mut findings, &answer(Kind::Success, 200, None, None));
+        assert_eq!(findings[0].severity, Severity::Warning);
+        weigh(&mut findings, &answer(Kind::NotFound, 404, None, None));
+        assert_eq!(
+            findings[0].evidence_level,
+            upwork_diag_core::diagnosis::EvidenceLevel::Reproduced
+        );
+    }
+
     #[test]
     fn the_client_id_is_the_key_of_a_token_request() {
         let request = from_flags(
