@@ -167,3 +167,88 @@ fn content_of(body: &BodyRecord, mime: &str, field: &str) -> Value {
     }
     content
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: Option<&str>, base64: Option<&str>, size: usize) -> BodyRecord {
+        BodyRecord {
+            text: text.map(str::to_string),
+            base64: base64.map(str::to_string),
+            size,
+            truncated: false,
+            sha256: "00".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_the_request_as_har_writes_it_and_no_answer_as_status_0() {
+        let headers = [
+            Header::new("Content-Type", "application/x-www-form-urlencoded"),
+            Header::new("Content-Length", "3"),
+        ];
+        let e = entry(
+            "2026-11-30T12:00:00Z",
+            "POST",
+            "https://www.upwork.com/api/x?a=1&&b=&c",
+            &headers,
+            &body(Some("a=1"), None, 3),
+            None,
+            Some("connection refused"),
+        );
+        let request = &e["request"];
+        assert_eq!(
+            request["queryString"],
+            json!([{"name": "a", "value": "1"}, {"name": "b", "value": ""}, {"name": "c", "value": ""}])
+        );
+        assert_eq!(
+            request["headers"],
+            json!([
+                {"name": "Content-Type", "value": "application/x-www-form-urlencoded"},
+                {"name": "Content-Length", "value": "3"}
+            ])
+        );
+        assert_eq!(
+            request["postData"],
+            json!({"mimeType": "application/x-www-form-urlencoded", "text": "a=1"})
+        );
+        assert_eq!(e["response"]["status"], 0);
+        assert_eq!(e["response"]["_error"], "connection refused");
+        // An empty body has no postData; bytes ride as base64.
+        let empty = entry(
+            "t",
+            "GET",
+            "https://h/p",
+            &[],
+            &body(None, None, 0),
+            None,
+            None,
+        );
+        assert!(empty["request"].get("postData").is_none());
+        assert_eq!(empty["request"]["queryString"], json!([]));
+        let bytes = entry(
+            "t",
+            "POST",
+            "https://h/p",
+            &[],
+            &body(None, Some("AAE="), 2),
+            None,
+            None,
+        );
+        assert_eq!(
+            bytes["request"]["postData"],
+            json!({"mimeType": "", "text": "AAE=", "encoding": "base64"})
+        );
+        let one_byte = entry(
+            "t",
+            "POST",
+            "https://h/p",
+            &[],
+            &body(Some("x"), None, 1),
+            None,
+            None,
+        );
+        assert_eq!(one_byte["request"]["postData"]["text"], "x");
+    }
+}
