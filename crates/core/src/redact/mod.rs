@@ -1069,6 +1069,14 @@ mod tests {
         assert_eq!(json["client_secret"][3], 7);
         assert_eq!(json["api_secret"], "");
         assert_eq!(json["n"], 1);
+        // Two secrets side by side in one array: each hidden, whatever their number.
+        let pair = r#"{"client_secret": ["a1Canary", "a2Canary"], "note": "x"}"#;
+        let out =
+            String::from_utf8(r.body("b", Some("application/json"), pair.as_bytes())).unwrap();
+        assert!(
+            !out.contains("a1Canary") && !out.contains("a2Canary"),
+            "{out}"
+        );
         // Nothing to hide (no value under a secret name): the body as it came.
         for untouched in [r#"{"a": [1, {"b": "c"}]}"#, r#"{"password": null, "a": 1}"#] {
             let out = r.body("b", Some("application/json"), untouched.as_bytes());
