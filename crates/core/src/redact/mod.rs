@@ -1077,6 +1077,7 @@ mod tests {
             !out.contains("a1Canary") && !out.contains("a2Canary"),
             "{out}"
         );
+        assert!(!out.contains(": "), "rewritten whole: {out}");
         // Nothing to hide (no value under a secret name): the body as it came.
         for untouched in [r#"{"a": [1, {"b": "c"}]}"#, r#"{"password": null, "a": 1}"#] {
             let out = r.body("b", Some("application/json"), untouched.as_bytes());
