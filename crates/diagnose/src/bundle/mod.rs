@@ -457,3 +457,57 @@ mod routing_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use upwork_diag_core::request::Header;
+
+    fn capped(value: &str) -> String {
+        capped_headers(vec![Header::new("X-Big", value)])
+            .remove(0)
+            .value
+    }
+
+    /// The limits as DESIGN.md states them, written out: the constants are what is tested.
+    #[test]
+    fn a_header_value_is_kept_whole_up_to_8_kib_and_cut_past_it() {
+        let at_limit = "a".repeat(8192);
+        assert_eq!(capped(&at_limit), at_limit);
+        let past = "a".repeat(8193);
+        let sha256 = hex::encode(Sha256::digest(past.as_bytes()));
+        assert_eq!(
+            capped(&past),
+            format!(
+                "{}[cut: 8193 bytes in all, sha256 {sha256}]",
+                "a".repeat(8192)
+            )
+        );
+        // Cut on a character boundary: a two-byte `é` across the limit goes whole.
+        let straddling = format!("{}é{}", "a".repeat(8191), "b".repeat(10));
+        assert!(capped(&straddling).starts_with(&format!("{}[cut: 8203 bytes", "a".repeat(8191))));
+    }
+
+    #[test]
+    fn a_body_is_kept_whole_up_to_64_kib_and_cut_past_it() {
+        let mut redactor = Redactor::default();
+        let at_limit = vec![b'a'; 65_536];
+        let kept = body_record(&mut redactor, "b", Some("text/plain"), &at_limit);
+        assert!(!kept.truncated);
+        assert_eq!(kept.text.as_deref().map(str::len), Some(65_536));
+        let past = vec![b'a'; 65_537];
+        let cut = body_record(&mut redactor, "b", Some("text/plain"), &past);
+        assert!(cut.truncated);
+        assert_eq!(
+            (cut.size, cut.text.as_deref().map(str::len)),
+            (65_537, Some(65_536))
+        );
+        assert_eq!(cut.sha256, hex::encode(Sha256::digest(&past)));
+    }
+
+    #[test]
+    fn times_are_written_to_the_millisecond_in_utc() {
+        let t = DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap();
+        assert_eq!(time(t), "2023-11-14T22:13:20.123Z");
+    }
+}
