@@ -506,6 +506,24 @@ mod limit_tests {
     }
 
     #[test]
+    fn every_string_of_a_findings_evidence_is_redacted_wherever_it_nests() {
+        let mut redactor = Redactor::default();
+        let mut evidence = serde_json::json!({
+            "header": "Authorization: Bearer evidenceCanary1",
+            "list": ["x", {"url": "https://h/p?access_token=evidenceCanary2"}],
+            "n": 3
+        });
+        redact_json_strings(&mut redactor, "finding", &mut evidence);
+        let text = evidence.to_string();
+        assert!(
+            !text.contains("evidenceCanary1") && !text.contains("evidenceCanary2"),
+            "{text}"
+        );
+        assert_eq!(evidence["list"][0], "x");
+        assert_eq!(evidence["n"], 3);
+    }
+
+    #[test]
     fn times_are_written_to_the_millisecond_in_utc() {
         let t = DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap();
         assert_eq!(time(t), "2023-11-14T22:13:20.123Z");
