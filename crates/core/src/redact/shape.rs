@@ -242,6 +242,21 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_read_back_to_the_first_byte_no_name_has() {
+        assert_eq!(hidden("[authorization: s3cretValue1\n"), ["s3cretValue1"]);
+        assert_eq!(hidden("password = hunter22"), ["hunter22"]);
+        assert_eq!(hidden("(client_secret=abc123)"), ["abc123"]);
+    }
+
+    #[test]
+    fn a_text_cut_short_or_starting_with_a_separator_is_read_without_a_panic() {
+        assert_eq!(hidden(r#"password="unterminated"#), ["unterminated"]);
+        assert_eq!(hidden(r#""password": "a\"#), [r"a\"]);
+        assert!(hidden("= value").is_empty());
+        assert!(hidden(": value").is_empty());
+    }
+
+    #[test]
     fn finds_secrets_by_name_and_shape() {
         assert_eq!(
             hidden("grant_type=refresh_token&refresh_token=r3f&client_secret=c5\r\n"),
