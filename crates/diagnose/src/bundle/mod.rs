@@ -459,7 +459,7 @@ mod routing_tests {
 }
 
 #[cfg(test)]
-mod limit_tests {
+mod record_tests {
     use super::*;
     use upwork_diag_core::request::Header;
 
@@ -521,6 +521,66 @@ mod limit_tests {
         );
         assert_eq!(evidence["list"][0], "x");
         assert_eq!(evidence["n"], 3);
+    }
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://www.upwork.com:8443/api/x?a=1"),
+            "https://www.upwork.com:8443"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:9?x"), "http://127.0.0.1:9");
+        assert_eq!(origin_of("https://h#frag"), "https://h");
+        assert_eq!(origin_of("https://h"), "https://h");
+        assert_eq!(origin_of("h/p"), "h");
+    }
+
+    #[test]
+    fn who_answered_is_said_in_words() {
+        let replay = |destination: &'static str| ReplayRecord {
+            sent: destination != "not-sent",
+            sent_to: None,
+            called_origin: "https://www.upwork.com".into(),
+            sent_origin: Some("http://127.0.0.1:9".into()),
+            destination,
+            headers_on_wire: Vec::new(),
+            insecure: false,
+            timeout_ms: 1,
+        };
+        assert_eq!(
+            destination_text(&replay("emulator")),
+            "`http://127.0.0.1:9`: the upwork-diag emulator (--base-url), not Upwork; the answer below is the emulator's"
+        );
+        assert_eq!(
+            destination_text(&replay("base-url")),
+            "`http://127.0.0.1:9`: a base URL given with --base-url, not `https://www.upwork.com`; the answer below is that server's"
+        );
+        assert_eq!(
+            destination_text(&replay("as-called")),
+            "`http://127.0.0.1:9`: the URL's own origin"
+        );
+        assert_eq!(
+            destination_text(&replay("not-sent")),
+            "nothing was sent (offline check)"
+        );
+    }
+
+    #[test]
+    fn a_body_cut_inside_a_character_stays_text_and_bytes_are_base64() {
+        let mut redactor = Redactor::default();
+        // `é` is two bytes: the 64 KiB cut falls between them.
+        let mut cut = vec![b'a'; 65_535];
+        cut.extend("é and more".as_bytes());
+        let record = body_record(&mut redactor, "b", Some("text/plain"), &cut);
+        assert_eq!(record.text.as_deref().map(str::len), Some(65_535));
+        assert_eq!(record.base64, None);
+        // Bytes that are not UTF-8 anywhere: base64, cut or not.
+        let bytes = body_record(&mut redactor, "b", None, &[0xff, 0xfe, 0x00]);
+        assert_eq!((bytes.text, bytes.base64.as_deref()), (None, Some("//4A")));
+        let mut long = vec![0xffu8; 65_537];
+        long[0] = b'a';
+        let record = body_record(&mut redactor, "b", None, &long);
+        assert!(record.truncated && record.text.is_none() && record.base64.is_some());
     }
 
     #[test]
