@@ -43,7 +43,7 @@ fi
 MODULES=(
   "redact|crates/core/src/redact|upwork-diag-core,upwork-diag|redact::,redaction::,leaks::,golden::,canary_walk::,output_errors::"
   "oauth|crates/core/src/oauth|upwork-diag-core|oauth::"
-  "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::,golden::,leaks::,redaction::,diagnose::"
+  "bundle|crates/diagnose/src/bundle|upwork-diag-diagnose,upwork-diag|bundle::,bundle_atomic::,bundle_limits::,golden::,leaks::,redaction::,diagnose::,console::"
   "checks|crates/diagnose/src/checks|upwork-diag-diagnose,upwork-diag|checks::,diagnose::,failures::,content_length_rules::,freshness::,oauth2::,golden::,interop::,replay::"
   "classify|crates/diagnose/src/classify.rs|upwork-diag-diagnose,upwork-diag|classify::,failures::,oauth2::,diagnose::"
   "correct|crates/diagnose/src/correct.rs|upwork-diag-diagnose,upwork-diag|correct::,diagnose::,oauth2::,freshness::,failures::"
