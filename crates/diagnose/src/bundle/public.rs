@@ -184,5 +184,13 @@ Authorization: OAuth oauth_nonce="n1", oauth_signature="sig%3D"
         assert_eq!(parameter_values(text, "oauth_nonce"), ["n1", "n2"]);
         assert_eq!(parameter_values(text, "oauth_signature"), ["sig%3D"]);
         assert!(parameter_values("xoauth_token=1 oauth_token_secret=2", "oauth_token").is_empty());
+        // Masked already, or empty: nothing to learn.
+        assert!(
+            parameter_values(
+                "oauth_token=[redacted OAuth-token]&oauth_token=&x",
+                "oauth_token"
+            )
+            .is_empty()
+        );
     }
 }

@@ -218,3 +218,37 @@ pub struct Routing {
     #[serde(flatten)]
     pub desk: upwork_diag_core::routing::DeskRoute,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(text: Option<&str>, base64: Option<&str>, size: usize) -> BodyRecord {
+        BodyRecord {
+            text: text.map(str::to_string),
+            base64: base64.map(str::to_string),
+            size,
+            truncated: true,
+            sha256: "ab12".into(),
+        }
+    }
+
+    #[test]
+    fn a_withheld_body_keeps_its_size_and_nothing_that_tells_its_content() {
+        let mut answer = record(None, Some("AAE="), 2);
+        answer.withhold();
+        assert_eq!(
+            answer.text.as_deref(),
+            Some("(withheld in the public version: an answer may hold personal data)")
+        );
+        assert_eq!(
+            (answer.base64, answer.size, answer.truncated),
+            (None, 2, false)
+        );
+        assert_eq!(answer.sha256, "withheld");
+        // An empty body has nothing to withhold: no text is made up for it.
+        let mut empty = record(None, None, 0);
+        empty.withhold();
+        assert_eq!((empty.text, empty.sha256.as_str()), (None, "withheld"));
+    }
+}
