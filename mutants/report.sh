@@ -27,22 +27,34 @@ least 90% caught in each module so measured.
 
 HEADER
 
+# The outcomes of a file's mutants that exist in the code as it is now: a resumed run keeps the
+# names of mutants caught before an edit moved them (`previously_caught.txt`), which no longer
+# exist under that name. Writes the file's listing and its caught, missed and unviable sets.
+outcomes_of() {
+  local file="$1" dir="target/mutants/${1//\//_}"
+  local out="$dir/mutants.out"
+  cargo mutants --workspace -f "$file" --list 2>/dev/null | sort -u >"$dir/listed.now"
+  sort -u "$dir/unviable.all" 2>/dev/null | grep -xFf "$dir/listed.now" >"$dir/unviable.now" || true
+  cat "$out/caught.txt" "$out/previously_caught.txt" "$out/timeout.txt" 2>/dev/null | sort -u |
+    grep -xFf "$dir/listed.now" | grep -vxFf "$dir/unviable.now" >"$dir/caught.now" || true
+  sort -u "$out/missed.txt" 2>/dev/null | grep -xFf "$dir/listed.now" |
+    grep -vxFf "$dir/caught.now" >"$dir/missed.now" || true
+}
+
 for spec in "$@"; do
   IFS='|' read -r name source packages tests <<<"$spec"
-  caught=0 missed=0 unviable=0 tried=0 listed=0 run=() not_run=()
+  caught=0 missed=0 unviable=0 listed=0 run=() not_run=() partial=()
   for file in $(find "$source" -name '*.rs' | sort); do
-    dir="target/mutants/${file//\//_}/mutants.out"
-    if [ ! -d "$dir" ]; then
+    dir="target/mutants/${file//\//_}"
+    if [ ! -d "$dir/mutants.out" ]; then
       not_run+=("$(short "$file")")
       continue
     fi
-    all_unviable="target/mutants/${file//\//_}/unviable.all"
-    u=$(lines "$all_unviable")
-    counted_twice=$(grep -cxFf "$all_unviable" "$dir/previously_caught.txt" 2>/dev/null || true)
-    c=$(($(lines "$dir/caught.txt" "$dir/previously_caught.txt" "$dir/timeout.txt") - ${counted_twice:-0}))
-    m=$(lines "$dir/missed.txt")
-    l=$(cat "target/mutants/${file//\//_}/listed.count" 2>/dev/null || echo 0)
+    outcomes_of "$file"
+    c=$(lines "$dir/caught.now") m=$(lines "$dir/missed.now") u=$(lines "$dir/unviable.now")
+    l=$(lines "$dir/listed.now")
     caught=$((caught + c)) missed=$((missed + m)) unviable=$((unviable + u)) listed=$((listed + l))
+    [ $((c + m + u)) -eq "$l" ] || partial+=("$(short "$file")")
     run+=("\`$(short "$file")\` ($((c + m + u)) of $l)")
   done
   if [ "${#run[@]}" -eq 0 ]; then
@@ -52,7 +64,9 @@ for spec in "$@"; do
   total=$((caught + missed))
   selection="\`${tests//,/\`, \`}\`"
   whole="measured whole"
-  [ "${#not_run[@]}" -eq 0 ] || whole="NOT measured whole: ${#not_run[@]} of its files not run"
+  if [ "${#not_run[@]}" -gt 0 ] || [ "${#partial[@]}" -gt 0 ]; then
+    whole="NOT measured whole: ${#not_run[@]} of its files not run, ${#partial[@]} run in part"
+  fi
   echo "- $name: caught $caught of $total ($((total > 0 ? caught * 100 / total : 0))%) of the" \
     "$((caught + missed + unviable)) mutants tried out of $listed listed in the files run; $whole" \
     "— tests: the crate's unit tests, then $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
@@ -65,7 +79,7 @@ for spec in "$@"; do
   IFS='|' read -r name source _ <<<"$spec"
   header=""
   for file in $(find "$source" -name '*.rs' | sort); do
-    missed_file="target/mutants/${file//\//_}/mutants.out/missed.txt"
+    missed_file="target/mutants/${file//\//_}/missed.now"
     [ -s "$missed_file" ] || continue
     if [ -z "$header" ]; then printf '\n### %s\n\n' "$name"; header=1 any_missed=1; fi
     while IFS= read -r mutant; do
