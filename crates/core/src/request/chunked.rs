@@ -259,6 +259,58 @@ mod tests {
     }
 
     #[test]
+    fn a_size_line_is_up_to_8_hex_digits_and_nothing_else() {
+        let problem = |body: &[u8]| decode(body).map(|d| d.content).map_err(|e| e.problem);
+        assert_eq!(
+            problem(b"00000003\r\nabc\r\n0\r\n\r\n"),
+            Ok(b"abc".to_vec())
+        );
+        for bad in [
+            &b"000000003\r\nabc\r\n0\r\n\r\n"[..],
+            b"+3\r\nabc\r\n0\r\n\r\n",
+            b"\r\nabc\r\n0\r\n\r\n",
+        ] {
+            assert_eq!(
+                problem(bad),
+                Err(ChunkedProblem::BadSizeLine),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // Held to CRLF from its first line: a bare LF after a chunk's data is a size mismatch.
+        assert_eq!(
+            problem(b"0003\r\nabc\n0\r\n\r\n"),
+            Err(ChunkedProblem::SizeMismatch { declared: 3 })
+        );
+    }
+
+    #[test]
+    fn each_problem_is_told_with_where_it_is() {
+        let told =
+            |offset: usize, problem: ChunkedProblem| ChunkedError { offset, problem }.to_string();
+        assert_eq!(
+            told(0, ChunkedProblem::Empty),
+            "the body is empty: a chunked body ends with the last chunk `0\\r\\n\\r\\n`, and not even that was sent"
+        );
+        assert_eq!(
+            told(4, ChunkedProblem::BadSizeLine),
+            "at byte 4, a chunk size line is not a hexadecimal number"
+        );
+        assert_eq!(
+            told(9, ChunkedProblem::Truncated),
+            "the body ends at byte 9, before its last chunk `0\\r\\n\\r\\n`"
+        );
+        assert_eq!(
+            told(6, ChunkedProblem::SizeMismatch { declared: 3 }),
+            "at byte 6, the chunk declared 3 bytes but its data does not end there"
+        );
+        assert_eq!(
+            told(5, ChunkedProblem::TrailingBytes { count: 2 }),
+            "2 bytes follow the end of the chunked body at byte 5"
+        );
+    }
+
+    #[test]
     fn names_what_is_wrong_and_where() {
         let problem = |body: &[u8]| decode(body).unwrap_err();
         assert_eq!(problem(b"").problem, ChunkedProblem::Empty);
