@@ -277,6 +277,9 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+        // A body that stops right after a chunk's data, or its CR, is cut short.
+        assert_eq!(problem(b"3\r\nabc"), Err(ChunkedProblem::Truncated));
+        assert_eq!(problem(b"3\r\nabc\r"), Err(ChunkedProblem::Truncated));
         // Held to CRLF from its first line: a bare LF after a chunk's data is a size mismatch.
         assert_eq!(
             problem(b"0003\r\nabc\n0\r\n\r\n"),
