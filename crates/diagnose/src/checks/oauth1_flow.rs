@@ -392,6 +392,16 @@ mod tests {
         // Signed as the step needs: nothing to say.
         let right = signed(REQUEST_TOKEN, None, None);
         assert!(before_sending(&right, &given("old secret")).is_empty());
+        // Signed with another consumer secret than the one given: neither key reproduces it, so
+        // nothing says a token secret was in it.
+        let keys = oauth::Keys {
+            consumer_key: "key",
+            consumer_secret: "another consumer secret",
+            token: None,
+            token_secret: None,
+        };
+        let other = oauth::sign_request_at(&post(REQUEST_TOKEN), &keys, "nonce1", 1_700_000_000);
+        assert!(before_sending(&other, &given("old secret")).is_empty());
     }
 
     #[test]
