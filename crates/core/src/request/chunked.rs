@@ -287,6 +287,62 @@ mod tests {
         );
     }
 
+    fn declared_chunked(body: &[u8]) -> CapturedRequest {
+        let mut request = crate::request::flags::from_flags(
+            Some("POST"),
+            "https://www.upwork.com/api/x",
+            &[],
+            None,
+        )
+        .unwrap();
+        request
+            .headers
+            .push(crate::request::Header::new("Transfer-Encoding", "chunked"));
+        request.body = body.to_vec();
+        request
+    }
+
+    #[test]
+    fn content_given_under_a_chunked_header_is_framed_as_the_client_frames_it() {
+        let mut content = declared_chunked(b"abc");
+        assert!(frame_if_declared(&mut content));
+        assert_eq!(content.body, b"3\r\nabc\r\n0\r\n\r\n");
+        // Chunks already, or no chunked header: left as given.
+        let mut chunks = declared_chunked(b"3\r\nabc\r\n0\r\n\r\n");
+        assert!(!frame_if_declared(&mut chunks));
+        assert_eq!(chunks.body, b"3\r\nabc\r\n0\r\n\r\n");
+        let mut plain = declared_chunked(b"abc");
+        plain.headers.clear();
+        assert!(!frame_if_declared(&mut plain));
+        assert_eq!(plain.body, b"abc");
+    }
+
+    #[test]
+    fn the_note_says_what_the_checks_read_and_what_the_replay_sends() {
+        let mut framed = declared_chunked(b"abc");
+        frame_if_declared(&mut framed);
+        assert_eq!(
+            note(&framed).as_deref(),
+            Some(
+                "the body is chunked (Transfer-Encoding: chunked): the checks read its 3 decoded bytes; the replay sends the 13 bytes as the client frames them"
+            )
+        );
+        let mut raw = declared_chunked(b"3\r\nabc\r\n0\r\n\r\n");
+        raw.source = Source::Raw {
+            file: "call.http".into(),
+        };
+        assert!(
+            note(&raw)
+                .unwrap()
+                .ends_with("the replay sends the 13 bytes as captured")
+        );
+        let broken = declared_chunked(b"zz\r\n");
+        assert!(note(&broken).unwrap().starts_with("the body is declared chunked (Transfer-Encoding: chunked) but cannot be read as chunks: at byte 0,"));
+        let mut plain = declared_chunked(b"abc");
+        plain.headers.clear();
+        assert_eq!(note(&plain), None);
+    }
+
     #[test]
     fn each_problem_is_told_with_where_it_is() {
         let told =
