@@ -133,6 +133,33 @@ mod tests {
     }
 
     #[test]
+    fn a_header_that_cannot_be_sent_is_refused_without_showing_it() {
+        let refused = |header: &str| {
+            from_flags(
+                None,
+                "https://www.upwork.com/api/x",
+                &[header.to_string()],
+                None,
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            refused("Authorization Bearer s3cret"),
+            "-H: expected 'Name: value', but it has no ':' (the header is not shown: it may hold a secret)"
+        );
+        assert_eq!(
+            refused("X-A: one\r\nX-B: two"),
+            "-H: expected 'Name: value', but its value has a line break, which would split the request (the header is not shown: it may hold a secret)"
+        );
+        assert_eq!(
+            refused("Authorization Bearer: s3cret"),
+            "-H: the text before ':' is not a valid header name (not shown: it may hold a secret)"
+        );
+        assert_eq!(refused("X(A): v"), "-H: 'X(A)' is not a valid header name");
+    }
+
+    #[test]
     fn a_body_makes_a_post_by_default() {
         let request = from_flags(None, "http://h/x", &[], Some(b"a=1".to_vec())).unwrap();
         assert_eq!(request.method, "POST");
