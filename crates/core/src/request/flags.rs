@@ -157,6 +157,22 @@ mod tests {
             "-H: the text before ':' is not a valid header name (not shown: it may hold a secret)"
         );
         assert_eq!(refused("X(A): v"), "-H: 'X(A)' is not a valid header name");
+        // A name of 64 bytes is shown; a longer one may be pasted text, and is not.
+        let long = format!("{}(: v", "X".repeat(63));
+        assert!(refused(&long).starts_with(&format!("-H: '{}(' is", "X".repeat(63))));
+        let longer = format!("{}(: v", "X".repeat(64));
+        assert!(refused(&longer).starts_with("-H: the text before ':' is not a valid"));
+    }
+
+    #[test]
+    fn a_url_typed_without_a_scheme_is_read_as_https() {
+        assert_eq!(
+            with_default_scheme("www.upwork.com/api/auth/v1/info.json").as_deref(),
+            Some("https://www.upwork.com/api/auth/v1/info.json")
+        );
+        for kept in ["https://www.upwork.com/x", "/api/x", ""] {
+            assert_eq!(with_default_scheme(kept), None, "{kept}");
+        }
     }
 
     #[test]
@@ -164,6 +180,8 @@ mod tests {
         let request = from_flags(None, "http://h/x", &[], Some(b"a=1".to_vec())).unwrap();
         assert_eq!(request.method, "POST");
         assert_eq!(request.body, b"a=1");
+        let bodiless = from_flags(None, "http://h/x", &[], None).unwrap();
+        assert_eq!(bodiless.method, "GET");
     }
 
     #[test]
