@@ -227,6 +227,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn eleven_digits_are_still_seconds_and_twelve_are_milliseconds() {
+        assert_eq!(
+            parse_sent_at("10000000000").unwrap().timestamp(),
+            10_000_000_000
+        );
+        assert!(
+            parse_sent_at("100000000000")
+                .unwrap_err()
+                .contains("looks like milliseconds")
+        );
+    }
+
+    #[test]
+    fn each_evidence_of_the_send_time_is_named_as_a_report_says_it() {
+        let named: Vec<&str> = [
+            TimeEvidence::HarStartedDateTime,
+            TimeEvidence::RequestDateHeader,
+            TimeEvidence::ResponseDateHeader,
+            TimeEvidence::Flag,
+            TimeEvidence::Received,
+        ]
+        .into_iter()
+        .map(TimeEvidence::describe)
+        .collect();
+        assert_eq!(
+            named,
+            [
+                "the HAR entry's startedDateTime",
+                "the Date header of the request",
+                "the Date header of the captured response",
+                "--sent-at",
+                "the time it was received"
+            ]
+        );
+    }
+
+    #[test]
     fn a_send_time_is_rfc_3339_or_unix_seconds() {
         let expected = 1_796_013_300;
         for text in [
