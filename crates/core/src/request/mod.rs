@@ -226,6 +226,52 @@ pub fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    fn post(headers: &[&str], body: &[u8]) -> CapturedRequest {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        flags::from_flags(
+            Some("post"),
+            "https://www.upwork.com/api/x?a=1",
+            &headers,
+            Some(body.to_vec()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_method_acted_on_is_the_override_of_a_post_in_capitals() {
+        assert_eq!(post(&[], b"").effective_method(), "POST");
+        let form = post(
+            &["Content-Type: application/x-www-form-urlencoded"],
+            b"http_method=delete",
+        );
+        assert_eq!(form.effective_method(), "DELETE");
+    }
+
+    #[test]
+    fn a_form_body_is_read_as_pairs_and_any_other_body_as_none() {
+        let form = post(
+            &["Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8"],
+            b"a=x+y&b=%26",
+        );
+        assert!(form.is_form_body());
+        assert_eq!(
+            form.form_pairs(),
+            [("a".into(), "x y".into()), ("b".into(), "&".into())]
+        );
+        // Chunked: the pairs of its content, not of its framing.
+        let chunked = post(
+            &[
+                "Content-Type: application/x-www-form-urlencoded",
+                "Transfer-Encoding: chunked",
+            ],
+            b"3\r\na=1\r\n0\r\n\r\n",
+        );
+        assert_eq!(chunked.form_pairs(), [("a".into(), "1".into())]);
+        let json = post(&["Content-Type: application/json"], b"a=1");
+        assert!(!json.is_form_body() && json.form_pairs().is_empty());
+        assert!(post(&[], b"a=1").form_pairs().is_empty());
+    }
+
     #[test]
     fn eleven_digits_are_still_seconds_and_twelve_are_milliseconds() {
         assert_eq!(
