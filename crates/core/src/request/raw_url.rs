@@ -326,6 +326,24 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_url_is_shown_without_its_user_information_or_query() {
+        let refused = |url: &str| RawUrl::parse(url).unwrap_err().to_string();
+        assert_eq!(
+            refused("https://user:pa55@h/a\r\nb?token=t0k"),
+            "'https://...@h/a\\r\\nb?...' contains a line break or control character, which cannot be sent"
+        );
+        assert_eq!(
+            refused("https://h/a\tb"),
+            "'https://h/a\\tb' contains a line break or control character, which cannot be sent"
+        );
+        let without_scheme = refused("user:pa55@www.upwork.com/api?token=t0k");
+        assert!(without_scheme.starts_with("'...?...'"), "{without_scheme}");
+        assert!(!without_scheme.contains("pa55") && !without_scheme.contains("t0k"));
+        let plain = refused("www.upwork.com/api");
+        assert!(plain.starts_with("'www.upwork.com/api'"), "{plain}");
+    }
+
+    #[test]
     fn refuses_what_cannot_be_sent() {
         assert!(matches!(
             RawUrl::parse("www.upwork.com/api"),
