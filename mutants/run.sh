@@ -182,13 +182,22 @@ run_file() {
   # The whole count, for the report: a capped run says how far it got.
   cargo mutants "${common[@]}" -f "$file" --list | grep -c . >"$out/listed.count" || true
   echo "== mutants: $file ($(cat "$out/listed.count") mutants)"
+  # `selection.done` says that what the unit tests missed has met the module's selection too (or
+  # that nothing was missed): without it the report counts the file as run in part.
   if [ "${MUTANTS_PASSES:-both}" != selection ]; then
+    rm -f "$out/selection.done"
     run_pass "$file" "$out" "$deadline" "the crate's unit tests" --cargo-arg=--lib
+    [ "$pass_status" = complete ] || return 0
   fi
-  if [ "${MUTANTS_PASSES:-both}" != unit ] && [ -n "$packages" ] && [ -s "$out/mutants.out/missed.txt" ]; then
-    local selection
-    mapfile -t selection < <(test_args "$packages" "$tests")
-    run_pass "$file" "$out" "$deadline" "tests $tests" "${selection[@]}"
+  if [ "${MUTANTS_PASSES:-both}" != unit ]; then
+    if [ -n "$packages" ] && [ -s "$out/mutants.out/missed.txt" ]; then
+      local selection
+      mapfile -t selection < <(test_args "$packages" "$tests")
+      run_pass "$file" "$out" "$deadline" "tests $tests" "${selection[@]}"
+    else
+      pass_status=complete
+    fi
+    [ "$pass_status" != complete ] || touch "$out/selection.done"
   fi
   unset CARGO_TARGET_DIR
 }
@@ -201,6 +210,7 @@ run_pass() {
   local left=$((deadline - $(date +%s)))
   if [ "$left" -le 0 ]; then
     echo "   $what: skipped, the module's cap is spent"
+    pass_status=cut
     return
   fi
   local args=("${common[@]}" --output "$out" -f "$file" "$@" "${mode[@]}")
@@ -215,8 +225,10 @@ run_pass() {
   cat "$out/mutants.out/unviable.txt" "$out/unviable.all" 2>/dev/null | sort -u >"$out/unviable.new" || true
   mv "$out/unviable.new" "$out/unviable.all"
   # 2: missed mutants, 3: timeouts; 124 or 130: the cap; anything else is a failure of the run.
+  # `pass_status` says whether the pass went through every mutant.
   case "$status" in
-    0 | 2 | 3 | 124 | 130) ;;
+    0 | 2 | 3) pass_status=complete ;;
+    124 | 130) pass_status=cut ;;
     *) echo "error: cargo mutants failed on $file (exit $status)" >&2; exit "$status" ;;
   esac
 }
