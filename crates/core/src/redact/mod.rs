@@ -1078,6 +1078,21 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains(": "), "rewritten whole: {out}");
+        // Nestings the reading by shape does not reach: an object under a secret name, an object
+        // inside an array, a secret only inside a top-level array.
+        for (body, canary) in [
+            (r#"{"client_secret": {"inner": "x1Canary"}}"#, "x1Canary"),
+            (
+                r#"{"tokens": [{"refresh_token": {"value": "r2Canary"}}]}"#,
+                "r2Canary",
+            ),
+            (r#"[{"password": "p9Canary"}]"#, "p9Canary"),
+        ] {
+            let out =
+                String::from_utf8(r.body("b", Some("application/json"), body.as_bytes())).unwrap();
+            assert!(!out.contains(canary), "{out}");
+            assert!(!out.contains(": "), "rewritten whole: {out}");
+        }
         // Nothing to hide (no value under a secret name): the body as it came.
         for untouched in [r#"{"a": [1, {"b": "c"}]}"#, r#"{"password": null, "a": 1}"#] {
             let out = r.body("b", Some("application/json"), untouched.as_bytes());
@@ -1086,9 +1101,61 @@ mod tests {
     }
 
     #[test]
+    fn a_page_is_read_as_text_not_as_a_form() {
+        let mut r = Redactor::default();
+        let out = r.body("b", Some("text/html"), b"<p>password=hunter22</p>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("<p>password={}</p>", mask("password", "hunter22"))
+        );
+    }
+
+    #[test]
+    fn what_was_hidden_is_recorded_once_and_masks_may_go_without_fingerprints() {
+        let mut r = Redactor::default();
+        r.learn_given("consumer secret", "recordCanary1");
+        r.text("log", "recordCanary1 and recordCanary1");
+        r.text("log", "recordCanary1");
+        assert_eq!(
+            r.redactions(),
+            [Redaction {
+                what: "consumer secret".into(),
+                location: "log".into(),
+                fingerprint: fingerprint("recordCanary1"),
+            }]
+        );
+        let mut plain = Redactor::default().without_fingerprints();
+        plain.learn_given("consumer secret", "recordCanary1");
+        assert_eq!(
+            plain.text("log", "a recordCanary1 b"),
+            "a [redacted consumer-secret] b"
+        );
+    }
+
+    #[test]
+    fn a_cookie_set_by_the_server_is_hidden_and_its_attributes_kept() {
+        let mut r = Redactor::default();
+        let out = &r.headers(
+            "response",
+            &[Header::new(
+                "Set-Cookie",
+                "session=setCookieCanary4; Path=/; HttpOnly",
+            )],
+        )[0]
+        .value;
+        assert_eq!(
+            out,
+            &format!(
+                "session={}; Path=/; HttpOnly",
+                mask("cookie", "setCookieCanary4")
+            )
+        );
+    }
+
+    #[test]
     fn a_multipart_body_has_each_secret_part_hidden_to_its_boundary() {
         let mut r = Redactor::default();
-        let body = "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n\
+        let body = "--b\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nhello\r\n\
                     --b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmp1Canary\r\n\
                     --b\nContent-Disposition: form-data; name=\"password\"\n\nmp2Canary\n\
                     --b\r\nContent-Disposition: form-data; name=\"api_secret\"\r\n\r\nmp3Canary";
@@ -1098,7 +1165,7 @@ mod tests {
             body.as_bytes(),
         );
         let expected = format!(
-            "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n\
+            "--b\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nhello\r\n\
              --b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n{}\r\n\
              --b\nContent-Disposition: form-data; name=\"password\"\n\n{}\n\
              --b\r\nContent-Disposition: form-data; name=\"api_secret\"\r\n\r\n{}",
