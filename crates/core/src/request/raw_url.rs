@@ -344,6 +344,17 @@ mod tests {
     }
 
     #[test]
+    fn a_query_value_is_read_decoded_and_the_url_shows_itself_whole_when_debugged() {
+        let url = RawUrl::parse("https://h/p?a=1&b=x%20y&b=2").unwrap();
+        assert_eq!(url.query_value("b").as_deref(), Some("x y"));
+        assert_eq!(url.query_value("c"), None);
+        assert_eq!(
+            format!("{url:?}"),
+            r#"RawUrl("https://h/p?a=1&b=x%20y&b=2")"#
+        );
+    }
+
+    #[test]
     fn refuses_what_cannot_be_sent() {
         assert!(matches!(
             RawUrl::parse("www.upwork.com/api"),

@@ -645,6 +645,11 @@ mod tests {
             refused(&code, "invalid_scope", "No")[0].1,
             "The token endpoint refused the authorization code request"
         );
+        // An invalid_request that names neither client credential is not about them.
+        assert_eq!(
+            refused(&code, "invalid_request", "Missing parameters: redirect_uri")[0].1,
+            "The token endpoint refused the authorization code request"
+        );
         assert_eq!(
             refused(
                 &format!("grant_type=password&{complete}"),

@@ -272,6 +272,12 @@ mod tests {
             f.detail
         );
         assert!(f.evidence.get("mistake").is_none());
+        assert!(
+            f.detail
+                .contains("GET https://www.upwork.com/x (signed anew) -> 200"),
+            "{}",
+            f.detail
+        );
         // Followed to an end without either: where it ended; stopped: why.
         let ended = Chain {
             hops: vec![
