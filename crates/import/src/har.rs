@@ -1141,6 +1141,53 @@ mod tests {
     use super::*;
     use upwork_diag_core::limits::HAR_ENTRY_LIMIT;
 
+    #[test]
+    fn upworks_api_is_a_host_under_upwork_com_and_an_api_path() {
+        let api = |url: &str| is_upwork_api(&RawUrl::parse(url).unwrap());
+        for url in [
+            "https://www.upwork.com/api/auth/v1/info.json",
+            "https://UPWORK.COM/gds/timereports/v1/companies/x",
+            "https://api.upwork.com/graphql",
+            "https://api.upwork.com/graphql/v2",
+        ] {
+            assert!(api(url), "{url}");
+        }
+        for url in [
+            "https://www.upwork.com/ab/jobs/search",
+            "https://api.upwork.com/graphqlx",
+            "https://notupwork.com/api/x",
+            "https://upwork.com.example/api/x",
+        ] {
+            assert!(!api(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_recorded_answer_is_read_as_a_response() {
+        let summary = HarResponseSummary {
+            status: 401,
+            status_text: "Unauthorized".into(),
+            http_version: "HTTP/1.1".into(),
+            headers: vec![Header::new("Content-Type", "application/json")],
+            mime_type: Some("application/json".into()),
+            body: b"{}".to_vec(),
+        };
+        let response = summary.into_response();
+        assert_eq!(
+            (
+                response.status,
+                response.reason.as_str(),
+                response.version.as_str()
+            ),
+            (401, "Unauthorized", "HTTP/1.1")
+        );
+        assert_eq!(
+            response.headers,
+            [Header::new("Content-Type", "application/json")]
+        );
+        assert_eq!(response.body, b"{}");
+    }
+
     fn har(entries: &str) -> String {
         format!(
             r#"{{"log": {{"version": "1.2", "creator": {{"name": "t"}}, "entries": [{entries}]}}}}"#
