@@ -83,6 +83,24 @@ pub struct Classification {
     pub front_end: Option<FrontEnd>,
 }
 
+#[cfg(test)]
+impl Classification {
+    /// An answer of this kind and status that says nothing else: the checks' unit tests set the
+    /// fields they read on top of it.
+    pub(crate) fn bare(kind: Kind, status: u16) -> Classification {
+        Classification {
+            kind,
+            status,
+            upwork_error_code: None,
+            message: None,
+            fields: Vec::new(),
+            oauth_error: None,
+            retry_after: None,
+            front_end: None,
+        }
+    }
+}
+
 /// The `error` codes of the OAuth 2 token endpoint (RFC 6749, 5.2).
 const GRANT_ERRORS: [&str; 6] = [
     "invalid_request",

@@ -129,16 +129,7 @@ mod tests {
     use upwork_diag_core::request::flags::from_flags;
 
     fn wrong_url_answer() -> Classification {
-        Classification {
-            kind: Kind::WrongUrl,
-            status: 404,
-            upwork_error_code: None,
-            message: None,
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
-        }
+        Classification::bare(Kind::WrongUrl, 404)
     }
 
     fn get(url: &str) -> CapturedRequest {

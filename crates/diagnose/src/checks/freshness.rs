@@ -319,14 +319,9 @@ mod tests {
 
     fn timestamp_refused() -> Classification {
         Classification {
-            kind: Kind::TimestampOrNonceRejected,
-            status: 401,
             upwork_error_code: Some("401".into()),
             message: Some("Timestamp refused".into()),
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(Kind::TimestampOrNonceRejected, 401)
         }
     }
 
@@ -536,14 +531,8 @@ mod tests {
     fn a_nonce_refusal_is_named() {
         let mut findings = Vec::new();
         let refusal = Classification {
-            kind: Kind::TimestampOrNonceRejected,
-            status: 401,
-            upwork_error_code: None,
             message: Some(upwork_diag_core::upwork::errors::DUPLICATE_NONCE.into()),
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(Kind::TimestampOrNonceRejected, 401)
         };
         weigh(&mut findings, &refusal);
         assert_eq!(findings[0].code, Code::NonceReused);

@@ -95,18 +95,12 @@ mod tests {
 
     fn answer(kind: Kind, stopper: Stopper, signs: &[&str]) -> Classification {
         Classification {
-            kind,
-            status: 403,
-            upwork_error_code: None,
-            message: None,
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
             front_end: Some(FrontEnd {
                 stopper,
                 who: "Acme gateway".into(),
                 signs: signs.iter().map(|s| s.to_string()).collect(),
             }),
+            ..Classification::bare(kind, 403)
         }
     }
 

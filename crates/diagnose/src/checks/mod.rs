@@ -182,16 +182,7 @@ mod tests {
     use upwork_diag_core::request::flags::from_flags;
 
     fn answer(kind: Kind, status: u16) -> Classification {
-        Classification {
-            kind,
-            status,
-            upwork_error_code: None,
-            message: None,
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
-        }
+        Classification::bare(kind, status)
     }
 
     /// The `+` of a signed call's query, as the encoding check finds it.

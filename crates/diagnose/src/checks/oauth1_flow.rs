@@ -341,14 +341,8 @@ mod tests {
 
     fn answer(kind: Kind, status: u16, message: Option<&str>) -> Classification {
         Classification {
-            kind,
-            status,
-            upwork_error_code: None,
             message: message.map(str::to_string),
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(kind, status)
         }
     }
 

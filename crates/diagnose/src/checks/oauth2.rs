@@ -424,14 +424,9 @@ mod tests {
         message: Option<&str>,
     ) -> Classification {
         Classification {
-            kind,
-            status,
-            upwork_error_code: None,
             message: message.map(str::to_string),
-            fields: Vec::new(),
             oauth_error: error.map(str::to_string),
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(kind, status)
         }
     }
 

@@ -232,14 +232,8 @@ mod tests {
             followed: true,
         };
         let said = Classification {
-            kind: crate::classify::Kind::TimestampOrNonceRejected,
-            status: 401,
-            upwork_error_code: None,
             message: Some("Duplicate nonce".into()),
-            fields: Vec::new(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(crate::classify::Kind::TimestampOrNonceRejected, 401)
         };
         let f = finding(&http, &followed, Some(&said));
         assert!(

@@ -116,14 +116,9 @@ mod tests {
 
     fn classification(status: u16, message: &str, fields: &[&str]) -> Classification {
         Classification {
-            kind: Kind::NoAccess,
-            status,
-            upwork_error_code: None,
             message: Some(message.to_string()),
             fields: fields.iter().map(|f| f.to_string()).collect(),
-            oauth_error: None,
-            retry_after: None,
-            front_end: None,
+            ..Classification::bare(Kind::NoAccess, status)
         }
     }
 

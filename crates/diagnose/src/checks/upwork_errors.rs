@@ -381,14 +381,9 @@ mod tests {
         retry_after: Option<&str>,
     ) -> Classification {
         Classification {
-            kind,
-            status,
-            upwork_error_code: None,
             message: message.map(str::to_string),
-            fields: Vec::new(),
-            oauth_error: None,
             retry_after: retry_after.map(str::to_string),
-            front_end: None,
+            ..Classification::bare(kind, status)
         }
     }
 
