@@ -45,7 +45,8 @@ impl Entry {
         headers: &[Header],
         body: &[u8],
     ) -> Entry {
-        let kept = &body[..body.len().min(MAX_BODY)];
+        let size = body.len();
+        let kept = &body[..size.min(MAX_BODY)];
         // One redactor per request: what it learns from the headers (a bearer token) is hidden in
         // the target and body too, and nothing accumulates over the emulator's life.
         let mut redactor = known.clone();
@@ -61,8 +62,8 @@ impl Entry {
             target: redactor.url("request target", target),
             body: redactor.text("request body", &body),
             headers,
-            body_size: body.len(),
-            body_truncated: kept.len() < body.len(),
+            body_size: size,
+            body_truncated: kept.len() < size,
             status: None,
             fault: None,
         }
@@ -228,5 +229,128 @@ mod tests {
             oauth.contains(r#"oauth_consumer_key=\"ck\", oauth_signature=\"abc%3D\""#),
             "{oauth}"
         );
+    }
+
+    fn plain(target: &str, body: &[u8]) -> Entry {
+        Entry::new(&Redactor::default(), "POST", target, &[], body)
+    }
+
+    #[test]
+    fn a_body_past_64_kib_is_cut_and_says_so() {
+        let big = vec![b'a'; 100 * 1024];
+        let entry = plain("/x", &big);
+        assert_eq!(entry.body.len(), 64 * 1024);
+        assert_eq!(entry.body_size, 100 * 1024);
+        assert!(entry.body_truncated);
+        let small = plain("/x", b"abc");
+        assert_eq!((small.body.as_str(), small.body_size), ("abc", 3));
+        assert!(!small.body_truncated);
+        let exact = plain("/x", &vec![b'a'; 64 * 1024]);
+        assert!(!exact.body_truncated);
+    }
+
+    #[test]
+    fn the_journal_keeps_the_newest_within_its_count_and_numbers_them() {
+        let mut journal = Journal::new(2, usize::MAX);
+        for n in 0..5 {
+            journal.push(plain(&format!("/{n}"), b""));
+        }
+        let page = journal.page(0, usize::MAX);
+        let kept: Vec<(u64, &str)> = page
+            .requests
+            .iter()
+            .map(|e| (e.id, e.target.as_str()))
+            .collect();
+        assert_eq!(kept, [(3, "/3"), (4, "/4")]);
+        assert_eq!((page.total, page.dropped), (2, 3));
+        let page = journal.page(1, 5);
+        assert_eq!((page.requests.len(), page.offset), (1, 1));
+        assert_eq!(page.requests[0].id, 4);
+        assert_eq!(journal.page(0, 1).requests[0].id, 3);
+        journal.clear();
+        let page = journal.page(0, usize::MAX);
+        assert_eq!((page.total, page.dropped), (0, 0));
+        journal.push(plain("/after", b""));
+        journal.push(plain("/after", b""));
+        journal.push(plain("/after", b""));
+        let page = journal.page(0, usize::MAX);
+        assert_eq!(page.requests[0].id, 6);
+        assert_eq!((page.total, page.dropped), (2, 1));
+    }
+
+    #[test]
+    fn the_journal_keeps_within_its_bytes_as_json_writes_them() {
+        let one = json_size(&plain("/0", &[b'x'; 1000]));
+        // Room for two such entries, not three.
+        let mut journal = Journal::new(100, 2 * one + one / 2);
+        for n in 0..4 {
+            journal.push(plain(&format!("/{n}"), &[b'x'; 1000]));
+        }
+        let page = journal.page(0, usize::MAX);
+        assert_eq!(page.total, 2);
+        assert_eq!(page.dropped, 2);
+        assert!(page.requests.iter().all(|e| e.body.len() == 1000));
+        // Escaping counts: a body of quotes takes twice its length as JSON.
+        let quotes = plain("/q", &[b'"'; 1000]);
+        assert!(json_size(&quotes) > 2000, "{}", json_size(&quotes));
+        journal.push(quotes);
+        assert_eq!(journal.page(0, usize::MAX).total, 1);
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_whole_budget_is_kept_without_its_body() {
+        let small = plain("/small", b"");
+        let headers = [Header::new("X-Trace", "t")];
+        let big = Entry::new(
+            &Redactor::default(),
+            "POST",
+            "/big",
+            &headers,
+            &[b'x'; 5000],
+        );
+        let next = plain("/next", b"");
+        // The budget: the big entry once bare, and the next one, to the byte.
+        let bare = Entry {
+            id: 1,
+            body: String::new(),
+            headers: Vec::new(),
+            body_truncated: true,
+            ..big.clone()
+        };
+        let budget = json_size(&bare)
+            + json_size(&Entry {
+                id: 2,
+                ..next.clone()
+            });
+        let mut journal = Journal::new(100, budget);
+        journal.push(small);
+        journal.push(big);
+        let page = journal.page(0, usize::MAX);
+        assert_eq!(page.total, 1);
+        let kept = &page.requests[0];
+        assert_eq!(kept.target, "/big");
+        assert!(kept.body.is_empty() && kept.headers.is_empty() && kept.body_truncated);
+        assert_eq!(kept.body_size, 5000);
+        // What it counts now is the entry without its body: the next one fits beside it exactly.
+        journal.push(next);
+        assert_eq!(journal.page(0, usize::MAX).total, 2);
+        journal.push(plain("/t", b""));
+        let page = journal.page(0, usize::MAX);
+        let targets: Vec<&str> = page.requests.iter().map(|e| e.target.as_str()).collect();
+        assert_eq!(targets, ["/next", "/t"]);
+    }
+
+    #[test]
+    fn an_entry_of_exactly_the_budget_is_kept_whole() {
+        let entry = plain("/0", &[b'x'; 100]);
+        let size = json_size(&entry);
+        assert_eq!(size, serde_json::to_string(&entry).unwrap().len());
+        let mut journal = Journal::new(100, size);
+        journal.push(entry.clone());
+        assert_eq!(journal.page(0, 1).requests[0].body.len(), 100);
+        let mut journal = Journal::new(100, 2 * size);
+        journal.push(entry.clone());
+        journal.push(entry);
+        assert_eq!(journal.page(0, usize::MAX).total, 2);
     }
 }
