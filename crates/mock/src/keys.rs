@@ -314,8 +314,13 @@ impl Keys {
     pub fn from_json(text: &str) -> Result<Keys, String> {
         let file: FileKeys = serde_json::from_str(text).map_err(|e| {
             // A type error quotes the value it met, which may be a secret: keep only its place.
+            // serde_json writes a string met in quotes and a number or a boolean in backticks
+            // ("invalid type: integer `12345678`"): a secret written as a number is a value too.
             let message = e.to_string();
-            if message.contains('"') {
+            if message.contains('"')
+                || message.starts_with("invalid type")
+                || message.starts_with("invalid value")
+            {
                 format!(
                     "a value of the wrong type at line {} column {}",
                     e.line(),
@@ -537,5 +542,121 @@ mod tests {
         let full = keys.consumer(demo::CONSUMER_KEY).unwrap();
         assert!(full.access_token(demo::DISABLED_TOKEN).unwrap().disabled);
         assert_eq!(full.default_username(), demo::USERNAME);
+    }
+
+    #[test]
+    fn an_expired_token_is_expired_from_now_or_its_own_earlier_time() {
+        let keys = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs",
+                "oauth2_tokens":[
+                  {"access_token":"later","expired":true,"expires_at":4000000000,"username":"u"},
+                  {"access_token":"earlier","expired":true,"expires_at":1000,"username":"u"},
+                  {"access_token":"at","expires_at":1000,"tenant_id":"7","tenant_ids":["8"],"username":"u"}]}]}"#,
+        )
+        .unwrap();
+        let token = |t: &str| keys.oauth2_token(t).unwrap().1.clone();
+        let now = chrono::Utc::now().timestamp();
+        assert!(token("later").expires_at.unwrap() <= now);
+        assert_eq!(token("earlier").expires_at, Some(1000));
+        assert_eq!(token("at").expires_at, Some(1000));
+        assert_eq!(token("at").tenant_ids, ["7", "8"]);
+        // A token is expired from its time on, not before.
+        assert!(token("at").is_expired(1000));
+        assert!(!token("at").is_expired(999));
+        assert!(keys.oauth2_token("unknown").is_none());
+    }
+
+    #[test]
+    fn a_type_error_in_a_keys_file_does_not_quote_the_value() {
+        let err =
+            Keys::from_json(r#"{"consumers":[{"consumer_key":"ck","consumer_secret":12345678}]}"#)
+                .unwrap_err();
+        assert!(!err.contains("12345678"), "{err}");
+        let err = Keys::from_json(r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"s3cr3t","access_tokens":[{"token":1}]}]}"#)
+            .unwrap_err();
+        assert!(
+            err.starts_with("a value of the wrong type at line 1 column "),
+            "{err}"
+        );
+        // Other errors keep serde's words.
+        let err = Keys::from_json("{").unwrap_err();
+        assert!(err.contains("EOF"), "{err}");
+        let err = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"a","consumer_secret":"b"},{"consumer_key":"c","consumer_secret":"d","permissions":["Nope"]}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("consumer 2: unknown permission 'Nope' (known: "),
+            "{err}"
+        );
+        let err = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"c","consumer_secret":"d","oauth2_tokens":[{"access_token":"a","username":"u"},{"access_token":"b","username":"u","scopes":["Nope"]}]}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("consumer 1, OAuth 2 token 2: unknown scope 'Nope'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_secret_of_the_keys_is_listed_for_the_journal() {
+        let keys = Keys::from_json(
+            r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs",
+                "access_tokens":[{"token":"tk","secret":"ts","username":"u"}],
+                "oauth2_tokens":[{"access_token":"oa","refresh_token":"or","username":"u"},
+                                 {"access_token":"ob","username":"u"}]}]}"#,
+        )
+        .unwrap();
+        let secrets: Vec<&str> = keys.secrets().into_iter().map(|(_, s)| s).collect();
+        for secret in ["cs", "ts", "oa", "or", "ob"] {
+            assert!(secrets.contains(&secret), "{secret}: {secrets:?}");
+        }
+        assert_eq!(keys.consumers().len(), 1);
+        let consumer = keys.consumer("ck").unwrap();
+        assert!(consumer.access_token("tk").is_some() && consumer.access_token("ts").is_none());
+        assert!(consumer.oauth2_by_refresh("or").is_some());
+        assert!(consumer.oauth2_by_refresh("oa").is_none());
+        assert!(keys.consumer("cs").is_none());
+        let plain =
+            Keys::from_json(r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs"}]}"#)
+                .unwrap();
+        assert_eq!(
+            plain.consumer("ck").unwrap().default_username(),
+            demo::USERNAME
+        );
+        let shown = format!("{:?}", keys.consumer("ck").unwrap().access_tokens[0]);
+        assert!(shown.starts_with("AccessToken { token: \"tk\""), "{shown}");
+        assert!(
+            shown.contains("username: \"u\"") && !shown.contains("\"ts\""),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_keys_file_is_read_or_named_in_the_error() {
+        let missing = Path::new("/nonexistent/keys.json");
+        let err = Keys::from_file(missing).unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot read keys file /nonexistent/keys.json: "),
+            "{err}"
+        );
+        let dir = std::env::temp_dir().join(format!("mock-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "[]").unwrap();
+        let err = Keys::from_file(&bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("keys file {} is not valid: ", bad.display())),
+            "{err}"
+        );
+        let good = dir.join("good.json");
+        std::fs::write(
+            &good,
+            r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs"}]}"#,
+        )
+        .unwrap();
+        assert!(Keys::from_file(&good).unwrap().consumer("ck").is_some());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
