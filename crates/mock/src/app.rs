@@ -311,3 +311,276 @@ fn no_route(path: &str) -> Response {
         html_page(404, "")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MockConfig;
+    use crate::testing::{
+        captured, full, head, limited, send, send_head, send_signed, shared, shared_with,
+    };
+    use upwork_diag_core::oauth::SignOptions;
+
+    #[test]
+    fn the_journal_pages_clears_and_takes_only_get_and_delete() {
+        let shared = shared();
+        for n in 0..3 {
+            send(&shared, "GET", &format!("/nowhere/{n}"), &[], "");
+        }
+        let page = send(&shared, "GET", "/__mock/requests?offset=1&limit=1", &[], "");
+        assert_eq!(page.status, 200);
+        assert_eq!(page.header("x-upwork-diag-emulator"), Some("1"));
+        let page = page.json();
+        assert_eq!(
+            (page["total"].as_u64(), page["offset"].as_u64()),
+            (Some(3), Some(1))
+        );
+        assert_eq!(page["requests"].as_array().unwrap().len(), 1, "{page}");
+        assert_eq!(page["requests"][0]["target"], "/nowhere/1");
+        assert_eq!(page["requests"][0]["status"], 404);
+        // The journal's own calls are not recorded.
+        assert_eq!(
+            send(&shared, "GET", REQUESTS_PATH, &[], "").json()["total"],
+            3
+        );
+
+        let bad = send(&shared, "GET", "/__mock/requests?limit=all", &[], "");
+        assert_eq!(bad.status, 400);
+        assert!(
+            bad.body.contains("limit must be a whole number of entries"),
+            "{}",
+            bad.body
+        );
+        let post = send(&shared, "POST", REQUESTS_PATH, &[], "");
+        assert_eq!(post.status, 405);
+        assert_eq!(post.header("allow"), Some("GET, DELETE"));
+        let delete = send(&shared, "DELETE", REQUESTS_PATH, &[], "");
+        assert_eq!(delete.status, 204);
+        assert_eq!(delete.header("x-upwork-diag-emulator"), Some("1"));
+        assert_eq!(
+            send(&shared, "GET", REQUESTS_PATH, &[], "").json()["total"],
+            0
+        );
+    }
+
+    #[test]
+    fn a_refused_body_is_answered_first_and_the_rate_limit_counts_the_rest() {
+        let shared = shared_with(MockConfig {
+            rate_limit: Some(1),
+            ..MockConfig::default()
+        });
+        let post = head(
+            "POST",
+            "/api/auth/v1/oauth/token/request",
+            &[("Host", crate::testing::HOST)],
+        );
+        let refused = send_head(&shared, &post, Err(411));
+        assert_eq!(refused.status, 411);
+        assert!(
+            refused.body.contains("<title>411 Length Required</title>"),
+            "{}",
+            refused.body
+        );
+        let too_large = send_head(&shared, &post, Err(413));
+        assert_eq!(too_large.status, 413);
+        assert!(
+            too_large
+                .body
+                .contains("<title>413 Payload Too Large</title>")
+        );
+        // The first call of the second is let through (refused for want of a signature), the next
+        // one is past the limit.
+        let first = send(&shared, "GET", "/api/auth/v1/info.json", &[], "");
+        assert_eq!(first.status, 401);
+        let second = send(&shared, "GET", "/api/auth/v1/info.json", &[], "");
+        assert_eq!(second.status, 429);
+        assert_eq!(second.header("retry-after"), Some("1"));
+        assert_eq!(second.message(), errors::RATE_LIMITED);
+        assert_eq!(second.header("x-upwork-error-code"), Some("429"));
+    }
+
+    #[test]
+    fn the_host_comes_from_an_absolute_target_or_the_host_header() {
+        let shared = shared();
+        let info = "/api/auth/v1/info.json";
+        assert_eq!(
+            send_head(&shared, &head("GET", info, &[]), Ok(b"")).status,
+            400
+        );
+        let blank = head("GET", info, &[("Host", "  ")]);
+        assert_eq!(send_head(&shared, &blank, Ok(b"")).status, 400);
+        for scheme in ["http", "https"] {
+            let absolute = head("GET", &format!("{scheme}://127.0.0.1:8080{info}"), &[]);
+            let answer = send_head(&shared, &absolute, Ok(b""));
+            assert_eq!(answer.status, 401, "{scheme}");
+            assert_eq!(answer.message(), errors::AUTHORIZATION_REQUIRED);
+        }
+    }
+
+    #[test]
+    fn a_signed_call_gets_the_canned_answer_within_its_key_s_permissions() {
+        let shared = shared();
+        let sign = SignOptions::default();
+        let info = send_signed(
+            &shared,
+            "GET",
+            "/api/auth/v1/info.json",
+            &[],
+            "",
+            &full(),
+            &sign,
+        );
+        assert_eq!(info.status, 200, "{}", info.body);
+        assert_eq!(info.json()["auth_user"]["uid"], "demo-user");
+        let teams = "/api/hr/v2/teams.json";
+        let answer = send_signed(&shared, "GET", teams, &[], "", &full(), &sign);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.json()["teams"][0]["name"], "Demo Team");
+        let answer = send_signed(&shared, "GET", teams, &[], "", &limited(), &sign);
+        assert_eq!(answer.status, 403);
+        assert_eq!(answer.message(), errors::NO_ACCESS);
+        let disabled = upwork_diag_core::oauth::Keys {
+            token: Some(demo::DISABLED_TOKEN),
+            token_secret: Some(demo::DISABLED_TOKEN_SECRET),
+            ..full()
+        };
+        let answer = send_signed(
+            &shared,
+            "GET",
+            "/api/auth/v1/info.json",
+            &[],
+            "",
+            &disabled,
+            &sign,
+        );
+        assert_eq!(answer.status, 403);
+        assert_eq!(answer.message(), errors::PROFILE_DISABLED);
+    }
+
+    #[test]
+    fn a_retired_endpoint_gets_410_naming_its_replacement() {
+        let answer = send(
+            &shared(),
+            "GET",
+            "/api/mc/v1/threads/demo-user.json",
+            &[],
+            "",
+        );
+        assert_eq!(answer.status, 410);
+        assert_eq!(
+            answer.message(),
+            "This API endpoint is deprecated and no longer available. Use GET https://www.upwork.com/api/messages/v3/{company}/rooms.json instead."
+        );
+    }
+
+    #[test]
+    fn the_demo_jobs_are_refused_in_upwork_s_words() {
+        let shared = shared();
+        let sign = SignOptions::default();
+        let job = |key: &str| {
+            let target = format!("/api/profiles/v1/jobs/{key}.json");
+            send_signed(&shared, "GET", &target, &[], "", &full(), &sign)
+        };
+        let disabled = job("~01d79d1f56f49fcea6");
+        assert_eq!(disabled.status, 403);
+        assert_eq!(
+            disabled.message(),
+            "Profile ~01d79d1f56f49fcea6 is disabled"
+        );
+        assert_eq!(disabled.header("x-odesk-error-code"), Some("403"));
+        assert_eq!(
+            disabled.header("x-odesk-error-message"),
+            Some("Profile ~01d79d1f56f49fcea6 is disabled")
+        );
+        let suspended = job("~01aaaa;~0150d301760bfe02d0");
+        assert_eq!(suspended.status, 403);
+        assert_eq!(
+            suspended.message(),
+            "Forbidden: Freelancer profile is suspended"
+        );
+        assert_eq!(suspended.header("x-odesk-error-code"), None);
+        let fine = job("~01aaaa");
+        assert_eq!(fine.status, 200, "{}", fine.body);
+        assert_eq!(fine.json()["profile"]["ciphertext"], "~01aaaa");
+        // Only a job's profile is refused so: a freelancer's is served.
+        let target = "/api/profiles/v1/providers/~01d79d1f56f49fcea6.json";
+        let provider = send_signed(&shared, "GET", target, &[], "", &full(), &sign);
+        assert_eq!(provider.status, 200, "{}", provider.body);
+    }
+
+    #[test]
+    fn paths_are_routed_as_upwork_routes_them() {
+        let shared = shared();
+        let xml = send(&shared, "GET", "/api/auth/v1/info.xml", &[], "");
+        assert_eq!(xml.status, 406);
+        assert_eq!(
+            xml.message(),
+            "The emulator answers in JSON only: call the same path with .json or with no suffix."
+        );
+        let unknown_xml = send(&shared, "GET", "/api/nothing/here.xml", &[], "");
+        assert_eq!(unknown_xml.status, 404);
+        assert_eq!(unknown_xml.message(), WRONG_URL);
+        // Without a suffix the resource is found: refused for want of a signature.
+        let bare = send(&shared, "GET", "/api/auth/v1/info", &[], "");
+        assert_eq!(bare.status, 401);
+        let put = send(&shared, "PUT", "/api/auth/v1/info.json", &[], "");
+        assert_eq!(put.status, 405);
+        assert_eq!(put.header("allow"), Some("GET"));
+        let delete = send(&shared, "DELETE", "/api/hr/v2/jobs.json", &[], "");
+        assert_eq!(delete.header("allow"), Some("GET, POST"));
+        let gds = send(&shared, "GET", "/gds/nothing", &[], "");
+        assert_eq!(gds.status, 404);
+        assert_eq!(gds.message(), WRONG_URL);
+        let page = send(&shared, "GET", "/nothing", &[], "");
+        assert_eq!(page.status, 404);
+        assert_eq!(page.header("x-upwork-error-message"), None);
+        assert_eq!(page.header("content-type"), Some("text/html"));
+        // Each API on its own host.
+        let rest_on_api = head(
+            "GET",
+            "/api/auth/v1/info.json",
+            &[("Host", "api.upwork.com")],
+        );
+        let answer = send_head(&shared, &rest_on_api, Ok(b""));
+        assert_eq!((answer.status, answer.message()), (404, WRONG_URL));
+    }
+
+    #[test]
+    fn a_legacy_path_is_looked_up_with_json_when_its_last_segment_has_no_suffix() {
+        assert_eq!(known_path("/api/auth/v1/info"), "/api/auth/v1/info.json");
+        assert_eq!(
+            known_path("/api/auth/v1/info.xml"),
+            "/api/auth/v1/info.json"
+        );
+        assert_eq!(
+            known_path("/api/auth/v1/info.json"),
+            "/api/auth/v1/info.json"
+        );
+        assert_eq!(known_path("/gds/unknown"), "/gds/unknown.json");
+        // Listed as it is (time reports have no suffix), a suffix of its own, nothing after the
+        // last slash, not under the legacy API: left alone.
+        assert_eq!(
+            known_path("/gds/timereports/v1/companies/acme"),
+            "/gds/timereports/v1/companies/acme"
+        );
+        assert_eq!(known_path("/api/x/v1/report.csv"), "/api/x/v1/report.csv");
+        assert_eq!(known_path("/api/"), "/api/");
+        assert_eq!(known_path("/v1/info"), "/v1/info");
+        assert_eq!(known_path("/graphql"), "/graphql");
+    }
+
+    #[test]
+    fn each_api_is_served_on_its_own_host_only() {
+        let rest = endpoint_for("GET", "/api/auth/v1/info.json").unwrap();
+        let graphql = endpoint_for("POST", "/graphql").unwrap();
+        let at = |host: &str| captured("GET", &format!("http://{host}/x"), &[], "");
+        assert!(!on_the_other_host(&at("www.upwork.com"), rest));
+        assert!(!on_the_other_host(&at("WWW.Upwork.com."), rest));
+        assert!(on_the_other_host(&at("api.upwork.com"), rest));
+        assert!(on_the_other_host(&at("upwork.com"), rest));
+        assert!(!on_the_other_host(&at("api.upwork.com"), graphql));
+        assert!(on_the_other_host(&at("www.upwork.com"), graphql));
+        assert!(!on_the_other_host(&at("127.0.0.1:8080"), rest));
+        assert!(!on_the_other_host(&at("notupwork.com"), rest));
+    }
+}

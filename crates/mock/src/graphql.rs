@@ -318,4 +318,106 @@ mod tests {
             ..bearer(demo::OAUTH2_TOKEN).token
         };
     }
+
+    fn post(body: &str, token: Option<&str>) -> Value {
+        let mut headers = vec![("Content-Type", "application/json")];
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        if let Some(bearer) = &bearer {
+            headers.push(("Authorization", bearer));
+        }
+        let shared = crate::testing::shared();
+        let request =
+            crate::testing::captured("POST", "http://127.0.0.1:8080/graphql", &headers, body);
+        let answer = crate::testing::send_request(&shared, &request, crate::testing::HOST);
+        if token.is_some() {
+            assert_eq!(answer.status, 200, "{}", answer.body);
+        }
+        answer.json()
+    }
+
+    #[test]
+    fn over_http_a_call_needs_a_bearer_token_and_a_query_of_known_fields() {
+        let query = r#"{"query":"{ user { id } }"}"#;
+        let refused = post(query, None);
+        assert_eq!(refused["error"], "invalid_request");
+        assert_eq!(refused["error_description"], errors::BEARER_REQUIRED);
+        let answer = post(query, Some(demo::OAUTH2_TOKEN));
+        assert_eq!(answer["data"]["user"]["id"], "100000000000000101");
+        let bad = post("{}", Some(demo::OAUTH2_TOKEN));
+        assert_eq!(
+            bad["errors"][0]["message"],
+            "Invalid Syntax : the body holds no query"
+        );
+        assert_eq!(
+            bad["errors"][0]["extensions"]["classification"],
+            "InvalidSyntax"
+        );
+        let unknown = post(
+            r#"{"query":"{ user { id } nothing { id } }"}"#,
+            Some(demo::OAUTH2_TOKEN),
+        );
+        assert_eq!(
+            unknown["errors"][0]["message"],
+            "Validation error (FieldUndefined@[nothing]) : Field 'nothing' in type 'Query' is undefined"
+        );
+        assert_eq!(unknown["errors"].as_array().unwrap().len(), 1);
+        assert!(unknown.get("data").is_none(), "{unknown}");
+    }
+
+    #[test]
+    fn canned_values_follow_the_user_and_the_selection() {
+        let body = run(
+            "{ user { rid name email nid extra { a b } } organization { rid name type } companySelector { items { organizationId title other } } }",
+            demo::OAUTH2_AGENCY_TOKEN,
+            Some(demo::TENANT_ID),
+        );
+        assert!(body.get("errors").is_none(), "{body}");
+        let user = &body["data"]["user"];
+        assert_eq!(user["rid"], "6890346");
+        assert_eq!(user["name"], "Demo User");
+        assert_eq!(user["email"], "demo-user@example.com");
+        assert_eq!(user["extra"], json!({ "a": "demo-a", "b": "demo-b" }));
+        let organization = &body["data"]["organization"];
+        assert_eq!(
+            (
+                organization["rid"].as_str(),
+                organization["name"].as_str(),
+                organization["type"].as_str()
+            ),
+            (Some("200000001"), Some("Demo Company"), Some("Client"))
+        );
+        let items = &body["data"]["companySelector"]["items"];
+        assert_eq!(
+            *items,
+            json!([
+                { "organizationId": demo::TENANT_ID, "title": "Demo Company", "other": "demo-other" },
+                { "organizationId": demo::AGENCY_TENANT_ID, "title": "Demo Agency", "other": "demo-other" },
+            ])
+        );
+        assert_eq!(display_name("jane__doe.x"), "Jane Doe X");
+    }
+
+    #[test]
+    fn a_field_refused_for_its_scope_is_named_in_the_only_error() {
+        let body = run(
+            "{ roomList { totalCount } }",
+            demo::OAUTH2_LIMITED_TOKEN,
+            None,
+        );
+        assert!(body["data"]["roomList"].is_null());
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{body}");
+        assert_eq!(
+            errors[0]["extensions"]["classification"],
+            "ExecutionAborted"
+        );
+        let body = run("{ user { id } }", demo::OAUTH2_LIMITED_TOKEN, None);
+        assert!(body.get("errors").is_none(), "{body}");
+        let body = run(
+            "{ organization { id } }",
+            demo::OAUTH2_AGENCY_TOKEN,
+            Some("42"),
+        );
+        assert_eq!(body["errors"][0]["path"], json!(["organization"]));
+    }
 }

@@ -31,6 +31,8 @@ mod oauth_check;
 mod responses;
 mod state;
 mod store;
+#[cfg(test)]
+mod testing;
 
 pub use app::REQUESTS_PATH;
 pub use fault::Fault;
@@ -238,4 +240,48 @@ where
     // Idle connections end at once; a request in flight is answered (closing) within the grace.
     let _ = tokio::time::timeout(grace, tasks_tx.closed()).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limits_are_the_documented_ones() {
+        let limits = Limits::default();
+        assert_eq!(limits.max_head_bytes, 65_536);
+        assert_eq!(limits.max_body_bytes, 1_048_576);
+        assert_eq!(limits.head_timeout, Duration::from_secs(10));
+        assert_eq!(limits.body_timeout, Duration::from_secs(30));
+        assert_eq!(limits.journal_entries, 1000);
+        assert_eq!(limits.journal_bytes, 8_388_608);
+        assert_eq!(limits.nonces, 100_000);
+    }
+
+    #[test]
+    fn an_embedded_emulator_has_no_rate_limit_unless_asked() {
+        let config = MockConfig::default();
+        assert_eq!(config.rate_limit, None);
+        assert_eq!(config.timestamp_window, Duration::from_secs(300));
+        assert_eq!(config.shutdown_grace, Duration::from_secs(5));
+        assert!(!config.accept_chunked && config.logger.is_none());
+        assert_eq!(config.with_upwork_rate_limit().rate_limit, Some(10));
+        let shown = format!("{:?}", MockConfig::default().with_logger(|_| {}));
+        assert!(shown.contains("logger: true"), "{shown}");
+        assert!(shown.contains("accept_chunked: false"), "{shown}");
+        assert!(!shown.contains(demo::CONSUMER_SECRET), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_started_emulator_says_where_it_listens_and_stops() {
+        let mock = start("127.0.0.1:0".parse().unwrap(), MockConfig::default())
+            .await
+            .unwrap();
+        assert_ne!(mock.addr().port(), 0);
+        assert_eq!(
+            mock.base_url(),
+            format!("http://127.0.0.1:{}", mock.addr().port())
+        );
+        mock.shutdown().await.unwrap();
+    }
 }

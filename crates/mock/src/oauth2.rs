@@ -325,3 +325,445 @@ fn granted_to(consumer: &Consumer) -> OAuth2Token {
         disabled: false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Answer, send, shared};
+
+    const TOKEN_PATH: &str = "/api/v3/oauth2/token";
+    const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+
+    fn token_call(shared: &Shared, body: &str) -> Answer {
+        send(shared, "POST", TOKEN_PATH, &[FORM], body)
+    }
+
+    fn grant(error: &Answer) -> (u16, String, String) {
+        let body = error.json();
+        (
+            error.status,
+            body["error"].as_str().unwrap_or_default().to_string(),
+            body["error_description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
+    }
+
+    fn full_client(rest: &str) -> String {
+        format!("client_id=demo-consumer-key&client_secret=demo-consumer-secret&{rest}")
+    }
+
+    fn api_call(shared: &Shared, token: &str) -> Answer {
+        let bearer = format!("Bearer {token}");
+        send(
+            shared,
+            "GET",
+            "/api/auth/v1/info.json",
+            &[("Authorization", &bearer)],
+            "",
+        )
+    }
+
+    #[test]
+    fn the_token_endpoint_wants_the_client_in_the_parameters() {
+        let shared = shared();
+        let missing = token_call(&shared, "grant_type=client_credentials");
+        assert_eq!(
+            grant(&missing),
+            (
+                400,
+                "invalid_request".into(),
+                "Missing parameters: client_id".into()
+            )
+        );
+        assert_eq!(missing.header("cache-control"), Some("no-store"));
+        let no_secret = token_call(
+            &shared,
+            "client_id=demo-consumer-key&grant_type=client_credentials",
+        );
+        assert_eq!(
+            grant(&no_secret),
+            (
+                400,
+                "invalid_request".into(),
+                "Missing parameters: client_secret".into()
+            )
+        );
+        // The client in the query is read too.
+        let target = format!(
+            "{TOKEN_PATH}?{}",
+            full_client("grant_type=client_credentials")
+        );
+        assert_eq!(send(&shared, "POST", &target, &[FORM], "").status, 200);
+        let unknown = token_call(
+            &shared,
+            "client_id=0123456789abcdef0123456789abcdef&client_secret=x&grant_type=client_credentials",
+        );
+        assert_eq!(
+            grant(&unknown),
+            (
+                401,
+                "invalid_client".into(),
+                "Client authentication failed: unknown client_id.".into()
+            )
+        );
+        let malformed = token_call(
+            &shared,
+            "client_id=0123456789abcdef&client_secret=x&grant_type=client_credentials",
+        );
+        assert_eq!(malformed.status, 401);
+        assert_eq!(malformed.message(), errors::KEY_WRONG_FORMAT);
+        let wrong = token_call(
+            &shared,
+            "client_id=demo-consumer-key&client_secret=nope&grant_type=client_credentials",
+        );
+        assert_eq!(
+            grant(&wrong),
+            (
+                401,
+                "invalid_client".into(),
+                "Client authentication failed: wrong client_secret.".into()
+            )
+        );
+        let password = token_call(&shared, &full_client("grant_type=password"));
+        assert_eq!(
+            grant(&password),
+            (
+                400,
+                "unsupported_grant_type".into(),
+                "Unsupported grant_type 'password'.".into()
+            )
+        );
+        let none = token_call(&shared, &full_client(""));
+        assert_eq!(
+            grant(&none),
+            (
+                400,
+                "invalid_request".into(),
+                "grant_type is missing.".into()
+            )
+        );
+    }
+
+    #[test]
+    fn client_credentials_give_a_token_without_refresh_that_opens_the_api() {
+        let shared = shared();
+        let answer = token_call(&shared, &full_client("grant_type=client_credentials"));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.header("cache-control"), Some("no-store"));
+        let body = answer.json();
+        assert_eq!(body["token_type"], "bearer");
+        assert_eq!(body["expires_in"], 86_400);
+        assert!(body.get("refresh_token").is_none(), "{body}");
+        // The token it stands for expires in a day, as `expires_in` says.
+        let expires_at = lock(&shared.tokens).oauth2[0].1.expires_at.unwrap();
+        let left = expires_at - server_time();
+        assert!((86_390..=86_400).contains(&left), "{left}");
+        let token = body["access_token"].as_str().unwrap();
+        let info = api_call(&shared, token);
+        assert_eq!(info.status, 200, "{}", info.body);
+        assert_eq!(info.json()["auth_user"]["uid"], "demo-user");
+    }
+
+    #[test]
+    fn a_code_is_good_once_for_its_client_and_its_redirect_uri() {
+        let shared = shared();
+        let authorize = |query: &str| {
+            send(
+                &shared,
+                "GET",
+                &format!("/ab/account-security/oauth2/authorize?{query}"),
+                &[],
+                "",
+            )
+        };
+        let unknown = authorize("client_id=nobody&response_type=code");
+        assert_eq!(unknown.status, 400);
+        assert!(
+            unknown.body.contains("Unknown or missing client_id."),
+            "{}",
+            unknown.body
+        );
+        let token = authorize("client_id=demo-consumer-key&response_type=token");
+        assert_eq!(token.status, 400);
+        assert!(
+            token.body.contains("response_type must be code."),
+            "{}",
+            token.body
+        );
+        // No redirect URI: the code is shown on the page.
+        let page = authorize("client_id=demo-consumer-key&response_type=code");
+        assert_eq!(page.status, 200);
+        let code = page
+            .body
+            .split("<code>")
+            .nth(1)
+            .and_then(|rest| rest.split("</code>").next())
+            .unwrap()
+            .to_string();
+        assert!(code.starts_with("code-"), "{}", page.body);
+        let exchange = |client: &str, code: &str, redirect: &str| {
+            let secret = if client == "demo-consumer-key" {
+                "demo-consumer-secret"
+            } else {
+                "demo-limited-secret"
+            };
+            token_call(
+                &shared,
+                &format!(
+                    "client_id={client}&client_secret={secret}&grant_type=authorization_code&code={code}{redirect}"
+                ),
+            )
+        };
+        let first = exchange("demo-consumer-key", &code, "");
+        assert_eq!(first.status, 200, "{}", first.body);
+        assert!(
+            first.json()["refresh_token"]
+                .as_str()
+                .unwrap()
+                .starts_with("oa2r-")
+        );
+        let again = exchange("demo-consumer-key", &code, "");
+        assert_eq!(
+            grant(&again),
+            (400, "invalid_grant".into(), errors::CODE_REFUSED.into())
+        );
+
+        // With a redirect URI: the code goes there, with the state, after `&` when the URI has a
+        // query already.
+        let sent = authorize(
+            "client_id=demo-consumer-key&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&state=s1",
+        );
+        assert_eq!(sent.status, 303);
+        let location = sent.header("location").unwrap().to_string();
+        assert!(
+            location.starts_with("https://app.example/cb?x=1&code=code-"),
+            "{location}"
+        );
+        assert!(location.ends_with("&state=s1"), "{location}");
+        let code = location
+            .split("code=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .unwrap()
+            .to_string();
+        let elsewhere = exchange(
+            "demo-consumer-key",
+            &code,
+            "&redirect_uri=https%3A%2F%2Fother.example%2F",
+        );
+        assert_eq!(
+            grant(&elsewhere),
+            (
+                400,
+                "invalid_grant".into(),
+                errors::REDIRECT_URI_MISMATCH.into()
+            )
+        );
+        let plain = authorize(
+            "client_id=demo-consumer-key&response_type=code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
+        );
+        let location = plain.header("location").unwrap();
+        assert!(
+            location.starts_with("https://app.example/cb?code=code-"),
+            "{location}"
+        );
+        assert!(!location.contains("state="), "{location}");
+        let redirected = location.split("code=").nth(1).unwrap().to_string();
+        // A code asked for without a redirect URI takes any.
+        let page = authorize("client_id=demo-consumer-key&response_type=code");
+        let code = page
+            .body
+            .split("<code>")
+            .nth(1)
+            .unwrap()
+            .split("</code>")
+            .next()
+            .unwrap()
+            .to_string();
+        let any = exchange(
+            "demo-consumer-key",
+            &code,
+            "&redirect_uri=https%3A%2F%2Fany.example%2F",
+        );
+        assert_eq!(any.status, 200, "{}", any.body);
+        let right = exchange(
+            "demo-consumer-key",
+            &redirected,
+            "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb",
+        );
+        assert_eq!(right.status, 200, "{}", right.body);
+
+        // Another client's code.
+        let page = authorize("client_id=demo-consumer-key&response_type=code");
+        let code = page
+            .body
+            .split("<code>")
+            .nth(1)
+            .unwrap()
+            .split("</code>")
+            .next()
+            .unwrap()
+            .to_string();
+        let stolen = exchange("demo-limited-key", &code, "");
+        assert_eq!(
+            grant(&stolen),
+            (400, "invalid_grant".into(), errors::CODE_REFUSED.into())
+        );
+        // A code past its ten minutes.
+        lock(&shared.tokens).codes.insert(
+            "code-old".into(),
+            IssuedCode {
+                client_id: "demo-consumer-key".into(),
+                redirect_uri: None,
+                issued_at: server_time() - 3600,
+            },
+        );
+        let old = exchange("demo-consumer-key", "code-old", "");
+        assert_eq!(
+            grant(&old),
+            (400, "invalid_grant".into(), errors::CODE_REFUSED.into())
+        );
+        // The demo code is good for any client, any number of times; the expired demo code never.
+        for _ in 0..2 {
+            assert_eq!(
+                exchange("demo-limited-key", "demo-oauth2-code", "").status,
+                200
+            );
+        }
+        let expired = exchange("demo-consumer-key", "demo-oauth2-expired-code", "");
+        assert_eq!(
+            grant(&expired),
+            (400, "invalid_grant".into(), errors::CODE_REFUSED.into())
+        );
+    }
+
+    #[test]
+    fn a_refresh_rotates_the_refresh_token_and_the_old_one_lasts_a_day() {
+        let shared = shared();
+        let refresh = |client: &str, token: &str| {
+            let secret = if client == "demo-consumer-key" {
+                "demo-consumer-secret"
+            } else {
+                "demo-limited-secret"
+            };
+            token_call(
+                &shared,
+                &format!(
+                    "client_id={client}&client_secret={secret}&grant_type=refresh_token&refresh_token={token}"
+                ),
+            )
+        };
+        let first = refresh("demo-consumer-key", "demo-oauth2-refresh-token");
+        assert_eq!(first.status, 200, "{}", first.body);
+        let issued = first.json()["refresh_token"].as_str().unwrap().to_string();
+        assert_ne!(issued, "demo-oauth2-refresh-token");
+        // The replaced one still works within the day; the new one works for its client only.
+        assert_eq!(
+            refresh("demo-consumer-key", "demo-oauth2-refresh-token").status,
+            200
+        );
+        assert_eq!(refresh("demo-consumer-key", &issued).status, 200);
+        let refused = (
+            400,
+            "invalid_grant".to_string(),
+            errors::REFRESH_TOKEN_REFUSED.to_string(),
+        );
+        assert_eq!(grant(&refresh("demo-limited-key", &issued)), refused);
+        assert_eq!(grant(&refresh("demo-consumer-key", "unknown")), refused);
+        assert_eq!(grant(&refresh("demo-consumer-key", "")), refused);
+        assert_eq!(
+            grant(&refresh(
+                "demo-consumer-key",
+                "demo-oauth2-rotated-refresh-token"
+            )),
+            refused
+        );
+        // The demo's rotated refresh token is refused even where a keys file lists it, and so is
+        // an empty one.
+        let listed = crate::testing::shared_with(crate::MockConfig::new(
+            crate::Keys::from_json(
+                r#"{"consumers":[{"consumer_key":"ck","consumer_secret":"cs","oauth2_tokens":[
+                    {"access_token":"a1","refresh_token":"demo-oauth2-rotated-refresh-token","username":"u"},
+                    {"access_token":"a2","refresh_token":"","username":"u"}]}]}"#,
+            )
+            .unwrap(),
+        ));
+        for token in ["demo-oauth2-rotated-refresh-token", ""] {
+            let answer = token_call(
+                &listed,
+                &format!(
+                    "client_id=ck&client_secret=cs&grant_type=refresh_token&refresh_token={token}"
+                ),
+            );
+            assert_eq!(grant(&answer), refused, "{token}");
+        }
+        // Replaced more than a day ago: refused.
+        lock(&shared.tokens).rotated_refresh.insert(
+            "demo-oauth2-expired-refresh-token".into(),
+            server_time() - 2 * 86_400,
+        );
+        assert_eq!(
+            grant(&refresh(
+                "demo-consumer-key",
+                "demo-oauth2-expired-refresh-token"
+            )),
+            refused
+        );
+        // Replaced an hour ago: good.
+        lock(&shared.tokens)
+            .rotated_refresh
+            .insert("demo-oauth2-refresh-token".into(), server_time() - 3600);
+        assert_eq!(
+            refresh("demo-consumer-key", "demo-oauth2-refresh-token").status,
+            200
+        );
+    }
+
+    #[test]
+    fn bearer_tokens_are_refused_unknown_expired_or_for_a_disabled_user() {
+        let shared = shared();
+        let unknown = api_call(&shared, "no-such-token");
+        assert_eq!(unknown.status, 401);
+        assert_eq!(unknown.message(), errors::TOKEN_UNKNOWN);
+        assert_eq!(unknown.header("x-upwork-error-code"), Some("401"));
+        assert_eq!(
+            unknown.header("www-authenticate"),
+            Some(
+                "Bearer realm=\"api.upwork.com\", error=\"invalid_token\", error_description=\"The access token is invalid or was revoked.\""
+            )
+        );
+        assert_eq!(unknown.json()["error"], "invalid_token");
+        let expired = api_call(&shared, "demo-oauth2-expired-token");
+        assert_eq!(
+            (expired.status, expired.message()),
+            (401, errors::TOKEN_EXPIRED)
+        );
+        let disabled = api_call(&shared, "demo-oauth2-disabled-token");
+        assert_eq!(
+            (disabled.status, disabled.message()),
+            (403, errors::PROFILE_DISABLED)
+        );
+        let good = api_call(&shared, "demo-oauth2-token");
+        assert_eq!(good.status, 200, "{}", good.body);
+        // The scheme is read without case; another scheme is not a bearer token.
+        let lower = send(
+            &shared,
+            "GET",
+            "/api/auth/v1/info.json",
+            &[("Authorization", "bearer demo-oauth2-token")],
+            "",
+        );
+        assert_eq!(lower.status, 200);
+        let basic = send(
+            &shared,
+            "GET",
+            "/api/auth/v1/info.json",
+            &[("Authorization", "Basic demo-oauth2-token")],
+            "",
+        );
+        assert_eq!(basic.status, 401);
+        assert_eq!(basic.message(), errors::AUTHORIZATION_REQUIRED);
+    }
+}

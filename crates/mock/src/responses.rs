@@ -117,3 +117,65 @@ pub(crate) fn form(pairs: &[(&str, &str)]) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::read;
+
+    #[test]
+    fn a_legacy_error_puts_the_message_in_its_body_and_its_headers() {
+        let answer = read(legacy_error(401, "Bad name 'é'\tgiven"));
+        assert_eq!(answer.status, 401);
+        assert_eq!(answer.header("x-upwork-error-code"), Some("401"));
+        assert_eq!(
+            answer.header("x-upwork-error-message"),
+            Some("Bad name '?'?given")
+        );
+        let body = answer.json();
+        assert_eq!(body["error"]["message"], "Bad name 'é'\tgiven");
+        assert_eq!(body["error"]["code"], 401);
+        assert!(body["server_time"].is_i64());
+        let odesk = read(legacy_error_with_odesk_headers(
+            403,
+            "Profile ~01 is disabled",
+        ));
+        assert_eq!(odesk.header("x-odesk-error-code"), Some("403"));
+        assert_eq!(
+            odesk.header("x-odesk-error-message"),
+            Some("Profile ~01 is disabled")
+        );
+        assert_eq!(
+            read(Refusal::unauthorized("no").into_response()).status,
+            401
+        );
+    }
+
+    #[test]
+    fn pages_and_forms_are_written_as_the_front_end_writes_them() {
+        let page = read(html_page(404, "<p>x</p>\r\n"));
+        assert_eq!(page.status, 404);
+        assert_eq!(
+            page.body,
+            "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<p>x</p>\r\n</body>\r\n</html>\r\n"
+        );
+        assert_eq!(read(html_page(599, "")).status, 599);
+        assert!(
+            read(html_page(599, ""))
+                .body
+                .contains("<title>599 Error</title>")
+        );
+        assert!(
+            read(length_required())
+                .body
+                .contains("<title>411 Length Required</title>")
+        );
+        let form = read(form(&[("oauth_token", "a b"), ("x", "1&2")]));
+        assert_eq!(form.body, "oauth_token=a+b&x=1%262");
+        assert_eq!(
+            form.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(read(json(serde_json::json!({"a": 1}))).body, r#"{"a":1}"#);
+    }
+}

@@ -101,3 +101,39 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crate::MockConfig;
+    use crate::testing::{head, send, shared_with};
+
+    #[test]
+    fn each_request_is_logged_in_one_line_with_what_was_answered() {
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&lines);
+        let shared = shared_with(
+            MockConfig::default()
+                .with_logger(move |line| seen.lock().unwrap().push(line.to_string())),
+        );
+        send(&shared, "GET", "/nowhere", &[], "");
+        let raw = head("GET", "/__fault/hang/x", &[]);
+        shared.record_raw(&raw, None, Some("hang"));
+        shared.record_raw(&raw, Some(400), None);
+        shared.record_raw(&raw, None, None);
+        assert_eq!(
+            *lines.lock().unwrap(),
+            [
+                "GET /nowhere -> 404",
+                "GET /__fault/hang/x -> fault hang",
+                "GET /__fault/hang/x -> 400",
+                "GET /__fault/hang/x -> no answer",
+            ]
+        );
+        let journal = send(&shared, "GET", crate::REQUESTS_PATH, &[], "").json();
+        assert_eq!(journal["total"], 4);
+        assert_eq!(journal["requests"][1]["fault"], "hang");
+        assert_eq!(journal["requests"][2]["status"], 400);
+    }
+}
