@@ -214,4 +214,49 @@ mod tests {
         let mut buf = b"zz\r\n".to_vec();
         assert_eq!(framed(&mut buf, Framing::Chunked, 100), Err(Refused(400)));
     }
+
+    #[test]
+    fn a_body_at_the_limit_is_read_and_one_past_it_refused() {
+        let length = |v| framing(&head("PUT", &[("Content-Length", v)]), false, 100);
+        assert_eq!(length("100"), Ok(Framing::Length(100)));
+        assert_eq!(length(" 7 "), Ok(Framing::Length(7)));
+        let same_twice = [("Content-Length", "4"), ("content-length", "4")];
+        assert_eq!(
+            framing(&head("POST", &same_twice), false, 100),
+            Ok(Framing::Length(4))
+        );
+        // A body not all there yet is waited for.
+        let mut buf = b"ab".to_vec();
+        assert_eq!(framed(&mut buf, Framing::Length(3), 100), Ok(None));
+        assert_eq!(buf, b"ab");
+        // Chunks: what is held counts against the limit before the end is seen, the content after.
+        let mut buf = b"3\r\nab".to_vec();
+        assert_eq!(framed(&mut buf, Framing::Chunked, 5), Ok(None));
+        assert_eq!(framed(&mut buf, Framing::Chunked, 4), Err(Refused(413)));
+        let whole = b"3\r\nabc\r\n0\r\n\r\n";
+        assert_eq!(
+            framed(&mut whole.to_vec(), Framing::Chunked, 3),
+            Ok(Some(b"abc".to_vec()))
+        );
+        assert_eq!(
+            framed(&mut whole.to_vec(), Framing::Chunked, 2),
+            Err(Refused(413))
+        );
+    }
+
+    #[test]
+    fn only_a_body_carrying_method_must_declare_its_length() {
+        for method in ["POST", "put", "Patch"] {
+            assert!(lacks_length(&head(method, &[]), false), "{method}");
+            assert!(
+                !lacks_length(&head(method, &[("Content-Length", "0")]), false),
+                "{method}"
+            );
+        }
+        for method in ["GET", "DELETE", "HEAD"] {
+            assert!(!lacks_length(&head(method, &[]), false), "{method}");
+            let chunked = [("Transfer-Encoding", "chunked")];
+            assert!(!lacks_length(&head(method, &chunked), false), "{method}");
+        }
+    }
 }

@@ -242,4 +242,159 @@ mod tests {
         let body = search_jobs("web design");
         assert_eq!(body["jobs"][0]["title"], "web design: landing page");
     }
+
+    fn body_of(method: &str, path: &str, target: &str, username: &str) -> Value {
+        let endpoint = upwork_diag_core::upwork::endpoint_for(method, path).unwrap();
+        let request =
+            crate::testing::captured(method, &format!("https://www.upwork.com{target}"), &[], "");
+        crate::testing::read(answer(endpoint, &request, username)).json()
+    }
+
+    #[test]
+    fn each_endpoint_answers_in_its_own_shape() {
+        let get = |path: &str| body_of("GET", path, path, "demo-user");
+        let info = get("/api/auth/v1/info.json");
+        assert_eq!(info["auth_user"]["first_name"], "Demo");
+        assert_eq!(info["auth_user"]["last_name"], "User");
+        assert_eq!(info["auth_user"]["mail"], "demo-user@example.com");
+        assert_eq!(
+            info["info"]["profile_url"],
+            "https://www.upwork.com/freelancers/~01demo-user"
+        );
+        assert!(info["server_time"].is_i64(), "{info}");
+        assert_eq!(
+            get("/api/hr/v2/companies.json")["companies"][0]["name"],
+            "Demo Company"
+        );
+        assert_eq!(
+            get("/api/hr/v2/teams.json")["teams"][0]["id"],
+            "demo-company:demo-team"
+        );
+        assert_eq!(
+            get("/api/hr/v2/jobs.json")["jobs"][0]["reference"],
+            "~01demo0001"
+        );
+        let job = get("/api/hr/v2/jobs/~01abc.json");
+        assert_eq!(
+            (
+                job["job"]["reference"].as_str(),
+                job["job"]["status"].as_str()
+            ),
+            (Some("~01abc"), Some("open"))
+        );
+        let created = body_of(
+            "POST",
+            "/api/hr/v2/jobs.json",
+            "/api/hr/v2/jobs.json",
+            "demo-user",
+        );
+        assert_eq!(created["job"]["reference"], "~01demo0002");
+        let path = "/api/hr/v2/jobs/~01abc.json";
+        assert_eq!(
+            body_of("PUT", path, path, "demo-user")["job"]["status"],
+            "updated"
+        );
+        assert_eq!(
+            body_of("DELETE", path, path, "demo-user")["job"]["status"],
+            "cancelled"
+        );
+        let search = body_of(
+            "GET",
+            "/api/profiles/v2/search/jobs.json",
+            "/api/profiles/v2/search/jobs.json?q=logo%20design",
+            "demo-user",
+        );
+        assert_eq!(search["jobs"][1]["title"], "logo design: online shop");
+        assert_eq!(
+            get("/api/profiles/v2/search/providers.json")["providers"][0]["id"],
+            "~01demoprovider"
+        );
+        assert_eq!(
+            get("/api/profiles/v1/providers/~01p.json")["profile"]["id"],
+            "~01p"
+        );
+        let job = get("/api/profiles/v1/jobs/~01j.json");
+        assert_eq!(job["profile"]["ciphertext"], "~01j");
+        assert_eq!(job["profile"]["op_title"], "Demo job");
+        for path in [
+            "/gds/timereports/v1/companies/acme",
+            "/gds/timereports/v1/companies/acme/teams/t",
+        ] {
+            let report = get(path);
+            assert_eq!(report["table"]["rows"][1]["c"][1]["v"], "4.00", "{path}");
+        }
+        assert_eq!(get("/api/hr/v2/engagements.json")["status"], "ok");
+    }
+
+    #[test]
+    fn the_job_search_lists_three_demo_jobs_about_the_query() {
+        let body = search_jobs("  ");
+        let jobs = body["jobs"].as_array().unwrap();
+        let seen: Vec<(&str, &str, &str, i64)> = jobs
+            .iter()
+            .map(|j| {
+                (
+                    j["id"].as_str().unwrap(),
+                    j["title"].as_str().unwrap(),
+                    j["job_type"].as_str().unwrap(),
+                    j["budget"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "~01demojob0001",
+                    "Web development: landing page",
+                    "Fixed",
+                    500
+                ),
+                (
+                    "~01demojob0002",
+                    "Web development: online shop",
+                    "Hourly",
+                    1000
+                ),
+                (
+                    "~01demojob0003",
+                    "Web development: maintenance",
+                    "Fixed",
+                    1500
+                ),
+            ]
+        );
+        assert_eq!(jobs[2]["url"], "https://www.upwork.com/jobs/~01demojob0003");
+        assert_eq!(body["paging"]["count"], 3);
+        assert_eq!(body["paging"]["total"], 3);
+        assert_eq!(
+            search_jobs(" php ")["jobs"][0]["snippet"],
+            "Demo job about php."
+        );
+    }
+
+    #[test]
+    fn names_skip_empty_parts_and_keep_the_username_without_any() {
+        assert_eq!(
+            names("jane__doe.x"),
+            ("Jane".to_string(), "Doe X".to_string())
+        );
+        assert_eq!(names("--"), ("--".to_string(), String::new()));
+        assert_eq!(capitalise("émile"), "Émile");
+        assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
+    fn a_body_of_another_second_or_another_key_is_not_served_from_the_cache() {
+        let key = |id: &str| CacheKey {
+            endpoint: "cache-test",
+            username: "u".into(),
+            id: id.into(),
+            q: None,
+        };
+        // Seconds long past: no other test makes bodies then.
+        remember(key("a"), 1, Bytes::from_static(b"first"));
+        assert_eq!(cached(&key("b"), 1), None);
+        assert_eq!(cached(&key("a"), 2), None);
+    }
 }

@@ -204,3 +204,93 @@ fn http_date(with: impl FnOnce(&str)) {
         with(&cached.1);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::head;
+    use axum::response::IntoResponse;
+
+    fn written(response: Response, head: &RawHead, keep: bool) -> String {
+        let mut out = Vec::new();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(encode(response, head, keep, &mut out))
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The bytes with the `date` line taken out, and that line.
+    fn without_date(text: &str) -> (String, String) {
+        let start = text.find("date: ").unwrap();
+        let end = start + text[start..].find("\r\n").unwrap() + 2;
+        (
+            format!("{}{}", &text[..start], &text[end..]),
+            text[start..end].to_string(),
+        )
+    }
+
+    #[test]
+    fn an_answer_is_written_with_its_length_and_whether_the_connection_stays() {
+        let response = || {
+            (
+                StatusCode::CREATED,
+                [
+                    ("x-a", "1"),
+                    ("connection", "upgrade"),
+                    ("transfer-encoding", "chunked"),
+                ],
+                "hello",
+            )
+                .into_response()
+        };
+        let get = head("GET", "/", &[]);
+        let (text, date) = without_date(&written(response(), &get, true));
+        assert_eq!(
+            text,
+            "HTTP/1.1 201 Created\r\ncontent-type: text/plain; charset=utf-8\r\nx-a: 1\r\ncontent-length: 5\r\n\r\nhello"
+        );
+        assert!(
+            date.ends_with(" GMT\r\n")
+                && date.len() == "date: Mon, 30 Nov 2026 13:12:09 GMT\r\n".len(),
+            "{date}"
+        );
+        let (text, _) = without_date(&written(response(), &get, false));
+        assert!(
+            text.ends_with("content-length: 5\r\nconnection: close\r\n\r\nhello"),
+            "{text}"
+        );
+        let mut old = head("GET", "/", &[]);
+        old.http10 = true;
+        let (text, _) = without_date(&written(response(), &old, true));
+        assert!(
+            text.ends_with("content-length: 5\r\nconnection: keep-alive\r\n\r\nhello"),
+            "{text}"
+        );
+        let (text, _) = without_date(&written(response(), &head("HEAD", "/", &[]), true));
+        assert!(text.ends_with("content-length: 5\r\n\r\n"), "{text}");
+        for bodiless in [
+            StatusCode::NO_CONTENT,
+            StatusCode::NOT_MODIFIED,
+            StatusCode::CONTINUE,
+        ] {
+            let (text, _) = without_date(&written((bodiless, "x").into_response(), &get, true));
+            assert!(!text.contains("content-length"), "{text}");
+            assert!(text.ends_with("\r\n\r\n"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_date_is_the_current_second_in_http_s_format() {
+        let before = chrono::Utc::now().timestamp();
+        let mut date = String::new();
+        http_date(|d| date = d.to_string());
+        let after = chrono::Utc::now().timestamp();
+        let read = chrono::NaiveDateTime::parse_from_str(&date, "%a, %d %b %Y %H:%M:%S GMT")
+            .unwrap()
+            .and_utc()
+            .timestamp();
+        assert!(before <= read && read <= after, "{date}");
+    }
+}

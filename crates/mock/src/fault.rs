@@ -429,3 +429,171 @@ async fn misbehave(stream: &mut TcpStream, fault: Fault) {
         let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::head;
+
+    #[test]
+    fn each_mode_is_found_by_its_name_and_answers_its_status() {
+        let statuses = [
+            ("reset", None),
+            ("hang", None),
+            ("slow-body", Some(200)),
+            ("truncated", None),
+            ("garbage", None),
+            ("429", Some(429)),
+            ("500", Some(500)),
+            ("503", Some(503)),
+            ("challenge", Some(403)),
+            ("challenge-503", Some(503)),
+            ("proxy-auth", Some(407)),
+            ("captive-portal", Some(200)),
+            ("redirect-https", Some(301)),
+            ("sunset", Some(410)),
+        ];
+        for (name, status) in statuses {
+            let fault = Fault::from_name(name).unwrap();
+            assert_eq!((fault.name(), fault.status()), (name, status));
+        }
+        assert_eq!(
+            Fault::NAMES.map(|n| Fault::from_name(n).unwrap().name()),
+            Fault::NAMES
+        );
+        assert_eq!(Fault::from_name(" Slow-Body "), Some(Fault::SlowBody));
+        assert_eq!(Fault::from_name("slow"), None);
+    }
+
+    #[test]
+    fn a_mode_is_asked_for_by_the_path_prefix_or_the_header() {
+        let by_path = head("GET", "/__fault/503/api/x.json?q=1", &[]);
+        assert_eq!(Fault::requested(&by_path), Some(Ok(Fault::Unavailable)));
+        let by_header = head("GET", "/api/x.json", &[("x-mock-fault", "garbage")]);
+        assert_eq!(Fault::requested(&by_header), Some(Ok(Fault::Garbage)));
+        let unknown = head("GET", "/__fault/melt/x", &[]);
+        assert_eq!(Fault::requested(&unknown), Some(Err("melt".to_string())));
+        assert_eq!(Fault::requested(&head("GET", "/api/x.json", &[])), None);
+    }
+
+    #[test]
+    fn a_whole_answer_announces_its_length_and_closes() {
+        let bytes = response(
+            407,
+            "Proxy Authentication Required",
+            &[("Via", "1.1 p".into())],
+            "text/html",
+            "<p>é</p>",
+        );
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Type: text/html\r\nContent-Length: 9\r\nConnection: close\r\nVia: 1.1 p\r\n\r\n<p>é</p>"
+        );
+        assert_eq!(
+            String::from_utf8(plain(431, "Request Header Fields Too Large")).unwrap(),
+            "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 36\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large\n"
+        );
+    }
+
+    #[test]
+    fn a_legacy_error_on_the_raw_socket_carries_upwork_s_headers() {
+        let bytes = legacy_error(
+            429,
+            "Too Many Requests",
+            errors::RATE_LIMITED,
+            &[("Retry-After", "30".to_string())],
+        );
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.starts_with(
+                "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\r\nX-Upwork-Error-Code: 429\r\n"), "{text}");
+        assert!(
+            text.contains("\r\nX-Upwork-Error-Message: Too many requests, please slow down and retry later.\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("\r\nRetry-After: 30\r\n"), "{text}");
+        let body: serde_json::Value =
+            serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert_eq!(body["error"]["status"], 429);
+    }
+
+    #[test]
+    fn the_https_redirect_keeps_the_path_without_the_fault_prefix() {
+        assert_eq!(
+            https_location("/__fault/redirect-https/api/auth/v1/info.json?a=1"),
+            "https://www.upwork.com/api/auth/v1/info.json?a=1"
+        );
+        assert_eq!(
+            https_location("/__fault/redirect-https"),
+            "https://www.upwork.com/"
+        );
+        assert_eq!(
+            https_location("/api/x.json"),
+            "https://www.upwork.com/api/x.json"
+        );
+    }
+
+    #[test]
+    fn the_sunset_names_the_graphql_query_that_replaces_the_endpoint() {
+        let info = sunset_message("GET", "/api/auth/v1/info?x=1");
+        assert!(
+            info.starts_with("This API endpoint is deprecated and no longer available. Use "),
+            "{info}"
+        );
+        assert!(
+            info.contains("query { user { id nid rid name } }"),
+            "{info}"
+        );
+        assert_eq!(
+            sunset_message("GET", "/api/hr/v2/teams.json"),
+            "This API endpoint is deprecated and no longer available."
+        );
+    }
+
+    #[test]
+    fn what_sits_in_front_of_upwork_answers_in_its_own_words() {
+        let text = |fault| String::from_utf8(in_front_of_upwork(fault)).unwrap();
+        let challenge = text(Fault::Challenge);
+        assert!(
+            challenge.starts_with("HTTP/1.1 403 Forbidden\r\n"),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains("\r\ncf-mitigated: challenge\r\n"),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains("\r\ncf-ray: 8c6b1f2e3d4a5b6c-SJC\r\n"),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains("<title>Just a moment...</title>"),
+            "{challenge}"
+        );
+        let older = text(Fault::Challenge503);
+        assert!(
+            older.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+            "{older}"
+        );
+        assert!(
+            !older.contains("cf-mitigated") && older.contains("Just a moment..."),
+            "{older}"
+        );
+        let proxy = text(Fault::ProxyAuth);
+        assert!(proxy.starts_with("HTTP/1.1 407 "), "{proxy}");
+        assert!(
+            proxy.contains("\r\nProxy-Authenticate: Basic realm=\"office proxy\"\r\n"),
+            "{proxy}"
+        );
+        let portal = text(Fault::CaptivePortal);
+        assert!(portal.starts_with("HTTP/1.1 200 OK\r\n"), "{portal}");
+        assert!(
+            portal.contains("Guest Wi-Fi: sign in to continue"),
+            "{portal}"
+        );
+    }
+}

@@ -173,4 +173,93 @@ mod tests {
             Err(HeadRead::Malformed)
         ));
     }
+
+    #[test]
+    fn http_1_1_keeps_the_connection_unless_told_and_http_1_0_only_when_asked() {
+        let with = |http10: bool, connection: Option<&str>| RawHead {
+            method: "GET".into(),
+            target: "/".into(),
+            headers: connection
+                .map(|v| vec![Header::new("Connection", v)])
+                .unwrap_or_default(),
+            http10,
+        };
+        assert!(with(false, None).keeps_alive());
+        assert!(!with(false, Some("close")).keeps_alive());
+        assert!(!with(false, Some("TE, Close")).keeps_alive());
+        assert!(with(false, Some("upgrade")).keeps_alive());
+        assert!(!with(true, None).keeps_alive());
+        assert!(with(true, Some("Keep-Alive")).keeps_alive());
+        assert!(!with(true, Some("keep-alive, close")).keeps_alive());
+        let other = RawHead {
+            headers: vec![Header::new("X-Connection", "close")],
+            ..with(false, None)
+        };
+        assert!(other.keeps_alive());
+        assert!(parse(b"GET / HTTP/1.0\r\n\r\n").ok().unwrap().http10);
+        assert!(!parse(b"GET / HTTP/1.1\r\n\r\n").ok().unwrap().http10);
+    }
+
+    #[test]
+    fn too_many_header_lines_are_too_large() {
+        let mut head = b"GET / HTTP/1.1\r\n".to_vec();
+        for n in 0..=MAX_HEADERS {
+            head.extend_from_slice(format!("X-{n}: v\r\n").as_bytes());
+        }
+        head.extend_from_slice(b"\r\n");
+        assert!(matches!(head_end(&head), Err(HeadRead::TooLarge)));
+        assert!(matches!(parse(&head), Err(HeadRead::TooLarge)));
+        assert!(matches!(
+            parse(b"GET / HTTP/1.1\r\n"),
+            Err(HeadRead::Malformed)
+        ));
+    }
+
+    /// What `read_head` makes of `sent` (the client then closes its side), with `already` read
+    /// before, within `max` bytes.
+    async fn read_from(sent: &[u8], already: &[u8], max: usize) -> HeadRead {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(sent).await.unwrap();
+        client.shutdown().await.unwrap();
+        let mut buf = already.to_vec();
+        read_head(&mut server, &mut buf, max, Duration::from_secs(30)).await
+    }
+
+    #[tokio::test]
+    async fn a_head_of_the_limit_is_read_and_one_byte_more_is_too_large() {
+        let whole = b"GET / HTTP/1.1\r\n\r\n";
+        assert!(matches!(
+            read_from(whole, b"", 18).await,
+            HeadRead::Complete(_, 18)
+        ));
+        assert!(matches!(
+            read_from(whole, b"", 100).await,
+            HeadRead::Complete(_, 18)
+        ));
+        assert!(matches!(
+            read_from(whole, b"", 17).await,
+            HeadRead::TooLarge
+        ));
+        // No end yet: waited for up to the limit, refused past it.
+        let partial = b"GET / HTTP/1.1\r\nX-A: ";
+        assert!(matches!(read_from(partial, b"", 21).await, HeadRead::Gone));
+        assert!(matches!(
+            read_from(partial, b"", 20).await,
+            HeadRead::TooLarge
+        ));
+        // A head already read (pipelined) is taken without waiting for more.
+        assert!(matches!(
+            read_from(b"", whole, 100).await,
+            HeadRead::Complete(_, 18)
+        ));
+        assert!(matches!(
+            read_from(b"\x16\x03\x01", b"", 100).await,
+            HeadRead::Malformed
+        ));
+    }
 }
