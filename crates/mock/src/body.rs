@@ -259,4 +259,42 @@ mod tests {
             assert!(!lacks_length(&head(method, &chunked), false), "{method}");
         }
     }
+
+    /// What `read` sends the client while it takes a body of three bytes the client has sent,
+    /// none of them read off the socket yet.
+    async fn sent_while_reading(headers: &[(&str, &str)]) -> Vec<u8> {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(b"abc").await.unwrap();
+        let (_running, mut stop) = watch::channel(false);
+        let mut buf = Vec::new();
+        let head = head("POST", headers);
+        let body = read(
+            &mut server,
+            &mut buf,
+            &head,
+            Framing::Length(3),
+            100,
+            Duration::from_secs(30),
+            &mut stop,
+        )
+        .await;
+        assert_eq!(body, Ok(b"abc".to_vec()));
+        drop(server);
+        let mut sent = Vec::new();
+        client.read_to_end(&mut sent).await.unwrap();
+        sent
+    }
+
+    #[tokio::test]
+    async fn a_client_is_told_to_continue_only_when_it_asked() {
+        let length = ("Content-Length", "3");
+        let asked = sent_while_reading(&[length, ("Expect", "100-continue")]).await;
+        assert_eq!(asked, b"HTTP/1.1 100 Continue\r\n\r\n");
+        assert_eq!(sent_while_reading(&[length]).await, b"");
+    }
 }

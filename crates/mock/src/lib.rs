@@ -282,6 +282,9 @@ mod tests {
             mock.base_url(),
             format!("http://127.0.0.1:{}", mock.addr().port())
         );
+        let addr = mock.addr();
         mock.shutdown().await.unwrap();
+        // Stopped when `shutdown` returns: the address takes no connection any more.
+        assert!(std::net::TcpStream::connect(addr).is_err());
     }
 }

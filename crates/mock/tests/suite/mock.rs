@@ -571,6 +571,54 @@ async fn transport_faults_break_the_exchange_as_named() {
     assert!(faults.contains(&serde_json::json!("hang")), "{faults:?}");
 }
 
+/// Reads until the emulator ends the connection: what arrived, and the error it ended with
+/// (`None` for an orderly close).
+async fn read_to_the_end(
+    addr: SocketAddr,
+    request: &'static [u8],
+) -> (String, Option<std::io::ErrorKind>) {
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request).unwrap();
+        let mut got = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let end = loop {
+            match std::io::Read::read(&mut stream, &mut chunk) {
+                Ok(0) => break None,
+                Ok(n) => got.extend_from_slice(&chunk[..n]),
+                Err(error) => break Some(error.kind()),
+            }
+        };
+        (String::from_utf8_lossy(&got).into_owned(), end)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_reset_fault_ends_in_a_reset_and_a_status_fault_in_an_orderly_close() {
+    let mock = start().await;
+    let (_, end) = read_to_the_end(
+        mock.addr(),
+        b"GET /__fault/reset/api/auth/v1/info.json HTTP/1.1\r\nHost: h\r\n\r\n",
+    )
+    .await;
+    assert_eq!(end, Some(std::io::ErrorKind::ConnectionReset));
+    let (answer, end) = read_to_the_end(
+        mock.addr(),
+        b"GET /__fault/500/api/auth/v1/info.json HTTP/1.1\r\nHost: h\r\n\r\n",
+    )
+    .await;
+    assert!(
+        answer.starts_with("HTTP/1.1 500 Internal Server Error\r\n"),
+        "{answer}"
+    );
+    assert_eq!(end, None, "{answer}");
+}
+
 #[tokio::test]
 async fn shutdown_does_not_wait_for_a_hanging_client() {
     let mock = start().await;
