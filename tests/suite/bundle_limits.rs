@@ -187,3 +187,42 @@ fn a_killed_run_leaves_no_bundle_behind() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// report.md says who answered a call sent elsewhere with --base-url, and shows the request body.
+#[test]
+fn the_report_names_a_base_url_server_as_the_answerer_and_shows_the_request_body() {
+    let base = answering(response(&[("Content-Type", b"application/json")], b"{}"));
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("b");
+    let output = upwork_diag()
+        .args([
+            "diagnose",
+            "-X",
+            "POST",
+            URL,
+            "-d",
+            "a=1",
+            "--base-url",
+            &base,
+        ])
+        .args([
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "--timeout",
+            "20",
+        ])
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1 | 4)),
+        "{output:?}"
+    );
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        report.contains("8. **Response status and headers from the --base-url server, not Upwork:** `HTTP/1.1 200 OK`"),
+        "{report}"
+    );
+    assert!(report.contains("\nRequest body (3 bytes):\n\n"), "{report}");
+}
