@@ -1083,6 +1083,10 @@ mod tests {
         for (body, canary) in [
             (r#"{"client_secret": {"inner": "x1Canary"}}"#, "x1Canary"),
             (
+                r#"{"client_secret": {"a": "o1Canary", "b": "o2Canary"}}"#,
+                "o2Canary",
+            ),
+            (
                 r#"{"tokens": [{"refresh_token": {"value": "r2Canary"}}]}"#,
                 "r2Canary",
             ),
