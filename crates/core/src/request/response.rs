@@ -67,6 +67,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_header_is_found_in_any_case_and_the_body_read_as_text() {
+        let response = CapturedResponse {
+            version: "HTTP/1.1".into(),
+            status: 401,
+            reason: "Unauthorized".into(),
+            headers: vec![super::super::Header::new("X-Upwork-Error-Code", "1001")],
+            body: b"bad \xff token".to_vec(),
+            truncated: false,
+            elapsed: std::time::Duration::ZERO,
+        };
+        assert_eq!(response.header("x-upwork-error-code"), Some("1001"));
+        assert_eq!(response.header("retry-after"), None);
+        assert_eq!(response.body_text(), "bad \u{fffd} token");
+    }
+
+    #[test]
     fn a_status_is_shown_with_its_reason_or_alone() {
         assert_eq!(status_line(411, "Length Required"), "411 Length Required");
         assert_eq!(status_line(404, ""), "404");
