@@ -35,7 +35,7 @@ outcomes_of() {
   local out="$dir/mutants.out"
   cargo mutants --workspace -f "$file" --list 2>/dev/null | sort -u >"$dir/listed.now"
   sort -u "$dir/unviable.all" 2>/dev/null | grep -xFf "$dir/listed.now" >"$dir/unviable.now" || true
-  cat "$out/caught.txt" "$out/previously_caught.txt" "$out/timeout.txt" 2>/dev/null | sort -u |
+  cat "$out/caught.txt" "$out/previously_caught.txt" "$out/timeout.txt" "$dir/timeout.all" 2>/dev/null | sort -u |
     grep -xFf "$dir/listed.now" | grep -vxFf "$dir/unviable.now" >"$dir/caught.now" || true
   sort -u "$out/missed.txt" 2>/dev/null | grep -xFf "$dir/listed.now" |
     grep -vxFf "$dir/caught.now" >"$dir/missed.now" || true

@@ -215,6 +215,12 @@ run_pass() {
   fi
   local args=("${common[@]}" --output "$out" -f "$file" "$@" "${mode[@]}")
   [ -d "$out/mutants.out" ] && args+=(--iterate)
+  # `--iterate` tries a timeout again, at the cost of its whole timeout; a mutant that timed out
+  # is caught (kept in `timeout.all` for the report) and is left out of later passes by name. An
+  # edit that moves it renames it, and it is tried again.
+  if [ -s "$out/timeout.all" ]; then
+    args+=(--exclude-re "^($(sed 's/[][\.*^$(){}?+|/]/\\&/g' "$out/timeout.all" | paste -sd'|'))\$")
+  fi
   echo "   $what (${left}s left)"
   local status=0
   # SIGINT, which cargo-mutants answers by putting the source back before it stops.
@@ -224,6 +230,8 @@ run_pass() {
   # so that the report does not count them as caught.
   cat "$out/mutants.out/unviable.txt" "$out/unviable.all" 2>/dev/null | sort -u >"$out/unviable.new" || true
   mv "$out/unviable.new" "$out/unviable.all"
+  cat "$out/mutants.out/timeout.txt" "$out/timeout.all" 2>/dev/null | sort -u >"$out/timeout.new" || true
+  mv "$out/timeout.new" "$out/timeout.all"
   # 2: missed mutants, 3: timeouts; 124 or 130: the cap; anything else is a failure of the run.
   # `pass_status` says whether the pass went through every mutant.
   case "$status" in
