@@ -219,7 +219,7 @@ run_pass() {
   # is caught (kept in `timeout.all` for the report) and is left out of later passes by name. An
   # edit that moves it renames it, and it is tried again.
   if [ -s "$out/timeout.all" ]; then
-    args+=(--exclude-re "^($(sed 's/[][\.*^$(){}?+|/]/\\&/g' "$out/timeout.all" | paste -sd'|'))\$")
+    args+=(--exclude-re "^($(sed 's/[][\.*^$(){}?+|]/\\&/g' "$out/timeout.all" | paste -sd'|'))\$")
   fi
   echo "   $what (${left}s left)"
   local status=0
