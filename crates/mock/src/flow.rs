@@ -239,13 +239,7 @@ mod tests {
         let (token, secret) = request_token(&shared, None);
         let page = authorize(&shared, &token);
         assert_eq!(page.status, 200);
-        let verifier = page
-            .body
-            .split("<code>")
-            .nth(1)
-            .and_then(|rest| rest.split("</code>").next())
-            .unwrap()
-            .to_string();
+        let verifier = crate::testing::code_on_page(&page.body);
         assert!(verifier.starts_with("v-"), "{}", page.body);
         // The page gives the same verifier each time it is opened.
         assert!(authorize(&shared, &token).body.contains(&verifier));

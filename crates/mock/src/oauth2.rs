@@ -495,13 +495,7 @@ mod tests {
         // No redirect URI: the code is shown on the page.
         let page = authorize("client_id=demo-consumer-key&response_type=code");
         assert_eq!(page.status, 200);
-        let code = page
-            .body
-            .split("<code>")
-            .nth(1)
-            .and_then(|rest| rest.split("</code>").next())
-            .unwrap()
-            .to_string();
+        let code = crate::testing::code_on_page(&page.body);
         assert!(code.starts_with("code-"), "{}", page.body);
         let exchange = |client: &str, code: &str, redirect: &str| {
             let secret = if client == "demo-consumer-key" {
@@ -573,15 +567,7 @@ mod tests {
         let redirected = location.split("code=").nth(1).unwrap().to_string();
         // A code asked for without a redirect URI takes any.
         let page = authorize("client_id=demo-consumer-key&response_type=code");
-        let code = page
-            .body
-            .split("<code>")
-            .nth(1)
-            .unwrap()
-            .split("</code>")
-            .next()
-            .unwrap()
-            .to_string();
+        let code = crate::testing::code_on_page(&page.body);
         let any = exchange(
             "demo-consumer-key",
             &code,
@@ -597,15 +583,7 @@ mod tests {
 
         // Another client's code.
         let page = authorize("client_id=demo-consumer-key&response_type=code");
-        let code = page
-            .body
-            .split("<code>")
-            .nth(1)
-            .unwrap()
-            .split("</code>")
-            .next()
-            .unwrap()
-            .to_string();
+        let code = crate::testing::code_on_page(&page.body);
         let stolen = exchange("demo-limited-key", &code, "");
         assert_eq!(
             grant(&stolen),

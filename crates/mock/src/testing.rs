@@ -208,3 +208,12 @@ pub(crate) fn consumer() -> oauth::Keys<'static> {
 pub(crate) fn now() -> u64 {
     chrono::Utc::now().timestamp() as u64
 }
+
+/// The text a page shows in its `<code>` element: the code or verifier given to a person.
+pub(crate) fn code_on_page(body: &str) -> String {
+    body.split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap()
+        .to_string()
+}
