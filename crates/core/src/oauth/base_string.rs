@@ -430,6 +430,49 @@ mod tests {
         assert_eq!(order(Order::Decoded), format!("B=2&{oauth}&z=1"));
     }
 
+    /// `oauth_version` added when missing (and only then) or dropped, and empty values left out,
+    /// each leaving every other parameter as it was: the strings written out by hand.
+    #[test]
+    fn the_version_added_or_dropped_and_empty_values_left_out() {
+        let signed_with = |version: &str| {
+            let header = format!(
+                "OAuth oauth_consumer_key=\"k\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", {version}oauth_signature=\"s\""
+            );
+            let request = crate::oauth::fixtures::request(
+                "GET",
+                "https://example.com/p?e=&b=1",
+                &[("Authorization", header.as_str())],
+                "",
+            );
+            SignedRequest::from_request(&request).unwrap().unwrap()
+        };
+        let with_version = signed_with("oauth_version=\"1.0\", ");
+        let without_version = signed_with("");
+        let oauth =
+            "oauth_consumer_key=k&oauth_nonce=n&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1";
+        let recipe = |version: Version, drop_empty: bool| Recipe {
+            version,
+            drop_empty,
+            ..Recipe::default()
+        };
+        assert_eq!(
+            recipe(Version::Dropped, false).parameters(&with_version),
+            format!("b=1&e=&{oauth}")
+        );
+        assert_eq!(
+            recipe(Version::Added, false).parameters(&without_version),
+            format!("b=1&e=&{oauth}&oauth_version=1.0")
+        );
+        assert_eq!(
+            recipe(Version::Added, false).parameters(&with_version),
+            format!("b=1&e=&{oauth}&oauth_version=1.0")
+        );
+        assert_eq!(
+            recipe(Version::AsSent, true).parameters(&with_version),
+            format!("b=1&{oauth}&oauth_version=1.0")
+        );
+    }
+
     #[test]
     fn rfc5849_3_4_1_2_uri_examples() {
         let uri = |u: &str| normalize_uri(&RawUrl::parse(u).unwrap());

@@ -814,6 +814,21 @@ mod tests {
         );
     }
 
+    /// On a query whose `+` a client may have read as a space, a mistake's own base string is
+    /// built first with Upwork's reading (the `+` a plus); the form reading comes second.
+    #[test]
+    fn a_mistake_is_built_first_with_upworks_reading_of_a_query_plus() {
+        let sent = sign_request_with(&plus_query(), &KEYS, &options(false)).request;
+        let base = MistakeKind::LowercaseMethod.base_string(&captured(&sent));
+        assert!(
+            base.starts_with(
+                "get&https%3A%2F%2Fwww.upwork.com%2Fapi%2Fprofiles%2Fv2%2Fsearch%2Fjobs.json&"
+            ),
+            "{base}"
+        );
+        assert!(base.contains("q%3Dweb%252Bdesign"), "{base}");
+    }
+
     #[test]
     fn a_mistake_that_changes_nothing_is_refused() {
         let plain = request(

@@ -194,8 +194,8 @@ pub fn signed_url(url: &RawUrl, oauth_params: &[(String, String)]) -> String {
     url.with_query(Some(&query)).to_string()
 }
 
-/// Signs a request to `url` (its query read from it) with the form parameters `form` (decoded),
-/// through `oauth1-request`.
+/// Signs a request to `url` (its query read from it) and the form parameters `form` (decoded),
+/// neither with an `oauth_*` parameter ([`sign_request_with`] takes them out), with oauth1-request.
 pub fn authorize(
     method: &str,
     url: &RawUrl,
@@ -728,6 +728,64 @@ mod tests {
                 .header("Authorization")
                 .unwrap()
                 .starts_with("OAuth oauth_consumer_key=")
+        );
+    }
+
+    /// Re-signing keeps what the captured request chose: its method (PLAINTEXT in any case, else
+    /// HMAC-SHA1), its version, callback, verifier and realm, wherever its OAuth parameters were.
+    #[test]
+    fn the_options_of_a_captured_request_are_kept() {
+        let in_header = request(
+            "POST",
+            "https://www.upwork.com/api/auth/v1/oauth/token/access",
+            &[(
+                "Authorization",
+                "OAuth realm=\"api\", oauth_consumer_key=\"k\", oauth_signature_method=\"plaintext\", oauth_version=\"1.0\", oauth_verifier=\"v%201\", oauth_callback=\"oob\", oauth_signature=\"x\"",
+            )],
+            "",
+        );
+        assert_eq!(
+            SignOptions::from_request(&in_header),
+            SignOptions {
+                method: SignatureMethod::Plaintext,
+                version: true,
+                callback: Some("oob".into()),
+                verifier: Some("v 1".into()),
+                realm: Some("api".into()),
+                ..SignOptions::default()
+            }
+        );
+        let in_form = request(
+            "POST",
+            "https://www.upwork.com/api/auth/v1/oauth/token/access?oauth_signature_method=HMAC-SHA1",
+            &[FORM],
+            "oauth_consumer_key=k&oauth_signature=x&a=1",
+        );
+        assert_eq!(SignOptions::from_request(&in_form), SignOptions::default());
+    }
+
+    /// `sign_request_at` signs with the nonce and timestamp it is given, not the clock's.
+    #[test]
+    fn a_pinned_nonce_and_timestamp_are_the_ones_signed() {
+        let r = request(
+            "GET",
+            "https://www.upwork.com/api/auth/v1/info.json",
+            &[],
+            "",
+        );
+        let signed = SignedRequest::from_request(&sign_request_at(&r, &KEYS, "abc", 1_000))
+            .unwrap()
+            .unwrap();
+        assert_eq!(signed.nonce.as_deref(), Some("abc"));
+        assert_eq!(signed.timestamp.as_deref(), Some("1000"));
+    }
+
+    /// Keys print for debugging with the key and token shown and each secret as `***`.
+    #[test]
+    fn keys_print_without_their_secrets() {
+        assert_eq!(
+            format!("{KEYS:?}"),
+            r#"Keys { consumer_key: "ck key", consumer_secret: "***", token: Some("tok~1"), token_secret: Some("***") }"#
         );
     }
 

@@ -348,3 +348,67 @@ fn browser_copies() {
     );
     assert_eq!(c.request.body, b"k=v%20w");
 }
+
+#[test]
+fn a_negated_option_is_a_switch_turned_off() {
+    let c = curl("curl --no-insecure --no-compressed https://h/");
+    assert!(!c.insecure);
+    assert!(!c.notes.iter().any(|n| n.contains("TLS")), "{:?}", c.notes);
+    // Only a switch has a `--no-` form: an option that takes a value has none.
+    let e = err("curl --no-data a=1 https://h/");
+    assert!(
+        matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "--no-data"),
+        "{e}"
+    );
+    // `--no-basic` turns off the Basic header that -u otherwise makes; `--basic` keeps it.
+    let basic = curl("curl -u a:b --basic https://h/");
+    assert_eq!(headers(&basic), [h("Authorization", "Basic YTpi")]);
+    let off = curl("curl -u a:b --no-basic https://h/");
+    assert!(headers(&off).is_empty(), "{:?}", headers(&off));
+}
+
+#[test]
+fn a_value_joined_to_its_short_option_is_placed_where_it_starts() {
+    // `-d@nofile`: the file's name starts at column 8, two after the option's.
+    let e = err("curl -d@nofile https://h/");
+    assert!(matches!(e.kind, ImportErrorKind::MissingFile { .. }), "{e}");
+    assert_eq!(e.location, Location::at(1, 8));
+}
+
+#[test]
+fn a_lone_dash_is_a_url_and_a_lone_double_dash_an_unknown_option() {
+    let c = curl("curl - https://h/");
+    assert_eq!(c.request.url.as_str(), "http://-");
+    let e = err("curl -- https://h/");
+    assert!(
+        matches!(e.kind, ImportErrorKind::UnknownOption(ref o) if o == "--"),
+        "{e}"
+    );
+    assert_eq!(e.location, Location::at(1, 6));
+}
+
+#[test]
+fn standard_input_is_read_up_to_the_body_limit_and_refused_past_it() {
+    let limit = usize::try_from(limits::REQUEST_BODY_LIMIT).unwrap();
+    assert_eq!(limit, 16 * 1024 * 1024, "the limit DESIGN.md states");
+    let at_limit = vec![b'a'; limit];
+    let c = parse_curl_with_stdin(
+        "curl --data-binary @- https://h/",
+        "t.curl",
+        Path::new("/nonexistent"),
+        Some(&at_limit),
+    )
+    .unwrap();
+    assert_eq!(c.request.body.len(), limit);
+    let past = vec![b'a'; limit + 1];
+    let e = parse_curl_with_stdin(
+        "curl --data-binary @- https://h/",
+        "t.curl",
+        Path::new("/nonexistent"),
+        Some(&past),
+    )
+    .unwrap_err();
+    assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
+    // Placed at the `@-` that reads it.
+    assert_eq!(e.location, Location::at(1, 20));
+}
