@@ -559,6 +559,50 @@ mod tests {
         assert_eq!(kind(403, "Account settings are read-only"), Kind::Forbidden);
     }
 
+    /// The answers to a call by status and words: a redirect; Upwork's wrong-URL wording at any
+    /// 4xx; a 400 or 401 by what it says (a grant refused, a key of the wrong format, a signature,
+    /// a timestamp, an expired token) and bare.
+    #[test]
+    fn each_answer_by_its_status_and_words() {
+        let kind = |status, body: &str| classify(&response(status, &[], body)).kind;
+        assert_eq!(kind(302, ""), Kind::Redirect);
+        assert_eq!(kind(399, ""), Kind::Redirect);
+        assert_eq!(kind(404, "Wrong URL requested"), Kind::WrongUrl);
+        assert_eq!(kind(400, "Wrong URL requested"), Kind::WrongUrl);
+        assert_eq!(kind(404, "Not found"), Kind::NotFound);
+        assert_eq!(
+            kind(401, r#"{"error": "invalid_grant"}"#),
+            Kind::OAuth2GrantRefused
+        );
+        assert_eq!(kind(400, "API Key has wrong format"), Kind::KeyWrongFormat);
+        assert_eq!(kind(400, ""), Kind::BadRequest);
+        assert_eq!(kind(401, "Invalid signature"), Kind::SignatureRejected);
+        assert_eq!(
+            kind(401, "Timestamp is too old"),
+            Kind::TimestampOrNonceRejected
+        );
+        assert_eq!(kind(401, "The token has expired"), Kind::TokenExpired);
+        assert_eq!(kind(401, "Token is invalid"), Kind::Unauthorized);
+        assert_eq!(kind(401, ""), Kind::Unauthorized);
+    }
+
+    /// A redirect is the success of an authorization page (it sends the browser on to the
+    /// callback), and stays a redirect from a call of the API.
+    #[test]
+    fn a_redirect_is_the_success_of_an_authorization_page_only() {
+        let redirect = response(302, &[("Location", "https://app.example/cb?code=c")], "");
+        let call = |url: &str| {
+            upwork_diag_core::request::flags::from_flags(Some("GET"), url, &[], None).unwrap()
+        };
+        let oauth1 = call("https://www.upwork.com/services/api/auth?oauth_token=t");
+        assert_eq!(classify_call(&oauth1, &redirect).kind, Kind::Success);
+        let oauth2 =
+            call("https://www.upwork.com/ab/account-security/oauth2/authorize?client_id=k");
+        assert_eq!(classify_call(&oauth2, &redirect).kind, Kind::Success);
+        let api = call("https://www.upwork.com/api/auth/v1/info.json");
+        assert_eq!(classify_call(&api, &redirect).kind, Kind::Redirect);
+    }
+
     #[test]
     fn a_challenge_page_is_the_bot_check_and_a_proxy_page_is_not_upwork() {
         let challenge = classify(&response(

@@ -193,4 +193,70 @@ Authorization: OAuth oauth_nonce="n1", oauth_signature="sig%3D"
             .is_empty()
         );
     }
+
+    /// An uploaded support bundle made public: each file kept in its place, the banner set in
+    /// each, and every value the public version masks gone by value from all three, the
+    /// username too (it is no OAuth parameter, so only bundle.json's field names it).
+    #[test]
+    fn an_uploaded_bundle_is_made_public_file_by_file() {
+        let bundle_json = serde_json::json!({
+            "schema": "x",
+            "request": {"oauth": {
+                "consumer_key": "ck-public-1",
+                "token": "tok-public-2",
+                "signature": "sig-public-3",
+                "nonce": "nonce-public-4",
+            }},
+            "username": {"value": "jane-dev-5"},
+        });
+        let report =
+            "# Diagnosis\nThe call of jane-dev-5 with oauth_consumer_key=ck-public-1 failed.\n";
+        let har = r#"{"log": {"entries": [{"request": {"url": "https://www.upwork.com/api/x?oauth_token=tok-public-2&oauth_nonce=nonce-public-4&oauth_signature=sig-public-3"}}]}}"#;
+        let files = vec![
+            ("bundle.json", serde_json::to_vec(&bundle_json).unwrap()),
+            ("report.md", report.as_bytes().to_vec()),
+            ("exchange.har", har.as_bytes().to_vec()),
+        ];
+        let public = public_files(&bundle_json, &files);
+        let names: Vec<&str> = public.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, ["bundle.json", "report.md", "exchange.har"]);
+        let text = |i: usize| String::from_utf8(public[i].1.clone()).unwrap();
+        for i in 0..3 {
+            for value in [
+                "ck-public-1",
+                "tok-public-2",
+                "sig-public-3",
+                "nonce-public-4",
+                "jane-dev-5",
+            ] {
+                assert!(
+                    !text(i).contains(value),
+                    "{value} in {}: {}",
+                    names[i],
+                    text(i)
+                );
+            }
+        }
+        let json: serde_json::Value = serde_json::from_slice(&public[0].1).unwrap();
+        assert_eq!(json["audience"], "public");
+        assert_eq!(json["public_note"], BANNER);
+        assert_eq!(
+            json["request"]["oauth"]["consumer_key"],
+            "[redacted consumer-key]"
+        );
+        assert_eq!(json["username"]["value"], "[redacted username]");
+        assert_eq!(
+            text(1),
+            format!(
+                "# Diagnosis\n\n> **{BANNER}**\nThe call of [redacted username] with \
+                 oauth_consumer_key=[redacted consumer-key] failed.\n"
+            )
+        );
+        let har: serde_json::Value = serde_json::from_slice(&public[2].1).unwrap();
+        assert_eq!(har["log"]["_audience"], "public");
+        assert_eq!(
+            har["log"]["entries"][0]["request"]["url"],
+            "https://www.upwork.com/api/x?oauth_token=[redacted OAuth-token]&oauth_nonce=[redacted nonce]&oauth_signature=[redacted signature]"
+        );
+    }
 }
