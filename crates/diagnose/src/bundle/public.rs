@@ -221,7 +221,8 @@ Authorization: OAuth oauth_nonce="n1", oauth_signature="sig%3D"
         let names: Vec<&str> = public.iter().map(|(name, _)| *name).collect();
         assert_eq!(names, ["bundle.json", "report.md", "exchange.har"]);
         let text = |i: usize| String::from_utf8(public[i].1.clone()).unwrap();
-        for i in 0..3 {
+        for (name, bytes) in &public {
+            let text = String::from_utf8_lossy(bytes);
             for value in [
                 "ck-public-1",
                 "tok-public-2",
@@ -229,12 +230,7 @@ Authorization: OAuth oauth_nonce="n1", oauth_signature="sig%3D"
                 "nonce-public-4",
                 "jane-dev-5",
             ] {
-                assert!(
-                    !text(i).contains(value),
-                    "{value} in {}: {}",
-                    names[i],
-                    text(i)
-                );
+                assert!(!text.contains(value), "{value} in {name}: {text}");
             }
         }
         let json: serde_json::Value = serde_json::from_slice(&public[0].1).unwrap();
