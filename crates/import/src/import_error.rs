@@ -175,4 +175,29 @@ mod tests {
         );
         assert_eq!(e.to_string(), "x.curl: unknown curl option '--frobnicate'");
     }
+
+    /// A file or standard input that is not there is named, so the caller can ask for it; the
+    /// system's own error stays reachable as the cause.
+    #[test]
+    fn a_missing_file_or_standard_input_is_named_with_its_cause() {
+        let missing = ImportError::new(
+            "x.curl",
+            ImportErrorKind::MissingFile {
+                path: "body.json".into(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            },
+        );
+        assert_eq!(missing.missing_input().as_deref(), Some("body.json"));
+        let cause = std::error::Error::source(&missing).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("entity not found"));
+        let stdin = ImportError::new("x.curl", ImportErrorKind::NoStdin("@-".into()));
+        assert_eq!(stdin.missing_input().as_deref(), Some("-"));
+        assert_eq!(
+            stdin.to_string(),
+            "x.curl: the command reads standard input (@-) but no standard input was given"
+        );
+        let syntax = ImportError::syntax("x.curl", 1, 1, "unterminated single quote");
+        assert_eq!(syntax.missing_input(), None);
+        assert!(std::error::Error::source(&syntax).is_none());
+    }
 }
