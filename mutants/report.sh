@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints docs/mutation-report.md from the results mutants/run.sh keeps in target/mutants/<file>/.
 # Arguments: the module specs of run.sh ("name|source|packages|tests": a file, or a directory and all below it). A missed mutant is explained by the
-# line of mutants/equivalent.tsv whose first field is its description without line and column
-# ("crates/core/src/redact/forms.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
+# line of mutants/equivalent.tsv whose first field is its description, with its line and column
+# when other mutants share the description ("crates/core/src/redact/shape.rs:109:35: replace ...
+# with ..."), else without ("crates/core/src/redact/forms.rs: replace ... with ..."); mutants/notes.md (the mutants killed by a new test, and
 # the test) is appended as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,8 +88,13 @@ for spec in "$@"; do
     [ -s "$missed_file" ] || continue
     if [ -z "$header" ]; then printf '\n### %s\n\n' "$name"; header=1 any_missed=1; fi
     while IFS= read -r mutant; do
+      # The line that names this very mutant (line and column) first, else one for every
+      # mutant of its description.
       key=$(strip_position <<<"$mutant")
-      reason=$(awk -F'\t' -v key="$key" '$1 == key { print $2; exit }' mutants/equivalent.tsv 2>/dev/null || true)
+      reason=$(awk -F'\t' -v exact="$mutant" -v key="$key" '
+        $1 == exact { print $2; found = 1; exit }
+        $1 == key && general == "" { general = $2 }
+        END { if (!found && general != "") print general }' mutants/equivalent.tsv 2>/dev/null || true)
       echo "- \`$mutant\`: ${reason:-**open**: no test catches it yet}"
     done <"$missed_file"
   done

@@ -104,8 +104,8 @@ fn named_values(text: &str, found: &mut Vec<Found>) {
         let mut values = Vec::new();
         match bytes.get(start) {
             Some(&q @ (b'"' | b'\'')) => values.push((start + 1, quoted_end(bytes, start + 1, q))),
-            Some(b'[') if !authorization => {
-                // A JSON array of strings: each one hidden.
+            Some(b'[') => {
+                // A JSON array of strings: each one hidden (under `authorization`, by its rule).
                 let mut i = start + 1;
                 while i < bytes.len() && bytes[i] != b']' {
                     if bytes[i] == b'"' {
@@ -254,6 +254,33 @@ mod tests {
         assert_eq!(hidden(r#""password": "a\"#), [r"a\"]);
         assert!(hidden("= value").is_empty());
         assert!(hidden(": value").is_empty());
+        // A name and its separator at the very end, maybe with spaces or an array begun.
+        assert!(hidden("password=  ").is_empty());
+        assert!(hidden("password: [").is_empty());
+        assert_eq!(hidden(r#""password": ["abc", "#), ["abc"]);
+        assert_eq!(hidden("see https://u:pa55word@host"), ["pa55word"]);
+    }
+
+    /// A scheme's name inside a longer word is no scheme: `superbasic` is not `Basic`.
+    #[test]
+    fn a_scheme_is_a_word_of_its_own() {
+        assert!(hidden("Superbasic QWxhZGRpbjpvcGVu").is_empty());
+        assert_eq!(hidden("(Basic QWxhZGRpbjpvcGVu)"), ["QWxhZGRpbjpvcGVu"]);
+    }
+
+    /// Under `authorization`, an array's strings are read by the rule of its value: one word of
+    /// eight characters or more is the credential; a scheme and its token are left to the
+    /// scheme's rule.
+    #[test]
+    fn an_authorization_array_is_read_string_by_string() {
+        assert_eq!(
+            hidden(r#"{"authorization": ["tok3n-in-an-array", "short"]}"#),
+            ["tok3n-in-an-array"]
+        );
+        assert_eq!(
+            hidden(r#"{"Authorization": ["Bearer abcdefgh12"]}"#),
+            ["abcdefgh12"]
+        );
     }
 
     #[test]
