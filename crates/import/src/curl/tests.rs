@@ -412,3 +412,152 @@ fn standard_input_is_read_up_to_the_body_limit_and_refused_past_it() {
     // Placed at the `@-` that reads it.
     assert_eq!(e.location, Location::at(1, 20));
 }
+
+fn with_stdin(text: &str, stdin: &[u8]) -> Result<CurlImport, ImportError> {
+    parse_curl_with_stdin(text, "t.curl", Path::new("/nonexistent"), Some(stdin))
+}
+
+#[test]
+fn the_urls_after_the_first_are_noted() {
+    let one = curl("curl https://h/a");
+    assert!(
+        !one.notes.iter().any(|n| n.contains("URLs")),
+        "{:?}",
+        one.notes
+    );
+    let two = curl("curl https://h/a https://h/b");
+    assert_eq!(two.request.url.as_str(), "https://h/a");
+    assert!(
+        two.notes
+            .iter()
+            .any(|n| n == "the command names 2 URLs; only the first, https://h/a, is read"),
+        "{:?}",
+        two.notes
+    );
+}
+
+#[test]
+fn an_upload_takes_a_query_from_get_data_but_no_other_body() {
+    let up = with_stdin("curl -T - -G -d q=1 https://h/up", b"payload").unwrap();
+    assert_eq!(up.request.method, "PUT");
+    assert_eq!(up.request.url.as_str(), "https://h/up?q=1");
+    assert_eq!(up.request.body, b"payload");
+    for command in [
+        "curl -T - -d q=1 https://h/up",
+        "curl -T - -F a=1 https://h/up",
+    ] {
+        let e = with_stdin(command, b"payload").unwrap_err();
+        assert!(
+            e.to_string().contains("cannot be used together"),
+            "{command}: {e}"
+        );
+    }
+}
+
+#[test]
+fn an_upload_to_a_directory_is_named_after_its_file_and_standard_input_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.txt"), b"hello").unwrap();
+    let c = parse_curl("curl -T report.txt https://h/up/", "t.curl", dir.path()).unwrap();
+    assert_eq!(c.request.url.as_str(), "https://h/up/report.txt");
+    let c = with_stdin("curl -T - https://h/up/", b"hello").unwrap();
+    assert_eq!(c.request.url.as_str(), "https://h/up/");
+}
+
+#[test]
+fn head_asked_with_x_alone_is_noted() {
+    let noted = |command: &str| {
+        curl(command)
+            .notes
+            .iter()
+            .any(|n| n == "-X HEAD without -I: curl waits for a body that never comes")
+    };
+    assert!(noted("curl -X HEAD https://h/"));
+    assert!(!noted("curl -X HEAD -d a=1 https://h/"));
+    assert!(!noted("curl -I -X HEAD https://h/"));
+    assert!(!noted("curl https://h/"));
+}
+
+#[test]
+fn headers_read_from_a_file_skip_its_blank_lines() {
+    let c = with_stdin("curl -H @- https://h/", b"X-A: 1\n\n  \nX-B: 2\n").unwrap();
+    assert_eq!(headers(&c), [h("X-A", "1"), h("X-B", "2")]);
+}
+
+/// The part of a multipart body named `name`: its head and content.
+fn form_part<'a>(body: &'a str, name: &str) -> &'a str {
+    let start = body
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no part {name} in {body}"));
+    let end = body[start..]
+        .find("\r\n--")
+        .map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
+
+#[test]
+fn a_file_part_is_named_and_typed_after_its_file_unless_the_command_says() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pic.PNG"), b"png-bytes").unwrap();
+    let c = parse_curl_with_stdin(
+        "curl -F a=@pic.PNG -F 'b=@pic.PNG;filename=\"other.gif\";type=image/x-test;headers=X-Part: 1' -F c=@- https://h/",
+        "t.curl",
+        dir.path(),
+        Some(b"from stdin"),
+    )
+    .unwrap();
+    let body = String::from_utf8(c.request.body.clone()).unwrap();
+    assert_eq!(
+        form_part(&body, "a"),
+        "name=\"a\"; filename=\"pic.PNG\"\r\nContent-Type: image/png\r\n\r\npng-bytes"
+    );
+    let b = form_part(&body, "b");
+    assert!(
+        b.starts_with("name=\"b\"; filename=\"other.gif\"\r\n"),
+        "{b}"
+    );
+    assert!(b.contains("\r\nX-Part: 1\r\n"), "{b}");
+    assert!(b.contains("Content-Type: image/x-test\r\n"), "{b}");
+    // Standard input has no file name.
+    assert_eq!(
+        form_part(&body, "c"),
+        "name=\"c\"\r\nContent-Type: application/octet-stream\r\n\r\nfrom stdin"
+    );
+}
+
+/// curl's own table (lib/mime.c, `Curl_mime_contenttype`): the type of a file part by the
+/// extension of its name, in any case; any other is `application/octet-stream`.
+#[test]
+fn a_file_part_is_typed_by_its_extension_as_curl_does() {
+    for (file, content_type) in [
+        ("a.gif", "image/gif"),
+        ("a.jpg", "image/jpeg"),
+        ("a.JPEG", "image/jpeg"),
+        ("a.png", "image/png"),
+        ("a.svg", "image/svg+xml"),
+        ("a.txt", "text/plain"),
+        ("a.htm", "text/html"),
+        ("a.html", "text/html"),
+        ("a.pdf", "application/pdf"),
+        ("a.xml", "application/xml"),
+        ("a.json", "application/octet-stream"),
+        ("noextension", "application/octet-stream"),
+    ] {
+        assert_eq!(guess_content_type(file), content_type, "{file}");
+    }
+}
+
+#[test]
+fn a_query_is_appended_as_curl_appends_it() {
+    for (url, expected) in [
+        ("https://h/x", "https://h/x?a=1"),
+        ("https://h/x?", "https://h/x?a=1"),
+        ("https://h/x?b=2", "https://h/x?b=2&a=1"),
+        ("https://h/x?b=2&", "https://h/x?b=2&a=1"),
+        ("https://h/x?b=2#top", "https://h/x?b=2&a=1#top"),
+    ] {
+        let mut url = url.to_string();
+        append_query(&mut url, b"a=1");
+        assert_eq!(url, expected);
+    }
+}
