@@ -829,6 +829,34 @@ mod tests {
         assert!(base.contains("q%3Dweb%252Bdesign"), "{base}");
     }
 
+    /// A query's `+` signed as `%2B` once (`q%3Dweb%2Bdesign` in the base string) is two stories:
+    /// the value left unencoded, or read as a form (a space) and its space encoded as `+`. For a
+    /// query that carries `+`, the second is the likely one and is named. The signature is a
+    /// literal computed outside the project, by Python's `hmac` over the base string written by
+    /// hand:
+    /// `base64(hmac.new(b"cs%26secret%2F1&ts%20%25secret", base, hashlib.sha1).digest())`.
+    #[test]
+    fn a_query_plus_signed_once_encoded_is_read_as_a_form_first() {
+        let sent = request(
+            "GET",
+            "https://www.upwork.com/api/profiles/v2/search/jobs.json?q=web+design",
+            &[(
+                "Authorization",
+                "OAuth oauth_consumer_key=\"k\", oauth_nonce=\"n\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_token=\"t\", oauth_signature=\"jXu8CubYt6%2BAJEQRTONhqfnEktY%3D\"",
+            )],
+            "",
+        );
+        let found = find_mistake(&captured(&sent), "cs&secret/1", "ts %secret").unwrap();
+        assert_eq!(
+            found.kinds,
+            [MistakeKind::SpaceAsPlus, MistakeKind::QueryPlusAsSpace]
+        );
+        assert_eq!(
+            found.client_base_string,
+            "GET&https%3A%2F%2Fwww.upwork.com%2Fapi%2Fprofiles%2Fv2%2Fsearch%2Fjobs.json&oauth_consumer_key%3Dk%26oauth_nonce%3Dn%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1%26oauth_token%3Dt%26q%3Dweb%2Bdesign"
+        );
+    }
+
     #[test]
     fn a_mistake_that_changes_nothing_is_refused() {
         let plain = request(
