@@ -381,4 +381,97 @@ mod tests {
             vec![("a".into(), "x y".into()), ("n".into(), "2".into())]
         );
     }
+
+    /// A bare name in a header (no `=`) is a parameter with an empty value; the separators
+    /// around it are no parameter at all.
+    #[test]
+    fn a_bare_name_is_an_empty_parameter_and_separators_are_none() {
+        assert_eq!(
+            raw_authorization_params(" realm ,, oauth_nonce=\"n\" , "),
+            vec![
+                ("realm".to_string(), String::new()),
+                ("oauth_nonce".to_string(), "n".to_string())
+            ]
+        );
+    }
+
+    /// A form body is signed as it is: no client would add it again as unsigned fields.
+    #[test]
+    fn a_form_body_or_no_body_adds_nothing_a_client_might_wrongly_sign() {
+        let form = request(
+            "POST",
+            "https://h/p",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            "a=1&b=2",
+        );
+        assert!(unsigned_body_params(&form).is_empty());
+        let text = request(
+            "POST",
+            "https://h/p",
+            &[("Content-Type", "text/plain")],
+            "a=1",
+        );
+        assert_eq!(unsigned_body_params(&text), vec![("a".into(), "1".into())]);
+        let empty = request("POST", "https://h/p", &[("Content-Type", "text/plain")], "");
+        assert!(unsigned_body_params(&empty).is_empty());
+    }
+
+    /// A query or form carries OAuth when it has a signature or a consumer key (either alone);
+    /// a token alone is an ordinary parameter. A missing part is named with where the others
+    /// travel.
+    #[test]
+    fn oauth_is_carried_by_a_signature_or_a_consumer_key_and_a_missing_part_is_placed() {
+        let get = |url: &str| request("GET", url, &[], "");
+        let e =
+            SignedRequest::from_request(&get("https://h/p?oauth_consumer_key=k&x=1")).unwrap_err();
+        assert_eq!(
+            e.0,
+            "the OAuth parameters in the query have no oauth_signature"
+        );
+        let e = SignedRequest::from_request(&get("https://h/p?oauth_signature=s")).unwrap_err();
+        assert_eq!(
+            e.0,
+            "the OAuth parameters in the query have no oauth_consumer_key"
+        );
+        assert_eq!(
+            SignedRequest::from_request(&get("https://h/p?oauth_token=t")).unwrap(),
+            None
+        );
+        let form = request(
+            "POST",
+            "https://h/p",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            "oauth_consumer_key=k&oauth_signature=s",
+        );
+        assert_eq!(
+            SignedRequest::from_request(&form).unwrap_err().0,
+            "the OAuth parameters in the form body have no oauth_signature_method"
+        );
+        let header = request(
+            "GET",
+            "https://h/p",
+            &[("Authorization", "OAuth oauth_signature=\"s\"")],
+            "",
+        );
+        assert_eq!(
+            SignedRequest::from_request(&header).unwrap_err().0,
+            "the OAuth parameters in the Authorization header have no oauth_consumer_key"
+        );
+    }
+
+    /// OAuth parameters in a query with `+` are left out of its form reading too.
+    #[test]
+    fn the_form_reading_of_a_query_leaves_its_oauth_parameters_out() {
+        let r = request(
+            "GET",
+            "https://h/p?q=a+b&oauth_consumer_key=k&oauth_signature_method=HMAC-SHA1&oauth_signature=s",
+            &[],
+            "",
+        );
+        let s = SignedRequest::from_request(&r).unwrap().unwrap();
+        assert_eq!(
+            s.query_params_as_form,
+            Some(vec![("q".into(), "a b".into())])
+        );
+    }
 }
