@@ -94,6 +94,53 @@ fn runs_without_out_started_together_each_get_their_own_bundle() {
     }
 }
 
+/// A default name taken by anything is skipped for the next suffix, for a zip as for a
+/// directory: here the names of the seconds the run may start in are all taken beforehand.
+#[test]
+fn a_taken_default_name_is_skipped_for_the_next_suffix() {
+    for zip in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let extension = if zip { ".zip" } else { "" };
+        let start = chrono::Utc::now();
+        let mut taken = Vec::new();
+        for second in 0..30 {
+            let at = start + chrono::Duration::seconds(second);
+            let name = format!("upwork-diag-{}{extension}", at.format("%Y%m%dT%H%M%SZ"));
+            std::fs::write(dir.path().join(&name), "mine").unwrap();
+            taken.push(name);
+        }
+        let output = offline_run(dir.path(), None, zip).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let published: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !taken.contains(name))
+            .collect();
+        assert_eq!(published.len(), 1, "{published:?}");
+        assert!(
+            published[0].ends_with(&format!("-2{extension}")),
+            "{published:?}"
+        );
+        let path = dir.path().join(&published[0]);
+        if zip {
+            assert!(is_zip(&path));
+        } else {
+            assert_eq!(crate::common::files_under(&path).len(), 3);
+        }
+        for name in &taken {
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join(name)).unwrap(),
+                "mine"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_dangling_symlink_at_out_is_neither_followed_nor_replaced() {
     let dir = tempfile::tempdir().unwrap();
@@ -253,6 +300,19 @@ fn killed_halfway_through_writing_publishes_nothing(out: Option<&str>, zip: bool
         "a half-made bundle is published: {names:?}"
     );
     assert_eq!(names.len(), 1, "{names:?}");
+    // Halfway: the first file of the bundle is written, and only it.
+    let partial = dir.path().join(&names[0]);
+    if zip {
+        let bytes = std::fs::read(&partial).unwrap();
+        let holds = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+        assert!(holds("bundle.json") && !holds("report.md") && !holds("exchange.har"));
+    } else {
+        let inside: Vec<String> = std::fs::read_dir(&partial)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(inside, ["bundle.json"]);
+    }
 
     // The next run publishes a whole bundle where the killed one would have.
     let output = offline_run(dir.path(), out, zip).output().unwrap();

@@ -445,5 +445,104 @@ mod tests {
         assert_eq!(partial_pid(".out.partial-1234"), None);
         assert_eq!(partial_pid(".out.partial-x-abcdef"), None);
         assert_eq!(partial_pid(".notes.txt"), None);
+        // The random part is one word, present; a pid is above 0.
+        assert_eq!(partial_pid(".out.partial-1234-"), None);
+        assert_eq!(partial_pid(".out.partial-1234-ab-cd"), None);
+        assert_eq!(partial_pid(".out.partial-0-abcdef"), None);
+    }
+
+    fn files() -> Vec<(&'static str, Vec<u8>)> {
+        vec![
+            ("bundle.json", b"{}".to_vec()),
+            ("report.md", b"# r".to_vec()),
+            ("exchange.har", b"{}".to_vec()),
+        ]
+    }
+
+    /// A publishing rename or link that fails for another reason than a taken name is that
+    /// error, not "already exists": here a path that ends in `/.` or `/`, which no rename or
+    /// link can create.
+    #[test]
+    fn a_failed_publish_is_its_own_error_not_a_taken_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let as_dir = write_files(
+            files(),
+            &Destination::Exact(dir.path().join("out/.")),
+            false,
+        );
+        assert!(
+            matches!(as_dir, Err(BundleError::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::NotFound),
+            "{as_dir:?}"
+        );
+        let as_zip = write_files(
+            files(),
+            &Destination::Exact(dir.path().join("b.zip/")),
+            true,
+        );
+        assert!(matches!(as_zip, Err(BundleError::Io { .. })), "{as_zip:?}");
+        // A taken name is said as such, for a directory and for a zip.
+        std::fs::write(dir.path().join("taken"), b"x").unwrap();
+        for zip in [false, true] {
+            let taken = write_files(files(), &Destination::Exact(dir.path().join("taken")), zip);
+            assert!(matches!(taken, Err(BundleError::Exists(_))), "{taken:?}");
+        }
+    }
+
+    /// A process that is running is alive, whatever a previous check of a dead one left in
+    /// `errno`.
+    #[test]
+    fn a_running_process_is_alive_after_a_dead_one_was_checked() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = libc::pid_t::try_from(child.id()).unwrap();
+        child.wait().unwrap();
+        assert!(!process_alive(dead));
+        assert!(process_alive(
+            libc::pid_t::try_from(std::process::id()).unwrap()
+        ));
+    }
+
+    /// A stale leftover of a dead run is removed, but never a symlink under such a name (it may
+    /// point anywhere), however old.
+    #[test]
+    fn a_symlink_named_like_a_leftover_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let leftover = dir.path().join(format!(".b.partial-{dead}-abcdef"));
+        std::fs::write(&leftover, b"PK").unwrap();
+        let link = dir.path().join(format!(".c.partial-{dead}-abcdef"));
+        std::os::unix::fs::symlink(&leftover, &link).unwrap();
+        // Ten minutes old, the link itself (not its target).
+        let old = libc::timespec {
+            tv_sec: libc::time_t::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+                    - 600,
+            )
+            .unwrap(),
+            tv_nsec: 0,
+        };
+        for path in [&leftover, &link] {
+            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a valid NUL-terminated path and two valid timespecs.
+            let rc = unsafe {
+                libc::utimensat(
+                    libc::AT_FDCWD,
+                    c.as_ptr(),
+                    [old, old].as_ptr(),
+                    libc::AT_SYMLINK_NOFOLLOW,
+                )
+            };
+            assert_eq!(rc, 0);
+        }
+        remove_stale_partials(dir.path());
+        assert!(
+            std::fs::symlink_metadata(&link).is_ok(),
+            "the link was removed"
+        );
+        assert!(!leftover.exists(), "the leftover was kept");
     }
 }
