@@ -851,4 +851,59 @@ mod tests {
             ]
         );
     }
+
+    /// A Windows line end's CR is dropped but counted: the line feed after it is one column on.
+    #[test]
+    fn a_dropped_carriage_return_still_counts_as_a_column() {
+        let placed: Vec<(char, usize, usize)> = positioned("a\r\nb")
+            .iter()
+            .map(|ch| (ch.c, ch.line, ch.column))
+            .collect();
+        assert_eq!(placed, [('a', 1, 1), ('\n', 1, 3), ('b', 2, 1)]);
+    }
+
+    /// Each of cmd's three marks alone makes the text cmd's; bash's own text is not.
+    #[test]
+    fn each_mark_of_windows_cmd_alone_is_enough() {
+        assert!(looks_like_cmd("curl x ^\n  -H a"));
+        assert!(looks_like_cmd("curl x ^\r\n  -H a"));
+        assert!(looks_like_cmd("curl ^\"https://h/^\""));
+        assert!(!looks_like_cmd("curl 'x^y' \\\n  -H a"));
+    }
+
+    /// `#` starts a comment only where a word could start: inside a word (a URL's fragment) it
+    /// is a character.
+    #[test]
+    fn a_hash_inside_a_word_is_no_comment() {
+        assert_eq!(
+            words("curl https://h/x#top # note"),
+            ["curl", "https://h/x#top"]
+        );
+    }
+
+    /// What follows the command is named by the operator that joins it; an operator with no
+    /// command before it is an error, except `&`.
+    #[test]
+    fn the_command_after_is_named_by_its_operator() {
+        let note = |text: &str| split(text, "t").unwrap().notes.join(" ");
+        for text in ["curl x && echo", "curl x || echo", "curl x ; echo"] {
+            assert!(
+                note(text).contains("it is followed by another command"),
+                "{text}"
+            );
+        }
+        assert!(note("curl x | jq .").contains("it is piped into another command"));
+        assert!(note("curl x & wait").contains("sent to the background"));
+        for text in ["| curl x", "; curl x"] {
+            let e = split(text, "t").unwrap_err();
+            assert!(e.to_string().contains("unexpected"), "{text}: {e}");
+        }
+    }
+
+    /// A here-document opened on the last line has no body: an error, not an empty body.
+    #[test]
+    fn a_here_document_never_closed_is_an_error() {
+        let e = split("curl -d @- x <<EOF", "t").unwrap_err();
+        assert!(e.to_string().contains("has no closing line"), "{e}");
+    }
 }
