@@ -906,4 +906,58 @@ mod tests {
         let e = split("curl -d @- x <<EOF", "t").unwrap_err();
         assert!(e.to_string().contains("has no closing line"), "{e}");
     }
+
+    /// The expansions a shell would make are kept as written, each named in a note by what
+    /// it is and where; the quotes `$'..'` and `$".."` are quotes outside double quotes only.
+    #[test]
+    fn each_expansion_is_kept_as_written_and_noted() {
+        let split_notes = |text: &str| {
+            let command = split(text, "t").unwrap();
+            let words: Vec<String> = command.words.iter().map(Word::text).collect();
+            (words, command.notes)
+        };
+        let (found, notes) =
+            split_notes("curl ${HOST}/a $(echo $(date))x $HOME_2.y $12 $_a $? $% $");
+        assert_eq!(
+            found,
+            [
+                "curl",
+                "${HOST}/a",
+                "$(echo $(date))x",
+                "$HOME_2.y",
+                "$12",
+                "$_a",
+                "$?",
+                "$%",
+                "$"
+            ]
+        );
+        let kept = |what: &str, text: &str, column: usize| {
+            format!(
+                "{what} {text} at line 1, column {column} is kept as written: the shell would \
+                 have replaced it, and its value is not known here"
+            )
+        };
+        assert_eq!(
+            notes,
+            [
+                kept("variable", "${HOST}", 6),
+                kept("command substitution", "$(echo $(date))", 16),
+                kept("variable", "$HOME_2", 33),
+                // As bash reads them: `$12` is `${1}2`, `$_a` one name.
+                kept("variable", "$1", 43),
+                kept("variable", "$_a", 47),
+                kept("variable", "$?", 51),
+            ]
+        );
+        // Inside double quotes, `$'` and `$"` are a dollar and a quote.
+        assert_eq!(words(r#"curl "a $'b'" "v=$""#), ["curl", "a $'b'", "v=$"]);
+        assert_eq!(words(r#"curl $"x y" $'t\tu'"#), ["curl", "x y", "t\tu"]);
+        let e = split("curl $(echo", "t").unwrap_err();
+        assert!(
+            e.to_string().contains("unterminated '$(' opened here"),
+            "{e}"
+        );
+        assert_eq!(e.location, Location::at(1, 6));
+    }
 }
