@@ -960,4 +960,18 @@ mod tests {
         );
         assert_eq!(e.location, Location::at(1, 6));
     }
+
+    /// Every escape of `$'..'`, against bash 5.2's own reading of the same text: the bytes below
+    /// are what `printf %s $'[\a\b\e\E\f\n\r\t\v\\\'\"\?\101\7\x41\xg\u00e9\U0001F600\cA\cz\q]'
+    /// | od -An -tx1` printed.
+    #[test]
+    fn ansi_c_escapes_read_as_bash_reads_them() {
+        let text = r#"curl $'[\a\b\e\E\f\n\r\t\v\\\'\"\?\101\7\x41\xg\u00e9\U0001F600\cA\cz\q]'"#;
+        let bash: &[u8] = &[
+            0x5b, 0x07, 0x08, 0x1b, 0x1b, 0x0c, 0x0a, 0x0d, 0x09, 0x0b, 0x5c, 0x27, 0x22, 0x3f,
+            0x41, 0x07, 0x41, 0x5c, 0x78, 0x67, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 0x01, 0x1a,
+            0x5c, 0x71, 0x5d,
+        ];
+        assert_eq!(split(text, "t").unwrap().words[1].bytes, bash);
+    }
 }
