@@ -213,7 +213,7 @@ fn header_block(
             return Err(error(
                 no,
                 1,
-                "not a header: its name has a space (the line is not shown: it may hold a secret)"
+                "not a header: its name is empty or has a space (the line is not shown: it may hold a secret)"
                     .to_string(),
             ));
         }
@@ -352,5 +352,77 @@ mod tests {
         assert!(e.to_string().contains("Host"), "{e}");
         let e = parse_raw(b"GET /x FOO/1\n\n", "r.txt", None).unwrap_err();
         assert_eq!(e.location, Location::at(1, 8));
+    }
+
+    /// A Host header that would make a URL going elsewhere than the host it names is refused,
+    /// with what is wrong in it (never the value: a header line may hold a secret).
+    #[test]
+    fn a_host_with_more_than_a_host_and_port_is_refused_with_why() {
+        let host = |value: &str| {
+            let raw = format!("GET /x HTTP/1.1\nHost: {value}\n\n");
+            parse_raw(raw.as_bytes(), "r", None)
+        };
+        for (value, why) in [
+            ("evil.example/@www.upwork.com", "it holds '/'"),
+            ("evil.example@www.upwork.com", "it holds '@'"),
+            ("evil.example\\www.upwork.com", "it holds '\\'"),
+            ("evil.example?www.upwork.com", "it holds '?' or '#'"),
+            ("evil.example#www.upwork.com", "it holds '?' or '#'"),
+            (
+                "evil.example www.upwork.com",
+                "it holds a space or a control character",
+            ),
+            (
+                "evil.example\u{1}www",
+                "it holds a space or a control character",
+            ),
+            ("", "it is empty"),
+        ] {
+            let e = host(value).unwrap_err();
+            assert_eq!(e.location, Location::at(2, 1), "{value:?}");
+            assert!(
+                e.to_string()
+                    .contains(&format!("the Host header is not a host[:port]: {why},")),
+                "{value:?}: {e}"
+            );
+        }
+        assert_eq!(
+            host("www.upwork.com:443").unwrap().url.as_str(),
+            "https://www.upwork.com:443/x"
+        );
+    }
+
+    /// A request line without a version (HTTP/0.9's form) and the asterisk form are read; a
+    /// target of neither form is placed at its column.
+    #[test]
+    fn a_line_without_version_the_asterisk_and_a_bad_target() {
+        let r = parse_raw(b"GET /x\nHost: h\n\n", "r", None).unwrap();
+        assert_eq!(r.url.as_str(), "https://h/x");
+        let r = parse_raw(b"OPTIONS * HTTP/1.1\nHost: h\n\n", "r", None).unwrap();
+        assert_eq!(r.url.as_str(), "https://h");
+        let e = parse_raw(b"GET  x HTTP/1.1\nHost: h\n\n", "r", None).unwrap_err();
+        assert_eq!(e.location, Location::at(1, 6));
+        assert!(e.to_string().contains("'x' is not a request target"), "{e}");
+    }
+
+    /// Header lines that cannot be sent are placed at the fault: a carriage return inside a
+    /// line at its column, a name that is empty or has a space at the line's start.
+    #[test]
+    fn a_header_line_that_cannot_be_sent_is_placed() {
+        let e = parse_raw(b"GET /x HTTP/1.1\nHost: h\nX-A: a\rb\n\n", "r", None).unwrap_err();
+        assert_eq!(e.location, Location::at(3, 7));
+        assert!(
+            e.to_string()
+                .contains("a carriage return inside a header line")
+        );
+        for line in [": v", "Bad Name: v"] {
+            let raw = format!("GET /x HTTP/1.1\nHost: h\n{line}\n\n");
+            let e = parse_raw(raw.as_bytes(), "r", None).unwrap_err();
+            assert_eq!(e.location, Location::at(3, 1), "{line}");
+            assert!(
+                e.to_string().contains("its name is empty or has a space"),
+                "{line}: {e}"
+            );
+        }
     }
 }
