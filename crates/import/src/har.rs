@@ -1542,4 +1542,107 @@ mod tests {
              (fields that are not read do not count)"
         );
     }
+
+    /// A value of the wrong type is named by its own type, whatever JSON type it is.
+    #[test]
+    fn a_wrong_value_is_named_by_its_type() {
+        for (value, found) in [
+            ("true", "a boolean"),
+            ("-1", "a number"),
+            ("1.5", "a number"),
+            ("\"Accept: */*\"", "a string"),
+        ] {
+            let entry = format!(
+                r#"{{"request": {{"method": "GET", "url": "https://h/", "headers": {value}}}}}"#
+            );
+            let e = read(&har(&entry), None).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "t.har: at log.entries[0].request.headers: expected an array, found {found}"
+                ),
+                "{value}"
+            );
+        }
+    }
+
+    /// With no Upwork call, the hosts the file does hold are named: five at most, each once.
+    #[test]
+    fn the_hosts_seen_are_named_once_each_and_five_at_most() {
+        let entries: Vec<String> = ["a", "b", "a", "c", "d", "e", "f", "g"]
+            .iter()
+            .map(|host| {
+                format!(r#"{{"request": {{"method": "GET", "url": "https://{host}.example/"}}}}"#)
+            })
+            .collect();
+        let e = read(&har(&entries.join(",")), None).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("hosts seen: a.example, b.example, c.example, d.example, e.example"),
+            "{e}"
+        );
+    }
+
+    /// A read that fails is said as a read error, placed where the reading stopped (here the
+    /// 21st byte of line 1, the last one read).
+    #[test]
+    fn a_failing_read_is_a_read_error_placed_where_it_stopped() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                const START: &[u8] = br#"{"log": {"entries": ["#;
+                if self.0 < START.len() {
+                    let n = buf.len().min(START.len() - self.0);
+                    buf[..n].copy_from_slice(&START[self.0..self.0 + n]);
+                    self.0 += n;
+                    return Ok(n);
+                }
+                Err(std::io::Error::other("the disk went away"))
+            }
+        }
+        let e = read_har_entry(Failing(0), "t.har", None).unwrap_err();
+        assert_eq!(e.location.line_column, Some((1, 21)));
+        assert!(e.to_string().contains("read error: "), "{e}");
+        assert!(e.to_string().contains("the disk went away"), "{e}");
+    }
+
+    /// What one entry holds is counted by value too: many small values past the limit are
+    /// refused though their text is short.
+    #[test]
+    fn many_small_values_count_against_the_entry_limit() {
+        let headers: Vec<&str> = vec![r#"{"name": "a", "value": ""}"#; 200];
+        let entry = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{}]}}}}"#,
+            headers.join(",")
+        );
+        let text = har(&entry);
+        assert!(text.len() < 8_000);
+        let e = read_har_entry_within(text.as_bytes(), "t.har", None, 20_000).unwrap_err();
+        assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
+        assert!(read_har_entry_within(text.as_bytes(), "t.har", None, 1_000_000).is_ok());
+        // Nulls too: each is a value held.
+        let nulls = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{}]}}}}"#,
+            vec!["null"; 200].join(",")
+        );
+        let e = read_har_entry_within(har(&nulls).as_bytes(), "t.har", None, 20_000).unwrap_err();
+        assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
+    }
+
+    /// A document whose top or `log` is not an object says what it should be.
+    #[test]
+    fn a_root_or_log_of_another_shape_says_what_is_expected() {
+        let e = read("[]", None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(r#"expected a HAR object {"log": {"entries": [...]}}"#),
+            "{e}"
+        );
+        let e = read(r#"{"log": []}"#, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(r#"expected the log object {"entries": [...]}"#),
+            "{e}"
+        );
+    }
 }
