@@ -1486,6 +1486,10 @@ mod tests {
             r#"{"request": {"method": "GET", "url": "https://cdn.example.com/v.mp4"}, "response": {"status": 200, "content": {"text": "not base64!", "encoding": "base64"}}}"#,
             r#"{"request": {"method": "GET", "url": "data:image/png;base64,AA"}, "response": {"status": 200, "content": {"text": "AAAA", "encoding": "base64"}}}"#,
             r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x"}, "response": null}"#,
+            // A body with a type and no text; an encoding that is not base64 leaves text as is.
+            r#"{"request": {"method": "POST", "url": "https://www.upwork.com/api/x", "postData": {"mimeType": "text/plain"}}}"#,
+            r#"{"request": {"method": "POST", "url": "https://www.upwork.com/api/x", "postData": {"text": "abcd", "encoding": "identity"}},
+              "response": {"status": 200, "content": {"text": "abcd", "encoding": "utf-8"}}}"#,
         ];
         for (shape, in_place) in lenient_or_unusual
             .iter()
@@ -1644,5 +1648,35 @@ mod tests {
                 .contains(r#"expected the log object {"entries": [...]}"#),
             "{e}"
         );
+    }
+
+    /// The reading in place estimates what an entry holds as the streaming one counts it, from
+    /// above: an entry past the limit is left to the streaming reading, which refuses it; an
+    /// entry whose bytes are mostly one body is read in place under a limit its length fits.
+    #[test]
+    fn an_entry_after_the_first_is_held_to_the_limit_as_the_first_is() {
+        let headers = vec![r#"{"name": "a", "value": ""}"#; 200].join(",");
+        let small_values = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{headers}]}}}}"#
+        );
+        let e = read_all(&har(&format!("{OTHER}, {small_values}")), 20_000).unwrap_err();
+        assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
+        let body = "line\\n".repeat(2_000);
+        let big_body = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}, "response": {{"status": 200, "content": {{"text": "{body}"}}}}}}"#
+        );
+        let read = read_all(&har(&format!("{OTHER}, {big_body}")), 400_000).unwrap();
+        assert!(read[1].0, "read in place");
+        let response = read[1].1.response.as_ref().unwrap();
+        assert_eq!(response.body, "line\n".repeat(2_000).as_bytes());
+        // A body's escapes are two bytes of the file for one of the body, no more: an entry of
+        // many escapes and many small values past the limit is still refused.
+        let escapes = "\\n".repeat(20_000);
+        let headers = vec![r#"{"name": "a", "value": ""}"#; 100].join(",");
+        let both = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{headers}]}}, "response": {{"status": 200, "content": {{"text": "{escapes}"}}}}}}"#
+        );
+        let e = read_all(&har(&format!("{OTHER}, {both}")), 100_000).unwrap_err();
+        assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
     }
 }
