@@ -1679,4 +1679,45 @@ mod tests {
         let e = read_all(&har(&format!("{OTHER}, {both}")), 100_000).unwrap_err();
         assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
     }
+
+    /// The entry limit holds to the byte: the longest entry within it is read (a string here,
+    /// then refused for its type), one byte longer is refused as too large.
+    #[test]
+    fn the_entry_limit_is_exact_to_the_byte() {
+        let entry_of = |n: usize| {
+            let text = format!(r#"{{"log": {{"entries": ["{}"]}}}}"#, "a".repeat(n));
+            read_har_entry_within(text.as_bytes(), "t.har", None, 10_000).unwrap_err()
+        };
+        assert!(
+            entry_of(9_739)
+                .to_string()
+                .ends_with("expected an object, found a string")
+        );
+        assert!(matches!(entry_of(9_740).kind, ImportErrorKind::TooLarge(_)));
+    }
+
+    /// A read that fails once the document has ended (while looking for what follows it) has
+    /// no place in the text to name.
+    #[test]
+    fn a_read_failing_after_the_document_has_no_place() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                const WHOLE: &[u8] = br#"{"log": {"entries": []}}"#;
+                if self.0 < WHOLE.len() {
+                    let n = buf.len().min(WHOLE.len() - self.0);
+                    buf[..n].copy_from_slice(&WHOLE[self.0..self.0 + n]);
+                    self.0 += n;
+                    return Ok(n);
+                }
+                Err(std::io::Error::other("the disk went away"))
+            }
+        }
+        let e = read_har_entry(Failing(0), "t.har", None).unwrap_err();
+        assert_eq!(e.location.line_column, None);
+        assert_eq!(
+            e.to_string(),
+            "t.har: at log: read error: the disk went away"
+        );
+    }
 }

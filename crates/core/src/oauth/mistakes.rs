@@ -857,6 +857,19 @@ mod tests {
         );
     }
 
+    /// A signature sent unencoded is no way of building the base string: the base string said
+    /// for it is the correct one, even on a query whose `+` a client may read as a space.
+    #[test]
+    fn a_signature_sent_unencoded_has_the_correct_base_string() {
+        let sent = sign_request_with(&plus_query(), &KEYS, &options(false)).request;
+        let signed = captured(&sent);
+        assert_eq!(
+            MistakeKind::SignatureNotEncoded.base_string(&signed),
+            crate::oauth::base_string(&signed)
+        );
+        assert!(crate::oauth::base_string(&signed).contains("q%3Dweb%252Bdesign"));
+    }
+
     #[test]
     fn a_mistake_that_changes_nothing_is_refused() {
         let plain = request(

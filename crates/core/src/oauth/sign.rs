@@ -477,9 +477,9 @@ pub fn sign_request_with(
         .url
         .with_query(query.as_deref().filter(|q| !q.is_empty()));
     let form = if request.is_form_body() {
-        let body = without_oauth_params(&String::from_utf8_lossy(&request.body));
+        let body = without_oauth_pairs(&request.body);
         if body.len() != request.body.len() {
-            signed.body = body.into_bytes();
+            signed.body = body;
             for header in signed
                 .headers
                 .iter_mut()
@@ -521,13 +521,20 @@ pub(crate) fn set_authorization(headers: &mut Vec<Header>, value: &str) {
 
 /// `a=1&oauth_nonce=x&b=2` without its oauth_* pieces, the others kept byte for byte.
 fn without_oauth_params(text: &str) -> String {
-    text.split('&')
+    String::from_utf8_lossy(&without_oauth_pairs(text.as_bytes())).into_owned()
+}
+
+/// [`without_oauth_params`] on bytes, for a body: a byte that is no UTF-8 is kept as it is, and
+/// the result is shorter exactly when something was taken out.
+fn without_oauth_pairs(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .split(|b| *b == b'&')
         .filter(|piece| {
-            let name = piece.split('=').next().unwrap_or_default();
-            !form_decode(name).starts_with("oauth_")
+            let name = piece.split(|b| *b == b'=').next().unwrap_or_default();
+            !form_decode(&String::from_utf8_lossy(name)).starts_with("oauth_")
         })
         .collect::<Vec<_>>()
-        .join("&")
+        .join(&b'&')
 }
 
 #[cfg(test)]
@@ -778,6 +785,25 @@ mod tests {
             .unwrap();
         assert_eq!(signed.nonce.as_deref(), Some("abc"));
         assert_eq!(signed.timestamp.as_deref(), Some("1000"));
+    }
+
+    /// A form body's OAuth parameters are taken out whatever else it holds: bytes that are no
+    /// UTF-8 are kept as they are (read as text, seven `0xFF` would have grown by exactly the
+    /// length of the `&oauth_nonce=x` taken out, and the removal gone unseen).
+    #[test]
+    fn oauth_parameters_leave_a_form_body_with_bytes_that_are_no_utf8() {
+        let mut body = b"a=".to_vec();
+        body.extend([0xFF; 7]);
+        body.extend(b"&oauth_nonce=x");
+        let mut r = request("POST", "https://www.upwork.com/api/x", &[FORM], "");
+        r.body = body;
+        let fresh = sign_request_at(&r, &KEYS, "n1", 1_000);
+        let mut kept = b"a=".to_vec();
+        kept.extend([0xFF; 7]);
+        assert_eq!(fresh.body, kept);
+        let signed = SignedRequest::from_request(&fresh).unwrap().unwrap();
+        assert_eq!(signed.nonce.as_deref(), Some("n1"));
+        assert!(verify(&signed, KEYS.consumer_secret, KEYS.token_secret.unwrap()).ok);
     }
 
     /// Keys print for debugging with the key and token shown and each secret as `***`.
