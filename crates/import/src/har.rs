@@ -1587,24 +1587,23 @@ mod tests {
         );
     }
 
+    /// A reader that gives `bytes`, then fails as a disk that went away.
+    fn failing_after(bytes: &'static [u8]) -> impl std::io::Read {
+        struct Failing;
+        impl std::io::Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("the disk went away"))
+            }
+        }
+        std::io::Read::chain(bytes, Failing)
+    }
+
     /// A read that fails is said as a read error, placed where the reading stopped (here the
     /// 21st byte of line 1, the last one read).
     #[test]
     fn a_failing_read_is_a_read_error_placed_where_it_stopped() {
-        struct Failing(usize);
-        impl std::io::Read for Failing {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                const START: &[u8] = br#"{"log": {"entries": ["#;
-                if self.0 < START.len() {
-                    let n = buf.len().min(START.len() - self.0);
-                    buf[..n].copy_from_slice(&START[self.0..self.0 + n]);
-                    self.0 += n;
-                    return Ok(n);
-                }
-                Err(std::io::Error::other("the disk went away"))
-            }
-        }
-        let e = read_har_entry(Failing(0), "t.har", None).unwrap_err();
+        let e =
+            read_har_entry(failing_after(br#"{"log": {"entries": ["#), "t.har", None).unwrap_err();
         assert_eq!(e.location.line_column, Some((1, 21)));
         assert!(e.to_string().contains("read error: "), "{e}");
         assert!(e.to_string().contains("the disk went away"), "{e}");
@@ -1700,20 +1699,8 @@ mod tests {
     /// no place in the text to name.
     #[test]
     fn a_read_failing_after_the_document_has_no_place() {
-        struct Failing(usize);
-        impl std::io::Read for Failing {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                const WHOLE: &[u8] = br#"{"log": {"entries": []}}"#;
-                if self.0 < WHOLE.len() {
-                    let n = buf.len().min(WHOLE.len() - self.0);
-                    buf[..n].copy_from_slice(&WHOLE[self.0..self.0 + n]);
-                    self.0 += n;
-                    return Ok(n);
-                }
-                Err(std::io::Error::other("the disk went away"))
-            }
-        }
-        let e = read_har_entry(Failing(0), "t.har", None).unwrap_err();
+        let e = read_har_entry(failing_after(br#"{"log": {"entries": []}}"#), "t.har", None)
+            .unwrap_err();
         assert_eq!(e.location.line_column, None);
         assert_eq!(
             e.to_string(),
