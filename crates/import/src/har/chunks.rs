@@ -220,4 +220,57 @@ mod tests {
         at.advance_byte(b'y');
         assert_eq!(at, LineCol { line: 5, column: 1 });
     }
+
+    /// A place the parser reports after a hand-over maps to the file from the hand-over's mark:
+    /// on the mark's line by the columns since it, on a later line by the lines since it.
+    #[test]
+    fn a_parser_place_maps_to_the_file_from_the_last_hand_over() {
+        let mut empty: &[u8] = b"";
+        let mut chunks = Chunks::new(&mut empty);
+        chunks.mark = (
+            LineCol { line: 2, column: 5 },
+            LineCol { line: 7, column: 9 },
+        );
+        assert_eq!(chunks.true_position(2, 8), (7, 12));
+        assert_eq!(chunks.true_position(4, 3), (9, 3));
+    }
+
+    /// A read interrupted by a signal is tried again; any other failure is the caller's.
+    #[test]
+    fn an_interrupted_read_is_tried_again_and_a_failure_is_returned() {
+        struct Flaky {
+            calls: usize,
+            then: Option<io::ErrorKind>,
+        }
+        impl Read for Flaky {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.calls += 1;
+                match (self.calls, self.then) {
+                    (1, _) => Err(io::ErrorKind::Interrupted.into()),
+                    (2, None) => {
+                        buf[..2].copy_from_slice(b"{}");
+                        Ok(2)
+                    }
+                    (2, Some(kind)) => Err(kind.into()),
+                    _ => Ok(0),
+                }
+            }
+        }
+        let mut flaky = Flaky {
+            calls: 0,
+            then: None,
+        };
+        let mut chunks = Chunks::new(&mut flaky);
+        assert!(chunks.fill(CHUNK).unwrap());
+        assert_eq!(chunks.buffered(), b"{}");
+        assert!(!chunks.fill(CHUNK).unwrap(), "the end of the file");
+        let mut failing = Flaky {
+            calls: 0,
+            then: Some(io::ErrorKind::PermissionDenied),
+        };
+        let mut chunks = Chunks::new(&mut failing);
+        let e = chunks.fill(CHUNK).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert!(chunks.buffered().is_empty());
+    }
 }
