@@ -1707,4 +1707,44 @@ mod tests {
             "t.har: at log: read error: the disk went away"
         );
     }
+
+    /// What the reading in place does not hold does not count against the limit, and a body
+    /// counts by its length, not as values: each entry below holds about 100 KB, mostly one
+    /// body or one skipped field, and is read in place under a limit of 400 KB (counted as
+    /// values, its bytes would pass a million).
+    #[test]
+    fn bodies_and_skipped_fields_are_no_values_to_the_estimate() {
+        let text = "a".repeat(100_000);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&text);
+        let cases = [
+            // A request body.
+            format!(
+                r#"{{"request": {{"method": "POST", "url": "https://www.upwork.com/api/x", "postData": {{"text": "{text}"}}}}}}"#
+            ),
+            // A response body decoded from base64.
+            format!(
+                r#"{{"request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}, "response": {{"status": 200, "content": {{"text": "{encoded}", "encoding": "base64"}}}}}}"#
+            ),
+            // The unread body of a call that is not to Upwork's API.
+            format!(
+                r#"{{"request": {{"method": "GET", "url": "https://cdn.example.com/v.mp4"}}, "response": {{"status": 200, "content": {{"text": "{encoded}", "encoding": "base64"}}}}}}"#
+            ),
+            // A field no reading keeps.
+            format!(
+                r#"{{"_initiator": "{text}", "request": {{"method": "GET", "url": "https://www.upwork.com/api/x"}}}}"#
+            ),
+        ];
+        for case in &cases {
+            let read = read_all(&har(&format!("{OTHER}, {case}")), 400_000).unwrap();
+            assert!(read[1].0, "not read in place: {}", &case[..120]);
+        }
+        // An unread body takes nothing off what the rest of the entry holds: many small values
+        // beside it are still refused.
+        let headers = vec![r#"{"name": "a", "value": ""}"#; 200].join(",");
+        let beside = format!(
+            r#"{{"request": {{"method": "GET", "url": "https://cdn.example.com/v.mp4", "headers": [{headers}]}}, "response": {{"status": 200, "content": {{"text": "{encoded}", "encoding": "base64"}}}}}}"#
+        );
+        let e = read_all(&har(&format!("{OTHER}, {beside}")), 20_000).unwrap_err();
+        assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
+    }
 }
