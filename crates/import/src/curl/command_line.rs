@@ -511,13 +511,20 @@ impl<'a> BashSplitter<'a> {
     }
 
     fn redirect(&mut self, at: Ch) -> Result<(), ImportError> {
-        // A word made only of digits right before the operator is a file descriptor (`2>`).
-        let fd_prefix = self
-            .current
-            .as_ref()
-            .is_some_and(|w| !w.bytes.is_empty() && w.bytes.iter().all(u8::is_ascii_digit))
-            && self.i > 0
-            && !self.chars[self.i - 1].c.is_whitespace();
+        // A word of digits written plainly right before the operator is a file descriptor
+        // (`2>`); quoted or escaped (`"2">`, `\2>`), it is a word, as bash reads it.
+        let fd_prefix = self.current.as_ref().is_some_and(|w| {
+            let n = w.bytes.len();
+            let written = self
+                .i
+                .checked_sub(n)
+                .map(|start| &self.chars[start..self.i]);
+            written.is_some_and(|chars| {
+                n > 0
+                    && chars.iter().all(|ch| ch.c.is_ascii_digit())
+                    && (chars[0].line, chars[0].column) == (w.line, w.column)
+            })
+        });
         if fd_prefix {
             self.current = None;
         } else {
@@ -971,6 +978,61 @@ mod tests {
             0x5b, 0x07, 0x08, 0x1b, 0x1b, 0x0c, 0x0a, 0x0d, 0x09, 0x0b, 0x5c, 0x27, 0x22, 0x3f,
             0x41, 0x07, 0x41, 0x5c, 0x78, 0x67, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 0x01, 0x1a,
             0x5c, 0x71, 0x5d,
+        ];
+        assert_eq!(split(text, "t").unwrap().words[1].bytes, bash);
+    }
+
+    /// Digits written plainly before `>` or `<` are a file descriptor; quoted or escaped, a
+    /// word, as bash reads them (`echo hi "2">out` writes `hi 2`). `>&` takes a descriptor
+    /// (digits or `-`) and nothing else; a redirection's file is named in a note.
+    #[test]
+    fn a_descriptor_is_digits_written_plainly_before_the_operator() {
+        let split_notes = |text: &str| {
+            let command = split(text, "t").unwrap();
+            let words: Vec<String> = command.words.iter().map(Word::text).collect();
+            (words, command.notes)
+        };
+        let ignored = |file: &str| {
+            format!("output redirection to '{file}' ignored: it does not change the request")
+        };
+        assert_eq!(
+            split_notes("curl x 2>err.txt"),
+            (vec!["curl".into(), "x".into()], vec![ignored("err.txt")])
+        );
+        for text in [r#"curl x "2">out"#, r"curl x \2>out", "curl x 2 >out"] {
+            assert_eq!(
+                split_notes(text),
+                (
+                    vec!["curl".into(), "x".into(), "2".into()],
+                    vec![ignored("out")]
+                ),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            split_notes(r#"curl x "">out"#),
+            (
+                vec!["curl".into(), "x".into(), String::new()],
+                vec![ignored("out")]
+            )
+        );
+        assert_eq!(
+            split_notes("curl x>out"),
+            (vec!["curl".into(), "x".into()], vec![ignored("out")])
+        );
+        assert_eq!(split_notes("curl x 2>&1").1, Vec::<String>::new());
+        assert_eq!(split_notes("curl x >&-").1, Vec::<String>::new());
+        assert_eq!(split_notes("curl x >2file").1, vec![ignored("2file")]);
+    }
+
+    /// The digits an escape of `$'..'` takes stop at its most, as in bash: `\1012` is `A2`,
+    /// `\x414` is `A4`, `\u00e9f` is `éf` (bytes from bash 5.2's `printf %s $'...' | od`).
+    #[test]
+    fn an_escape_takes_its_digits_up_to_its_most() {
+        let text = r#"curl $'\1012|\x414|\u00e9f|\U0001F600a'"#;
+        let bash: &[u8] = &[
+            0x41, 0x32, 0x7c, 0x41, 0x34, 0x7c, 0xc3, 0xa9, 0x66, 0x7c, 0xf0, 0x9f, 0x98, 0x80,
+            0x61,
         ];
         assert_eq!(split(text, "t").unwrap().words[1].bytes, bash);
     }
