@@ -1747,4 +1747,31 @@ mod tests {
         let e = read_all(&har(&format!("{OTHER}, {beside}")), 20_000).unwrap_err();
         assert!(matches!(e.kind, ImportErrorKind::TooLarge(_)), "{e}");
     }
+
+    /// A header value written as a number or a boolean is read as its text, as tools write them.
+    #[test]
+    fn a_header_value_written_as_a_number_or_boolean_is_its_text() {
+        let entry = r#"{"request": {"method": "GET", "url": "https://www.upwork.com/api/x", "headers": [{"name": "X-N", "value": 5}, {"name": "X-B", "value": true}]}}"#;
+        let (_, request, _) = read(&har(entry), None).unwrap();
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+            .collect();
+        assert_eq!(headers, [("X-N", "5"), ("X-B", "true")]);
+    }
+
+    /// Each GraphQL error is its message; one without a message string is shown as written.
+    #[test]
+    fn each_graphql_error_is_its_message() {
+        let body = br#"{"errors": [{"message": "Tenant id is required"}, {"code": 7}]}"#;
+        assert_eq!(
+            graphql_errors(body),
+            [
+                "Tenant id is required".to_string(),
+                r#"{"code":7}"#.to_string()
+            ]
+        );
+        assert!(graphql_errors(br#"{"data": {}}"#).is_empty());
+    }
 }
