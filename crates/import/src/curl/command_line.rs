@@ -1021,6 +1021,7 @@ mod tests {
             (vec!["curl".into(), "x".into()], vec![ignored("out")])
         );
         assert_eq!(split_notes("curl x 2>&1").1, Vec::<String>::new());
+        assert_eq!(split_notes("curl x 2>&1 y").0, ["curl", "x", "y"]);
         assert_eq!(split_notes("curl x >&-").1, Vec::<String>::new());
         assert_eq!(split_notes("curl x >2file").1, vec![ignored("2file")]);
     }
@@ -1035,5 +1036,42 @@ mod tests {
             0x61,
         ];
         assert_eq!(split(text, "t").unwrap().words[1].bytes, bash);
+    }
+
+    fn cmd_words(text: &str) -> Vec<String> {
+        split_cmd(text).words.iter().map(Word::text).collect()
+    }
+
+    /// The C runtime's splitting, on the examples of Microsoft's "Parsing C command-line
+    /// arguments": backslashes are literal unless they precede a quote, where they pair up and
+    /// an odd one out makes the quote literal; `""` inside quotes is a quote.
+    #[test]
+    fn windows_arguments_split_as_microsofts_examples() {
+        assert_eq!(cmd_words(r#""abc" d e"#), ["abc", "d", "e"]);
+        assert_eq!(cmd_words(r#"a\\\b d"e f"g h"#), [r"a\\\b", "de fg", "h"]);
+        assert_eq!(cmd_words(r#"a\\\"b c d"#), [r#"a\"b"#, "c", "d"]);
+        assert_eq!(cmd_words(r#"a\\\\"b c" d e"#), [r"a\\b c", "d", "e"]);
+        assert_eq!(cmd_words(r#"a"b"" c d"#), [r#"ab" c d"#]);
+    }
+
+    /// cmd's own layer: `^` escapes the next character outside quotes and is literal inside;
+    /// `^` at a line's end joins the next line, whose first character it takes literally; a
+    /// line break outside quotes ends the command; a `^` at the very end is dropped.
+    #[test]
+    fn cmd_carets_and_line_breaks() {
+        assert_eq!(cmd_words("curl a^&b \"c^d\""), ["curl", "a&b", "c^d"]);
+        assert_eq!(cmd_words("curl ^\n-X POST"), ["curl", "-X", "POST"]);
+        assert_eq!(cmd_words("curl a\ncurl b"), ["curl", "a"]);
+        assert_eq!(cmd_words("curl \"a\nb\" c"), ["curl", "a\nb", "c"]);
+        assert_eq!(cmd_words("curl a^"), ["curl", "a"]);
+        // Chrome's line break in a value: `^`, then two line breaks, the second taken literally.
+        assert_eq!(cmd_words("curl a^\n\nb"), ["curl", "a", "b"]);
+        assert_eq!(
+            cmd_words("curl --data-raw ^\"line1^\n\nline2^\""),
+            ["curl", "--data-raw", "line1\nline2"]
+        );
+        let placed = split_cmd("curl\t ^\n-X P");
+        let at: Vec<(usize, usize)> = placed.words.iter().map(|w| (w.line, w.column)).collect();
+        assert_eq!(at, [(1, 1), (2, 1), (2, 4)]);
     }
 }
