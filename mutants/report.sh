@@ -21,8 +21,11 @@ figures come from its results in \`target/mutants/\`, the reasons from \`mutants
 last section from \`mutants/notes.md\` (see mutants/README.md). A mutant is caught when a test fails
 or times out on it: first every unit test of its crate, then, on what those pass, the module's
 selected tests; a mutant that does not build (unviable) is not counted.
-A module is measured whole only when every one of its files was run to the end; the goal is at
-least 90% caught in each module so measured.
+A module is measured whole only when every mutant of its code as it is has an outcome and what the
+unit tests missed has met the module's selection too. "Caught N of M": M counts the mutants tried
+that build (caught or missed); the goal is at least 90% caught in each module so measured, and
+every missed mutant answered below with its reason: equivalent (no test can tell it apart, and
+why), or **open** (where it would show, and why no test here sees it).
 
 ## Figures
 
@@ -74,7 +77,7 @@ for spec in "$@"; do
   fi
   echo "- $name: caught $caught of $total ($((total > 0 ? caught * 100 / total : 0))%) of the" \
     "$((caught + missed + unviable)) mutants tried out of $listed listed in the files run; $whole" \
-    "— tests: the crate's unit tests, then $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
+    "— tests: the crate's unit tests, then, on the mutants they miss, $selection; files run ${run[*]}; $unviable unviable${not_run:+; not run: ${not_run[*]}}"
 done
 
 echo
