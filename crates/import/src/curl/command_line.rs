@@ -914,15 +914,17 @@ mod tests {
         assert!(e.to_string().contains("has no closing line"), "{e}");
     }
 
+    /// A command's words, as text, and its notes.
+    fn split_notes(text: &str) -> (Vec<String>, Vec<String>) {
+        let command = split(text, "t").unwrap();
+        let words = command.words.iter().map(Word::text).collect();
+        (words, command.notes)
+    }
+
     /// The expansions a shell would make are kept as written, each named in a note by what
     /// it is and where; the quotes `$'..'` and `$".."` are quotes outside double quotes only.
     #[test]
     fn each_expansion_is_kept_as_written_and_noted() {
-        let split_notes = |text: &str| {
-            let command = split(text, "t").unwrap();
-            let words: Vec<String> = command.words.iter().map(Word::text).collect();
-            (words, command.notes)
-        };
         let (found, notes) =
             split_notes("curl ${HOST}/a $(echo $(date))x $HOME_2.y $12 $_a $? $% $");
         assert_eq!(
@@ -987,11 +989,6 @@ mod tests {
     /// (digits or `-`) and nothing else; a redirection's file is named in a note.
     #[test]
     fn a_descriptor_is_digits_written_plainly_before_the_operator() {
-        let split_notes = |text: &str| {
-            let command = split(text, "t").unwrap();
-            let words: Vec<String> = command.words.iter().map(Word::text).collect();
-            (words, command.notes)
-        };
         let ignored = |file: &str| {
             format!("output redirection to '{file}' ignored: it does not change the request")
         };
