@@ -57,7 +57,7 @@ pub enum Command {
     /// Run the offline checks over every Upwork API call of a HAR file (streamed: any size).
     #[command(
         display_name = "upwork-diag",
-        after_help = "Examples:\n  upwork-diag scan session.har\n  upwork-diag scan session.har --all --format json\n\nExit codes: 0 no call has an error finding; 1 at least one has; 2 bad input."
+        after_help = "Examples:\n  upwork-diag scan session.har\n  upwork-diag scan session.har --all --format json\n  upwork-diag diagnose --har session.har --entry 3\n\nThe entry column counts from 0, as log.entries[N] and diagnose --entry do.\n\nExit codes: 0 no call has an error finding; 1 at least one has; 2 bad input."
     )]
     Scan(ScanArgs),
     /// Check an API key request against the Special Projects checkpoints.

@@ -367,3 +367,31 @@ fn the_output_over_entries_of_every_shape_is_unchanged() {
         }
     }
 }
+
+/// The entry a row names is the one `diagnose --har FILE --entry N` takes: both count from 0, as
+/// `log.entries[N]` does.
+#[test]
+fn each_row_names_the_entry_diagnose_takes() {
+    let file = fixture(SESSION);
+    let results = json(&scan(&[&file, "--format", "json"]))["results"].clone();
+    let rows = results.as_array().unwrap();
+    assert!(rows.len() >= 2);
+    for row in rows {
+        let entry = row["entry"].as_u64().unwrap().to_string();
+        let output = Command::cargo_bin("upwork-diag")
+            .unwrap()
+            .args(["diagnose", "--har", &file, "--entry", &entry])
+            .args(["--offline", "--no-bundle"])
+            .output()
+            .unwrap();
+        let text = stdout(&output);
+        let method = row["method"].as_str().unwrap();
+        let path = row["url"].as_str().unwrap().split('?').next().unwrap();
+        assert!(
+            text.starts_with(&format!("{method} {path}")),
+            "entry {entry}: {text}"
+        );
+        assert!(text.contains(&format!("entry {entry} of ")), "{text}");
+    }
+}
+
