@@ -394,4 +394,3 @@ fn each_row_names_the_entry_diagnose_takes() {
         assert!(text.contains(&format!("entry {entry} of ")), "{text}");
     }
 }
-
