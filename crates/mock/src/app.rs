@@ -318,6 +318,7 @@ mod tests {
     use crate::MockConfig;
     use crate::testing::{
         captured, full, head, limited, send, send_head, send_signed, shared, shared_with,
+        signed_info,
     };
     use upwork_diag_core::oauth::SignOptions;
 
@@ -421,15 +422,7 @@ mod tests {
     fn a_signed_call_gets_the_canned_answer_within_its_key_s_permissions() {
         let shared = shared();
         let sign = SignOptions::default();
-        let info = send_signed(
-            &shared,
-            "GET",
-            "/api/auth/v1/info.json",
-            &[],
-            "",
-            &full(),
-            &sign,
-        );
+        let info = signed_info(&shared, &full());
         assert_eq!(info.status, 200, "{}", info.body);
         assert_eq!(info.json()["auth_user"]["uid"], "demo-user");
         let teams = "/api/hr/v2/teams.json";

@@ -115,7 +115,7 @@ pub(crate) fn access_token(shared: &Shared, auth: &Authenticated) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{Answer, consumer, send, send_signed, shared};
+    use crate::testing::{Answer, consumer, send, send_signed, shared, signed_info};
     use upwork_diag_core::oauth::{self, SignOptions};
 
     const REQUEST: &str = "/api/auth/v1/oauth/token/request";
@@ -196,15 +196,7 @@ mod tests {
             token_secret: Some(&ats),
             ..consumer()
         };
-        let info = send_signed(
-            &shared,
-            "GET",
-            "/api/auth/v1/info.json",
-            &[],
-            "",
-            &keys,
-            &SignOptions::default(),
-        );
+        let info = signed_info(&shared, &keys);
         assert_eq!(info.status, 200, "{}", info.body);
         assert_eq!(info.json()["auth_user"]["uid"], "demo-user");
         // Not for another consumer.
@@ -214,15 +206,7 @@ mod tests {
             token: Some(&at),
             token_secret: Some(&ats),
         };
-        let info = send_signed(
-            &shared,
-            "GET",
-            "/api/auth/v1/info.json",
-            &[],
-            "",
-            &borrowed,
-            &SignOptions::default(),
-        );
+        let info = signed_info(&shared, &borrowed);
         assert_eq!((info.status, info.message()), (401, errors::INVALID_TOKEN));
     }
 

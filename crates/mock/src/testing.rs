@@ -175,6 +175,20 @@ pub(crate) fn send_signed(
     send_request(shared, &sign(&request, keys, options), HOST)
 }
 
+/// `GET /api/auth/v1/info.json` signed with `keys` (fresh nonce and timestamp): who the keys act
+/// for, or why they are refused.
+pub(crate) fn signed_info(shared: &Shared, keys: &oauth::Keys<'_>) -> Answer {
+    send_signed(
+        shared,
+        "GET",
+        "/api/auth/v1/info.json",
+        &[],
+        "",
+        keys,
+        &SignOptions::default(),
+    )
+}
+
 /// The full demo consumer and its access token.
 pub(crate) fn full() -> oauth::Keys<'static> {
     oauth::Keys {
